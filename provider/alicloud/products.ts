@@ -13,12 +13,58 @@ export interface ActionSpec {
     readonly callsPerSecond: number;
 }
 
+/**
+ * Wire names of a set action's parameters. A name is absent when the action does not take that parameter: the
+ * client then never sends it (CDN's SetCdnDomainSSLCertificate has no ForceSet; Live's set has no CertId).
+ */
+export interface SetParamNames {
+    readonly domainName: string;
+    readonly status: string;
+    readonly certificate: string;
+    readonly privateKey: string;
+    readonly certName: string;
+    readonly certType: string;
+    readonly certId?: string;
+    readonly certRegion?: string;
+    readonly forceSet?: string;
+}
+
+/** A set action outside the product's main path (CDN legacy and batch): its own parameter names and types. */
+export interface SetActionSpec extends ActionSpec {
+    readonly params: SetParamNames;
+    readonly certTypes: readonly CertType[];
+    /** How many comma-separated domains one call may carry (1 for single-domain actions). */
+    readonly maxDomainsPerCall: number;
+}
+
+/** JSON response field names (as on the wire, PascalCase) of a describe-certificate action. */
+export interface CertificateInfoShape {
+    /** Path to the array of per-domain entries, e.g. CertInfos.CertInfo. */
+    readonly listPath: readonly string[];
+    readonly domainName: string;
+    /** on / off. */
+    readonly status: string;
+    /** The deployed chain, PEM. */
+    readonly certificatePem: string;
+    readonly certName: string;
+    readonly certType: string;
+    /** Absent when the product does not report it. */
+    readonly certId?: string;
+}
+
+/** JSON response field names of a describe-domain action. */
+export interface DomainDetailShape {
+    /** Path to the object describing the domain, e.g. GetDomainDetailModel. */
+    readonly objectPath: readonly string[];
+    readonly domainStatus: string;
+}
+
 export interface ProductSpec {
     readonly id: ProductId;
     /** How users name the product in messages. */
     readonly displayName: string;
-    /** The Pulumi type token of the resource (readable in URNs). */
-    readonly resourceType: string;
+    /** The resource's type name; URNs read `pulumi-nodejs:dynamic/alicloud-certs:<name>`. */
+    readonly resourceTypeName: string;
     /** The API version string sent with every call. */
     readonly apiVersion: string;
     /** The public endpoint host when nothing overrides it. */
@@ -30,15 +76,15 @@ export interface ProductSpec {
     /** The single-domain set action the lifecycle uses for `upload` and `cas`. */
     readonly setAction: ActionSpec;
     /** Parameter names of `setAction`. */
-    readonly setParams: {
-        readonly status: string;
-        readonly certificate: string;
-        readonly privateKey: string;
-    };
+    readonly setParams: SetParamNames;
     /** The action that reads the deployed certificate of a domain. */
     readonly describeCertificateAction: ActionSpec;
+    /** Where the deployed certificate sits in `describeCertificateAction`'s JSON response. */
+    readonly certificateInfo: CertificateInfoShape;
     /** The action that reads the domain itself (status: online, configuring, ...). */
     readonly describeDomainAction: ActionSpec;
+    /** Where the domain's state sits in `describeDomainAction`'s JSON response. */
+    readonly domainDetail: DomainDetailShape;
     /** Certificate types the product's set action accepts. */
     readonly certTypes: readonly CertType[];
 }
@@ -46,36 +92,105 @@ export interface ProductSpec {
 export const CDN: ProductSpec = {
     id: "cdn",
     displayName: "CDN",
-    resourceType: "alicloud-certs:cdn:DomainCertificate",
+    resourceTypeName: "DomainCertificate",
     apiVersion: "2018-05-10",
     defaultEndpoint: "cdn.aliyuncs.com",
     endpointConfigKey: "cdnEndpoint",
     endpointEnvVar: "ALICLOUD_CDN_ENDPOINT",
     setAction: { name: "SetCdnDomainSSLCertificate", callsPerSecond: 30 },
-    setParams: { status: "SSLProtocol", certificate: "SSLPub", privateKey: "SSLPri" },
+    setParams: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        certId: "CertId",
+        certRegion: "CertRegion",
+    },
     describeCertificateAction: { name: "DescribeDomainCertificateInfo", callsPerSecond: 100 },
+    certificateInfo: {
+        listPath: ["CertInfos", "CertInfo"],
+        domainName: "DomainName",
+        status: "ServerCertificateStatus",
+        certificatePem: "ServerCertificate",
+        certName: "CertName",
+        certType: "CertType",
+        certId: "CertId",
+    },
     describeDomainAction: { name: "DescribeCdnDomainDetail", callsPerSecond: 30 },
+    domainDetail: { objectPath: ["GetDomainDetailModel"], domainStatus: "DomainStatus" },
     // `free` is not accepted by SetCdnDomainSSLCertificate; it goes through the legacy SetDomainServerCertificate.
     certTypes: ["upload", "cas", "free"],
 };
 
 /** CDN actions outside the single-domain path: the legacy set (the only one taking `free`) and the batch set. */
-export const CDN_LEGACY_SET: ActionSpec = { name: "SetDomainServerCertificate", callsPerSecond: 10 };
-export const CDN_BATCH_SET: ActionSpec = { name: "BatchSetCdnDomainServerCertificate", callsPerSecond: 10 };
+export const CDN_LEGACY_SET: SetActionSpec = {
+    name: "SetDomainServerCertificate",
+    callsPerSecond: 10,
+    params: {
+        domainName: "DomainName",
+        status: "ServerCertificateStatus",
+        certificate: "ServerCertificate",
+        privateKey: "PrivateKey",
+        certName: "CertName",
+        certType: "CertType",
+        forceSet: "ForceSet",
+    },
+    certTypes: ["upload", "cas", "free"],
+    maxDomainsPerCall: 1,
+};
+export const CDN_BATCH_SET: SetActionSpec = {
+    name: "BatchSetCdnDomainServerCertificate",
+    callsPerSecond: 10,
+    params: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        // The batch action names the certificate's region `Region` (the single-domain action says CertRegion).
+        certRegion: "Region",
+        forceSet: "ForceSet",
+    },
+    certTypes: ["upload", "cas"],
+    // The docs say both 10 and 50; the lower number is the one no deployment can trip over.
+    maxDomainsPerCall: 10,
+};
 
 export const LIVE: ProductSpec = {
     id: "live",
     displayName: "ApsaraVideo Live",
-    resourceType: "alicloud-certs:live:LiveDomainCertificate",
+    resourceTypeName: "LiveDomainCertificate",
     apiVersion: "2016-11-01",
     defaultEndpoint: "live.aliyuncs.com",
     endpointConfigKey: "liveEndpoint",
     endpointEnvVar: "ALICLOUD_LIVE_ENDPOINT",
     setAction: { name: "SetLiveDomainCertificate", callsPerSecond: 30 },
-    setParams: { status: "SSLProtocol", certificate: "SSLPub", privateKey: "SSLPri" },
+    setParams: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        forceSet: "ForceSet",
+    },
     describeCertificateAction: { name: "DescribeLiveDomainCertificateInfo", callsPerSecond: 100 },
+    certificateInfo: {
+        listPath: ["CertInfos", "CertInfo"],
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificatePem: "SSLPub",
+        certName: "CertName",
+        certType: "CertType",
+    },
     describeDomainAction: { name: "DescribeLiveDomainDetail", callsPerSecond: 50 },
-    certTypes: ["upload", "cas", "free"],
+    domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
+    // SetLiveDomainCertificate documents CertType cas but no CertId parameter, so there is no way to say which
+    // certificate-service certificate to deploy: `cas` is not offered on Live until the API documents one.
+    certTypes: ["upload", "free"],
 };
 
 export const PRODUCTS: Readonly<Record<ProductId, ProductSpec>> = { cdn: CDN, live: LIVE };

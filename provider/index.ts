@@ -1,0 +1,5 @@
+// pulumi-alicloud-certs: the HTTPS certificates of Alibaba Cloud CDN and ApsaraVideo Live domains as code.
+export { DomainCertificate, type DomainCertificateArgs } from "./resources/domainCertificate";
+export { LiveDomainCertificate, type LiveDomainCertificateArgs } from "./resources/liveDomainCertificate";
+export type { CertificateArgs } from "./resources/certificateResource";
+export type { CertType } from "./alicloud/products";

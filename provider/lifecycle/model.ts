@@ -1,0 +1,51 @@
+// The shapes that cross the engine boundary: what `check` returns as the resource's inputs, and what create, read
+// and update return as its outputs. Both products share them; only the ProductSpec differs.
+import type { CertType } from "../alicloud/products";
+import type { SslStatus } from "./port";
+
+/** The engine's placeholder for a value not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+/** Inputs as `check` returns them: validated and normalized (unknown values pass through untouched). */
+export interface CertificateInputs {
+    domainName: string;
+    status: SslStatus;
+    certType: CertType;
+    /** Normalized PEM chain, leaf first. Kept secret in state so a preview shows fingerprints, not a wall of PEM. */
+    certificate?: string;
+    /** Normalized PEM key. Always secret. */
+    privateKey?: string;
+    certName?: string;
+    certId?: string;
+    certRegion?: string;
+    forceSet: boolean;
+    /** How long create/update wait for the cloud to serve the declared certificate before giving up. */
+    confirmTimeoutSeconds: number;
+    // Derived from the certificate by `check`, so that `pulumi preview --diff` of a rotation shows these few lines
+    // instead of PEM text. They describe the declared certificate; the outputs of the same name describe the live one.
+    fingerprint?: string;
+    notAfter?: string;
+}
+
+/** Outputs: the inputs plus what the cloud serves now. */
+export interface CertificateOutputs extends CertificateInputs {
+    /** SHA-256 of the deployed leaf certificate (lowercase hex); absent while HTTPS is off. */
+    fingerprint?: string;
+    /** SHA-256 over the whole deployed chain; changes when only an intermediate changes. */
+    chainFingerprint?: string;
+    notBefore?: string;
+    notAfter?: string;
+    subject?: string;
+    issuer?: string;
+    serialNumber?: string;
+    dnsNames?: string[];
+}
+
+export const DEFAULT_CONFIRM_TIMEOUT_SECONDS = 600;
+export const DEFAULT_CAS_REGION = "cn-hangzhou";
+/** Regions Alibaba Cloud's certificate service (CAS) keeps certificates in, per the API docs. */
+export const CAS_REGIONS = ["cn-hangzhou", "ap-southeast-1"] as const;

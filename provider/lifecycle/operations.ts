@@ -1,0 +1,261 @@
+// create, read, update and delete: ONE implementation for both products, written against the CertificateService
+// port. Every change is a full set followed by reading back until the cloud serves what was declared, so a run that
+// reports success has seen the declared state live.
+import { parseCertificateChain } from "../certificate";
+import type { ProductSpec } from "../alicloud/products";
+import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "./port";
+import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
+
+/** The key under which the engine keeps the serialized provider; it must survive in partial-failure properties. */
+const PROVIDER_KEY = "__provider";
+
+/** Time, injectable so that tests of the confirmation loop run instantly. */
+export interface Clock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface ConfirmPolicy {
+    /** First pause between confirmation reads; it grows by half each time up to `maxIntervalMs`. */
+    readonly initialIntervalMs: number;
+    readonly maxIntervalMs: number;
+}
+
+export const DEFAULT_CONFIRM_POLICY: ConfirmPolicy = { initialIntervalMs: 250, maxIntervalMs: 5000 };
+
+export interface LifecycleContext {
+    readonly product: ProductSpec;
+    readonly service: CertificateService;
+    readonly clock?: Clock;
+    readonly confirm?: ConfirmPolicy;
+}
+
+/**
+ * Thrown when the set call went through but the cloud did not serve the declared state within the time allowed.
+ * Its `id` and `properties` make the engine keep the resource in state as partially created instead of losing it,
+ * so the next run reads it back and carries on.
+ */
+export class ConfirmationTimeoutError extends Error {
+    readonly reasons: string[];
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Record<string, unknown>,
+    ) {
+        super(message);
+        this.name = "ConfirmationTimeoutError";
+        this.reasons = [message];
+    }
+}
+
+export class DomainNotFoundError extends Error {
+    constructor(product: ProductSpec, domainName: string) {
+        super(
+            `${domainName} is not a ${product.displayName} domain of this account. ` +
+                `Add it in the ${product.displayName} console first, check that the credentials belong to the account ` +
+                `that owns it, and that the resource type matches the product ` +
+                `(DomainCertificate for CDN, LiveDomainCertificate for ApsaraVideo Live).`,
+        );
+        this.name = "DomainNotFoundError";
+    }
+}
+
+/** Create: adopt a domain that already serves the declared certificate, otherwise set it and confirm. */
+export async function createCertificate(ctx: LifecycleContext, inputs: CertificateInputs): Promise<CertificateOutputs> {
+    return converge(ctx, inputs, inputs);
+}
+
+/** Update: the same convergence; the engine has decided (via diff) that something must change. */
+export async function updateCertificate(ctx: LifecycleContext, news: CertificateInputs): Promise<CertificateOutputs> {
+    return converge(ctx, news, news);
+}
+
+/** Read: what the cloud serves now. `undefined` when the domain is gone, which drops the resource from state. */
+export async function readCertificate(
+    ctx: LifecycleContext,
+    domainName: string,
+    state: Partial<CertificateOutputs>,
+): Promise<CertificateOutputs | undefined> {
+    const live = await ctx.service.describe(domainName);
+    if (!live) return undefined;
+    return outputsFrom({ ...(state as CertificateInputs), domainName }, live);
+}
+
+/** Delete: turn HTTPS off. A domain already gone, or already off, is done. */
+export async function deleteCertificate(
+    ctx: LifecycleContext,
+    domainName: string,
+    state: Partial<CertificateOutputs>,
+): Promise<void> {
+    const live = await ctx.service.describe(domainName);
+    if (!live || live.status === "off") return;
+    const off: CertificateInputs = {
+        ...(state as CertificateInputs),
+        domainName,
+        status: "off",
+    };
+    try {
+        await ctx.service.set(setRequestFor(off));
+    } catch (error) {
+        if (isCode(error, "InvalidDomain.NotFound")) return; // removed while we were deleting
+        if (isCode(error, "Certificate.NotPermittedOff")) {
+            throw new Error(
+                `${ctx.product.displayName} refused to turn HTTPS off on ${domainName} (Certificate.NotPermittedOff: ` +
+                    `turning the certificate off would change the domain's scheduling). To remove the resource from ` +
+                    `the stack and leave the certificate in place, set the resource option \`retainOnDelete: true\` ` +
+                    `and run the destroy again, or ask Alibaba Cloud support to allow turning it off. ` +
+                    `(${(error as Error).message})`,
+            );
+        }
+        throw error;
+    }
+    await confirm(ctx, off, state);
+}
+
+async function converge(
+    ctx: LifecycleContext,
+    desired: CertificateInputs,
+    previous: Partial<CertificateOutputs>,
+): Promise<CertificateOutputs> {
+    const live = await ctx.service.describe(desired.domainName);
+    if (!live) throw new DomainNotFoundError(ctx.product, desired.domainName);
+    if (serves(live, desired)) return outputsFrom(desired, live);
+    await ctx.service.set(setRequestFor(desired));
+    return confirm(ctx, desired, previous);
+}
+
+/** Read back until the cloud serves `desired`, or give up after the declared time with a partial-state error. */
+async function confirm(
+    ctx: LifecycleContext,
+    desired: CertificateInputs,
+    previous: Partial<CertificateOutputs>,
+): Promise<CertificateOutputs> {
+    const clock = ctx.clock ?? systemClock;
+    const policy = ctx.confirm ?? DEFAULT_CONFIRM_POLICY;
+    // State written before confirmTimeoutSeconds existed has none: fall back to the default.
+    const timeoutSeconds = desired.confirmTimeoutSeconds ?? DEFAULT_CONFIRM_TIMEOUT_SECONDS;
+    const deadline = clock.now() + timeoutSeconds * 1000;
+    let interval = policy.initialIntervalMs;
+    let last: DeployedCertificate | undefined;
+    for (;;) {
+        last = await ctx.service.describe(desired.domainName);
+        if (!last) throw new DomainNotFoundError(ctx.product, desired.domainName);
+        if (serves(last, desired)) return outputsFrom(desired, last);
+        if (clock.now() + interval > deadline) break;
+        await clock.sleep(interval);
+        interval = Math.min(policy.maxIntervalMs, Math.ceil(interval * 1.5));
+    }
+    const properties: Record<string, unknown> = { ...outputsFrom(desired, last), [PROVIDER_KEY]: providerOf(desired, previous) };
+    throw new ConfirmationTimeoutError(
+        `${ctx.product.setAction.name} on ${desired.domainName} was accepted, but after ` +
+            `${timeoutSeconds} s the domain still serves ${describeServed(last)} (domain status ` +
+            `${last.domainStatus}) instead of ${describeDesired(desired)}. The resource is kept in state; run ` +
+            `\`pulumi up\` again to carry on, or raise confirmTimeoutSeconds if the domain is slow to configure.`,
+        desired.domainName,
+        properties,
+    );
+}
+
+/** Whether the live domain serves the declared state (and has finished configuring). */
+export function serves(live: DeployedCertificate, desired: CertificateInputs): boolean {
+    if (live.domainStatus === "configuring") return false;
+    if (desired.status === "off") return live.status === "off";
+    if (live.status !== "on") return false;
+    switch (desired.certType) {
+        case "upload":
+            return desired.fingerprint !== undefined && liveFingerprint(live) === desired.fingerprint;
+        case "cas":
+            return live.certType === "cas" && live.certId === desired.certId;
+        case "free":
+            return live.certType === "free";
+    }
+}
+
+/** The full parameter set for one set call: never only the changed fields. */
+export function setRequestFor(desired: CertificateInputs): SetCertificateRequest {
+    if (desired.status === "off") {
+        return { domainName: desired.domainName, status: "off", certType: desired.certType };
+    }
+    return {
+        domainName: desired.domainName,
+        status: "on",
+        certType: desired.certType,
+        certificate: desired.certType === "upload" ? desired.certificate : undefined,
+        privateKey: desired.certType === "upload" ? desired.privateKey : undefined,
+        certName: desired.certName,
+        certId: desired.certType === "cas" ? desired.certId : undefined,
+        certRegion: desired.certType === "cas" ? desired.certRegion : undefined,
+        forceSet: desired.forceSet,
+    };
+}
+
+/** Outputs: the declared settings, and what the cloud serves (status, leaf details) from `live`. */
+export function outputsFrom(declared: CertificateInputs, live: DeployedCertificate): CertificateOutputs {
+    const outputs: CertificateOutputs = {
+        ...declared,
+        status: live.status,
+        fingerprint: undefined,
+        notAfter: undefined,
+    };
+    if (declared.certificate !== undefined) {
+        const declaredChain = tryParse(declared.certificate);
+        if (declaredChain) outputs.chainFingerprint = declaredChain.info.chainFingerprint;
+    }
+    if (live.certType === "cas" && live.certId !== undefined) outputs.certId = live.certId;
+    const chain = live.status === "on" && live.certificatePem ? tryParse(live.certificatePem) : undefined;
+    if (chain) {
+        const info = chain.info;
+        Object.assign(outputs, {
+            fingerprint: info.fingerprint,
+            notBefore: info.notBefore,
+            notAfter: info.notAfter,
+            subject: info.subject,
+            issuer: info.issuer,
+            serialNumber: info.serialNumber,
+            dnsNames: info.dnsNames,
+        });
+    } else {
+        for (const key of ["notBefore", "subject", "issuer", "serialNumber", "dnsNames"] as const) delete outputs[key];
+    }
+    // Engine-facing objects must not carry `undefined` values.
+    for (const [key, value] of Object.entries(outputs)) if (value === undefined) delete (outputs as unknown as Record<string, unknown>)[key];
+    return outputs;
+}
+
+function liveFingerprint(live: DeployedCertificate): string | undefined {
+    return live.certificatePem ? tryParse(live.certificatePem)?.info.fingerprint : undefined;
+}
+
+function tryParse(pem: string) {
+    try {
+        return parseCertificateChain(pem);
+    } catch {
+        return undefined;
+    }
+}
+
+function describeServed(live: DeployedCertificate): string {
+    if (live.status === "off") return "no certificate (HTTPS off)";
+    const fingerprint = liveFingerprint(live);
+    return fingerprint ? `certificate ${fingerprint}` : `a ${live.certType ?? "unknown"} certificate`;
+}
+
+function describeDesired(desired: CertificateInputs): string {
+    if (desired.status === "off") return "HTTPS off";
+    if (desired.certType === "upload") return `certificate ${desired.fingerprint}`;
+    if (desired.certType === "cas") return `certificate service certificate ${desired.certId}`;
+    return "a free certificate";
+}
+
+function providerOf(desired: CertificateInputs, previous: Partial<CertificateOutputs>): unknown {
+    return (desired as unknown as Record<string, unknown>)[PROVIDER_KEY] ?? (previous as Record<string, unknown>)[PROVIDER_KEY];
+}
+
+function isCode(error: unknown, code: string): boolean {
+    return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
+}

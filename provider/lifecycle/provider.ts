@@ -1,0 +1,57 @@
+// The dynamic ResourceProvider for one product: the engine-facing methods, each a thin shell over the pure
+// check/diff and the port-driven operations. Nothing here knows which product it serves beyond the ProductSpec.
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { ProductSpec } from "../alicloud/products";
+import { checkInputs } from "./check";
+import { diffCertificate } from "./diff";
+import type { CertificateInputs, CertificateOutputs } from "./model";
+import {
+    createCertificate,
+    deleteCertificate,
+    readCertificate,
+    updateCertificate,
+    type Clock,
+    type ConfirmPolicy,
+    type LifecycleContext,
+} from "./operations";
+import type { CertificateService } from "./port";
+
+export interface ProviderDependencies {
+    readonly product: ProductSpec;
+    /** Builds (or returns the cached) service; called inside each method, never at load time. */
+    readonly service: () => CertificateService;
+    readonly clock?: Clock;
+    readonly confirm?: ConfirmPolicy;
+    readonly now?: () => Date;
+}
+
+export function certificateProvider(deps: ProviderDependencies): dynamic.ResourceProvider {
+    const context = (): LifecycleContext => ({
+        product: deps.product,
+        service: deps.service(),
+        clock: deps.clock,
+        confirm: deps.confirm,
+    });
+    return {
+        async check(_olds: unknown, news: Record<string, unknown>) {
+            return checkInputs(deps.product, news, deps.now ? deps.now() : new Date());
+        },
+        async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
+            return diffCertificate(olds, news);
+        },
+        async create(inputs: CertificateInputs) {
+            const outs = await createCertificate(context(), inputs);
+            return { id: inputs.domainName, outs };
+        },
+        async read(id: string, props?: CertificateOutputs) {
+            const outs = await readCertificate(context(), id, props ?? {});
+            return outs ? { id, props: outs } : {};
+        },
+        async update(_id: string, _olds: CertificateOutputs, news: CertificateInputs) {
+            return { outs: await updateCertificate(context(), news) };
+        },
+        async delete(id: string, props: CertificateOutputs) {
+            await deleteCertificate(context(), id, props);
+        },
+    };
+}

@@ -1,0 +1,87 @@
+// The shared resource class behind DomainCertificate and LiveDomainCertificate: the users' contract (Args and
+// outputs) is the same for both products; only the product id differs.
+import * as pulumi from "@pulumi/pulumi";
+import { PRODUCTS, type CertType, type ProductId } from "../alicloud/products";
+import { serializedProviderFor } from "./serializedProvider";
+
+export interface CertificateArgs {
+    /** The domain: lower-cased, IDN converted to punycode; no scheme, port, path, comma or space. A change replaces. */
+    domainName: pulumi.Input<string>;
+    /** `"on"` (default) serves the certificate over HTTPS; `"off"` turns HTTPS off. */
+    status?: pulumi.Input<"on" | "off">;
+    /** PEM chain, leaf first (reordered if given otherwise). Required with certType `upload` when status is on. */
+    certificate?: pulumi.Input<string>;
+    /** PEM private key (PKCS#1, PKCS#8 or SEC1, unencrypted). Always stored as a secret. */
+    privateKey?: pulumi.Input<string>;
+    /** At most 128 characters. Default: derived from the certificate, so a renewal never collides with the old name. */
+    certName?: pulumi.Input<string>;
+    /** `"upload"` (default), `"cas"` (with certId; CDN only) or `"free"`. */
+    certType?: pulumi.Input<CertType>;
+    /** certType `cas`: the certificate's id in Alibaba Cloud's certificate service. */
+    certId?: pulumi.Input<string>;
+    /** certType `cas`: `cn-hangzhou` (default) or `ap-southeast-1`. */
+    certRegion?: pulumi.Input<string>;
+    /** Overwrite a certificate of the same name with other content (ForceSet=1). */
+    forceSet?: pulumi.Input<boolean>;
+    /** How long create/update wait for the domain to serve the declared certificate (default 600). */
+    confirmTimeoutSeconds?: pulumi.Input<number>;
+}
+
+/** Properties read from the cloud and declared settings, as exposed on the resource. */
+export abstract class CertificateResource extends pulumi.dynamic.Resource {
+    /** The domain (normalized). Also the resource's id. */
+    public readonly domainName!: pulumi.Output<string>;
+    /** Whether HTTPS is on, as the cloud reports it. */
+    public readonly status!: pulumi.Output<"on" | "off">;
+    /** The declared chain, normalized (secret, so that diffs show fingerprints instead of PEM). */
+    public readonly certificate!: pulumi.Output<string | undefined>;
+    /** The declared private key (secret). */
+    public readonly privateKey!: pulumi.Output<string | undefined>;
+    public readonly certName!: pulumi.Output<string | undefined>;
+    public readonly certType!: pulumi.Output<CertType>;
+    public readonly certId!: pulumi.Output<string | undefined>;
+    public readonly certRegion!: pulumi.Output<string | undefined>;
+    public readonly forceSet!: pulumi.Output<boolean>;
+    /** SHA-256 of the served leaf certificate, lowercase hex (openssl's -fingerprint -sha256 without colons). */
+    public readonly fingerprint!: pulumi.Output<string | undefined>;
+    /** SHA-256 over the declared chain; changes when only an intermediate does. */
+    public readonly chainFingerprint!: pulumi.Output<string | undefined>;
+    public readonly notBefore!: pulumi.Output<string | undefined>;
+    /** Expiry of the served certificate (ISO 8601). */
+    public readonly notAfter!: pulumi.Output<string | undefined>;
+    public readonly subject!: pulumi.Output<string | undefined>;
+    public readonly issuer!: pulumi.Output<string | undefined>;
+    public readonly serialNumber!: pulumi.Output<string | undefined>;
+    public readonly dnsNames!: pulumi.Output<string[] | undefined>;
+
+    protected constructor(product: ProductId, name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
+        const secretArgs = {
+            ...args,
+            // Secret whatever the user passed: a key read from a file is a plain string until we wrap it.
+            privateKey: args.privateKey === undefined ? undefined : pulumi.secret(args.privateKey),
+            certificate: args.certificate === undefined ? undefined : pulumi.secret(args.certificate),
+        };
+        const outputs = {
+            status: undefined,
+            fingerprint: undefined,
+            chainFingerprint: undefined,
+            notBefore: undefined,
+            notAfter: undefined,
+            subject: undefined,
+            issuer: undefined,
+            serialNumber: undefined,
+            dnsNames: undefined,
+        };
+        super(
+            serializedProviderFor(product),
+            name,
+            { ...outputs, ...secretArgs },
+            {
+                ...opts,
+                additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey", "certificate"],
+            },
+            "alicloud-certs",
+            PRODUCTS[product].resourceTypeName,
+        );
+    }
+}

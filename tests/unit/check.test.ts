@@ -1,0 +1,205 @@
+// check(): what a user sees in `pulumi preview` before anything is called. Each case asserts the failing property
+// and the words of the reason that tell the user what to do.
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { CDN, LIVE } from "../../provider/alicloud/products";
+import { checkInputs } from "../../provider/lifecycle/check";
+import { UNKNOWN } from "../../provider/lifecycle/model";
+import { issueCertificate, issueChain, fingerprintOf, type Issued } from "../support/certs";
+
+const DOMAIN = "www.example.com";
+let good: Issued;
+let chainLeaf: Issued;
+
+before(async () => {
+    good = await issueCertificate({ dnsNames: [DOMAIN, "example.com"], key: "rsa2048" });
+    chainLeaf = (await issueChain({ dnsNames: ["*.example.com"], key: "ec256" })).leaf;
+});
+
+function failuresOf(result: ReturnType<typeof checkInputs>): Record<string, string> {
+    return Object.fromEntries((result.failures ?? []).map((f) => [f.property, f.reason]));
+}
+
+describe("check: a valid upload", () => {
+    it("normalizes the inputs and derives fingerprint, expiry and a certificate name", async () => {
+        const result = checkInputs(CDN, {
+            domainName: "  WWW.Example.COM ",
+            certificate: good.chainPem.replace(/\n/g, "\r\n"),
+            privateKey: good.key.traditional,
+        });
+        assert.deepEqual(result.failures, undefined);
+        const inputs = result.inputs!;
+        assert.equal(inputs.domainName, DOMAIN);
+        assert.equal(inputs.status, "on");
+        assert.equal(inputs.certType, "upload");
+        assert.equal(inputs.forceSet, false);
+        assert.equal(inputs.fingerprint, await fingerprintOf(good));
+        // Certificates carry whole seconds.
+        assert.equal(Math.floor(Date.parse(inputs.notAfter!) / 1000), Math.floor(good.cert.notAfter.getTime() / 1000));
+        assert.ok(!inputs.certificate!.includes("\r"), "certificate is normalized to \\n line endings");
+        assert.match(inputs.certName!, /^[A-Za-z0-9._-]{1,128}$/);
+        assert.ok(inputs.certName!.includes((await fingerprintOf(good)).slice(0, 8)), "the default name carries the fingerprint");
+    });
+
+    it("treats PKCS#1 and PKCS#8 encodings of the same key alike", () => {
+        const a = checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.traditional });
+        const b = checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8 });
+        assert.equal(a.failures, undefined);
+        assert.equal(b.failures, undefined);
+        assert.equal(a.inputs!.fingerprint, b.inputs!.fingerprint);
+    });
+
+    it("accepts an EC key in SEC1 with a wildcard certificate covering one label, on Live too", () => {
+        const result = checkInputs(LIVE, { domainName: "push.example.com", certificate: chainLeaf.chainPem, privateKey: chainLeaf.key.traditional });
+        assert.equal(result.failures, undefined);
+    });
+});
+
+describe("check: rejected before any call", () => {
+    const cases: Array<{ name: string; make: () => Promise<Record<string, unknown>>; property: string; words: RegExp }> = [
+        {
+            name: "certificate missing while status is on",
+            make: async () => ({ domainName: DOMAIN, privateKey: good.key.pkcs8 }),
+            property: "certificate",
+            words: /required when status is "on"/,
+        },
+        {
+            name: "private key missing while status is on",
+            make: async () => ({ domainName: DOMAIN, certificate: good.chainPem }),
+            property: "privateKey",
+            words: /required when status is "on"/,
+        },
+        {
+            name: "a key that belongs to another certificate",
+            make: async () => {
+                const other = await issueCertificate({ dnsNames: [DOMAIN], key: "rsa2048" });
+                return { domainName: DOMAIN, certificate: good.chainPem, privateKey: other.key.pkcs8 };
+            },
+            property: "privateKey",
+            words: /does not belong to the certificate/,
+        },
+        {
+            name: "an expired certificate",
+            make: async () => {
+                const old = await issueCertificate({ dnsNames: [DOMAIN], notBeforeDays: -100, notAfterDays: -1 });
+                return { domainName: DOMAIN, certificate: old.chainPem, privateKey: old.key.pkcs8 };
+            },
+            property: "certificate",
+            words: /expired/i,
+        },
+        {
+            name: "a certificate not valid yet",
+            make: async () => {
+                const future = await issueCertificate({ dnsNames: [DOMAIN], notBeforeDays: 3, notAfterDays: 90 });
+                return { domainName: DOMAIN, certificate: future.chainPem, privateKey: future.key.pkcs8 };
+            },
+            property: "certificate",
+            words: /not valid until/i,
+        },
+        {
+            name: "a certificate that does not cover the domain",
+            make: async () => ({ domainName: "api.example.org", certificate: good.chainPem, privateKey: good.key.pkcs8 }),
+            property: "certificate",
+            words: /does not cover api\.example\.org/,
+        },
+        {
+            name: "a wildcard asked to cover two labels",
+            make: async () => ({ domainName: "a.b.example.com", certificate: chainLeaf.chainPem, privateKey: chainLeaf.key.pkcs8 }),
+            property: "certificate",
+            words: /does not cover a\.b\.example\.com.*one label/,
+        },
+        {
+            name: "an RSA key below 2048 bits",
+            make: async () => {
+                const weak = await issueCertificate({ dnsNames: [DOMAIN], key: "rsa1024" });
+                return { domainName: DOMAIN, certificate: weak.chainPem, privateKey: weak.key.pkcs8 };
+            },
+            property: "certificate",
+            words: /2048/,
+        },
+        {
+            name: "a domain list with a comma",
+            make: async () => ({ domainName: "a.example.com,b.example.com", certificate: good.chainPem, privateKey: good.key.pkcs8 }),
+            property: "domainName",
+            words: /comma/i,
+        },
+        {
+            name: "a URL instead of a domain",
+            make: async () => ({ domainName: "https://www.example.com/", certificate: good.chainPem, privateKey: good.key.pkcs8 }),
+            property: "domainName",
+            words: /scheme|https:\/\//i,
+        },
+        {
+            name: "a certificate name over 128 characters",
+            make: async () => ({ domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certName: "n".repeat(129) }),
+            property: "certName",
+            words: /128/,
+        },
+        {
+            name: "an unknown status",
+            make: async () => ({ domainName: DOMAIN, status: "enabled", certificate: good.chainPem, privateKey: good.key.pkcs8 }),
+            property: "status",
+            words: /"on", "off"/,
+        },
+        {
+            name: "cas without its certificate id",
+            make: async () => ({ domainName: DOMAIN, certType: "cas" }),
+            property: "certId",
+            words: /required with certType "cas"/,
+        },
+        {
+            name: "cas with a PEM that would be ignored",
+            make: async () => ({ domainName: DOMAIN, certType: "cas", certId: "123", certificate: good.chainPem }),
+            property: "certificate",
+            words: /not used with certType "cas"/,
+        },
+        {
+            name: "cas with a region the certificate service does not have",
+            make: async () => ({ domainName: DOMAIN, certType: "cas", certId: "123", certRegion: "us-east-1" }),
+            property: "certRegion",
+            words: /cn-hangzhou, ap-southeast-1/,
+        },
+        {
+            name: "a private key pasted into the certificate field",
+            make: async () => ({ domainName: DOMAIN, certificate: good.key.pkcs8, privateKey: good.key.pkcs8 }),
+            property: "certificate",
+            words: /private key/i,
+        },
+    ];
+    for (const c of cases) {
+        it(`GIVEN ${c.name} THEN ${c.property} fails`, async () => {
+            const failures = failuresOf(checkInputs(CDN, await c.make()));
+            assert.ok(failures[c.property], `expected a failure on ${c.property}, got ${JSON.stringify(failures)}`);
+            assert.match(failures[c.property]!, c.words);
+        });
+    }
+
+    it("refuses cas on Live, whose set action has no certificate id", () => {
+        const failures = failuresOf(checkInputs(LIVE, { domainName: DOMAIN, certType: "cas", certId: "1" }));
+        assert.match(failures.certType!, /"upload", "free"/);
+    });
+
+    it("never quotes key material in a reason", async () => {
+        const other = await issueCertificate({ dnsNames: ["other.example.net"], key: "rsa2048" });
+        const results = [
+            checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: other.key.pkcs8 }),
+            checkInputs(CDN, { domainName: DOMAIN, certificate: other.key.traditional, privateKey: "garbage" }),
+            checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: other.key.traditional.replace("MII", "XXX") }),
+        ];
+        const keyLines = [...other.key.pkcs8.split("\n"), ...other.key.traditional.split("\n")].filter((l) => l.length > 20 && !l.startsWith("-----"));
+        for (const result of results) {
+            for (const failure of result.failures ?? []) {
+                for (const line of keyLines) assert.ok(!failure.reason.includes(line.slice(0, 24)), `reason on ${failure.property} quotes the key`);
+            }
+        }
+    });
+});
+
+describe("check: values unknown during preview", () => {
+    it("passes unknown values through without failing", () => {
+        const result = checkInputs(CDN, { domainName: UNKNOWN, certificate: UNKNOWN, privateKey: UNKNOWN });
+        assert.equal(result.failures, undefined);
+        assert.equal(result.inputs!.domainName, UNKNOWN);
+        assert.equal(result.inputs!.certificate, UNKNOWN);
+    });
+});
