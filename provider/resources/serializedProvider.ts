@@ -8,7 +8,19 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ProductId } from "../alicloud/products";
 
+/** One object per product: the engine caches the serialized text by object identity, so N resources cost one. */
+const stubs = new Map<ProductId, dynamic.ResourceProvider>();
+
 export function serializedProviderFor(product: ProductId): dynamic.ResourceProvider {
+    let stub = stubs.get(product);
+    if (!stub) {
+        stub = makeStub(product);
+        stubs.set(product, stub);
+    }
+    return stub;
+}
+
+function makeStub(product: ProductId): dynamic.ResourceProvider {
     // Resolved from the working directory of the engine's dynamic-provider process: the Pulumi project, where the
     // package is installed. `require` (not import) keeps the load lazy and out of the serialized closure.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

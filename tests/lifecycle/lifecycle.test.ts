@@ -1,0 +1,276 @@
+// The provider's methods against the emulator, in process: the real client layer and the official SDK on the wire,
+// the emulator's hooks for faults and for the request log. Each test ends by asking the cloud what it serves.
+import { describe, it, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import Cdn, * as $Cdn from "@alicloud/cdn20180510";
+import { $OpenApiUtil } from "@alicloud/openapi-core";
+import { startEmulator } from "../../emulator";
+import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { clientSettingsFromConfig, createCertificateService } from "../../provider/alicloud/client";
+import { configFromRecord } from "../../provider/alicloud/endpoint";
+import { certificateProvider } from "../../provider/lifecycle/provider";
+import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
+import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
+
+const ACCOUNT = { accessKeyId: "LTAIlifecycleTest000001", accessKeySecret: "lifecycleTestSecret000000000001" };
+const CDN_DOMAIN = "www.lifecycle.test";
+const LIVE_DOMAIN = "live.lifecycle.test";
+const GONE_DOMAIN = "gone.lifecycle.test";
+const CONFIGURING_MS = 120;
+
+let emulator: { endpoint: string; close(): Promise<void> };
+let current: Issued;
+let renewed: Issued;
+
+before(async () => {
+    emulator = await startEmulator({
+        port: 0,
+        configuringMs: CONFIGURING_MS,
+        seed: {
+            accounts: [
+                {
+                    ...ACCOUNT,
+                    domains: [
+                        { domainName: CDN_DOMAIN, product: "cdn" },
+                        { domainName: "api.lifecycle.test", product: "cdn" },
+                        { domainName: LIVE_DOMAIN, product: "live" },
+                    ],
+                },
+            ],
+        },
+    });
+    const names = [CDN_DOMAIN, LIVE_DOMAIN, "api.lifecycle.test", GONE_DOMAIN];
+    current = await issueCertificate({ dnsNames: names, key: "rsa2048" });
+    renewed = await issueCertificate({ dnsNames: names, key: "ec256" });
+});
+
+after(async () => {
+    await emulator?.close();
+});
+
+beforeEach(async () => {
+    await hook("POST", "/__emulator/reset");
+});
+
+async function hook(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(emulator.endpoint + path, {
+        method,
+        headers: body ? { "content-type": "application/json" } : {},
+        body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+    return response.json();
+}
+
+interface LoggedRequest {
+    action: string;
+    domains?: string[];
+    status: number;
+    code?: string;
+}
+
+async function requests(): Promise<LoggedRequest[]> {
+    const log = (await hook("GET", "/__emulator/requests")) as LoggedRequest[] | { requests: LoggedRequest[] };
+    return Array.isArray(log) ? log : log.requests;
+}
+
+async function setCalls(): Promise<LoggedRequest[]> {
+    return (await requests()).filter((r) => r.action.startsWith("Set") || r.action.startsWith("BatchSet"));
+}
+
+function providerOf(product: ProductSpec, timeouts = { connectTimeoutMs: 2000, readTimeoutMs: 2000 }): dynamic.ResourceProvider {
+    const config = configFromRecord({
+        "alicloud:accessKey": ACCOUNT.accessKeyId,
+        "alicloud:secretKey": ACCOUNT.accessKeySecret,
+        [`alicloud-certs:${product.endpointConfigKey}`]: emulator.endpoint,
+    });
+    const service = createCertificateService(product, {
+        ...clientSettingsFromConfig(product, config, {}),
+        timeouts,
+        retry: { baseDelayMs: 20, maxDelayMs: 200, totalBudgetMs: 20_000, maxAttempts: 12 },
+    });
+    return certificateProvider({ product, service: () => service, confirm: { initialIntervalMs: 20, maxIntervalMs: 100 } });
+}
+
+async function checked(provider: dynamic.ResourceProvider, raw: Record<string, unknown>): Promise<CertificateInputs> {
+    const result = await provider.check!({}, { confirmTimeoutSeconds: 10, ...raw });
+    assert.deepEqual(result.failures ?? [], []);
+    return result.inputs as CertificateInputs;
+}
+
+/** What the cloud serves, asked with the official SDK's typed client (not through the provider). */
+async function servedByCdn(domainName: string): Promise<{ status?: string; pem?: string; certName?: string }> {
+    const url = new URL(emulator.endpoint);
+    const client = new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: url.host, protocol: "http" }));
+    const response = await client.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
+    const info = response.body?.certInfos?.certInfo?.[0];
+    return { status: info?.serverCertificateStatus, pem: info?.serverCertificate, certName: info?.certName };
+}
+
+async function fingerprintServedByCdn(domainName: string): Promise<string | undefined> {
+    const served = await servedByCdn(domainName);
+    if (!served.pem) return undefined;
+    const { X509Certificate } = await import("node:crypto");
+    return new X509Certificate(served.pem).fingerprint256.replace(/:/g, "").toLowerCase();
+}
+
+async function deploy(provider: dynamic.ResourceProvider, raw: Record<string, unknown>) {
+    const inputs = await checked(provider, raw);
+    const created = await provider.create(inputs);
+    return { inputs, id: created.id, outs: created.outs as CertificateOutputs };
+}
+
+async function turnOff(domainName: string): Promise<void> {
+    const provider = providerOf(CDN);
+    await provider.delete!(domainName, { domainName, status: "on", certType: "upload", forceSet: false, confirmTimeoutSeconds: 10 } as CertificateOutputs);
+}
+
+describe("create", () => {
+    beforeEach(async () => {
+        await turnOff(CDN_DOMAIN);
+        await hook("POST", "/__emulator/reset");
+    });
+
+    it("sets the full certificate and returns once the domain serves it", async () => {
+        const provider = providerOf(CDN);
+        const { id, outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+        assert.equal(id, CDN_DOMAIN);
+        assert.equal(outs.status, "on");
+        assert.equal(outs.fingerprint, await fingerprintOf(current));
+        assert.equal(await fingerprintServedByCdn(CDN_DOMAIN), await fingerprintOf(current));
+        const sets = await setCalls();
+        assert.deepEqual(sets.map((s) => [s.action, s.domains, s.status]), [["SetCdnDomainSSLCertificate", [CDN_DOMAIN], 200]]);
+    });
+
+    it("adopts a domain that already serves the declared certificate, without a set call", async () => {
+        const provider = providerOf(CDN);
+        await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+        await hook("POST", "/__emulator/reset");
+        // The same certificate, re-encoded: still the same certificate.
+        const { outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem.replace(/\n/g, "\r\n"), privateKey: current.key.traditional });
+        assert.equal(outs.fingerprint, await fingerprintOf(current));
+        assert.deepEqual(await setCalls(), []);
+    });
+
+    it("works the same for a Live domain", async () => {
+        const provider = providerOf(LIVE);
+        const { outs } = await deploy(provider, { domainName: LIVE_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+        assert.equal(outs.fingerprint, await fingerprintOf(current));
+        const sets = await setCalls();
+        assert.deepEqual(sets.map((s) => s.action), ["SetLiveDomainCertificate"]);
+        const read = (await provider.read!(LIVE_DOMAIN, outs)).props as CertificateOutputs;
+        assert.equal(read.fingerprint, await fingerprintOf(current));
+    });
+
+    it("fails on a domain the account does not have, naming the product", async () => {
+        const provider = providerOf(CDN);
+        await assert.rejects(
+            deploy(provider, { domainName: GONE_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 }),
+            /gone\.lifecycle\.test is not a CDN domain of this account/,
+        );
+        assert.deepEqual(await setCalls(), []);
+    });
+});
+
+describe("update", () => {
+    it("rotates to a renewed certificate under a new name, and turns HTTPS off", async () => {
+        const provider = providerOf(CDN);
+        const first = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+        const news = await checked(provider, { domainName: CDN_DOMAIN, certificate: renewed.chainPem, privateKey: renewed.key.traditional });
+        const diff = await provider.diff!(CDN_DOMAIN, first.outs, news);
+        assert.equal(diff.changes, true);
+        const updated = (await provider.update!(CDN_DOMAIN, first.outs, news)).outs as CertificateOutputs;
+        assert.equal(updated.fingerprint, await fingerprintOf(renewed));
+        assert.notEqual(updated.certName, first.outs.certName, "a renewal gets its own name");
+        assert.equal((await servedByCdn(CDN_DOMAIN)).certName, updated.certName);
+
+        const off = await checked(provider, { domainName: CDN_DOMAIN, status: "off" });
+        const disabled = (await provider.update!(CDN_DOMAIN, updated, off)).outs as CertificateOutputs;
+        assert.equal(disabled.status, "off");
+        assert.equal(disabled.fingerprint, undefined);
+        assert.equal((await servedByCdn(CDN_DOMAIN)).status, "off");
+    });
+});
+
+describe("read", () => {
+    it("sees an out-of-band change made with the official SDK, and update restores the declared certificate", async () => {
+        const provider = providerOf(CDN);
+        const { inputs, outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+        // Someone replaces the certificate in the console (here: the typed SDK client).
+        const url = new URL(emulator.endpoint);
+        const client = new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: url.host, protocol: "http" }));
+        await client.setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({
+                domainName: CDN_DOMAIN,
+                SSLProtocol: "on",
+                certType: "upload",
+                certName: "someone-elses",
+                SSLPub: renewed.chainPem,
+                SSLPri: renewed.key.pkcs8,
+            }),
+        );
+        await new Promise((r) => setTimeout(r, CONFIGURING_MS * 2));
+        const refreshed = (await provider.read!(CDN_DOMAIN, outs)).props as CertificateOutputs;
+        assert.equal(refreshed.fingerprint, await fingerprintOf(renewed), "read reports the live certificate");
+        const drift = await provider.diff!(CDN_DOMAIN, refreshed, inputs);
+        assert.equal(drift.changes, true);
+        await provider.update!(CDN_DOMAIN, refreshed, inputs);
+        assert.equal(await fingerprintServedByCdn(CDN_DOMAIN), await fingerprintOf(current));
+    });
+
+    it("returns no id for a domain that no longer exists", async () => {
+        const provider = providerOf(CDN);
+        const result = await provider.read!(GONE_DOMAIN, { domainName: GONE_DOMAIN } as CertificateOutputs);
+        assert.equal(result.id, undefined);
+    });
+});
+
+describe("delete", () => {
+    it("turns HTTPS off, and a domain already gone is done", async () => {
+        const provider = providerOf(CDN);
+        const { outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+        await provider.delete!(CDN_DOMAIN, outs);
+        assert.equal((await servedByCdn(CDN_DOMAIN)).status, "off");
+        await provider.delete!(GONE_DOMAIN, { ...outs, domainName: GONE_DOMAIN });
+    });
+});
+
+describe("an apply survives a misbehaving cloud", () => {
+    const faults = ["service-busy", "throttling", "internal-error", "service-unavailable", "drop", "applied-then-drop", "hang"] as const;
+    for (const fault of faults) {
+        it(`ends with the declared certificate served after ${fault} on the set call`, async () => {
+            await turnOff(CDN_DOMAIN);
+            const provider = providerOf(CDN, { connectTimeoutMs: 1000, readTimeoutMs: 1000 });
+            await hook("POST", "/__emulator/faults", { action: "SetCdnDomainSSLCertificate", fault, times: 2 });
+            const { outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+            assert.equal(outs.fingerprint, await fingerprintOf(current));
+            assert.equal(await fingerprintServedByCdn(CDN_DOMAIN), await fingerprintOf(current));
+            const failed = (await setCalls()).filter((s) => s.status !== 200);
+            assert.ok(failed.length >= 1 || fault === "hang" || fault === "drop", `the fault was injected (${JSON.stringify(await setCalls())})`);
+        });
+    }
+
+    it("ends as declared when describe calls are throttled and fail with 5xx", async () => {
+        await turnOff(CDN_DOMAIN);
+        const provider = providerOf(CDN);
+        await hook("POST", "/__emulator/faults", { action: "DescribeDomainCertificateInfo", fault: "throttling", times: 2 });
+        await hook("POST", "/__emulator/faults", { action: "DescribeCdnDomainDetail", fault: "internal-error", times: 2 });
+        const { outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: renewed.chainPem, privateKey: renewed.key.pkcs8 });
+        assert.equal(outs.fingerprint, await fingerprintOf(renewed));
+    });
+});
+
+describe("check", () => {
+    it("rejects bad input without any call to the cloud", async () => {
+        const provider = providerOf(CDN);
+        const other = await issueCertificate({ dnsNames: ["elsewhere.example.org"] });
+        const results = await Promise.all([
+            provider.check!({}, { domainName: CDN_DOMAIN, certificate: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", privateKey: current.key.pkcs8 }),
+            provider.check!({}, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: renewed.key.pkcs8 }),
+            provider.check!({}, { domainName: CDN_DOMAIN, certificate: other.chainPem, privateKey: other.key.pkcs8 }),
+        ]);
+        assert.deepEqual(results.map((r) => r.failures?.map((f) => f.property)), [["certificate"], ["privateKey"], ["certificate"]]);
+        assert.deepEqual(await requests(), []);
+    });
+});

@@ -1,0 +1,122 @@
+// The lifecycle's operations against an in-memory CertificateService (the port), for what the emulator cannot be
+// made to do on demand: a change that never takes effect, and a product that refuses to turn HTTPS off.
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { CDN } from "../../provider/alicloud/products";
+import { checkInputs } from "../../provider/lifecycle/check";
+import type { CertificateInputs } from "../../provider/lifecycle/model";
+import {
+    ConfirmationTimeoutError,
+    createCertificate,
+    deleteCertificate,
+    type Clock,
+} from "../../provider/lifecycle/operations";
+import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
+import { issueCertificate, type Issued } from "../support/certs";
+
+const DOMAIN = "www.example.com";
+
+/** A domain whose set calls are accepted; `applies` decides whether the change ever shows in describe. */
+class InMemoryDomain implements CertificateService {
+    readonly product = CDN;
+    readonly sets: SetCertificateRequest[] = [];
+    served: DeployedCertificate = { domainName: DOMAIN, status: "off", domainStatus: "online" };
+    constructor(private readonly options: { applies: boolean; refuseOff?: boolean }) {}
+    async describe(domainName: string) {
+        return domainName === DOMAIN ? this.served : undefined;
+    }
+    async set(request: SetCertificateRequest) {
+        this.sets.push(request);
+        if (request.status === "off" && this.options.refuseOff) {
+            throw Object.assign(new Error("SetCdnDomainSSLCertificate on www.example.com failed: Certificate.NotPermittedOff"), {
+                code: "Certificate.NotPermittedOff",
+            });
+        }
+        if (this.options.applies) {
+            this.served = { domainName: DOMAIN, status: request.status, certificatePem: request.certificate, certType: request.certType, domainStatus: "online" };
+        } else {
+            this.served = { ...this.served, domainStatus: "configuring" };
+        }
+        return { requestId: "R1" };
+    }
+}
+
+/** Time that passes only when the code sleeps. */
+function fakeClock(): Clock & { slept: number } {
+    let now = 0;
+    const clock = {
+        slept: 0,
+        now: () => now,
+        sleep: async (ms: number) => {
+            now += ms;
+            clock.slept += ms;
+        },
+    };
+    return clock;
+}
+
+let cert: Issued;
+let inputs: CertificateInputs;
+
+before(async () => {
+    cert = await issueCertificate({ dnsNames: [DOMAIN], key: "ec256" });
+    const result = checkInputs(CDN, { domainName: DOMAIN, certificate: cert.chainPem, privateKey: cert.key.pkcs8, confirmTimeoutSeconds: 30, __provider: "serialized-stub" });
+    inputs = result.inputs!;
+});
+
+describe("create", () => {
+    it("sends every parameter in one set call", async () => {
+        const service = new InMemoryDomain({ applies: true });
+        await createCertificate({ product: CDN, service, clock: fakeClock() }, inputs);
+        assert.equal(service.sets.length, 1);
+        const sent = service.sets[0]!;
+        assert.deepEqual(Object.keys(sent).filter((k) => sent[k as keyof SetCertificateRequest] !== undefined).sort(), [
+            "certName",
+            "certType",
+            "certificate",
+            "domainName",
+            "forceSet",
+            "privateKey",
+            "status",
+        ]);
+        assert.equal(sent.certificate, inputs.certificate);
+        assert.equal(sent.privateKey, inputs.privateKey);
+    });
+
+    it("GIVEN a change that never takes effect THEN it gives up after confirmTimeoutSeconds, keeping the resource as partially created", async () => {
+        const service = new InMemoryDomain({ applies: false });
+        const clock = fakeClock();
+        const error = await createCertificate({ product: CDN, service, clock }, inputs).then(
+            () => assert.fail("create should not succeed"),
+            (e: unknown) => e,
+        );
+        assert.ok(error instanceof ConfirmationTimeoutError);
+        assert.equal(error.id, DOMAIN);
+        assert.equal(error.properties.__provider, "serialized-stub", "the partial state keeps the provider for later refresh/destroy");
+        assert.equal(error.properties.domainName, DOMAIN);
+        assert.match(error.message, /after 30 s the domain still serves no certificate \(HTTPS off\) \(domain status configuring\)/);
+        assert.match(error.message, /run `pulumi up` again/);
+        assert.ok(clock.now() <= 30_000, `waited ${clock.now()} ms`);
+        assert.ok(clock.now() >= 25_000, `gave up early at ${clock.now()} ms`);
+        assert.equal(service.sets.length, 1, "one set, then only reads");
+        assert.ok(!JSON.stringify(error.message).includes("PRIVATE KEY"));
+    });
+});
+
+describe("delete", () => {
+    it("GIVEN the product refuses to turn HTTPS off THEN the error names retainOnDelete", async () => {
+        const service = new InMemoryDomain({ applies: true, refuseOff: true });
+        await createCertificate({ product: CDN, service, clock: fakeClock() }, inputs);
+        await assert.rejects(deleteCertificate({ product: CDN, service, clock: fakeClock() }, DOMAIN, inputs), (e: Error) => {
+            assert.match(e.message, /Certificate\.NotPermittedOff/);
+            assert.match(e.message, /`retainOnDelete: true`/);
+            return true;
+        });
+    });
+
+    it("GIVEN HTTPS already off THEN it makes no call", async () => {
+        const service = new InMemoryDomain({ applies: true });
+        await deleteCertificate({ product: CDN, service, clock: fakeClock() }, DOMAIN, inputs);
+        assert.deepEqual(service.sets, []);
+    });
+});
