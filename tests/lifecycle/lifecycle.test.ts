@@ -12,6 +12,7 @@ import { configFromRecord } from "../../provider/alicloud/endpoint";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
+import { EmulatorHooks } from "../support/emulatorHooks";
 
 const ACCOUNT = { accessKeyId: "LTAIlifecycleTest000001", accessKeySecret: "lifecycleTestSecret000000000001" };
 const CDN_DOMAIN = "www.lifecycle.test";
@@ -20,6 +21,7 @@ const GONE_DOMAIN = "gone.lifecycle.test";
 const CONFIGURING_MS = 120;
 
 let emulator: { endpoint: string; close(): Promise<void> };
+let hooks: EmulatorHooks;
 let current: Issued;
 let renewed: Issued;
 
@@ -40,6 +42,7 @@ before(async () => {
             ],
         },
     });
+    hooks = new EmulatorHooks(emulator.endpoint);
     const names = [CDN_DOMAIN, LIVE_DOMAIN, "api.lifecycle.test", GONE_DOMAIN];
     current = await issueCertificate({ dnsNames: names, key: "rsa2048" });
     renewed = await issueCertificate({ dnsNames: names, key: "ec256" });
@@ -50,34 +53,8 @@ after(async () => {
 });
 
 beforeEach(async () => {
-    await hook("POST", "/__emulator/reset");
+    await hooks.reset();
 });
-
-async function hook(method: string, path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(emulator.endpoint + path, {
-        method,
-        headers: body ? { "content-type": "application/json" } : {},
-        body: body ? JSON.stringify(body) : undefined,
-    });
-    assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-    return response.json();
-}
-
-interface LoggedRequest {
-    action: string;
-    domains?: string[];
-    status: number;
-    code?: string;
-}
-
-async function requests(): Promise<LoggedRequest[]> {
-    const log = (await hook("GET", "/__emulator/requests")) as LoggedRequest[] | { requests: LoggedRequest[] };
-    return Array.isArray(log) ? log : log.requests;
-}
-
-async function setCalls(): Promise<LoggedRequest[]> {
-    return (await requests()).filter((r) => r.action.startsWith("Set") || r.action.startsWith("BatchSet"));
-}
 
 function providerOf(product: ProductSpec, timeouts = { connectTimeoutMs: 2000, readTimeoutMs: 2000 }): dynamic.ResourceProvider {
     const config = configFromRecord({
@@ -129,7 +106,7 @@ async function turnOff(domainName: string): Promise<void> {
 describe("create", () => {
     beforeEach(async () => {
         await turnOff(CDN_DOMAIN);
-        await hook("POST", "/__emulator/reset");
+        await hooks.reset();
     });
 
     it("sets the full certificate and returns once the domain serves it", async () => {
@@ -139,25 +116,25 @@ describe("create", () => {
         assert.equal(outs.status, "on");
         assert.equal(outs.fingerprint, await fingerprintOf(current));
         assert.equal(await fingerprintServedByCdn(CDN_DOMAIN), await fingerprintOf(current));
-        const sets = await setCalls();
+        const sets = await hooks.setCalls();
         assert.deepEqual(sets.map((s) => [s.action, s.domains, s.status]), [["SetCdnDomainSSLCertificate", [CDN_DOMAIN], 200]]);
     });
 
     it("adopts a domain that already serves the declared certificate, without a set call", async () => {
         const provider = providerOf(CDN);
         await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
-        await hook("POST", "/__emulator/reset");
+        await hooks.reset();
         // The same certificate, re-encoded: still the same certificate.
         const { outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem.replace(/\n/g, "\r\n"), privateKey: current.key.traditional });
         assert.equal(outs.fingerprint, await fingerprintOf(current));
-        assert.deepEqual(await setCalls(), []);
+        assert.deepEqual(await hooks.setCalls(), []);
     });
 
     it("works the same for a Live domain", async () => {
         const provider = providerOf(LIVE);
         const { outs } = await deploy(provider, { domainName: LIVE_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
         assert.equal(outs.fingerprint, await fingerprintOf(current));
-        const sets = await setCalls();
+        const sets = await hooks.setCalls();
         assert.deepEqual(sets.map((s) => s.action), ["SetLiveDomainCertificate"]);
         const read = (await provider.read!(LIVE_DOMAIN, outs)).props as CertificateOutputs;
         assert.equal(read.fingerprint, await fingerprintOf(current));
@@ -169,7 +146,7 @@ describe("create", () => {
             deploy(provider, { domainName: GONE_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 }),
             /gone\.lifecycle\.test is not a CDN domain of this account/,
         );
-        assert.deepEqual(await setCalls(), []);
+        assert.deepEqual(await hooks.setCalls(), []);
     });
 });
 
@@ -242,20 +219,20 @@ describe("an apply survives a misbehaving cloud", () => {
         it(`ends with the declared certificate served after ${fault} on the set call`, async () => {
             await turnOff(CDN_DOMAIN);
             const provider = providerOf(CDN, { connectTimeoutMs: 1000, readTimeoutMs: 1000 });
-            await hook("POST", "/__emulator/faults", { action: "SetCdnDomainSSLCertificate", fault, times: 2 });
+            await hooks.fault({ action: "SetCdnDomainSSLCertificate", fault, times: 2 });
             const { outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
             assert.equal(outs.fingerprint, await fingerprintOf(current));
             assert.equal(await fingerprintServedByCdn(CDN_DOMAIN), await fingerprintOf(current));
-            const failed = (await setCalls()).filter((s) => s.status !== 200);
-            assert.ok(failed.length >= 1 || fault === "hang" || fault === "drop", `the fault was injected (${JSON.stringify(await setCalls())})`);
+            const failed = (await hooks.setCalls()).filter((s) => s.status !== 200);
+            assert.ok(failed.length >= 1 || fault === "hang" || fault === "drop", `the fault was injected (${JSON.stringify(await hooks.setCalls())})`);
         });
     }
 
     it("ends as declared when describe calls are throttled and fail with 5xx", async () => {
         await turnOff(CDN_DOMAIN);
         const provider = providerOf(CDN);
-        await hook("POST", "/__emulator/faults", { action: "DescribeDomainCertificateInfo", fault: "throttling", times: 2 });
-        await hook("POST", "/__emulator/faults", { action: "DescribeCdnDomainDetail", fault: "internal-error", times: 2 });
+        await hooks.fault({ action: "DescribeDomainCertificateInfo", fault: "throttling", times: 2 });
+        await hooks.fault({ action: "DescribeCdnDomainDetail", fault: "internal-error", times: 2 });
         const { outs } = await deploy(provider, { domainName: CDN_DOMAIN, certificate: renewed.chainPem, privateKey: renewed.key.pkcs8 });
         assert.equal(outs.fingerprint, await fingerprintOf(renewed));
     });
@@ -271,6 +248,6 @@ describe("check", () => {
             provider.check!({}, { domainName: CDN_DOMAIN, certificate: other.chainPem, privateKey: other.key.pkcs8 }),
         ]);
         assert.deepEqual(results.map((r) => r.failures?.map((f) => f.property)), [["certificate"], ["privateKey"], ["certificate"]]);
-        assert.deepEqual(await requests(), []);
+        assert.deepEqual(await hooks.requests(), []);
     });
 });

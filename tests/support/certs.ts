@@ -4,7 +4,13 @@ import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { createPrivateKey, webcrypto } from "node:crypto";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// The tsconfig has no DOM lib: WebCrypto types come from node:crypto's `webcrypto` namespace.
+type Algorithm = webcrypto.Algorithm;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type RsaHashedKeyGenParams = webcrypto.RsaHashedKeyGenParams;
+type EcKeyGenParams = webcrypto.EcKeyGenParams;
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
 export type KeyKind = "rsa2048" | "rsa4096" | "rsa1024" | "ec256" | "ec384";
 
@@ -124,7 +130,8 @@ export async function issueCertificate(options: CertificateOptions): Promise<Iss
               signingAlgorithm: signingAlgorithm(kind),
           });
     const leafPem = normalizeNewline(cert.toString("pem"));
-    const issuerChain = options.issuer && !isSelfSigned(options.issuer) ? options.issuer.chainPem : options.issuer?.leafPem;
+    // As public CAs hand it out: the leaf and its intermediates, without the self-signed root.
+    const issuerChain = options.issuer && !isSelfSigned(options.issuer) ? options.issuer.chainPem : "";
     const chainPem = issuerChain ? leafPem + issuerChain : leafPem;
     return { leafPem, chainPem, key: await exportKey(keys, kind), cert, keys, kind };
 }
@@ -153,4 +160,18 @@ export async function issueChain(options: CertificateOptions): Promise<{ root: I
 /** SHA-256 of the leaf DER, lowercase hex: what `openssl x509 -fingerprint -sha256` prints, without colons. */
 export async function fingerprintOf(issued: Issued): Promise<string> {
     return Buffer.from(await issued.cert.getThumbprint("SHA-256")).toString("hex");
+}
+
+/**
+ * The same private key, encrypted with a passphrase the way users receive it from some CAs and tools:
+ * `pkcs8` as "BEGIN ENCRYPTED PRIVATE KEY", `traditional` as legacy OpenSSL PEM encryption (a "BEGIN RSA/EC PRIVATE
+ * KEY" block with "Proc-Type: 4,ENCRYPTED" and "DEK-Info" headers).
+ */
+export function encryptedKeyOf(issued: Issued, passphrase = "correct horse battery staple"): KeyPems {
+    const key = createPrivateKey(issued.key.pkcs8);
+    const cipher = "aes-256-cbc";
+    const pkcs8 = String(key.export({ format: "pem", type: "pkcs8", cipher, passphrase }));
+    const traditionalType = issued.kind.startsWith("ec") ? "sec1" : "pkcs1";
+    const traditional = String(key.export({ format: "pem", type: traditionalType, cipher, passphrase }));
+    return { pkcs8: normalizeNewline(pkcs8), traditional: normalizeNewline(traditional) };
 }

@@ -1,0 +1,255 @@
+// Parsing a certificate chain as a user pastes it, into one canonical form the provider deploys and compares.
+//
+// Ordering: certificates are linked child → issuer by distinguished name (the child's issuer DN equals the
+// parent's subject DN), by key identifier when both carry one (the child's authority key identifier equals the
+// parent's subject key identifier), and by signature (the parent's key verifies the child). Names alone are not
+// enough: two CAs can share a name ("R3", "Test Root CA"), and a certificate of the wrong one would otherwise be
+// deployed as part of the chain. This is not trust validation (no expiry, usage or root store): only the order.
+//
+// A self-signed root the user included is kept, at the end: Alibaba accepts it, and deploying exactly the
+// certificates the user gave (only ordered) is the least surprising choice. It does change the chainFingerprint,
+// which is right: the deployed bytes differ.
+import { createHash, X509Certificate as NodeX509Certificate } from "node:crypto";
+import { CertificateInputError } from "./errors";
+import { decodeBlock, describeLabel, encodePem, splitPemBlocks } from "./pem";
+import { describeKeyObject, type KeyDescription } from "./public-key";
+import { x509 } from "./x509";
+
+export interface CertificateInfo {
+    /** SHA-256 of the leaf DER, lowercase hex without colons (`openssl x509 -fingerprint -sha256`, reformatted). */
+    fingerprint: string;
+    /**
+     * SHA-256 over the concatenated DER of every certificate of the normalized chain, leaf first. DER is
+     * self-delimiting, so concatenation is unambiguous; for a chain of one it equals `fingerprint`.
+     */
+    chainFingerprint: string;
+    /** ISO 8601 UTC, second precision (what a certificate holds), e.g. "2025-01-31T12:00:00Z". */
+    notBefore: string;
+    notAfter: string;
+    /** RFC 4514-style text, e.g. "CN=www.example.com". */
+    subject: string;
+    issuer: string;
+    /** Lowercase hex of the serial number as encoded. */
+    serialNumber: string;
+    /** SAN dNSName entries, lower case, in certificate order (punycode stays punycode). */
+    dnsNames: string[];
+    publicKey: KeyDescription;
+}
+
+export interface ParsedChain {
+    /** Leaf first, each block wrapped at 64 columns, "\n" line endings, one trailing newline, nothing else. */
+    pem: string;
+    /** Of the leaf; `chainFingerprint` is of the whole normalized chain. */
+    info: CertificateInfo;
+    count: number;
+    /** True when the input was not leaf-first and was put in order. */
+    reordered: boolean;
+}
+
+/** One certificate of the input, parsed by both libraries: @peculiar/x509 for names and extensions, node:crypto for the key. */
+interface ChainMember {
+    readonly position: number;
+    readonly der: Buffer;
+    readonly cert: x509.X509Certificate;
+    readonly nodeCert: NodeX509Certificate;
+    readonly publicKey: KeyDescription;
+    readonly fingerprint: string;
+    readonly subjectKeyId?: string;
+    readonly authorityKeyId?: string;
+    readonly isCa: boolean;
+}
+
+const FIELD = "certificate";
+
+// What a user most likely pasted instead of a certificate, with the fix for each.
+const NOT_A_CERTIFICATE: Record<string, string> = {
+    "PRIVATE KEY": "it is a private key: put it in privateKey, and only the certificate chain here",
+    "RSA PRIVATE KEY": "it is a private key: put it in privateKey, and only the certificate chain here",
+    "EC PRIVATE KEY": "it is a private key: put it in privateKey, and only the certificate chain here",
+    "ENCRYPTED PRIVATE KEY": "it is an (encrypted) private key: it belongs, decrypted, in privateKey; put only the certificate chain here",
+    "EC PARAMETERS": "it is the parameters of an EC private key: it belongs with the key, not here; put only the certificate chain here",
+    "CERTIFICATE REQUEST": "it is a certificate signing request: submit it to your CA and paste the certificate it issues",
+    "NEW CERTIFICATE REQUEST": "it is a certificate signing request: submit it to your CA and paste the certificate it issues",
+    "PUBLIC KEY": "it is a bare public key: paste the certificate your CA issued for it",
+    "TRUSTED CERTIFICATE":
+        "it is OpenSSL's trusted-certificate format: convert it with `openssl x509 -in cert.pem -out plain.pem` and paste the result",
+    "X509 CRL": "it is a certificate revocation list: paste the certificate chain instead",
+};
+
+export function parseCertificateChain(pem: string): ParsedChain {
+    if (typeof pem !== "string" || pem.trim() === "") {
+        throw new CertificateInputError(
+            'the certificate is empty; paste the PEM certificate chain (blocks starting with "-----BEGIN CERTIFICATE-----"), the server certificate first',
+        );
+    }
+    const blocks = splitPemBlocks(pem, FIELD);
+    if (blocks.length === 0) {
+        throw new CertificateInputError(
+            'the certificate contains no PEM block; paste the certificate chain in PEM form (blocks from "-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----"); ' +
+                "a DER or PKCS#12 file must be converted first, e.g. `openssl x509 -inform der -in cert.der -out cert.pem`",
+        );
+    }
+    const members = blocks.map((block) => {
+        if (block.label !== "CERTIFICATE" && block.label !== "X509 CERTIFICATE") {
+            const why =
+                NOT_A_CERTIFICATE[block.label] ?? 'it is not a certificate: only "-----BEGIN CERTIFICATE-----" blocks belong here';
+            throw new CertificateInputError(`block #${block.position} of the certificate is a ${describeLabel(block.label)} block; ${why}`);
+        }
+        const der = decodeBlock(block);
+        if (!der) {
+            throw new CertificateInputError(
+                `certificate #${block.position} is not valid base64 (a character was changed, or a line is missing); ` +
+                    "copy the block again, unedited, from the file your CA gave you",
+            );
+        }
+        return parseMember(der, block.position);
+    });
+    rejectDuplicates(members);
+    const ordered = orderLeafFirst(members);
+    const chainFingerprint = sha256Hex(Buffer.concat(ordered.map((member) => member.der)));
+    return {
+        pem: ordered.map((member) => encodePem("CERTIFICATE", member.der)).join(""),
+        info: { ...describeMember(ordered[0]), chainFingerprint },
+        count: ordered.length,
+        reordered: ordered.some((member, index) => member !== members[index]),
+    };
+}
+
+function parseMember(der: Buffer, position: number): ChainMember {
+    let cert: x509.X509Certificate;
+    let nodeCert: NodeX509Certificate;
+    try {
+        cert = new x509.X509Certificate(der);
+        nodeCert = new NodeX509Certificate(der);
+    } catch {
+        throw new CertificateInputError(
+            `certificate #${position} is valid base64 but not a valid X.509 certificate (its content could not be decoded); ` +
+                "copy the block again, unedited, from the file your CA gave you",
+        );
+    }
+    const subjectKeyId = cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+    const authorityKeyId = cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
+    return {
+        position,
+        der,
+        cert,
+        nodeCert,
+        publicKey: describeKeyObject(nodeCert.publicKey),
+        fingerprint: sha256Hex(der),
+        subjectKeyId: subjectKeyId?.toLowerCase(),
+        authorityKeyId: authorityKeyId?.toLowerCase(),
+        isCa: cert.getExtension(x509.BasicConstraintsExtension)?.ca === true,
+    };
+}
+
+function describeMember(member: ChainMember): Omit<CertificateInfo, "chainFingerprint"> {
+    const san = member.cert.getExtension(x509.SubjectAlternativeNameExtension);
+    const dnsNames = (san?.names.items ?? []).filter((name) => name.type === "dns").map((name) => name.value.toLowerCase());
+    return {
+        fingerprint: member.fingerprint,
+        notBefore: isoSeconds(member.cert.notBefore),
+        notAfter: isoSeconds(member.cert.notAfter),
+        subject: member.cert.subject,
+        issuer: member.cert.issuer,
+        serialNumber: member.cert.serialNumber.toLowerCase(),
+        dnsNames,
+        publicKey: member.publicKey,
+    };
+}
+
+function rejectDuplicates(members: readonly ChainMember[]): void {
+    const seen = new Map<string, ChainMember>();
+    for (const member of members) {
+        const first = seen.get(member.fingerprint);
+        if (first) {
+            throw new CertificateInputError(
+                `certificates #${first.position} and #${member.position} are the same certificate (${quote(member.cert.subject)}); remove the copy`,
+            );
+        }
+        seen.set(member.fingerprint, member);
+    }
+}
+
+/** Whether `parent` issued `child`: names link, key identifiers do not contradict it, and the signature verifies. */
+function issued(parent: ChainMember, child: ChainMember): boolean {
+    if (parent.cert.subject !== child.cert.issuer) return false;
+    if (parent.subjectKeyId && child.authorityKeyId && parent.subjectKeyId !== child.authorityKeyId) return false;
+    try {
+        return child.nodeCert.verify(parent.nodeCert.publicKey);
+    } catch {
+        // A signature scheme this Node cannot check: trust the names rather than refuse a chain the CDN may accept.
+        return true;
+    }
+}
+
+/**
+ * Put the chain in the order servers must send it: the leaf, then the certificate that issued it, and so on.
+ * Refuses anything that does not form one unambiguous line, because deploying a wrong order breaks clients
+ * silently (some browsers repair it, many other clients do not).
+ */
+function orderLeafFirst(members: readonly ChainMember[]): ChainMember[] {
+    if (members.length === 1) return [...members];
+    // The leaf issued nothing in the list. Of several such, the one that is neither a CA nor self-signed (a root)
+    // is the leaf; the others are then reported as not belonging to its chain, which is the more useful message.
+    const issuedNothing = members.filter((candidate) => !members.some((other) => other !== candidate && issued(candidate, other)));
+    const endEntities = issuedNothing.filter((member) => !member.isCa && !issued(member, member));
+    if (endEntities.length > 1) {
+        throw new CertificateInputError(
+            `the certificate contains ${endEntities.length} server certificates (${endEntities.map(describeShort).join(", ")}); ` +
+                "a chain holds exactly one server certificate followed by the CA certificates that issued it: keep the one for this domain and remove the others",
+        );
+    }
+    const leaf = endEntities[0] ?? issuedNothing[0];
+    if (!leaf) {
+        throw new CertificateInputError(
+            "the certificates in the certificate field issue each other in a loop, so none of them can be the server certificate; " +
+                "paste only the server certificate and the intermediate certificates your CA gave you",
+        );
+    }
+    const ordered = [leaf];
+    for (let current = leaf; ; ) {
+        const issuers = members.filter((candidate) => !ordered.includes(candidate) && issued(candidate, current));
+        if (issuers.length > 1) {
+            throw new CertificateInputError(
+                `certificates ${issuers.map(describeShort).join(" and ")} could each be the issuer of ${describeShort(current)}, ` +
+                    "so the chain has no single order; keep only the issuer certificate your CA gave you with this certificate",
+            );
+        }
+        if (issuers.length === 0) break;
+        current = issuers[0];
+        ordered.push(current);
+    }
+    const strays = members.filter((member) => !ordered.includes(member));
+    if (strays.length > 0) {
+        const last = ordered[ordered.length - 1];
+        const namesake = strays.find((stray) => stray.cert.subject === last.cert.issuer);
+        const end = issued(last, last)
+            ? `${describeShort(last)}, which is self-signed`
+            : namesake
+              ? `${describeShort(last)}: ${describeShort(namesake)} has the name of its issuer but did not sign it (another CA of the same name)`
+              : `${describeShort(last)}, whose issuer ${quote(last.cert.issuer)} is not in the list`;
+        throw new CertificateInputError(
+            `${strays.map(describeShort).join(", ")} ${strays.length === 1 ? "does" : "do"} not belong to the chain of ${describeShort(leaf)}: ` +
+                `the chain ${ordered.length > 1 ? `runs ${ordered.map((member) => `#${member.position}`).join(" → ")} and ` : ""}stops at ${end}. ` +
+                "Remove the certificates that do not belong, or add the missing intermediate certificate that links them",
+        );
+    }
+    return ordered;
+}
+
+function describeShort(member: ChainMember): string {
+    return `#${member.position} ${quote(member.cert.subject)}`;
+}
+
+function quote(text: string): string {
+    return JSON.stringify(text);
+}
+
+function sha256Hex(data: Uint8Array): string {
+    return createHash("sha256").update(data).digest("hex");
+}
+
+/** Certificates hold whole seconds; the milliseconds of Date#toISOString would only be noise. */
+function isoSeconds(date: Date): string {
+    return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

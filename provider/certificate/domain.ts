@@ -1,0 +1,119 @@
+// Domain names: normalizing what the user writes into the one form the APIs and certificates use, and deciding
+// whether a certificate's SAN names serve a domain.
+import { isIP } from "node:net";
+import { domainToASCII } from "node:url";
+import { CertificateInputError } from "./errors";
+
+const WILDCARD_PREFIX = "*.";
+const MAX_NAME_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
+const EXAMPLE = "e.g. www.example.com";
+
+/**
+ * The domain in the form Alibaba's APIs and certificates use: lower case, IDN as punycode A-labels
+ * ("bücher.example" → "xn--bcher-kva.example"), optionally one leading "*." for a wildcard accelerated domain.
+ * Anything else is refused with a reason that says how to write it.
+ */
+export function normalizeDomainName(input: string): string {
+    if (typeof input !== "string" || input.trim() === "") {
+        throw new CertificateInputError(`the domain name is empty; set domainName to the accelerated domain, ${EXAMPLE}`);
+    }
+    const trimmed = input.trim();
+    const shown = JSON.stringify(trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed);
+    const refuse = (why: string): never => {
+        throw new CertificateInputError(`the domain name ${shown} ${why}`);
+    };
+    if (trimmed.includes(",")) {
+        refuse(
+            "contains a comma; one resource manages exactly one domain (a comma would address several domains in the batch API): " +
+                "create one resource per domain",
+        );
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) refuse(`starts with a scheme ("https://"); give the bare host name, ${EXAMPLE}`);
+    if (/\s/.test(trimmed)) refuse(`contains a space; give a single host name, ${EXAMPLE}`);
+    const bare = trimmed.replace(/^\[(.*)\]$/, "$1");
+    if (isIP(bare) !== 0) refuse(`is an IP address; CDN and Live serve domain names only: give the host name, ${EXAMPLE}`);
+    if (/[/?#]/.test(trimmed)) refuse(`contains a path or query ("/", "?" or "#"); give the host name only, ${EXAMPLE}`);
+    if (trimmed.includes(":")) refuse(`contains a port or a colon; give the host name only, without ":port", ${EXAMPLE}`);
+    if (trimmed.endsWith(".")) refuse(`ends with a dot; remove the trailing dot (write ${JSON.stringify(trimmed.replace(/\.+$/, ""))})`);
+
+    const isWildcard = trimmed.startsWith(WILDCARD_PREFIX);
+    const host = isWildcard ? trimmed.slice(WILDCARD_PREFIX.length) : trimmed;
+    if (host.includes("*")) {
+        refuse('has a "*" in the wrong place; a wildcard is only allowed as the whole first label, as in *.example.com');
+    }
+    checkLabelsBeforeConversion(host, refuse);
+    // WHATWG's domainToASCII lower-cases, maps IDN U-labels to punycode and validates them; it returns "" for a
+    // name it cannot convert. It also reads "1.2" or "0x7f.1" as IPv4, which the label checks below refuse first.
+    const ascii = domainToASCII(host.toLowerCase());
+    if (ascii === "") {
+        refuse(
+            "is not a valid domain name (an internationalized label could not be converted to punycode, or a punycode label is invalid); " +
+                `check its spelling, ${EXAMPLE}`,
+        );
+    }
+    checkAsciiLabels(ascii, refuse);
+    const normalized = isWildcard ? `${WILDCARD_PREFIX}${ascii}` : ascii;
+    if (normalized.length > MAX_NAME_LENGTH) {
+        refuse(`is ${normalized.length} characters long (in punycode); a domain name has at most ${MAX_NAME_LENGTH}`);
+    }
+    return normalized;
+}
+
+/** Structural problems that are clearer to report on the user's own spelling than after conversion. */
+function checkLabelsBeforeConversion(host: string, refuse: (why: string) => never): void {
+    const labels = host.split(".");
+    if (labels.some((label) => label === "")) {
+        refuse(`has an empty label (two dots in a row, or a leading dot); write the name with one dot between labels, ${EXAMPLE}`);
+    }
+    if (labels.length < 2) {
+        refuse(`is a single label; give the fully qualified name of the domain, ${EXAMPLE}`);
+    }
+    if (/^[0-9]+$/.test(labels[labels.length - 1])) {
+        refuse(`ends with a numeric label, which makes it look like an IP address; give a host name, ${EXAMPLE}`);
+    }
+}
+
+/** RFC 1035 "LDH" rules on the A-label form. */
+function checkAsciiLabels(ascii: string, refuse: (why: string) => never): void {
+    for (const label of ascii.split(".")) {
+        if (label.length > MAX_LABEL_LENGTH) {
+            refuse(`has a label of ${label.length} characters (in punycode); each label between dots has at most ${MAX_LABEL_LENGTH}`);
+        }
+        const bad = /[^a-z0-9-]/.exec(label);
+        if (bad) {
+            refuse(
+                `contains the character ${JSON.stringify(bad[0])}; a domain name holds only letters, digits, hyphens and dots` +
+                    (bad[0] === "_" ? " (an underscore is not allowed in a host name)" : ""),
+            );
+        }
+        if (label.startsWith("-") || label.endsWith("-")) {
+            refuse(`has a label that starts or ends with a hyphen (${JSON.stringify(label)}); hyphens are allowed only inside a label`);
+        }
+    }
+}
+
+/**
+ * Whether a certificate whose SAN dNSNames are `dnsNames` serves `domain` (already normalized), the way browsers
+ * decide (RFC 6125): an exact match, or a wildcard "*.example.com" standing for exactly one label. The subject CN
+ * is deliberately not consulted: browsers ignore it. A wildcard domain is served only by that same wildcard name.
+ */
+export function coversDomain(dnsNames: readonly string[], domain: string): boolean {
+    const wanted = domain.toLowerCase();
+    const names = dnsNames.map(toComparableName);
+    if (names.includes(wanted)) return true;
+    if (wanted.startsWith(WILDCARD_PREFIX)) return false;
+    const firstDot = wanted.indexOf(".");
+    if (firstDot <= 0) return false;
+    const parent = wanted.slice(firstDot + 1);
+    return names.some((name) => name.startsWith(WILDCARD_PREFIX) && name.slice(WILDCARD_PREFIX.length) === parent);
+}
+
+/** SAN names should already be A-labels; a CA that wrote a U-label is compared in punycode all the same. */
+function toComparableName(name: string): string {
+    const lower = name.trim().toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(lower)) return lower;
+    const wildcard = lower.startsWith(WILDCARD_PREFIX);
+    const ascii = domainToASCII(wildcard ? lower.slice(WILDCARD_PREFIX.length) : lower);
+    return ascii === "" ? lower : wildcard ? `${WILDCARD_PREFIX}${ascii}` : ascii;
+}

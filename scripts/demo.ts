@@ -1,0 +1,103 @@
+// `npm start`: deploy the demo stack (Pulumi.yaml + index.ts at the repository root) against the local emulator,
+// with the real Pulumi CLI and a local file backend, then print what the domains serve. Run it again and nothing
+// changes: the emulator's state file and the stack's state both live in the clone (ignored by git).
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { X509Certificate } from "node:crypto";
+import { startEmulator, DEFAULT_ACCOUNT } from "../emulator";
+import { issueChain } from "../tests/support/certs";
+
+const ROOT = path.resolve(__dirname, "..");
+const STACK = "dev";
+const CERT_DIR = path.join(ROOT, ".demo");
+const CDN_DOMAIN = DEFAULT_ACCOUNT.cdnDomains[0];
+const LIVE_DOMAIN = DEFAULT_ACCOUNT.liveDomains[0];
+
+async function main(): Promise<void> {
+    const cliDir = pulumiCliDir();
+    linkPackageIntoNodeModules();
+    await ensureDemoCertificate();
+
+    fs.mkdirSync(path.join(ROOT, ".emulator"), { recursive: true });
+    const emulator = await startEmulator({
+        port: 0,
+        stateFile: path.join(ROOT, ".emulator", "state.json"),
+        configuringMs: 1500,
+    });
+    console.log(`emulator: ${emulator.endpoint} (account ${DEFAULT_ACCOUNT.accessKeyId})`);
+    try {
+        const env = demoEnvironment(cliDir, emulator.endpoint);
+        const pulumi = (...args: string[]) => {
+            const result = spawnSync(path.join(cliDir, "pulumi"), [...args, "--non-interactive"], { cwd: ROOT, env, stdio: "inherit" });
+            if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${result.status}`);
+        };
+        pulumi("stack", "select", STACK, "--create");
+        pulumi("up", "--yes", "--skip-preview");
+        const outputs = JSON.parse(
+            execFileSync(path.join(cliDir, "pulumi"), ["stack", "output", "domains", "--json", "--non-interactive"], { cwd: ROOT, env, encoding: "utf8" }),
+        ) as Array<{ domain: string; fingerprint?: string; status: string; expiry?: string }>;
+        console.log("\nWhat the domains serve now:");
+        console.table(outputs.map((o) => ({ domain: o.domain, status: o.status, fingerprint: o.fingerprint ?? "-", expiry: o.expiry ?? "-" })));
+    } finally {
+        await emulator.close();
+    }
+}
+
+/** The CLI directory that scripts/pulumi-install.sh prints as its last line (it builds the CLI when needed). */
+function pulumiCliDir(): string {
+    const output = execFileSync("bash", [path.join(ROOT, "scripts", "pulumi-install.sh")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const lines = output.trim().split("\n");
+    return lines[lines.length - 1]!.trim();
+}
+
+/**
+ * The engine runs each resource's provider code, which loads this package by name (`pulumi-alicloud-certs/runtime`)
+ * from the project's node_modules, as in a user's project. Here the project is the package itself, so the build is
+ * made reachable under that name: a package.json and a link to dist/.
+ */
+function linkPackageIntoNodeModules(): void {
+    const target = path.join(ROOT, "node_modules", "pulumi-alicloud-certs");
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.mkdirSync(target, { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "package.json"), path.join(target, "package.json"));
+    fs.symlinkSync(path.join(ROOT, "dist"), path.join(target, "dist"), "dir");
+}
+
+/** A private CA and a certificate for the two demo domains, made once and kept while it has a month to live. */
+async function ensureDemoCertificate(): Promise<void> {
+    const chainFile = path.join(CERT_DIR, "fullchain.pem");
+    if (fs.existsSync(chainFile)) {
+        const leaf = new X509Certificate(fs.readFileSync(chainFile));
+        if (Date.parse(leaf.validTo) - Date.now() > 30 * 24 * 3600 * 1000) return;
+    }
+    const { leaf } = await issueChain({ dnsNames: [CDN_DOMAIN, LIVE_DOMAIN], key: "rsa2048", notAfterDays: 90 });
+    fs.mkdirSync(CERT_DIR, { recursive: true });
+    fs.writeFileSync(chainFile, leaf.chainPem);
+    fs.writeFileSync(path.join(CERT_DIR, "privkey.pem"), leaf.key.pkcs8, { mode: 0o600 });
+    console.log(`made a demo certificate for ${CDN_DOMAIN} and ${LIVE_DOMAIN} in ${path.relative(ROOT, CERT_DIR)}/`);
+}
+
+function demoEnvironment(cliDir: string, endpoint: string): NodeJS.ProcessEnv {
+    return {
+        ...process.env,
+        PATH: `${cliDir}${path.delimiter}${process.env.PATH ?? ""}`,
+        PULUMI_HOME: path.join(ROOT, ".pulumi-home"),
+        PULUMI_BACKEND_URL: `file://${path.join(ROOT, ".pulumi-state")}`,
+        // Encrypts the secrets of this local demo state only; a real stack uses its own passphrase or a KMS.
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "demo-passphrase-local-only",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+        ALICLOUD_CDN_ENDPOINT: endpoint,
+        ALICLOUD_LIVE_ENDPOINT: endpoint,
+        ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCOUNT.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCOUNT.accessKeySecret,
+        ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
+    };
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+});
