@@ -1,0 +1,190 @@
+// The machinery every call goes through: a lazily built SDK client, pacing per account and action, retries, and
+// conversion of every failure into an AlicloudApiError; and the half of the adapters both products share.
+// Nothing here is built at module load (see client.ts for the factory).
+
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
+import * as $dara from "@darabonba/typescript";
+import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
+import type { AlicloudCredentials } from "./credentials";
+import type { Endpoint } from "./endpoint";
+import { isDomainNotFound, toApiError } from "./errors";
+import { PacerRegistry, sharedPacerRegistry } from "./pacing";
+import type { ActionSpec, ProductSpec } from "./products";
+import { RetryOptions, withRetry } from "./retry";
+import { JsonObject, toDeployedCertificate } from "./wire";
+
+export interface Timeouts {
+    /** TCP connect; in httpx it is also the socket idle timeout. */
+    readonly connectTimeoutMs: number;
+    /** From sending the request to the end of the response. A set call carries a large URL: be generous. */
+    readonly readTimeoutMs: number;
+}
+
+/** The SDK's defaults are 3 s for both, too short for a set call carrying a certificate chain. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectTimeoutMs: 10_000, readTimeoutMs: 30_000 };
+
+export interface ClientSettings {
+    readonly credentials: AlicloudCredentials;
+    readonly endpoint: Endpoint;
+    readonly timeouts?: Partial<Timeouts>;
+    /** Retry policy and, in tests, the injected sleep/random/clock. */
+    readonly retry?: RetryOptions;
+    /** Defaults to the process-wide registry, so that every resource on an account shares one budget. */
+    readonly pacers?: PacerRegistry;
+}
+
+/** The SDK objects an adapter's `send` function receives for one attempt. */
+export interface CallHandles<Client> {
+    readonly client: Client;
+    /** Always passed: without one the SDK falls back to 3 s timeouts. */
+    readonly runtime: $dara.RuntimeOptions;
+}
+
+/** How one API call is made: which action, about which domains, and which values must never show in a message. */
+export interface CallDescription {
+    readonly action: ActionSpec;
+    readonly domainNames: readonly string[];
+    /** E.g. the private key of a set call; scrubbed from error messages in addition to PEM-looking text. */
+    readonly sensitiveValues?: readonly (string | undefined)[];
+}
+
+/**
+ * Makes API calls for one product and one set of settings. Each attempt waits for a pacing slot, then calls; a
+ * retryable failure goes back to the pacer, so retries never jump the queue of a busy account.
+ */
+export class ApiCaller<Client extends OpenApi> {
+    #client?: Client;
+
+    constructor(
+        readonly product: ProductSpec,
+        private readonly settings: ClientSettings,
+        private readonly makeClient: (config: $OpenApiUtil.Config) => Client,
+    ) {}
+
+    private timeouts(): Timeouts {
+        return { ...DEFAULT_TIMEOUTS, ...this.settings.timeouts };
+    }
+
+    private client(): Client {
+        if (this.#client === undefined) {
+            const { endpoint, credentials } = this.settings;
+            const timeouts = this.timeouts();
+            this.#client = this.makeClient(
+                new $OpenApiUtil.Config({
+                    credential: credentials.sdkCredential(),
+                    endpoint: endpoint.host,
+                    protocol: endpoint.protocol,
+                    regionId: credentials.region,
+                    connectTimeout: timeouts.connectTimeoutMs,
+                    readTimeout: timeouts.readTimeoutMs,
+                    // Never `signatureVersion: 'v4'`: it crashes the CDN client (wire-contract.md).
+                }),
+            );
+        }
+        return this.#client;
+    }
+
+    private runtime(): $dara.RuntimeOptions {
+        const timeouts = this.timeouts();
+        return new $dara.RuntimeOptions({
+            connectTimeout: timeouts.connectTimeoutMs,
+            readTimeout: timeouts.readTimeoutMs,
+            autoretry: false,
+        });
+    }
+
+    /** One paced, retried call; every failure comes out as an AlicloudApiError. */
+    async call<T>(description: CallDescription, send: (handles: CallHandles<Client>) => Promise<T>): Promise<T> {
+        const pacers = this.settings.pacers ?? sharedPacerRegistry();
+        let secrets: readonly (string | undefined)[] = description.sensitiveValues ?? [];
+        const context = () => ({ action: description.action.name, domainNames: description.domainNames, secrets });
+        let attempts = 0;
+        try {
+            return await withRetry(async (attempt) => {
+                attempts = attempt;
+                try {
+                    const identity = await this.settings.credentials.identity();
+                    secrets = [...(description.sensitiveValues ?? []), ...identity.secrets];
+                    await pacers.acquire(identity.accessKeyId, description.action);
+                    return await send({ client: this.client(), runtime: this.runtime() });
+                } catch (error) {
+                    throw toApiError(error, context());
+                }
+            }, this.settings.retry);
+        } catch (error) {
+            const apiError = toApiError(error, context());
+            throw attempts > 1 ? apiError.withAttempts(attempts) : apiError;
+        }
+    }
+
+    /**
+     * A call through the SDK's generic `callApi` (RPC style, parameters in the query, JSON back): the Live actions
+     * and the two CDN actions that @alicloud/cdn20180510 5.x dropped. Returns the response body.
+     */
+    callRpc(description: CallDescription, query: Readonly<Record<string, string>>): Promise<JsonObject> {
+        return this.call(description, async ({ client, runtime }) => {
+            const params = new $OpenApiUtil.Params({
+                action: description.action.name,
+                version: this.product.apiVersion,
+                // Overridden by the client's `protocol` (plain HTTP for the emulator).
+                protocol: "HTTPS",
+                pathname: "/",
+                method: "POST",
+                authType: "AK",
+                style: "RPC",
+                reqBodyType: "formData",
+                bodyType: "json",
+            });
+            const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ ...query }) });
+            const response = await client.callApi(params, request, runtime);
+            const body: unknown = response["body"];
+            return typeof body === "object" && body !== null ? (body as JsonObject) : {};
+        });
+    }
+}
+
+/**
+ * The part of both adapters that does not depend on the product: `describe` = certificate info + domain detail,
+ * merged by the product table's response shapes, with "domain not found" as undefined.
+ */
+export abstract class DomainCertificateAdapter<Client extends OpenApi> implements CertificateService {
+    protected readonly caller: ApiCaller<Client>;
+
+    protected constructor(readonly product: ProductSpec, settings: ClientSettings, makeClient: (config: $OpenApiUtil.Config) => Client) {
+        this.caller = new ApiCaller(product, settings, makeClient);
+    }
+
+    /** The raw (PascalCase JSON) response of the product's describe-certificate action. */
+    protected abstract describeCertificateInfo(domainName: string): Promise<JsonObject>;
+    /** The raw (PascalCase JSON) response of the product's describe-domain action. */
+    protected abstract describeDomainDetail(domainName: string): Promise<JsonObject>;
+    abstract set(request: SetCertificateRequest): Promise<SetCertificateResult>;
+
+    async describe(domainName: string): Promise<DeployedCertificate | undefined> {
+        // Both reads at once; each is paced on its own action's budget.
+        const [certificateInfo, domainDetail] = await Promise.allSettled([
+            this.describeCertificateInfo(domainName),
+            this.describeDomainDetail(domainName),
+        ]);
+        for (const outcome of [certificateInfo, domainDetail]) {
+            if (outcome.status === "rejected" && isDomainNotFound(outcome.reason)) return undefined;
+        }
+        if (certificateInfo.status === "rejected") throw certificateInfo.reason;
+        if (domainDetail.status === "rejected") throw domainDetail.reason;
+        return toDeployedCertificate(this.product, domainName, certificateInfo.value, domainDetail.value);
+    }
+
+    protected describeCall(action: ActionSpec, domainName: string): CallDescription {
+        return { action, domainNames: [domainName] };
+    }
+
+    protected setCall(action: ActionSpec, domainNames: readonly string[], request: { privateKey?: string; certificate?: string }): CallDescription {
+        return { action, domainNames, sensitiveValues: [request.privateKey, request.certificate] };
+    }
+}
+
+/** The request id of a set response, when the API sent one. */
+export function requestIdOf(body: JsonObject): SetCertificateResult {
+    const requestId = body["RequestId"];
+    return typeof requestId === "string" && requestId !== "" ? { requestId } : {};
+}

@@ -1,0 +1,351 @@
+// The two adapters against the emulator, through the unmodified SDK: describe and set for both products, `free`
+// through the legacy CDN action, the batch action, not-found as undefined, and every injected fault ending either
+// in success (after retries) or in a typed error. Traffic goes to 127.0.0.1 only.
+import { strict as assert } from "node:assert";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { DEFAULT_ACCOUNT, DEFAULT_SEED, startEmulator, type RunningEmulator, type Seed } from "../../emulator";
+import type { ClientSettings } from "../../provider/alicloud/caller";
+import { CdnCertificateService } from "../../provider/alicloud/cdn";
+import { createCertificateService } from "../../provider/alicloud/client";
+import { staticCredentials } from "../../provider/alicloud/credentials";
+import { parseEndpoint } from "../../provider/alicloud/endpoint";
+import { AlicloudApiError, LOCAL_ERROR_CODES } from "../../provider/alicloud/errors";
+import { PacerRegistry } from "../../provider/alicloud/pacing";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/alicloud/products";
+import { issueCertificate, type Issued } from "../support/certs";
+
+const [CDN_DOMAIN, CDN_DOMAIN_2] = DEFAULT_ACCOUNT.cdnDomains;
+const [LIVE_DOMAIN, LIVE_DOMAIN_2] = DEFAULT_ACCOUNT.liveDomains;
+const MAX_ATTEMPTS = 5;
+
+/** Settings for a test: the emulator's account, short timeouts, quick retries, a pacing registry of its own. */
+function settingsFor(endpoint: string, overrides: Partial<ClientSettings> = {}): ClientSettings {
+    return {
+        credentials: staticCredentials(DEFAULT_ACCOUNT),
+        endpoint: { ...parseEndpoint(endpoint, "emulator endpoint"), source: "test" },
+        timeouts: { connectTimeoutMs: 2_000, readTimeoutMs: 1_000 },
+        retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 20, maxDelayMs: 200, totalBudgetMs: 20_000 },
+        pacers: new PacerRegistry(),
+        ...overrides,
+    };
+}
+
+async function hook(emulator: RunningEmulator, path: string, body?: object): Promise<unknown> {
+    const response = await fetch(`${emulator.endpoint}/__emulator/${path}`, {
+        method: body === undefined && path === "requests" ? "GET" : "POST",
+        headers: { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    assert.ok(response.ok, `hook ${path}: ${response.status}`);
+    return response.json().catch(() => undefined);
+}
+
+interface LoggedRequest {
+    readonly action?: string;
+    readonly status: number;
+    readonly code?: string;
+    readonly fault?: string;
+}
+
+async function requestsFor(emulator: RunningEmulator, action: string): Promise<LoggedRequest[]> {
+    const body = (await hook(emulator, "requests")) as LoggedRequest[] | { requests: LoggedRequest[] };
+    const list = Array.isArray(body) ? body : body.requests;
+    return list.filter((entry) => entry.action === action);
+}
+
+function assertNoSecrets(error: AlicloudApiError, issued?: Issued): void {
+    const text = `${error.message}\n${error.stack ?? ""}\n${JSON.stringify(error)}`;
+    assert.ok(!text.includes(DEFAULT_ACCOUNT.accessKeySecret), "the AccessKey secret leaked");
+    assert.doesNotMatch(text, /BEGIN|PRIVATE KEY/);
+    if (issued) {
+        const keyBody = issued.key.pkcs8.split("\n")[1]!;
+        assert.ok(!text.includes(keyBody) && !text.includes(encodeURIComponent(keyBody)), "the private key leaked");
+    }
+}
+
+describe("adapters against the emulator", () => {
+    let emulator: RunningEmulator;
+    let cdnCert: Issued;
+    let liveCert: Issued;
+    let otherKey: Issued;
+
+    before(async () => {
+        cdnCert = await issueCertificate({ dnsNames: [CDN_DOMAIN!, CDN_DOMAIN_2!] });
+        liveCert = await issueCertificate({ dnsNames: [LIVE_DOMAIN!, LIVE_DOMAIN_2!] });
+        otherKey = await issueCertificate({ dnsNames: [CDN_DOMAIN!] });
+        const seed: Seed = {
+            accounts: [
+                {
+                    ...DEFAULT_SEED.accounts[0]!,
+                    casCertificates: [{ certId: "1001", certName: "cas-www", certificate: cdnCert.chainPem, region: "cn-hangzhou" }],
+                },
+            ],
+        };
+        emulator = await startEmulator({ port: 0, seed, configuringMs: 0, rateLimits: true });
+    });
+    after(async () => {
+        await emulator.close();
+    });
+    beforeEach(async () => {
+        await hook(emulator, "reset", {});
+    });
+
+    const cdn = () => createCertificateService(CDN, settingsFor(emulator.endpoint)) as CdnCertificateService;
+    const live = () => createCertificateService(LIVE, settingsFor(emulator.endpoint));
+    const upload = (domainName: string, issued: Issued, certName: string) =>
+        ({ domainName, status: "on", certType: "upload", certificate: issued.chainPem, privateKey: issued.key.pkcs8, certName }) as const;
+
+    describe("CDN", () => {
+        it("GIVEN a domain WHEN a certificate is set THEN describe shows it on, with its PEM, name and type", async () => {
+            const service = cdn();
+            const result = await service.set(upload(CDN_DOMAIN!, cdnCert, "cdn-upload-1"));
+            assert.match(result.requestId ?? "", /^[0-9A-F-]{36}$/);
+            const deployed = await service.describe(CDN_DOMAIN!);
+            assert.equal(deployed?.status, "on");
+            assert.equal(deployed?.certName, "cdn-upload-1");
+            assert.equal(deployed?.certType, "upload");
+            assert.equal(deployed?.domainStatus, "online");
+            assert.ok(deployed?.certificatePem?.includes(cdnCert.leafPem.split("\n")[1]!), "the deployed PEM is the leaf");
+            assert.equal((await requestsFor(emulator, CDN.setAction.name)).length, 1);
+        });
+
+        it("GIVEN HTTPS on WHEN status off is set THEN describe shows off", async () => {
+            const service = cdn();
+            await service.set(upload(CDN_DOMAIN_2!, cdnCert, "cdn-upload-2"));
+            await service.set({ domainName: CDN_DOMAIN_2!, status: "off", certType: "upload", certName: "cdn-upload-2" });
+            assert.equal((await service.describe(CDN_DOMAIN_2!))?.status, "off");
+        });
+
+        it("GIVEN certType free THEN the call goes through SetDomainServerCertificate", async () => {
+            const service = cdn();
+            await service.set({ domainName: CDN_DOMAIN!, status: "on", certType: "free", certName: "free-www" });
+            assert.equal((await requestsFor(emulator, CDN_LEGACY_SET.name)).length, 1);
+            assert.equal((await requestsFor(emulator, CDN.setAction.name)).length, 0);
+            const deployed = await service.describe(CDN_DOMAIN!);
+            assert.equal(deployed?.status, "on");
+            assert.equal(deployed?.certType, "free");
+        });
+
+        it("GIVEN a cas certificate id THEN the typed call deploys it", async () => {
+            const service = cdn();
+            await service.set({ domainName: CDN_DOMAIN!, status: "on", certType: "cas", certId: "1001", certRegion: "cn-hangzhou", certName: "cas-www" });
+            const deployed = await service.describe(CDN_DOMAIN!);
+            assert.equal(deployed?.status, "on");
+            assert.equal(deployed?.certType, "cas");
+        });
+
+        it("GIVEN the legacy method with an upload THEN it sets through SetDomainServerCertificate", async () => {
+            const service = cdn();
+            await service.setLegacy({ ...upload(CDN_DOMAIN!, cdnCert, "legacy-www"), forceSet: true });
+            assert.equal((await requestsFor(emulator, CDN_LEGACY_SET.name)).length, 1);
+            assert.equal((await service.describe(CDN_DOMAIN!))?.certName, "legacy-www");
+        });
+
+        it("GIVEN two domains WHEN batchSet THEN one BatchSetCdnDomainServerCertificate call sets both", async () => {
+            const service = cdn();
+            const { domainName: _unused, ...fields } = upload(CDN_DOMAIN!, cdnCert, "batch-cert");
+            await service.batchSet({ ...fields, domainNames: [CDN_DOMAIN!, CDN_DOMAIN_2!], forceSet: true });
+            assert.equal((await requestsFor(emulator, CDN_BATCH_SET.name)).length, 1);
+            for (const domain of [CDN_DOMAIN!, CDN_DOMAIN_2!]) {
+                const deployed = await service.describe(domain);
+                assert.equal(deployed?.status, "on", domain);
+                assert.equal(deployed?.certName, "batch-cert", domain);
+            }
+        });
+
+        it("GIVEN a batch with a comma inside a name or too many domains THEN refused before any call", async () => {
+            const service = cdn();
+            const fields = { status: "off", certType: "upload" } as const;
+            await assert.rejects(service.batchSet({ ...fields, domainNames: ["a.test,b.test"] }), RangeError);
+            await assert.rejects(service.batchSet({ ...fields, domainNames: Array.from({ length: 11 }, (_, i) => `d${i}.test`) }), RangeError);
+            await assert.rejects(service.batchSet({ ...fields, domainNames: [] }), RangeError);
+            assert.equal((await requestsFor(emulator, CDN_BATCH_SET.name)).length, 0);
+        });
+
+        it("GIVEN a domain that does not exist THEN describe is undefined and set is a typed InvalidDomain.NotFound", async () => {
+            const service = cdn();
+            assert.equal(await service.describe("absent.example-cdn.test"), undefined);
+            await assert.rejects(service.set(upload("absent.example-cdn.test", cdnCert, "x")), (error: unknown) => {
+                assert.ok(error instanceof AlicloudApiError);
+                assert.equal(error.code, "InvalidDomain.NotFound");
+                assert.equal(error.retryable, false);
+                return true;
+            });
+        });
+
+        it("GIVEN a key that does not match THEN a typed Certificate.MissMatch with request id, hint, and no key", async () => {
+            const service = cdn();
+            const request = { ...upload(CDN_DOMAIN!, cdnCert, "mismatch"), privateKey: otherKey.key.pkcs8 };
+            await assert.rejects(service.set(request), (error: unknown) => {
+                assert.ok(error instanceof AlicloudApiError);
+                assert.equal(error.code, "Certificate.MissMatch");
+                assert.equal(error.action, CDN.setAction.name);
+                assert.equal(error.domainName, CDN_DOMAIN);
+                assert.match(error.requestId ?? "", /^[0-9A-F-]{36}$/);
+                assert.match(error.message, /^SetCdnDomainSSLCertificate on www\.example-cdn\.test failed: Certificate\.MissMatch \(request [0-9A-F-]+\): .+ Fix: /);
+                assert.equal(error.attempts, 1);
+                assertNoSecrets(error, otherKey);
+                return true;
+            });
+        });
+    });
+
+    describe("Live", () => {
+        it("GIVEN a domain WHEN a certificate is set THEN describe shows it", async () => {
+            const service = live();
+            await service.set({ ...upload(LIVE_DOMAIN!, liveCert, "live-upload-1"), forceSet: true });
+            const deployed = await service.describe(LIVE_DOMAIN!);
+            assert.equal(deployed?.status, "on");
+            assert.equal(deployed?.certName, "live-upload-1");
+            assert.equal(deployed?.domainStatus, "online");
+            assert.ok(deployed?.certificatePem?.includes(liveCert.leafPem.split("\n")[1]!));
+            assert.equal((await requestsFor(emulator, LIVE.setAction.name)).length, 1);
+        });
+
+        it("GIVEN certType free THEN SetLiveDomainCertificate takes it", async () => {
+            const service = live();
+            await service.set({ domainName: LIVE_DOMAIN_2!, status: "on", certType: "free", certName: "live-free" });
+            assert.equal((await service.describe(LIVE_DOMAIN_2!))?.certType, "free");
+        });
+
+        it("GIVEN a domain that does not exist (or is CDN's) THEN describe is undefined", async () => {
+            assert.equal(await live().describe("absent.example-live.test"), undefined);
+            assert.equal(await live().describe(CDN_DOMAIN!), undefined);
+        });
+    });
+
+    describe("injected faults on a set", () => {
+        const recoverable = ["internal-error", "service-unavailable", "throttling", "service-busy", "drop", "applied-then-drop", "hang"] as const;
+        for (const fault of recoverable) {
+            it(`GIVEN ${fault} twice THEN the set succeeds on the third attempt`, async () => {
+                await hook(emulator, "faults", { action: LIVE.setAction.name, fault, times: 2 });
+                await live().set({ ...upload(LIVE_DOMAIN!, liveCert, `live-${fault}`), forceSet: true });
+                const calls = await requestsFor(emulator, LIVE.setAction.name);
+                assert.equal(calls.length, 3, JSON.stringify(calls));
+                assert.equal(calls.filter((call) => call.fault !== undefined).length, 2);
+                assert.equal((await live().describe(LIVE_DOMAIN!))?.certName, `live-${fault}`);
+            });
+        }
+
+        it("GIVEN a fault on the CDN typed call THEN the typed client is retried the same way", async () => {
+            await hook(emulator, "faults", { action: CDN.setAction.name, fault: "service-unavailable", times: 1 });
+            await cdn().set(upload(CDN_DOMAIN!, cdnCert, "cdn-after-503"));
+            assert.equal((await requestsFor(emulator, CDN.setAction.name)).length, 2);
+        });
+
+        const expected: Record<string, { code: string; retryable: boolean }> = {
+            "internal-error": { code: "InternalError", retryable: true },
+            "service-unavailable": { code: "ServiceUnavailable", retryable: true },
+            throttling: { code: "Throttling.User", retryable: true },
+            "service-busy": { code: "ServiceBusy", retryable: true },
+            drop: { code: LOCAL_ERROR_CODES.connectionFailed, retryable: true },
+        };
+        for (const [fault, { code, retryable }] of Object.entries(expected)) {
+            it(`GIVEN ${fault} on every attempt THEN a typed ${code} after ${MAX_ATTEMPTS} attempts`, async () => {
+                await hook(emulator, "faults", { action: LIVE.setAction.name, fault, times: 50 });
+                await assert.rejects(live().set({ ...upload(LIVE_DOMAIN!, liveCert, "never"), forceSet: true }), (error: unknown) => {
+                    assert.ok(error instanceof AlicloudApiError, String(error));
+                    assert.equal(error.code, code);
+                    assert.equal(error.retryable, retryable);
+                    assert.equal(error.attempts, MAX_ATTEMPTS);
+                    assert.match(error.message, new RegExp(`^SetLiveDomainCertificate on ${LIVE_DOMAIN!.replace(/\./g, "\\.")} failed after ${MAX_ATTEMPTS} attempts: `));
+                    assertNoSecrets(error, liveCert);
+                    return true;
+                });
+                assert.equal((await requestsFor(emulator, LIVE.setAction.name)).length, MAX_ATTEMPTS);
+            });
+        }
+
+        it("GIVEN a hang on every attempt THEN a typed RequestTimeout, no URL or key in it", async () => {
+            await hook(emulator, "faults", { action: LIVE.setAction.name, fault: "hang", times: 50 });
+            const settings = settingsFor(emulator.endpoint, {
+                timeouts: { connectTimeoutMs: 2_000, readTimeoutMs: 300 },
+                retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, totalBudgetMs: 10_000 },
+            });
+            await assert.rejects(createCertificateService(LIVE, settings).set(upload(LIVE_DOMAIN!, liveCert, "hang")), (error: unknown) => {
+                assert.ok(error instanceof AlicloudApiError, String(error));
+                assert.equal(error.code, LOCAL_ERROR_CODES.requestTimeout);
+                assert.equal(error.attempts, 2);
+                assert.doesNotMatch(error.message, /127\.0\.0\.1|SSLPri|DomainName=/);
+                assertNoSecrets(error, liveCert);
+                return true;
+            });
+        });
+    });
+
+    describe("credentials and endpoint failures", () => {
+        it("GIVEN a wrong secret THEN a typed SignatureDoesNotMatch at once, the secret nowhere", async () => {
+            const wrongSecret = "definitely-not-the-secret-0001";
+            const settings = settingsFor(emulator.endpoint, {
+                credentials: staticCredentials({ accessKeyId: DEFAULT_ACCOUNT.accessKeyId, accessKeySecret: wrongSecret }),
+            });
+            await assert.rejects(createCertificateService(CDN, settings).describe(CDN_DOMAIN!), (error: unknown) => {
+                assert.ok(error instanceof AlicloudApiError);
+                assert.equal(error.code, "SignatureDoesNotMatch");
+                assert.equal(error.attempts, 1);
+                assert.ok(!error.message.includes(wrongSecret));
+                assert.match(error.hint, /alicloud:secretKey/);
+                return true;
+            });
+        });
+
+        it("GIVEN an endpoint where nothing listens THEN a typed ConnectionFailed after the retries", async () => {
+            const closed = createServer();
+            await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+            const { port } = closed.address() as AddressInfo;
+            await new Promise<void>((resolve) => closed.close(() => resolve()));
+            const settings = settingsFor(`http://127.0.0.1:${port}`, { retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 10 } });
+            await assert.rejects(createCertificateService(LIVE, settings).set(upload(LIVE_DOMAIN!, liveCert, "x")), (error: unknown) => {
+                assert.ok(error instanceof AlicloudApiError);
+                assert.equal(error.code, LOCAL_ERROR_CODES.connectionFailed);
+                assert.equal(error.attempts, 3);
+                assertNoSecrets(error, liveCert);
+                return true;
+            });
+        });
+    });
+});
+
+describe("a domain still configuring", () => {
+    let emulator: RunningEmulator;
+    before(async () => {
+        emulator = await startEmulator({ port: 0, seed: DEFAULT_SEED, configuringMs: 300, rateLimits: true });
+    });
+    after(async () => {
+        await emulator.close();
+    });
+
+    it("GIVEN a set just made WHEN another set follows THEN ServiceBusy is retried until the domain is online", async () => {
+        const issued = await issueCertificate({ dnsNames: [CDN_DOMAIN!] });
+        const service = createCertificateService(CDN, settingsFor(emulator.endpoint, {
+            retry: { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 400, totalBudgetMs: 10_000 },
+        }));
+        await service.set({ domainName: CDN_DOMAIN!, status: "on", certType: "upload", certificate: issued.chainPem, privateKey: issued.key.pkcs8, certName: "first" });
+        await service.set({ domainName: CDN_DOMAIN!, status: "off", certType: "upload", certName: "first" });
+        const calls = await requestsFor(emulator, CDN.setAction.name);
+        assert.ok(calls.some((call) => call.code === "ServiceBusy"), JSON.stringify(calls));
+        assert.equal(calls.at(-1)?.status, 200);
+    });
+});
+
+describe("pacing against the emulator's rate limits", () => {
+    let emulator: RunningEmulator;
+    before(async () => {
+        emulator = await startEmulator({ port: 0, seed: DEFAULT_SEED, configuringMs: 0, rateLimits: true });
+    });
+    after(async () => {
+        await emulator.close();
+    });
+
+    it("GIVEN 60 concurrent describes of one account THEN none is throttled", async () => {
+        // DescribeLiveDomainDetail allows 50/s; 60 at once would be throttled without pacing.
+        const settings = settingsFor(emulator.endpoint, { retry: { maxAttempts: 1 } });
+        const service = createCertificateService(LIVE, settings);
+        await Promise.all(Array.from({ length: 60 }, () => service.describe(LIVE_DOMAIN!)));
+        const calls = await requestsFor(emulator, LIVE.describeDomainAction.name);
+        assert.equal(calls.length, 60);
+        assert.ok(calls.every((call) => call.status === 200), JSON.stringify(calls.filter((call) => call.status !== 200)));
+    });
+});

@@ -1,0 +1,254 @@
+// The typed API error: a hint for every documented code, nothing secret in any message, the right codes retried.
+import { strict as assert } from "node:assert";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { ClientError, ServerError, ThrottlingError } from "@alicloud/openapi-core";
+import {
+    AlicloudApiError,
+    CredentialsError,
+    ERROR_HINTS,
+    LOCAL_ERROR_CODES,
+    hintFor,
+    isDomainNotFound,
+    isRetryable,
+    redact,
+    toApiError,
+} from "../../provider/alicloud/errors";
+
+// Every code of the error tables of the seeds (SetDomainServerCertificate in two doc versions and the English
+// reference, BatchSetCdnDomainServerCertificate, SetLiveDomainCertificate), plus the common codes of wire-contract.md.
+const SEED_CODES = [
+    "Certificate.FormatError", "Certificate.NotFind", "Certificate.MissMatch", "InvalidDomain.NotFound",
+    "IllegalOperation", "ServiceBusy", "InvalidDomain.Offline", "OperationDenied",
+    "InvalidServerCertificateStatus.ValueNotSupported", "ServerCertificate.MissingParameter",
+    "PrivateKey.MissingParameter", "InvalidCertificate", "InvalidPrivateKey", "InvalidCertificate.TooLong",
+    "InvalidCertName.TooLong", "SetDomainServerCertificate.ParameterError", "Certificate.StatusError", "DeleteFailed",
+    "Certificate.Duplicated", "Certificate.KeyNull", "Key.Malformed", "Certificate.NotPermittedOff",
+    "Certificate.SettedNotEffect", "SSLPub.MissingParameter", "SSLPri.MissingParameter", "InvalidSSLPub",
+    "InvalidSSLPri", "IllegalOperationDomain", "AuthenticationFailed", "SetDomainCertificate.ParameterError",
+    "CertStorage.failed", "CertificateContent.Duplicated", "Certificate.Expired", "InvalidDomain.notOnline",
+    "Decode.Error", "sslPub.Error", "sslPri.Error", "DomainInSafeMode", "InvalidSSLPubOrInvalidSSLPri",
+    "DomainInProtectedMode", "CertName.MissingParameter", "InvalidSSLProtocol.ValueNotSupported", "FunctionMutex",
+];
+const WIRE_CONTRACT_CODES = [
+    "Throttling.User", "ServiceBusy", "InvalidDomain.NotFound", "IllegalOperation", "MissingParameter",
+    "DomainNameOverLimit", "ServiceUnavailable", "InternalError", "SignatureDoesNotMatch",
+    "InvalidAccessKeyId.NotFound", "IncompleteSignature", "InvalidTimeStamp.Expired", "SignatureNonceUsed",
+    "InvalidAction.NotFound", "InvalidSecurityToken.Expired", "InvalidSecurityToken.Malformed",
+    "InvalidSecurityToken.MismatchWithAccessKey",
+];
+
+const PEM_KEY = [
+    "-----BEGIN PRIVATE KEY-----",
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+    "MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu",
+    "-----END PRIVATE KEY-----",
+].join("\n");
+const SECRET = "s3cr3tAccessKeySecretValue42";
+const TOKEN = "CAIS-security-token-with+special/chars==";
+
+function codesInSeedFiles(dir: string): string[] {
+    const codes = new Set<string>();
+    for (const file of readdirSync(dir)) {
+        const text = readFileSync(join(dir, file), "utf8");
+        // Markdown tables: |400|Code|Message|... or |Code|Message|400|...
+        for (const match of text.matchAll(/^\|\s*(?:\d{3}\s*\|\s*)?([A-Za-z][A-Za-z0-9.]*)\s*\|[^|\n]*\|\s*(?:\d{3}\s*\|)?/gm)) {
+            const code = match[1]!;
+            if (/\d{3}\s*\|/.test(match[0]) && code !== "HttpCode" && !/^(Parameter|Action|DomainName)$/.test(code)) codes.add(code);
+        }
+        // Flattened HTML tables: 400Code.NameMessage...
+        for (const match of text.matchAll(/^(?:400|403|404)([A-Za-z][A-Za-z.]*?)(?=[A-Z][a-z]+ |The |Error |Turn |Certificate was |This domain |Function |Authentication |Parameters |Illegal |Not find |You are )/gm)) {
+            codes.add(match[1]!);
+        }
+    }
+    return [...codes];
+}
+
+describe("hints", () => {
+    for (const code of new Set([...SEED_CODES, ...WIRE_CONTRACT_CODES])) {
+        it(`GIVEN ${code} THEN the hint table has an entry of its own`, () => {
+            assert.ok(ERROR_HINTS[code], `no hint for ${code}`);
+            assert.equal(hintFor(code), ERROR_HINTS[code]);
+        });
+    }
+
+    const seedDir = "/work/shared/reference/seeds";
+    it("GIVEN the seed documents THEN every code found in their error tables has a hint", { skip: !existsSync(seedDir) }, () => {
+        const found = codesInSeedFiles(seedDir);
+        assert.ok(found.length >= 20, `parsed only ${found.length} codes`);
+        const missing = found.filter((code) => ERROR_HINTS[code] === undefined);
+        assert.deepEqual(missing, []);
+    });
+
+    it("GIVEN Certificate.NotPermittedOff THEN the hint names the retainOnDelete resource option", () => {
+        assert.match(hintFor("Certificate.NotPermittedOff"), /retainOnDelete/);
+    });
+
+    it("GIVEN an unknown code of a known family THEN the family's hint; else a pointer to the error center", () => {
+        assert.equal(hintFor("Throttling.Api.Burst"), ERROR_HINTS["Throttling"]);
+        assert.equal(hintFor("InvalidSecurityToken.Whatever"), ERROR_HINTS["InvalidSecurityToken.Expired"]);
+        assert.match(hintFor("Never.Seen"), /error-center/);
+    });
+
+    it("GIVEN a code in another case THEN the hint is still found", () => {
+        assert.equal(hintFor("invaliddomain.notonline"), ERROR_HINTS["InvalidDomain.notOnline"]);
+    });
+});
+
+describe("isRetryable", () => {
+    const table: [string, number | undefined, boolean][] = [
+        ["Throttling.User", 400, true],
+        ["Throttling", 503, true],
+        ["ServiceBusy", 403, true],
+        ["ServiceUnavailable", 503, true],
+        ["InternalError", 500, true],
+        ["SomethingNew", 502, true],
+        ["SignatureNonceUsed", 400, true],
+        [LOCAL_ERROR_CODES.requestTimeout, undefined, true],
+        [LOCAL_ERROR_CODES.connectionFailed, undefined, true],
+        ["InvalidDomain.NotFound", 404, false],
+        ["Certificate.MissMatch", 400, false],
+        ["Certificate.NotPermittedOff", 400, false],
+        ["SignatureDoesNotMatch", 400, false],
+        ["InvalidTimeStamp.Expired", 400, false],
+        [LOCAL_ERROR_CODES.invalidResponse, undefined, false],
+        [LOCAL_ERROR_CODES.endpointUnresolvable, undefined, false],
+    ];
+    for (const [code, status, expected] of table) {
+        it(`GIVEN ${code} (${status ?? "no status"}) THEN retryable is ${expected}`, () => {
+            assert.equal(isRetryable(code, status), expected);
+        });
+    }
+});
+
+describe("redact", () => {
+    it("GIVEN a PEM block THEN it is replaced", () => {
+        const out = redact(`bad key: ${PEM_KEY} (end)`);
+        assert.doesNotMatch(out, /BEGIN|MIIE/);
+        assert.match(out, /bad key: \[redacted PEM\] \(end\)/);
+    });
+    it("GIVEN a URL-encoded PEM in a query THEN neither the PEM nor the query survive", () => {
+        const url = `POST http://127.0.0.1:9/?DomainName=a.example.com&SSLPri=${encodeURIComponent(PEM_KEY)} failed.`;
+        const out = redact(url);
+        assert.doesNotMatch(out, /BEGIN|MIIE|SSLPri/);
+    });
+    it("GIVEN a truncated PEM (no END line) THEN the rest of the text is dropped", () => {
+        assert.doesNotMatch(redact(PEM_KEY.slice(0, 80)), /MIIE/);
+    });
+    it("GIVEN a key body without armour THEN the long base64 run is replaced", () => {
+        assert.doesNotMatch(redact("key MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj"), /MIIE/);
+    });
+    it("GIVEN literal secrets THEN they are replaced raw and URL-encoded", () => {
+        const out = redact(`a ${SECRET} b ${encodeURIComponent(TOKEN)} c`, [SECRET, TOKEN]);
+        assert.ok(!out.includes(SECRET) && !out.includes(encodeURIComponent(TOKEN)), out);
+    });
+    it("GIVEN ordinary text with a request id THEN it is unchanged", () => {
+        const text = "The certificate is not match the private key. request 16A96B9A-F203-4EC5-8E43-CB92E68F4CD8";
+        assert.equal(redact(text), text);
+    });
+});
+
+describe("AlicloudApiError", () => {
+    it("GIVEN the fields THEN the message has action, domain, code, request id, API message and hint", () => {
+        const error = new AlicloudApiError({
+            action: "SetCdnDomainSSLCertificate",
+            domainNames: ["www.example.com"],
+            code: "Certificate.MissMatch",
+            statusCode: 400,
+            requestId: "1A2B-3C4D",
+            apiMessage: "The certificate is not match the private key.",
+            retryable: false,
+        });
+        assert.equal(
+            error.message,
+            "SetCdnDomainSSLCertificate on www.example.com failed: Certificate.MissMatch (request 1A2B-3C4D): " +
+                `The certificate is not match the private key. Fix: ${ERROR_HINTS["Certificate.MissMatch"]}`,
+        );
+        assert.equal(error.domainName, "www.example.com");
+        assert.equal(error.name, "AlicloudApiError");
+        assert.ok(error instanceof Error);
+    });
+    it("GIVEN attempts THEN the message says after how many", () => {
+        const error = new AlicloudApiError({ action: "A", domainNames: ["d"], code: "ServiceBusy", apiMessage: "busy", retryable: true }).withAttempts(8);
+        assert.match(error.message, /^A on d failed after 8 attempts: ServiceBusy: busy\. Fix: /);
+        assert.equal(error.attempts, 8);
+    });
+    it("GIVEN an API message echoing a PEM THEN the error never holds it", () => {
+        const error = new AlicloudApiError({ action: "A", domainNames: ["d"], code: "InvalidSSLPri", apiMessage: `bad: ${PEM_KEY}`, retryable: false });
+        assert.doesNotMatch(error.message + error.apiMessage + String(error.stack), /BEGIN|MIIE/);
+    });
+});
+
+describe("toApiError", () => {
+    const context = { action: "SetLiveDomainCertificate", domainNames: ["live.example.com"], secrets: [SECRET, TOKEN, PEM_KEY] };
+
+    function sdkError(kind: typeof ClientError | typeof ServerError | typeof ThrottlingError, status: number, code: string, message: string, extra: object = {}) {
+        const data = { RequestId: "REQ-1", HostId: "live.aliyuncs.com", Code: code, Message: message, Recommend: "" };
+        return new kind({ statusCode: status, code, message: `code: ${status}, ${message} request id: REQ-1`, data, requestId: "REQ-1", ...extra });
+    }
+
+    it("GIVEN a ClientError THEN code, status, request id and the body's Message are kept", () => {
+        const error = toApiError(sdkError(ClientError, 400, "Certificate.MissMatch", "The SSLPri does not match."), context);
+        assert.equal(error.code, "Certificate.MissMatch");
+        assert.equal(error.statusCode, 400);
+        assert.equal(error.requestId, "REQ-1");
+        assert.equal(error.apiMessage, "The SSLPri does not match.");
+        assert.equal(error.retryable, false);
+        assert.equal(error.action, "SetLiveDomainCertificate");
+        assert.deepEqual(error.domainNames, ["live.example.com"]);
+    });
+    it("GIVEN a ThrottlingError with retry-after THEN retryable with retryAfterMs", () => {
+        const error = toApiError(sdkError(ThrottlingError, 400, "Throttling.User", "Request was denied due to user flow control.", { retryAfter: 1500 }), context);
+        assert.equal(error.code, "Throttling.User");
+        assert.equal(error.retryable, true);
+        assert.equal(error.retryAfterMs, 1500);
+    });
+    it("GIVEN a ServerError THEN retryable", () => {
+        const error = toApiError(sdkError(ServerError, 503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."), context);
+        assert.equal(error.retryable, true);
+        assert.equal(error.statusCode, 503);
+    });
+    it("GIVEN ServiceBusy (403) THEN retryable", () => {
+        assert.equal(toApiError(sdkError(ClientError, 403, "ServiceBusy", "The specified Domain is configuring, please retry later."), context).retryable, true);
+    });
+    it("GIVEN InvalidDomain.NotFound THEN isDomainNotFound", () => {
+        assert.ok(isDomainNotFound(toApiError(sdkError(ClientError, 404, "InvalidDomain.NotFound", "The domain provided does not belong to you."), context)));
+    });
+    it("GIVEN an API message echoing the key and the secret THEN neither reaches the error", () => {
+        const error = toApiError(sdkError(ClientError, 400, "InvalidSSLPri", `SSLPri ${PEM_KEY} for ${SECRET} token ${TOKEN}`), context);
+        for (const leaked of [SECRET, TOKEN, "MIIE", "BEGIN"]) assert.ok(!error.message.includes(leaked), `${leaked} in ${error.message}`);
+    });
+
+    const url = `http://127.0.0.1:9/?DomainName=live.example.com&SSLPri=${encodeURIComponent(PEM_KEY)}`;
+    const transport: [string, () => Error, string, boolean][] = [
+        ["a read timeout", () => Object.assign(new Error(`ReadTimeout(30000). POST ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true],
+        ["a connect timeout", () => Object.assign(new Error(`ConnectTimeout: Connect ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true],
+        ["ECONNREFUSED", () => Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:9POST ${url} failed.`), { code: "ECONNREFUSED" }), LOCAL_ERROR_CODES.connectionFailed, true],
+        ["ECONNRESET", () => Object.assign(new Error(`read ECONNRESET POST ${url} failed.`), { code: "ECONNRESET" }), LOCAL_ERROR_CODES.connectionFailed, true],
+        ["socket hang up", () => new Error(`socket hang up POST ${url} failed.`), LOCAL_ERROR_CODES.connectionFailed, true],
+        ["ENOTFOUND", () => Object.assign(new Error(`getaddrinfo ENOTFOUND cdn.example.invalid POST ${url} failed.`), { code: "ENOTFOUND" }), LOCAL_ERROR_CODES.endpointUnresolvable, false],
+        ["a non-JSON body", () => new SyntaxError("Unexpected token < in JSON at position 0"), LOCAL_ERROR_CODES.invalidResponse, false],
+        ["something else", () => new TypeError(`boom at ${url}`), LOCAL_ERROR_CODES.unexpected, false],
+    ];
+    for (const [what, make, code, retryable] of transport) {
+        it(`GIVEN ${what} THEN code ${code}, retryable ${retryable}, and no URL or key in the message`, () => {
+            const error = toApiError(make(), context);
+            assert.equal(error.code, code);
+            assert.equal(error.retryable, retryable);
+            assert.equal(error.requestId, undefined);
+            for (const leaked of ["MIIE", "BEGIN", "SSLPri", "%2D"]) assert.ok(!error.message.includes(leaked), `${leaked} in ${error.message}`);
+        });
+    }
+
+    it("GIVEN a CredentialsError THEN code CredentialsNotFound, not retryable, the fix kept", () => {
+        const error = toApiError(new CredentialsError("no credentials. Set `pulumi config set alicloud:accessKey`"), context);
+        assert.equal(error.code, LOCAL_ERROR_CODES.credentialsNotFound);
+        assert.equal(error.retryable, false);
+        assert.match(error.message, /alicloud:accessKey/);
+    });
+    it("GIVEN an AlicloudApiError THEN it passes through unchanged", () => {
+        const original = new AlicloudApiError({ action: "A", domainNames: [], code: "X", apiMessage: "m", retryable: false });
+        assert.equal(toApiError(original, context), original);
+    });
+});

@@ -1,0 +1,69 @@
+// The set query and the describe mapping, both driven by the product table.
+import { strict as assert } from "node:assert";
+import { describe, it } from "node:test";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/alicloud/products";
+import { buildSetQuery, toDeployedCertificate } from "../../provider/alicloud/wire";
+
+const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+
+describe("buildSetQuery", () => {
+    it("GIVEN a CDN upload THEN every parameter SetCdnDomainSSLCertificate takes, and no ForceSet (it has none)", () => {
+        const query = buildSetQuery(CDN.setParams, "www.example.com", {
+            status: "on", certType: "upload", certificate: PEM, privateKey: KEY, certName: "www-2025", forceSet: true,
+        });
+        assert.deepEqual(query, {
+            DomainName: "www.example.com", SSLProtocol: "on", CertType: "upload", CertName: "www-2025", SSLPub: PEM, SSLPri: KEY,
+        });
+    });
+    it("GIVEN a CDN cas certificate THEN CertId and CertRegion", () => {
+        const query = buildSetQuery(CDN.setParams, "www.example.com", { status: "on", certType: "cas", certId: "1234567", certRegion: "ap-southeast-1", certName: "cas-cert" });
+        assert.deepEqual(query, { DomainName: "www.example.com", SSLProtocol: "on", CertType: "cas", CertName: "cas-cert", CertId: "1234567", CertRegion: "ap-southeast-1" });
+    });
+    it("GIVEN a Live set with forceSet THEN ForceSet=1 under Live's names; CertId is not a Live parameter", () => {
+        const query = buildSetQuery(LIVE.setParams, "live.example.com", { status: "on", certType: "upload", certificate: PEM, privateKey: KEY, certName: "n", forceSet: true, certId: "9" });
+        assert.deepEqual(query, { DomainName: "live.example.com", SSLProtocol: "on", CertType: "upload", CertName: "n", SSLPub: PEM, SSLPri: KEY, ForceSet: "1" });
+    });
+    it("GIVEN forceSet false THEN ForceSet=0 is sent explicitly", () => {
+        assert.equal(buildSetQuery(LIVE.setParams, "d", { status: "off", certType: "upload", forceSet: false }).ForceSet, "0");
+    });
+    it("GIVEN the legacy action THEN its own names (ServerCertificateStatus, ServerCertificate, PrivateKey)", () => {
+        const query = buildSetQuery(CDN_LEGACY_SET.params, "www.example.com", { status: "on", certType: "upload", certificate: PEM, privateKey: KEY, certName: "n" });
+        assert.deepEqual(query, { DomainName: "www.example.com", ServerCertificateStatus: "on", CertType: "upload", CertName: "n", ServerCertificate: PEM, PrivateKey: KEY });
+    });
+    it("GIVEN the batch action THEN a comma list of domains and Region for the certificate's region", () => {
+        const query = buildSetQuery(CDN_BATCH_SET.params, "a.example.com,b.example.com", { status: "on", certType: "cas", certName: "n", certRegion: "cn-hangzhou", forceSet: true });
+        assert.deepEqual(query, { DomainName: "a.example.com,b.example.com", SSLProtocol: "on", CertType: "cas", CertName: "n", Region: "cn-hangzhou", ForceSet: "1" });
+    });
+    it("GIVEN status off THEN status and type still go out (never only the changed fields); empty values do not", () => {
+        assert.deepEqual(buildSetQuery(CDN.setParams, "d", { status: "off", certType: "upload", certName: "" }), { DomainName: "d", SSLProtocol: "off", CertType: "upload" });
+    });
+});
+
+describe("toDeployedCertificate", () => {
+    it("GIVEN CDN responses THEN status, PEM, name, type, id and domain status", () => {
+        const info = { RequestId: "r", CertInfos: { CertInfo: [{ DomainName: "www.example.com", ServerCertificateStatus: "on", ServerCertificate: PEM, CertName: "n", CertType: "upload", CertId: "12" }] } };
+        const detail = { RequestId: "r", GetDomainDetailModel: { DomainName: "www.example.com", DomainStatus: "online" } };
+        assert.deepEqual(toDeployedCertificate(CDN, "www.example.com", info, detail), {
+            domainName: "www.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "upload", certId: "12", domainStatus: "online",
+        });
+    });
+    it("GIVEN Live responses THEN the same shape from Live's names", () => {
+        const info = { CertInfos: { CertInfo: [{ DomainName: "live.example.com", SSLProtocol: "on", SSLPub: PEM, CertName: "n", CertType: "free" }] } };
+        const detail = { DomainDetail: { DomainName: "live.example.com", DomainStatus: "configuring" } };
+        assert.deepEqual(toDeployedCertificate(LIVE, "live.example.com", info, detail), {
+            domainName: "live.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "free", domainStatus: "configuring",
+        });
+    });
+    it("GIVEN no certificate entry THEN status off", () => {
+        const deployed = toDeployedCertificate(CDN, "d.example.com", { CertInfos: { CertInfo: [] } }, { GetDomainDetailModel: { DomainStatus: "online" } });
+        assert.deepEqual(deployed, { domainName: "d.example.com", status: "off", domainStatus: "online" });
+    });
+    it("GIVEN several entries THEN the one of the domain, case-insensitively", () => {
+        const info = { CertInfos: { CertInfo: [{ DomainName: "other.example.com", ServerCertificateStatus: "on" }, { DomainName: "WWW.example.com", ServerCertificateStatus: "off", CertName: "mine" }] } };
+        const deployed = toDeployedCertificate(CDN, "www.example.com", info, {});
+        assert.equal(deployed.certName, "mine");
+        assert.equal(deployed.status, "off");
+        assert.equal(deployed.domainStatus, "unknown");
+    });
+});
