@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// `alicloud-cert-emulator`: the emulator as a command. The first line on stdout is exactly
+// `listening on http://HOST:PORT` (scripts wait for it); then the accounts' key pairs and domains.
+import { parseArgs } from "node:util";
+import { DEFAULTS, DEFAULT_SEED, loadSeedFile, startEmulator, type EmulatorOptions, type Seed } from "./index";
+
+const USAGE = `Usage: alicloud-cert-emulator [options]
+
+A local emulator of the Alibaba Cloud CDN and ApsaraVideo Live certificate APIs.
+
+Options:
+  --host HOST            interface to listen on (default ${DEFAULTS.host})
+  --port PORT            port; 0 picks a free one (default ${DEFAULTS.port})
+  --state FILE           keep the cloud in FILE (atomic writes; shared with other processes on the same file;
+                         an existing file wins over the seed)
+  --seed FILE            start from the accounts in this JSON seed file (default: the embedded demo account)
+  --configuring-ms MS    how long a domain stays "configuring" after a change (default ${DEFAULTS.configuringMs})
+  --batch-limit N        domains per BatchSetCdnDomainServerCertificate call (default ${DEFAULTS.batchLimit})
+  --no-rate-limits       do not enforce the documented per-account calls per second
+  -h, --help             show this help
+`;
+
+function fail(message: string): never {
+    process.stderr.write(`alicloud-cert-emulator: ${message}\n\n${USAGE}`);
+    process.exit(2);
+}
+
+function integer(value: string | undefined, name: string, fallback: number): number {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a non-negative integer`);
+    return n;
+}
+
+function describeAccounts(seed: Seed): string {
+    const lines: string[] = [];
+    for (const account of seed.accounts) {
+        lines.push(`account  accessKeyId=${account.accessKeyId}  accessKeySecret=${account.accessKeySecret}`);
+        for (const domain of account.domains) {
+            lines.push(`  ${domain.product.padEnd(4)} ${domain.domainName}${domain.domainStatus === "offline" ? " (offline)" : ""}`);
+        }
+    }
+    return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            options: {
+                host: { type: "string" },
+                port: { type: "string" },
+                state: { type: "string" },
+                seed: { type: "string" },
+                "configuring-ms": { type: "string" },
+                "batch-limit": { type: "string" },
+                "no-rate-limits": { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+            allowPositionals: false,
+        });
+    } catch (error) {
+        fail((error as Error).message);
+    }
+    const values = parsed.values;
+    if (values.help) {
+        process.stdout.write(USAGE);
+        return;
+    }
+    let seed: Seed = DEFAULT_SEED;
+    if (values.seed !== undefined) {
+        try {
+            seed = loadSeedFile(values.seed);
+        } catch (error) {
+            fail(`cannot use seed file ${values.seed}: ${(error as Error).message}`);
+        }
+    }
+    const options: EmulatorOptions = {
+        host: values.host ?? DEFAULTS.host,
+        port: integer(values.port, "port", DEFAULTS.port),
+        seed,
+        configuringMs: integer(values["configuring-ms"], "configuring-ms", DEFAULTS.configuringMs),
+        batchLimit: integer(values["batch-limit"], "batch-limit", DEFAULTS.batchLimit),
+        rateLimits: !values["no-rate-limits"],
+        ...(values.state === undefined ? {} : { stateFile: values.state }),
+    };
+    const emulator = await startEmulator(options);
+    process.stdout.write(`listening on ${emulator.endpoint}\n`);
+    // With an existing state file the accounts come from it; the seed printed is what a new file starts with.
+    process.stdout.write(`${describeAccounts(seed)}\n`);
+    if (values.state !== undefined) process.stdout.write(`state file: ${values.state}\n`);
+
+    const stop = () => {
+        emulator.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+    process.stderr.write(`alicloud-cert-emulator: ${(error as Error).message ?? String(error)}\n`);
+    process.exit(1);
+});

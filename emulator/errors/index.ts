@@ -1,0 +1,120 @@
+// Every error the emulator can answer, one factory per error code, with the HTTP status and message the real
+// service uses (seeds/*.txt and wire-contract.md). Handlers never build an error body by hand: a code that is not
+// here does not exist in the emulator, which keeps the vocabulary reviewable in one file.
+//
+// Where the same code has different messages in different products, the factory takes the wording as data from
+// the product table (handlers/actions.ts) rather than guessing.
+
+export class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+        /** Extra response headers (none of the real codes need one today; kept for completeness). */
+        readonly headers: Readonly<Record<string, string>> = {},
+    ) {
+        super(message);
+        this.name = "ApiError";
+    }
+}
+
+const err = (status: number, code: string, message: string) => new ApiError(status, code, message);
+
+// ---- Gateway: request shape, authentication, routing ------------------------------------------------------------
+
+export const missingParameter = (name: string) =>
+    err(400, "MissingParameter", `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+export const invalidParameter = (name: string) => err(400, "InvalidParameter", `The specified parameter "${name}" is not valid.`);
+export const malformedRequest = (what: string) =>
+    err(400, "InvalidParameter.Malformed", `The request could not be parsed: ${what}.`);
+export const requestHeaderTooLarge = (limitBytes: number) =>
+    err(431, "RequestHeaderTooLarge", `The request line and headers exceed ${limitBytes} bytes.`);
+export const requestBodyTooLarge = (limitBytes: number) =>
+    err(413, "RequestEntityTooLarge", `The request body exceeds ${limitBytes} bytes.`);
+export const unsupportedMethod = (method: string) =>
+    err(405, "UnsupportedHTTPMethod", `The HTTP method ${method} is not supported; use POST or GET.`);
+export const invalidActionNotFound = (action: string) =>
+    err(404, "InvalidAction.NotFound", `Specified api "${action}" is not found, please check your url and method.`);
+export const invalidVersion = (version: string) =>
+    err(400, "InvalidVersion", `Specified parameter Version "${version}" is not valid.`);
+export const incompleteSignature = (why: string) =>
+    err(400, "IncompleteSignature", `The request signature does not conform to Aliyun standards: ${why}.`);
+export const signatureDoesNotMatch = () =>
+    err(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.");
+export const contentHashMismatch = () =>
+    err(400, "SignatureDoesNotMatch", "The x-acs-content-sha256 header does not match the request body.");
+export const invalidAccessKeyIdNotFound = () => err(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
+export const invalidTimeStampExpired = () =>
+    err(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
+export const invalidTimeStampFormat = () =>
+    err(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
+export const signatureNonceUsed = () => err(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
+export const missingSecurityToken = () => err(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.");
+export const invalidSecurityTokenMismatch = () =>
+    err(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey.");
+export const invalidSecurityTokenExpired = () => err(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.");
+export const invalidSecurityTokenMalformed = () =>
+    err(400, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed.");
+
+// ---- Platform-wide -----------------------------------------------------------------------------------------------
+
+export const throttlingUser = () => err(400, "Throttling.User", "Request was denied due to user flow control.");
+export const serviceBusy = () => err(403, "ServiceBusy", "The specified Domain is configuring, please retry later.");
+export const serviceUnavailable = () =>
+    err(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
+export const internalError = () =>
+    err(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure.");
+
+// ---- Domains ------------------------------------------------------------------------------------------------------
+
+export const invalidDomainNotFound = () => err(404, "InvalidDomain.NotFound", "The domain provided does not belong to you.");
+/** Legacy CDN wording (SetDomainServerCertificate). */
+export const invalidDomainOffline = () => err(400, "InvalidDomain.Offline", "The domain provided is offline.");
+/** Current wording (SetCdnDomainSSLCertificate, BatchSet..., SetLiveDomainCertificate). */
+export const invalidDomainNotOnline = () =>
+    err(400, "InvalidDomain.notOnline", "The domain is not online, please check the domain status and try again later.");
+export const domainNameOverLimit = (limit: number) =>
+    err(400, "DomainNameOverLimit", `The number of domain names in one call exceeds the limit of ${limit}.`);
+
+// ---- Certificate parameters ---------------------------------------------------------------------------------------
+
+export const sslProtocolValueNotSupported = () =>
+    err(400, "InvalidSSLProtocol.ValueNotSupported", "The specified value of parameter SSLProtocol is not supported.");
+export const serverCertificateStatusValueNotSupported = () =>
+    err(
+        400,
+        "InvalidServerCertificateStatus.ValueNotSupported",
+        "The specified value of parameter ServerCertificateStatus is not supported.",
+    );
+export const sslPubMissing = () =>
+    err(400, "SSLPub.MissingParameter", 'An input parameter "SSLPub" that is mandatory for processing the request is not supplied.');
+export const sslPriMissing = () =>
+    err(400, "SSLPri.MissingParameter", 'An input parameter "SSLPri" that is mandatory for processing the request is not supplied.');
+export const serverCertificateMissing = () =>
+    err(
+        400,
+        "ServerCertificate.MissingParameter",
+        "An input parameter ServerCertificate that is mandatory for processing the request is not supplied.",
+    );
+export const privateKeyMissing = () =>
+    err(400, "PrivateKey.MissingParameter", "An input parameter PrivateKey that is mandatory for processing the request is not supplied.");
+export const invalidSslPub = () => err(400, "InvalidSSLPub", "The SSLPub you provided is malformed!");
+export const invalidSslPri = () => err(400, "InvalidSSLPri", "The SSLPri you provided is malformed!");
+export const invalidCertificate = () => err(400, "InvalidCertificate", "The Certificate you provided is malformed!");
+export const invalidPrivateKey = () => err(400, "InvalidPrivateKey", "The Private Key you provided is malformed!");
+export const certificateMissMatch = (message: string) => err(400, "Certificate.MissMatch", message);
+export const certificateTooLong = () =>
+    err(400, "InvalidCertificate.TooLong", "The Certificate you provided is over the max length!");
+export const certNameTooLong = () =>
+    err(400, "InvalidCertName.TooLong", "The Certificate name you provided is over the max length 128!");
+export const certNameMissing = () => err(404, "CertName.MissingParameter", "The CertName parameter is required.");
+export const certificateDuplicated = () => err(400, "Certificate.Duplicated", "The certificate name is duplicated.");
+export const certificateExpired = () => err(400, "Certificate.Expired", "The certificate is expired.");
+export const certificateNotFind = () => err(400, "Certificate.NotFind", "Not find the certificate info.");
+export const parameterError = (code: string) => err(400, code, "Parameters have error.");
+
+// ---- Emulator hooks (outside the Alibaba API, same JSON shape so every client can parse them) -------------------
+
+export const hookNotFound = (path: string) => err(404, "Emulator.HookNotFound", `No emulator hook at ${path}.`);
+export const hookInvalidJson = () => err(400, "Emulator.InvalidJson", "The request body is not valid JSON.");
+export const hookInvalidRequest = (why: string) => err(400, "Emulator.InvalidRequest", why);

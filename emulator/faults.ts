@@ -1,0 +1,106 @@
+// Injected failures (POST /__emulator/faults), for testing a client's retries and its handling of lost answers.
+import * as errors from "./errors";
+
+export const FAULT_KINDS = [
+    "internal-error", // 500 InternalError
+    "service-unavailable", // 503 ServiceUnavailable
+    "throttling", // 400 Throttling.User
+    "service-busy", // 403 ServiceBusy
+    "hang", // never answer: the client's read timeout fires; the socket is freed on close()
+    "drop", // close the connection without answering, before doing anything
+    "applied-then-drop", // make the change, then close the connection: the answer is lost
+] as const;
+
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultSpec {
+    /** An action name, or "*" for every action. */
+    readonly action: string;
+    readonly fault: FaultKind;
+    /** Fire this many times, then disappear. Default 1 when no probability is given. */
+    readonly times?: number;
+    /** Fire on each matching request with this probability (0..1); unlimited unless `times` is also given. */
+    readonly probability?: number;
+}
+
+export interface ActiveFault extends FaultSpec {
+    readonly id: number;
+    /** Remaining firings; undefined = unlimited. */
+    remaining?: number;
+}
+
+/** The error an error-kind fault answers with; undefined for the connection-level kinds. */
+export function faultError(kind: FaultKind): errors.ApiError | undefined {
+    switch (kind) {
+        case "internal-error":
+            return errors.internalError();
+        case "service-unavailable":
+            return errors.serviceUnavailable();
+        case "throttling":
+            return errors.throttlingUser();
+        case "service-busy":
+            return errors.serviceBusy();
+        default:
+            return undefined;
+    }
+}
+
+export function parseFaultSpec(input: unknown): FaultSpec {
+    if (typeof input !== "object" || input === null || Array.isArray(input)) throw errors.hookInvalidRequest("expected a JSON object");
+    const body = input as Record<string, unknown>;
+    const action = body.action ?? "*";
+    if (typeof action !== "string" || action === "") throw errors.hookInvalidRequest(`"action" must be an action name or "*"`);
+    if (typeof body.fault !== "string" || !(FAULT_KINDS as readonly string[]).includes(body.fault)) {
+        throw errors.hookInvalidRequest(`"fault" must be one of ${FAULT_KINDS.join(", ")}`);
+    }
+    const times = body.times;
+    if (times !== undefined && (typeof times !== "number" || !Number.isInteger(times) || times < 1)) {
+        throw errors.hookInvalidRequest(`"times" must be a positive integer`);
+    }
+    const probability = body.probability;
+    if (probability !== undefined && (typeof probability !== "number" || !(probability >= 0 && probability <= 1))) {
+        throw errors.hookInvalidRequest(`"probability" must be a number from 0 to 1`);
+    }
+    return {
+        action,
+        fault: body.fault as FaultKind,
+        ...(times === undefined ? {} : { times }),
+        ...(probability === undefined ? {} : { probability }),
+    };
+}
+
+export class FaultInjector {
+    private faults: ActiveFault[] = [];
+    private nextId = 1;
+
+    constructor(private readonly random: () => number = Math.random) {}
+
+    add(spec: FaultSpec): ActiveFault {
+        const remaining = spec.times ?? (spec.probability === undefined ? 1 : undefined);
+        const fault: ActiveFault = { ...spec, id: this.nextId++, ...(remaining === undefined ? {} : { remaining }) };
+        this.faults.push(fault);
+        return fault;
+    }
+
+    list(): readonly ActiveFault[] {
+        return this.faults;
+    }
+
+    clear(): void {
+        this.faults = [];
+    }
+
+    /** The fault to apply to this request, if any (consumes one firing). Oldest matching fault first. */
+    take(action: string): FaultKind | undefined {
+        for (const fault of this.faults) {
+            if (fault.action !== "*" && fault.action !== action) continue;
+            if (fault.probability !== undefined && this.random() >= fault.probability) continue;
+            if (fault.remaining !== undefined) {
+                fault.remaining -= 1;
+                if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);
+            }
+            return fault.fault;
+        }
+        return undefined;
+    }
+}

@@ -1,0 +1,159 @@
+// The product table: everything that differs between the CDN and Live certificate APIs, as data. The handlers
+// (setCertificate.ts, describe.ts) are written once against this table.
+//
+// EMULATOR POLICIES (what the docs leave open; decided here, in one place):
+// - Batch limit: the docs say 10 in one place and 50 in another; the emulator allows 50 domains per
+//   BatchSetCdnDomainServerCertificate call (option `batchLimit`) and answers DomainNameOverLimit above that.
+// - Certificate size: no documented maximum. The emulator accepts a certificate parameter up to 64 KiB (a
+//   three-certificate RSA-4096 chain is about 6 KiB) and a key up to 16 KiB; above that InvalidCertificate.TooLong.
+// - Certificate names are unique per account, across both products (Live runs on the CDN certificate store):
+//   the same CertName with another leaf certificate is Certificate.Duplicated unless ForceSet=1 is sent to an
+//   action that documents ForceSet. SetCdnDomainSSLCertificate does not document it, so it never overwrites.
+//   The same name with the same leaf is accepted (one certificate deployed to several domains).
+// - Certificate types: SetCdnDomainSSLCertificate and the batch action take upload and cas;
+//   SetDomainServerCertificate and SetLiveDomainCertificate also take free (the emulator issues a certificate
+//   for the domain from its own "Emulator Free CA"). Any other CertType is the action's ParameterError.
+// - cas: SetCdnDomainSSLCertificate names the stored certificate by CertId and CertRegion (cn-hangzhou by
+//   default, or ap-southeast-1); the other set actions have no CertId parameter and name it by CertName.
+// - A domain of another account, or of the other product, does not exist for the caller: InvalidDomain.NotFound.
+// - SSL off clears the deployed certificate; describe then shows status off and no certificate.
+// - Env=staging is accepted and treated like production (the emulator has one environment).
+// - An expired leaf is refused (Certificate.Expired); a leaf not yet valid is accepted.
+import * as errors from "../errors";
+import type { ApiError } from "../errors";
+import type { CertType } from "../persistence/model";
+import type { Product } from "../seed";
+
+export const MAX_CERTIFICATE_BYTES = 64 * 1024;
+export const MAX_PRIVATE_KEY_BYTES = 16 * 1024;
+export const DEFAULT_BATCH_LIMIT = 50;
+export const CERT_NAME_MAX_LENGTH = 128;
+export const CAS_REGIONS = ["cn-hangzhou", "ap-southeast-1"] as const;
+
+export interface ProductInfo {
+    readonly product: Product;
+    readonly version: string;
+    /** Answered as HostId in error bodies, as the real endpoint does. */
+    readonly host: string;
+}
+
+export const PRODUCTS: readonly ProductInfo[] = [
+    { product: "cdn", version: "2018-05-10", host: "cdn.aliyuncs.com" },
+    { product: "live", version: "2016-11-01", host: "live.aliyuncs.com" },
+];
+
+/** How one set action words its errors (the seeds differ by action and by age of the doc). */
+export interface SetVocabulary {
+    readonly statusValueNotSupported: () => ApiError;
+    readonly certificateMissing: () => ApiError;
+    readonly privateKeyMissing: () => ApiError;
+    readonly invalidCertificate: () => ApiError;
+    readonly invalidPrivateKey: () => ApiError;
+    readonly mismatchMessage: string;
+    readonly domainOffline: () => ApiError;
+    /** The code of the action's generic "Parameters have error." answer (used for an unsupported CertType). */
+    readonly parameterErrorCode: string;
+}
+
+const SSL_VOCABULARY: SetVocabulary = {
+    statusValueNotSupported: errors.sslProtocolValueNotSupported,
+    certificateMissing: errors.sslPubMissing,
+    privateKeyMissing: errors.sslPriMissing,
+    invalidCertificate: errors.invalidSslPub,
+    invalidPrivateKey: errors.invalidSslPri,
+    mismatchMessage: "The SSLPri does not math the specified Certificate!",
+    domainOffline: errors.invalidDomainNotOnline,
+    parameterErrorCode: "SetDomainCertificate.ParameterError",
+};
+
+/** SetDomainServerCertificate's own (older) vocabulary, matching its parameter names. */
+const LEGACY_CDN_VOCABULARY: SetVocabulary = {
+    statusValueNotSupported: errors.serverCertificateStatusValueNotSupported,
+    certificateMissing: errors.serverCertificateMissing,
+    privateKeyMissing: errors.privateKeyMissing,
+    invalidCertificate: errors.invalidCertificate,
+    invalidPrivateKey: errors.invalidPrivateKey,
+    mismatchMessage: "The Private Key does not math the specified Certificate!",
+    domainOffline: errors.invalidDomainOffline,
+    parameterErrorCode: "SetDomainServerCertificate.ParameterError",
+};
+
+export interface SetSpec {
+    readonly params: { readonly status: string; readonly certificate: string; readonly privateKey: string };
+    readonly certTypes: readonly CertType[];
+    /** How a `cas` certificate is named: by CertId (+ CertRegion) or by CertName. */
+    readonly casBy: "certId" | "certName";
+    /** Whether ForceSet=1 may overwrite a same-name certificate. */
+    readonly honoursForceSet: boolean;
+    /** Several comma-separated domains per call. */
+    readonly batch: boolean;
+    readonly vocabulary: SetVocabulary;
+}
+
+export type ActionKind = "set" | "describeCertificate" | "describeDomain";
+
+export interface ActionSpec {
+    readonly name: string;
+    readonly product: Product;
+    /** Documented calls per second per account (wire-contract.md). */
+    readonly callsPerSecond: number;
+    readonly kind: ActionKind;
+    readonly set?: SetSpec;
+}
+
+const SSL_PARAMS = { status: "SSLProtocol", certificate: "SSLPub", privateKey: "SSLPri" } as const;
+
+export const ACTIONS: readonly ActionSpec[] = [
+    {
+        name: "SetCdnDomainSSLCertificate",
+        product: "cdn",
+        callsPerSecond: 30,
+        kind: "set",
+        set: { params: SSL_PARAMS, certTypes: ["upload", "cas"], casBy: "certId", honoursForceSet: false, batch: false, vocabulary: SSL_VOCABULARY },
+    },
+    {
+        name: "SetDomainServerCertificate",
+        product: "cdn",
+        callsPerSecond: 10,
+        kind: "set",
+        set: {
+            params: { status: "ServerCertificateStatus", certificate: "ServerCertificate", privateKey: "PrivateKey" },
+            certTypes: ["upload", "cas", "free"],
+            casBy: "certName",
+            honoursForceSet: true,
+            batch: false,
+            vocabulary: LEGACY_CDN_VOCABULARY,
+        },
+    },
+    {
+        name: "BatchSetCdnDomainServerCertificate",
+        product: "cdn",
+        callsPerSecond: 10,
+        kind: "set",
+        set: { params: SSL_PARAMS, certTypes: ["upload", "cas"], casBy: "certName", honoursForceSet: true, batch: true, vocabulary: SSL_VOCABULARY },
+    },
+    { name: "DescribeDomainCertificateInfo", product: "cdn", callsPerSecond: 100, kind: "describeCertificate" },
+    { name: "DescribeCdnDomainDetail", product: "cdn", callsPerSecond: 30, kind: "describeDomain" },
+    {
+        name: "SetLiveDomainCertificate",
+        product: "live",
+        callsPerSecond: 30,
+        kind: "set",
+        set: { params: SSL_PARAMS, certTypes: ["upload", "cas", "free"], casBy: "certName", honoursForceSet: true, batch: false, vocabulary: SSL_VOCABULARY },
+    },
+    { name: "DescribeLiveDomainCertificateInfo", product: "live", callsPerSecond: 100, kind: "describeCertificate" },
+    { name: "DescribeLiveDomainDetail", product: "live", callsPerSecond: 50, kind: "describeDomain" },
+];
+
+export function productForVersion(version: string): ProductInfo | undefined {
+    return PRODUCTS.find((p) => p.version === version);
+}
+
+/** Resolves what a request asks for; the version picks the product, as the real endpoints do. */
+export function resolveAction(action: string, version: string): { product: ProductInfo; spec: ActionSpec } {
+    const product = productForVersion(version);
+    if (!product) throw errors.invalidVersion(version);
+    const spec = ACTIONS.find((a) => a.name === action && a.product === product.product);
+    if (!spec) throw errors.invalidActionNotFound(action);
+    return { product, spec };
+}

@@ -1,0 +1,165 @@
+// The in-memory cloud, optionally backed by a state file.
+//
+// Sharing policy (one place): every API request first calls `refresh()`, which re-reads the state file when its
+// signature (inode, mtime, size) differs from the version this process last read or wrote. Every change is
+// written at once, synchronously, with write-then-rename. So two emulator processes on one state file agree on
+// the cloud request by request; if both change the file within the same instant, the last writer wins (the
+// emulator does not lock across processes, which a test or a demo never needs).
+import type { Seed } from "../seed";
+import type { AccountRecord, CertificateConfig, CloudState, DomainRecord } from "./model";
+import { fileSignature, readStateFile, writeStateFile } from "./stateFile";
+
+export interface Credential {
+    readonly account: AccountRecord;
+    readonly accessKeyId: string;
+    readonly accessKeySecret: string;
+    /** Present for STS credentials: the token the request must carry. */
+    readonly securityToken?: string;
+    readonly expiration?: string;
+}
+
+function cnameFor(domainName: string, product: "cdn" | "live"): string {
+    return product === "cdn" ? `${domainName}.w.kunlunsl.com` : `${domainName}.livecdn.alikunlun.com`;
+}
+
+export function stateFromSeed(seed: Seed, now: Date = new Date()): CloudState {
+    const created = now.toISOString();
+    return {
+        formatVersion: 1,
+        accounts: seed.accounts.map(
+            (account): AccountRecord => ({
+                accessKeyId: account.accessKeyId,
+                accessKeySecret: account.accessKeySecret,
+                stsTokens: (account.stsTokens ?? []).map((t) => ({ ...t })),
+                casCertificates: (account.casCertificates ?? []).map((c) => ({
+                    certId: String(c.certId),
+                    certName: c.certName,
+                    pem: c.certificate,
+                    region: c.region ?? "cn-hangzhou",
+                })),
+                certificateNames: {},
+                domains: Object.fromEntries(
+                    account.domains.map((d) => {
+                        const name = d.domainName.toLowerCase();
+                        const record: DomainRecord = {
+                            domainName: name,
+                            product: d.product,
+                            baseStatus: d.domainStatus ?? "online",
+                            cname: cnameFor(name, d.product),
+                            createdAt: created,
+                            modifiedAt: created,
+                            current: { status: "off" },
+                        };
+                        return [name, record];
+                    }),
+                ),
+            }),
+        ),
+    };
+}
+
+export class Store {
+    private state: CloudState;
+    private signature: string | undefined;
+
+    private constructor(
+        state: CloudState,
+        private readonly stateFile: string | undefined,
+    ) {
+        this.state = state;
+    }
+
+    /**
+     * An existing state file wins over the seed (the seed only initializes a new file): restarting on the same
+     * file resumes the same cloud. Delete the file to start again from the seed.
+     */
+    static open(seed: Seed, stateFile?: string): Store {
+        if (stateFile) {
+            const existing = readStateFile(stateFile);
+            if (existing) {
+                const store = new Store(existing, stateFile);
+                store.signature = fileSignature(stateFile);
+                return store;
+            }
+        }
+        const store = new Store(stateFromSeed(seed), stateFile);
+        store.save();
+        return store;
+    }
+
+    /** Picks up a change another process wrote to the state file. */
+    refresh(): void {
+        if (!this.stateFile) return;
+        const signature = fileSignature(this.stateFile);
+        if (signature === undefined || signature === this.signature) return;
+        try {
+            const state = readStateFile(this.stateFile);
+            if (state) this.state = state;
+            this.signature = signature;
+        } catch {
+            // A file replaced by a foreign writer mid-read or damaged by hand: keep serving the last good cloud.
+        }
+    }
+
+    /** Writes the whole cloud (no-op without a state file). Call after every change. */
+    save(): void {
+        if (!this.stateFile) return;
+        this.signature = writeStateFile(this.stateFile, this.state);
+    }
+
+    get accounts(): readonly AccountRecord[] {
+        return this.state.accounts;
+    }
+
+    findCredential(accessKeyId: string): Credential | undefined {
+        for (const account of this.state.accounts) {
+            if (account.accessKeyId === accessKeyId) {
+                return { account, accessKeyId, accessKeySecret: account.accessKeySecret };
+            }
+            const sts = account.stsTokens.find((t) => t.accessKeyId === accessKeyId);
+            if (sts) {
+                return {
+                    account,
+                    accessKeyId,
+                    accessKeySecret: sts.accessKeySecret,
+                    securityToken: sts.securityToken,
+                    ...(sts.expiration === undefined ? {} : { expiration: sts.expiration }),
+                };
+            }
+        }
+        return undefined;
+    }
+
+    /** Looks a domain up in the caller's own account only: other accounts' domains do not exist for the caller. */
+    findDomain(account: AccountRecord, domainName: string): DomainRecord | undefined {
+        return account.domains[domainName.toLowerCase()];
+    }
+
+    /**
+     * Brings a domain up to `now`: a pending change whose time has come becomes the configuration in effect.
+     * Done lazily on every access, so no timer is needed and a restart resumes mid-change correctly.
+     */
+    settle(domain: DomainRecord, now: number): DomainRecord {
+        if (domain.pending && domain.pending.effectiveAt <= now) {
+            domain.current = domain.pending.config;
+            domain.pending = undefined;
+            delete domain.pending;
+        }
+        return domain;
+    }
+
+    isConfiguring(domain: DomainRecord, now: number): boolean {
+        return this.settle(domain, now).pending !== undefined;
+    }
+
+    /** Accepts a change: in effect after `configuringMs` (immediately when 0). The caller saves. */
+    stage(domain: DomainRecord, config: CertificateConfig, now: number, configuringMs: number): void {
+        domain.modifiedAt = new Date(now).toISOString();
+        if (configuringMs <= 0) {
+            domain.current = config;
+            delete domain.pending;
+            return;
+        }
+        domain.pending = { config, effectiveAt: now + configuringMs };
+    }
+}

@@ -1,0 +1,152 @@
+// The shape of a seed (the accounts, domains and stored certificates the emulated cloud starts with), the embedded
+// default account, and the validation that turns an untrusted seed file into that shape with clear messages.
+
+export type Product = "cdn" | "live";
+
+/** Domain states a seed may set. `configuring` is not seedable: the emulator derives it from pending changes. */
+export type SeedDomainStatus = "online" | "offline";
+
+export interface SeedDomain {
+    readonly domainName: string;
+    readonly product: Product;
+    /** Default `online`. An offline domain refuses certificate changes. */
+    readonly domainStatus?: SeedDomainStatus;
+}
+
+/** A certificate held in Alibaba's certificate service (CAS), which `CertType=cas` deploys by id or by name. */
+export interface SeedCasCertificate {
+    readonly certId: string;
+    readonly certName: string;
+    /** PEM chain, leaf first. No private key: CAS keeps it; the set call does not need it. */
+    readonly certificate: string;
+    /** `cn-hangzhou` (default) or `ap-southeast-1`. */
+    readonly region?: string;
+}
+
+/** Temporary credentials (STS): the access key is accepted only together with its security token. */
+export interface SeedStsToken {
+    readonly accessKeyId: string;
+    readonly accessKeySecret: string;
+    readonly securityToken: string;
+    /** ISO time; after it the token answers `InvalidSecurityToken.Expired`. Default: never expires. */
+    readonly expiration?: string;
+}
+
+export interface SeedAccount {
+    readonly accessKeyId: string;
+    readonly accessKeySecret: string;
+    readonly domains: readonly SeedDomain[];
+    readonly casCertificates?: readonly SeedCasCertificate[];
+    readonly stsTokens?: readonly SeedStsToken[];
+}
+
+export interface Seed {
+    readonly accounts: readonly SeedAccount[];
+}
+
+/**
+ * The embedded account served when no seed is given. Like Azurite's well-known devstoreaccount1 key, this pair is
+ * public and obviously not a real credential; the demo stack and tests import it from here.
+ */
+export const DEFAULT_ACCOUNT = {
+    accessKeyId: "LTAIemulatorDemoKey0001",
+    accessKeySecret: "emulatorDemoSecretNotARealCredential0001",
+    cdnDomains: ["www.example-cdn.test", "static.example-cdn.test"],
+    liveDomains: ["live.example-live.test", "push.example-live.test"],
+} as const;
+
+export const DEFAULT_SEED: Seed = {
+    accounts: [
+        {
+            accessKeyId: DEFAULT_ACCOUNT.accessKeyId,
+            accessKeySecret: DEFAULT_ACCOUNT.accessKeySecret,
+            domains: [
+                ...DEFAULT_ACCOUNT.cdnDomains.map((domainName) => ({ domainName, product: "cdn" as const, domainStatus: "online" as const })),
+                ...DEFAULT_ACCOUNT.liveDomains.map((domainName) => ({ domainName, product: "live" as const, domainStatus: "online" as const })),
+            ],
+            casCertificates: [],
+        },
+    ],
+};
+
+export class SeedError extends Error {
+    constructor(message: string) {
+        super(`invalid seed: ${message}`);
+        this.name = "SeedError";
+    }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function requireString(value: unknown, where: string): string {
+    if (typeof value !== "string" || value.length === 0) throw new SeedError(`${where} must be a non-empty string`);
+    return value;
+}
+
+function optionalArray(value: unknown, where: string): unknown[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) throw new SeedError(`${where} must be an array`);
+    return value;
+}
+
+/** Checks an untrusted seed (a parsed seed file) and returns it typed; throws SeedError naming the bad field. */
+export function validateSeed(input: unknown): Seed {
+    if (!isObject(input) || !Array.isArray(input.accounts)) throw new SeedError(`expected {"accounts": [...]}`);
+    const keyIds = new Set<string>();
+    const domainNames = new Set<string>();
+    const accounts = input.accounts.map((raw, i): SeedAccount => {
+        const at = `accounts[${i}]`;
+        if (!isObject(raw)) throw new SeedError(`${at} must be an object`);
+        const accessKeyId = requireString(raw.accessKeyId, `${at}.accessKeyId`);
+        const accessKeySecret = requireString(raw.accessKeySecret, `${at}.accessKeySecret`);
+        const claimKey = (id: string, where: string) => {
+            if (keyIds.has(id)) throw new SeedError(`${where}: access key ${id} appears twice`);
+            keyIds.add(id);
+        };
+        claimKey(accessKeyId, `${at}.accessKeyId`);
+        const domains = optionalArray(raw.domains, `${at}.domains`).map((d, j): SeedDomain => {
+            const where = `${at}.domains[${j}]`;
+            if (!isObject(d)) throw new SeedError(`${where} must be an object`);
+            const domainName = requireString(d.domainName, `${where}.domainName`).toLowerCase();
+            if (d.product !== "cdn" && d.product !== "live") throw new SeedError(`${where}.product must be "cdn" or "live"`);
+            const domainStatus = d.domainStatus ?? "online";
+            if (domainStatus !== "online" && domainStatus !== "offline") {
+                throw new SeedError(`${where}.domainStatus must be "online" or "offline"`);
+            }
+            // A domain name is globally unique in Alibaba Cloud: it belongs to one account and one product.
+            if (domainNames.has(domainName)) throw new SeedError(`${where}: domain ${domainName} appears twice`);
+            domainNames.add(domainName);
+            return { domainName, product: d.product, domainStatus };
+        });
+        const casCertificates = optionalArray(raw.casCertificates, `${at}.casCertificates`).map((c, j): SeedCasCertificate => {
+            const where = `${at}.casCertificates[${j}]`;
+            if (!isObject(c)) throw new SeedError(`${where} must be an object`);
+            const region = c.region === undefined ? "cn-hangzhou" : requireString(c.region, `${where}.region`);
+            return {
+                // Alibaba certificate ids are numeric; a seed may give them as a number or a string.
+                certId: requireString(typeof c.certId === "number" ? String(c.certId) : c.certId, `${where}.certId`),
+                certName: requireString(c.certName, `${where}.certName`),
+                certificate: requireString(c.certificate, `${where}.certificate`),
+                region,
+            };
+        });
+        const stsTokens = optionalArray(raw.stsTokens, `${at}.stsTokens`).map((t, j): SeedStsToken => {
+            const where = `${at}.stsTokens[${j}]`;
+            if (!isObject(t)) throw new SeedError(`${where} must be an object`);
+            const id = requireString(t.accessKeyId, `${where}.accessKeyId`);
+            claimKey(id, `${where}.accessKeyId`);
+            const expiration = t.expiration === undefined ? undefined : requireString(t.expiration, `${where}.expiration`);
+            if (expiration !== undefined && Number.isNaN(Date.parse(expiration))) throw new SeedError(`${where}.expiration is not a date`);
+            return {
+                accessKeyId: id,
+                accessKeySecret: requireString(t.accessKeySecret, `${where}.accessKeySecret`),
+                securityToken: requireString(t.securityToken, `${where}.securityToken`),
+                ...(expiration === undefined ? {} : { expiration }),
+            };
+        });
+        return { accessKeyId, accessKeySecret, domains, casCertificates, stsTokens };
+    });
+    return { accounts };
+}

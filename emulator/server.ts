@@ -1,0 +1,313 @@
+// The HTTP front of the emulator: reads a request, sends `/__emulator/*` to the hooks and everything else through
+// the Alibaba API pipeline:
+//
+//   parse → authenticate → resolve action → rate limit → injected fault → handler → JSON answer
+//
+// Whatever goes wrong, the caller gets a JSON error body (never HTML, never an empty body, never a crash), and
+// nothing here logs a URL, a header value or a parameter: the URL carries the private key.
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import type { Socket } from "node:net";
+import { actionParameters, header, parseParameters, type ApiRequest } from "./apiRequest";
+import { authenticate, claimedAccessKeyId, claimedAction } from "./authentication";
+import { ReplayGuard } from "./authentication/replayGuard";
+import * as errors from "./errors";
+import { ApiError } from "./errors";
+import { FaultInjector, faultError, parseFaultSpec, type FaultKind } from "./faults";
+import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
+import { productForVersion } from "./handlers/actions";
+import type { Store } from "./persistence/store";
+import { RateLimiter } from "./rateLimit";
+import { RequestLog, type RequestLogEntry } from "./requestLog";
+
+export interface ServerSettings {
+    readonly store: Store;
+    readonly configuringMs: number;
+    readonly rateLimits: boolean;
+    readonly clockSkewToleranceMs: number;
+    readonly batchLimit: number;
+    readonly maxHeaderBytes: number;
+    readonly maxBodyBytes: number;
+}
+
+export const HOOK_PREFIX = "/__emulator/";
+
+const JSON_HEADERS = { "content-type": "application/json;charset=utf-8" } as const;
+
+function newRequestId(): string {
+    return randomUUID().toUpperCase();
+}
+
+function errorBody(error: ApiError, requestId: string, hostId: string) {
+    return {
+        RequestId: requestId,
+        HostId: hostId,
+        Code: error.code,
+        Message: error.message,
+        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${hostId.startsWith("live") ? "live" : "Cdn"}`,
+    };
+}
+
+/** A whole raw HTTP response, for answering on a socket the HTTP parser has given up on. */
+function rawJsonResponse(status: number, reason: string, body: unknown): string {
+    const text = JSON.stringify(body);
+    return (
+        `HTTP/1.1 ${status} ${reason}\r\n` +
+        `content-type: application/json;charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`
+    );
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+        const declared = Number(req.headers["content-length"] ?? "0");
+        if (declared > limit) {
+            reject(new BodyTooLarge());
+            return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        req.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > limit) {
+                reject(new BodyTooLarge());
+                req.removeAllListeners("data");
+                req.resume();
+                return;
+            }
+            chunks.push(chunk);
+        });
+        req.on("end", () => resolve(Buffer.concat(chunks)));
+        req.on("error", reject);
+    });
+}
+
+export class EmulatorServer {
+    readonly http: http.Server;
+    readonly log = new RequestLog();
+    readonly faults = new FaultInjector();
+    private readonly limiter = new RateLimiter();
+    private readonly guard: ReplayGuard;
+
+    constructor(private readonly settings: ServerSettings) {
+        this.guard = new ReplayGuard(settings.clockSkewToleranceMs);
+        this.http = http.createServer({ maxHeaderSize: settings.maxHeaderBytes }, (req, res) => {
+            this.handle(req, res).catch(() => this.sendFallback(res));
+        });
+        this.http.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
+    }
+
+    /** Clears faults, the request log and the rate-limit windows (not the domains: they are the cloud). */
+    reset(): void {
+        this.faults.clear();
+        this.log.clear();
+        this.limiter.reset();
+    }
+
+    /** Stops promptly: open connections, including ones held by an injected hang, are destroyed. */
+    close(): Promise<void> {
+        return new Promise((resolve) => {
+            this.http.close(() => resolve());
+            this.http.closeAllConnections();
+        });
+    }
+
+    private onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+        if (!socket.writable || error.code === "ECONNRESET") {
+            socket.destroy();
+            return;
+        }
+        const requestId = newRequestId();
+        const apiError =
+            error.code === "HPE_HEADER_OVERFLOW"
+                ? errors.requestHeaderTooLarge(this.settings.maxHeaderBytes)
+                : errors.malformedRequest("the HTTP request is malformed");
+        const reason = apiError.status === 431 ? "Request Header Fields Too Large" : "Bad Request";
+        socket.end(rawJsonResponse(apiError.status, reason, errorBody(apiError, requestId, "emulator")));
+    }
+
+    private sendFallback(res: http.ServerResponse): void {
+        if (res.headersSent) {
+            res.destroy();
+            return;
+        }
+        this.send(res, 500, errorBody(errors.internalError(), newRequestId(), "emulator"));
+    }
+
+    private send(res: http.ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+        const text = JSON.stringify(body);
+        res.writeHead(status, { ...JSON_HEADERS, "content-length": Buffer.byteLength(text), ...extraHeaders });
+        res.end(text);
+    }
+
+    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const url = req.url ?? "/";
+        const queryAt = url.indexOf("?");
+        const path = queryAt < 0 ? url : url.slice(0, queryAt);
+        const rawQuery = queryAt < 0 ? "" : url.slice(queryAt + 1);
+        if (path.startsWith(HOOK_PREFIX)) {
+            await this.handleHook(req, res, path);
+            return;
+        }
+        await this.handleApi(req, res, path, rawQuery);
+    }
+
+    // ---- The Alibaba API ----------------------------------------------------------------------------------------
+
+    private async handleApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, rawQuery: string): Promise<void> {
+        const arrived = Date.now();
+        const requestId = newRequestId();
+        let request: ApiRequest | undefined;
+        let accessKeyId: string | undefined;
+        let action: string | undefined;
+        let domains: string[] = [];
+        let hostId = "cdn.aliyuncs.com";
+
+        const record = (status: number, code?: string, fault?: FaultKind) => {
+            const entry: RequestLogEntry = {
+                time: new Date(arrived).toISOString(),
+                requestId,
+                ...(accessKeyId === undefined ? {} : { accessKeyId }),
+                ...(action === undefined ? {} : { action }),
+                domains,
+                status,
+                ...(code === undefined ? {} : { code }),
+                ...(fault === undefined ? {} : { fault }),
+            };
+            this.log.add(entry);
+        };
+        const fail = (error: ApiError, fault?: FaultKind) => {
+            record(error.status, error.code, fault);
+            this.send(res, error.status, errorBody(error, requestId, hostId), { "x-acs-request-id": requestId, ...error.headers });
+        };
+
+        try {
+            let body: Buffer;
+            try {
+                body = await readBody(req, this.settings.maxBodyBytes);
+            } catch (error) {
+                if (error instanceof BodyTooLarge) {
+                    res.setHeader("connection", "close");
+                    throw errors.requestBodyTooLarge(this.settings.maxBodyBytes);
+                }
+                throw error;
+            }
+            const method = req.method ?? "GET";
+            if (method !== "POST" && method !== "GET") throw errors.unsupportedMethod(method);
+            const query = parseParameters(rawQuery);
+            const contentType = (req.headers["content-type"] ?? "").toLowerCase();
+            const form = contentType.startsWith("application/x-www-form-urlencoded") ? parseParameters(body.toString("utf8")) : new Map<string, string>();
+            request = { method, path, headers: req.headers, query, form, body };
+            accessKeyId = claimedAccessKeyId(request);
+            action = claimedAction(request);
+            const claimedVersion = header(request, "x-acs-version") ?? actionParameters(request).get("Version");
+            hostId = (claimedVersion && productForVersion(claimedVersion)?.host) || hostId;
+
+            this.settings.store.refresh();
+            const now = Date.now();
+            const caller = authenticate(request, this.settings.store, this.guard, now);
+            accessKeyId = caller.credential.accessKeyId;
+            action = caller.action;
+            if (path !== "/") throw errors.invalidActionNotFound(caller.action);
+            const { spec } = resolveAction(caller.action, caller.version);
+            const params = actionParameters(request);
+            domains = requestedDomains(params, spec.set?.batch ?? false);
+
+            if (this.settings.rateLimits && !this.limiter.tryAcquire(caller.credential.account.accessKeyId, spec.name, spec.callsPerSecond, now)) {
+                throw errors.throttlingUser();
+            }
+
+            const fault = this.faults.take(spec.name);
+            if (fault !== undefined) {
+                const injected = faultError(fault);
+                if (injected) {
+                    fail(injected, fault);
+                    return;
+                }
+                if (fault === "hang") {
+                    // Hold the socket without answering; close() destroys it.
+                    record(0, undefined, fault);
+                    return;
+                }
+                if (fault === "drop") {
+                    record(0, undefined, fault);
+                    req.socket.destroy();
+                    return;
+                }
+            }
+
+            const handler = HANDLERS[spec.kind];
+            let answer: { status: number; code?: string; body: unknown };
+            try {
+                const result = await handler({
+                    store: this.settings.store,
+                    account: caller.credential.account,
+                    spec,
+                    params,
+                    now: Date.now,
+                    configuringMs: this.settings.configuringMs,
+                    batchLimit: this.settings.batchLimit,
+                });
+                answer = { status: 200, body: { RequestId: requestId, ...result } };
+            } catch (error) {
+                if (!(error instanceof ApiError)) throw error;
+                answer = { status: error.status, code: error.code, body: errorBody(error, requestId, hostId) };
+            }
+            if (fault === "applied-then-drop") {
+                // The change (if any) is made and saved; the answer is lost on the way back.
+                record(answer.status, answer.code, fault);
+                req.socket.destroy();
+                return;
+            }
+            record(answer.status, answer.code);
+            this.send(res, answer.status, answer.body, { "x-acs-request-id": requestId });
+        } catch (error) {
+            fail(error instanceof ApiError ? error : errors.internalError());
+        }
+    }
+
+    // ---- Test hooks (not part of the Alibaba API, not authenticated: the emulator listens on loopback) ----------
+
+    private async handleHook(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+        const requestId = newRequestId();
+        const fail = (error: ApiError) => this.send(res, error.status, errorBody(error, requestId, "emulator"));
+        try {
+            const body = await readBody(req, this.settings.maxBodyBytes).catch((error) => {
+                throw error instanceof BodyTooLarge ? errors.requestBodyTooLarge(this.settings.maxBodyBytes) : error;
+            });
+            const route = `${req.method ?? "GET"} ${path.replace(/\/+$/, "")}`;
+            switch (route) {
+                case "GET /__emulator/requests":
+                    this.send(res, 200, this.log.list());
+                    return;
+                case "GET /__emulator/faults":
+                    this.send(res, 200, this.faults.list());
+                    return;
+                case "POST /__emulator/faults":
+                    this.send(res, 200, this.faults.add(parseFaultSpec(parseJson(body))));
+                    return;
+                case "DELETE /__emulator/faults":
+                    this.faults.clear();
+                    this.send(res, 200, {});
+                    return;
+                case "POST /__emulator/reset":
+                    this.reset();
+                    this.send(res, 200, {});
+                    return;
+                default:
+                    throw errors.hookNotFound(`${req.method ?? "GET"} ${path}`);
+            }
+        } catch (error) {
+            fail(error instanceof ApiError ? error : errors.internalError());
+        }
+    }
+}
+
+function parseJson(body: Buffer): unknown {
+    try {
+        return JSON.parse(body.toString("utf8"));
+    } catch {
+        throw errors.hookInvalidJson();
+    }
+}

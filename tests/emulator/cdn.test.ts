@@ -1,0 +1,201 @@
+// SetCdnDomainSSLCertificate, DescribeDomainCertificateInfo and DescribeCdnDomainDetail through the typed client of
+// @alicloud/cdn20180510, with both signature versions, and every error path of the set action.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { fingerprintOf, issueCertificate, issueChain } from "../support/certs";
+import { $Cdn, account, cdnClient, emulatorFor, eventually, expectApiError, keysOf, SIGNATURES } from "./support";
+import { X509Certificate } from "node:crypto";
+
+const CDN = "www.cdn.test";
+const OTHER_CDN = "img.cdn.test";
+const OFFLINE = "old.cdn.test";
+const LIVE = "live.cdn.test";
+const FOREIGN = "theirs.cdn.test";
+
+const owner = account("Owner", { cdn: [CDN, OTHER_CDN, OFFLINE], live: [LIVE], offline: [OFFLINE] }, {
+    casCertificates: [],
+});
+const stranger = account("Stranger", { cdn: [FOREIGN] });
+
+function set(fields: Partial<$Cdn.SetCdnDomainSSLCertificateRequest>) {
+    return new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "upload", ...fields });
+}
+
+function leafFingerprint(pem: string | undefined): string {
+    assert.ok(pem, "a PEM is deployed");
+    return new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
+}
+
+for (const signature of SIGNATURES) {
+    describe(`CDN typed client, signature ${signature}`, () => {
+        test("SetCdnDomainSSLCertificate deploys a chain that DescribeDomainCertificateInfo then shows", async (t) => {
+            const emulator = await emulatorFor(t, { accounts: [owner, stranger] });
+            const cdn = cdnClient(emulator, keysOf(owner), signature);
+            const { leaf } = await issueChain({ dnsNames: [CDN] });
+            const response = await cdn.setCdnDomainSSLCertificate(set({ certName: "www-1", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+            assert.equal(response.statusCode, 200);
+            assert.match(response.body?.requestId ?? "", /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
+
+            const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
+            const certInfos = info.body?.certInfos?.certInfo ?? [];
+            assert.equal(certInfos.length, 1);
+            const cert = certInfos[0]!;
+            assert.equal(cert.domainName, CDN);
+            assert.equal(cert.serverCertificateStatus, "on");
+            assert.equal(cert.certName, "www-1");
+            assert.equal(cert.certType, "upload");
+            assert.equal(cert.certDomainName, CDN);
+            assert.equal(leafFingerprint(cert.serverCertificate), await fingerprintOf(leaf));
+            assert.equal((cert.serverCertificate ?? "").match(/BEGIN CERTIFICATE/g)?.length, leaf.chainPem.match(/BEGIN CERTIFICATE/g)?.length, "the whole chain is kept");
+            assert.equal(cert.certExpireTime, leaf.cert.notAfter.toISOString().replace(/\.\d{3}Z$/, "Z"));
+            assert.equal(cert.certStartTime, leaf.cert.notBefore.toISOString().replace(/\.\d{3}Z$/, "Z"));
+        });
+
+        test("DescribeCdnDomainDetail shows the domain, its SSL status and its origins as an array", async (t) => {
+            const emulator = await emulatorFor(t, { accounts: [owner] });
+            const cdn = cdnClient(emulator, keysOf(owner), signature);
+            const detail = await cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
+            const model = detail.body?.getDomainDetailModel;
+            assert.equal(model?.domainName, CDN);
+            assert.equal(model?.domainStatus, "online");
+            assert.equal(model?.serverCertificateStatus, "off");
+            assert.ok(Array.isArray(model?.sourceModels?.sourceModel));
+            const offline = await cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: OFFLINE }));
+            assert.equal(offline.body?.getDomainDetailModel?.domainStatus, "offline");
+        });
+
+        test("SSLProtocol off clears the certificate", async (t) => {
+            const emulator = await emulatorFor(t, { accounts: [owner] });
+            const cdn = cdnClient(emulator, keysOf(owner), signature);
+            const leaf = await issueCertificate({ dnsNames: [CDN] });
+            await cdn.setCdnDomainSSLCertificate(set({ certName: "www-off", SSLPub: leaf.chainPem, SSLPri: leaf.key.traditional }));
+            await cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off", certType: undefined }));
+            const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
+            const cert = info.body?.certInfos?.certInfo?.[0];
+            assert.equal(cert?.serverCertificateStatus, "off");
+            assert.equal(cert?.serverCertificate, undefined);
+        });
+    });
+}
+
+describe("a change takes effect asynchronously", () => {
+    test("while configuring: DomainStatus configuring, the OLD certificate described, further sets ServiceBusy", async (t) => {
+        const first = await issueCertificate({ dnsNames: [CDN] });
+        // A long configuring time, so nothing here depends on timing.
+        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000 });
+        const slowCdn = cdnClient(slow, keysOf(owner));
+        await slowCdn.setCdnDomainSSLCertificate(set({ certName: "first", SSLPub: first.chainPem, SSLPri: first.key.pkcs8 }));
+        const detail = await slowCdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
+        assert.equal(detail.body?.getDomainDetailModel?.domainStatus, "configuring");
+        const during = await slowCdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
+        assert.equal(during.body?.certInfos?.certInfo?.[0]?.serverCertificateStatus, "off", "the old (empty) configuration");
+        await expectApiError(slowCdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off" })), "ServiceBusy", 403);
+        // Another domain of the account is not affected.
+        const other = await issueCertificate({ dnsNames: [OTHER_CDN] });
+        await slowCdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "other", SSLPub: other.chainPem, SSLPri: other.key.pkcs8 }));
+    });
+
+    test("after the configuring time the new certificate is described and the domain is online again", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 100 });
+        const cdn = cdnClient(emulator, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [CDN] });
+        await cdn.setCdnDomainSSLCertificate(set({ certName: "later", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+        await eventually(async () => {
+            const detail = await cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
+            return detail.body?.getDomainDetailModel?.domainStatus === "online";
+        });
+        const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
+        assert.equal(leafFingerprint(info.body?.certInfos?.certInfo?.[0]?.serverCertificate), await fingerprintOf(leaf));
+        await cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off" }));
+    });
+});
+
+describe("SetCdnDomainSSLCertificate errors", () => {
+    test("parameters: missing DomainName, missing or invalid SSLProtocol, unsupported CertType", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] });
+        const cdn = cdnClient(emulator, keysOf(owner));
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: undefined })), "MissingParameter", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: undefined })), "MissingParameter", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "yes" })), "InvalidSSLProtocol.ValueNotSupported", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certType: "free", certName: "f" })), "SetDomainCertificate.ParameterError", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certType: "bogus", certName: "f" })), "SetDomainCertificate.ParameterError", 400);
+    });
+
+    test("missing certificate or key, malformed certificate or key, key of another certificate", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] });
+        const cdn = cdnClient(emulator, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [CDN] });
+        const other = await issueCertificate({ dnsNames: [CDN] });
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPri: leaf.key.pkcs8 })), "SSLPub.MissingParameter", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem })), "SSLPri.MissingParameter", 400);
+        const garbled = leaf.leafPem.replace(/(-----BEGIN CERTIFICATE-----\n)(.{10})/, "$1AAAAAAAAAA");
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: garbled, SSLPri: leaf.key.pkcs8 })), "InvalidSSLPub", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: "not a certificate", SSLPri: leaf.key.pkcs8 })), "InvalidSSLPub", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" })), "InvalidSSLPri", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: other.key.pkcs8 })), "Certificate.MissMatch", 400);
+    });
+
+    test("expired certificate", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] });
+        const cdn = cdnClient(emulator, keysOf(owner));
+        const expired = await issueCertificate({ dnsNames: [CDN], notBeforeDays: -100, notAfterDays: -1 });
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "old", SSLPub: expired.chainPem, SSLPri: expired.key.pkcs8 })), "Certificate.Expired", 400);
+    });
+
+    test("certificate name: over 128 characters, missing, same name with other content (no ForceSet here)", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] });
+        const cdn = cdnClient(emulator, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [CDN] });
+        const renewed = await issueCertificate({ dnsNames: [CDN] });
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(129), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "InvalidCertName.TooLong", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "CertName.MissingParameter", 404);
+        await cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+        // The same certificate under the same name may go to another domain.
+        await cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "x".repeat(128), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })), "Certificate.Duplicated", 400);
+    });
+
+    test("domain: not found, of another account, offline, of the other product", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner, stranger] });
+        const cdn = cdnClient(emulator, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [CDN] });
+        const upload = { certName: "d", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: "nowhere.cdn.test" })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: FOREIGN })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: OFFLINE })), "InvalidDomain.notOnline", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: LIVE })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: LIVE })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: "nowhere.cdn.test" })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: FOREIGN })), "InvalidDomain.NotFound", 404);
+    });
+});
+
+describe("CertType cas", () => {
+    test("deploys the stored certificate by CertId and CertRegion; describe shows its PEM, type and id", async (t) => {
+        const CAS = "cas.cdn.test";
+        const stored = await issueChain({ dnsNames: [CAS] });
+        const withCas = account("Cas", { cdn: [CAS] }, {
+            casCertificates: [
+                { certId: "12345", certName: "cas-www", certificate: stored.leaf.chainPem, region: "cn-hangzhou" },
+                { certId: "777", certName: "cas-sg", certificate: stored.leaf.chainPem, region: "ap-southeast-1" },
+            ],
+        });
+        const emulator = await emulatorFor(t, { accounts: [withCas, owner] });
+        const cdn = cdnClient(emulator, keysOf(withCas));
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas" })), "MissingParameter", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 99999 })), "Certificate.NotFind", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 777 })), "Certificate.NotFind", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 777, certRegion: "mars-1" })), "InvalidParameter", 400);
+        // Another account's certificate id is not the caller's.
+        await expectApiError(cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(set({ domainName: CDN, certType: "cas", certId: 12345 })), "Certificate.NotFind", 400);
+
+        await cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 12345 }));
+        const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CAS }));
+        const cert = info.body?.certInfos?.certInfo?.[0];
+        assert.equal(cert?.certType, "cas");
+        assert.equal(cert?.certId, "12345");
+        assert.equal(cert?.certRegion, "cn-hangzhou");
+        assert.equal(cert?.certName, "cas-www");
+        assert.equal(leafFingerprint(cert?.serverCertificate), await fingerprintOf(stored.leaf));
+    });
+});

@@ -1,0 +1,137 @@
+// SetLiveDomainCertificate, DescribeLiveDomainCertificateInfo and DescribeLiveDomainDetail through the generic
+// callApi of @alicloud/openapi-core (there is no Live SDK package), with both signature versions.
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import { describe, test } from "node:test";
+import { fingerprintOf, issueCertificate, issueChain } from "../support/certs";
+import { account, CDN_VERSION, emulatorFor, eventually, expectApiError, genericClient, keysOf, liveClient, SIGNATURES } from "./support";
+
+const LIVE = "push.live.test";
+const OTHER_LIVE = "pull.live.test";
+const OFFLINE = "gone.live.test";
+const CDN = "www.cdnside.test";
+const owner = account("Live", { live: [LIVE, OTHER_LIVE, OFFLINE], cdn: [CDN], offline: [OFFLINE] });
+const stranger = account("LiveStranger", { live: ["theirs.live.test"] });
+
+type Json = Record<string, unknown>;
+const certInfo = (body: Json) => ((body.CertInfos as Json).CertInfo as Json[])[0]!;
+const fingerprint = (pem: unknown) => new X509Certificate(String(pem)).fingerprint256.replace(/:/g, "").toLowerCase();
+
+for (const signature of SIGNATURES) {
+    describe(`Live (generic call, signature ${signature})`, () => {
+        test("SetLiveDomainCertificate deploys; DescribeLiveDomainCertificateInfo and DescribeLiveDomainDetail show it", async (t) => {
+            const emulator = await emulatorFor(t, { accounts: [owner] });
+            const live = liveClient(emulator, keysOf(owner), signature);
+            const { leaf } = await issueChain({ dnsNames: [LIVE] });
+            const body = await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "push-1", CertType: "upload", SSLPub: leaf.chainPem, SSLPri: leaf.key.traditional });
+            assert.equal(typeof body.RequestId, "string");
+
+            const info = await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE });
+            assert.ok(Array.isArray((info.CertInfos as Json).CertInfo));
+            const cert = certInfo(info);
+            assert.equal(cert.DomainName, LIVE);
+            assert.equal(cert.SSLProtocol, "on");
+            assert.equal(cert.CertName, "push-1");
+            assert.equal(cert.CertType, "upload");
+            assert.equal(cert.CertDomainName, LIVE);
+            assert.equal(fingerprint(cert.SSLPub), await fingerprintOf(leaf));
+
+            const detail = (await live("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Json;
+            assert.equal(detail.DomainName, LIVE);
+            assert.equal(detail.DomainStatus, "online");
+            assert.equal(detail.SSLProtocol, "on");
+            assert.equal(detail.CertName, "push-1");
+        });
+    });
+}
+
+describe("Live asynchronous change", () => {
+    test("configuring: old certificate described, ServiceBusy on a second set, then the new one", async (t) => {
+        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000 });
+        const live = liveClient(slow, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [LIVE] });
+        await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        assert.equal(((await live("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Json).DomainStatus, "configuring");
+        assert.equal(certInfo(await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE })).SSLProtocol, "off");
+        await expectApiError(live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "off" }), "ServiceBusy", 403);
+
+        const quick = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 50 });
+        const liveQuick = liveClient(quick, keysOf(owner));
+        await liveQuick("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await eventually(async () => certInfo(await liveQuick("DescribeLiveDomainCertificateInfo", { DomainName: LIVE })).SSLProtocol === "on");
+    });
+});
+
+describe("SetLiveDomainCertificate errors", () => {
+    test("parameters and content", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] });
+        const live = liveClient(emulator, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [LIVE] });
+        const other = await issueCertificate({ dnsNames: [LIVE] });
+        const expired = await issueCertificate({ dnsNames: [LIVE], notBeforeDays: -30, notAfterDays: -2 });
+        const base: Record<string, string> = { DomainName: LIVE, SSLProtocol: "on", CertName: "n", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
+        const set = (fields: Record<string, string | undefined>) =>
+            live("SetLiveDomainCertificate", Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>);
+        await expectApiError(set({ DomainName: undefined }), "MissingParameter", 400);
+        await expectApiError(set({ SSLProtocol: "enabled" }), "InvalidSSLProtocol.ValueNotSupported", 400);
+        await expectApiError(set({ SSLPub: undefined }), "SSLPub.MissingParameter", 400);
+        await expectApiError(set({ SSLPri: undefined }), "SSLPri.MissingParameter", 400);
+        await expectApiError(set({ SSLPub: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----" }), "InvalidSSLPub", 400);
+        await expectApiError(set({ SSLPri: "-----BEGIN RSA PRIVATE KEY-----\nnope\n-----END RSA PRIVATE KEY-----" }), "InvalidSSLPri", 400);
+        await expectApiError(set({ SSLPri: other.key.pkcs8 }), "Certificate.MissMatch", 400);
+        await expectApiError(set({ SSLPub: expired.chainPem, SSLPri: expired.key.pkcs8 }), "Certificate.Expired", 400);
+        await expectApiError(set({ CertName: "n".repeat(129) }), "InvalidCertName.TooLong", 400);
+        await expectApiError(set({ CertName: undefined }), "CertName.MissingParameter", 404);
+        await expectApiError(set({ CertType: "bogus" }), "SetDomainCertificate.ParameterError", 400);
+        await set({});
+        await expectApiError(set({ DomainName: OTHER_LIVE, SSLPub: other.chainPem, SSLPri: other.key.pkcs8 }), "Certificate.Duplicated", 400);
+        await set({ DomainName: OTHER_LIVE, SSLPub: other.chainPem, SSLPri: other.key.pkcs8, ForceSet: "1" });
+    });
+
+    test("domains: unknown, another account's, offline, a CDN domain; describe of an unknown domain", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner, stranger] });
+        const live = liveClient(emulator, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [LIVE] });
+        const query = { SSLProtocol: "on", CertName: "n", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
+        await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: "none.live.test" }), "InvalidDomain.NotFound", 404);
+        await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: "theirs.live.test" }), "InvalidDomain.NotFound", 404);
+        await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: OFFLINE }), "InvalidDomain.notOnline", 400);
+        await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: CDN }), "InvalidDomain.NotFound", 404);
+        await expectApiError(live("DescribeLiveDomainCertificateInfo", { DomainName: "none.live.test" }), "InvalidDomain.NotFound", 404);
+        await expectApiError(live("DescribeLiveDomainDetail", { DomainName: CDN }), "InvalidDomain.NotFound", 404);
+    });
+
+    test("a Live domain sent to a CDN-only action is not found there", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] });
+        const call = genericClient(emulator, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [LIVE] });
+        await expectApiError(
+            call("SetDomainServerCertificate", CDN_VERSION, { DomainName: LIVE, ServerCertificateStatus: "on", CertName: "n", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 }),
+            "InvalidDomain.NotFound",
+            404,
+        );
+        // And a Live action name under the CDN version does not exist.
+        await expectApiError(call("SetLiveDomainCertificate", CDN_VERSION, { DomainName: LIVE, SSLProtocol: "off" }), "InvalidAction.NotFound", 404);
+    });
+
+    test("cas by name (the account's stored certificate), cas unknown, cas without a name; free", async (t) => {
+        const stored = await issueCertificate({ dnsNames: ["cas.live.test"] });
+        const withCas = account("LiveCas", { live: ["cas.live.test"] }, {
+            casCertificates: [{ certId: "4242", certName: "live-cas", certificate: stored.chainPem }],
+        });
+        const emulator = await emulatorFor(t, { accounts: [withCas] });
+        const live = liveClient(emulator, keysOf(withCas));
+        await expectApiError(live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas" }), "CertName.MissingParameter", 404);
+        await expectApiError(live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas", CertName: "nope" }), "Certificate.NotFind", 400);
+        await live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas", CertName: "live-cas" });
+        const cert = certInfo(await live("DescribeLiveDomainCertificateInfo", { DomainName: "cas.live.test" }));
+        assert.equal(cert.CertType, "cas");
+        assert.equal(cert.CertName, "live-cas");
+        assert.equal(fingerprint(cert.SSLPub), await fingerprintOf(stored));
+
+        await live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "free" });
+        const free = certInfo(await live("DescribeLiveDomainCertificateInfo", { DomainName: "cas.live.test" }));
+        assert.equal(free.CertType, "free");
+        assert.ok(new X509Certificate(String(free.SSLPub)).checkHost("cas.live.test"));
+    });
+});
