@@ -16,6 +16,18 @@ import {
 } from "./operations";
 import type { CertificateService } from "./port";
 
+/**
+ * The engine prints a failing property's VALUE next to the reason ("property privateKey value <the key> has a
+ * problem"), even when the value is a secret (pulumi 3.248, step_generator.go issueCheckFailures). For the key and
+ * the certificate (a secret too, and a wall of PEM) the failure is therefore reported against the resource, with
+ * the property named at the start of the reason: the engine then prints no value.
+ */
+const PROPERTIES_NEVER_ECHOED = new Set(["privateKey", "certificate"]);
+
+export function withoutEchoedValue(failure: dynamic.CheckFailure): dynamic.CheckFailure {
+    return PROPERTIES_NEVER_ECHOED.has(failure.property) ? { property: "", reason: `${failure.property}: ${failure.reason}` } : failure;
+}
+
 export interface ProviderDependencies {
     readonly product: ProductSpec;
     /** Builds (or returns the cached) service; called inside each method, never at load time. */
@@ -34,7 +46,8 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
     });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
-            return checkInputs(deps.product, news, deps.now ? deps.now() : new Date());
+            const result = checkInputs(deps.product, news, deps.now ? deps.now() : new Date());
+            return result.failures ? { ...result, failures: result.failures.map(withoutEchoedValue) } : result;
         },
         async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
             return diffCertificate(olds, news);

@@ -27,32 +27,35 @@ export interface CertificateArgs {
     confirmTimeoutSeconds?: pulumi.Input<number>;
 }
 
-/** Properties read from the cloud and declared settings, as exposed on the resource. */
+/**
+ * Properties read from the cloud and declared settings, as exposed on the resource. They are `declare`d: a compiled
+ * class field would be initialized to undefined after `super()` has filled it in, and every output would be lost.
+ */
 export abstract class CertificateResource extends pulumi.dynamic.Resource {
     /** The domain (normalized). Also the resource's id. */
-    public readonly domainName!: pulumi.Output<string>;
+    declare public readonly domainName: pulumi.Output<string>;
     /** Whether HTTPS is on, as the cloud reports it. */
-    public readonly status!: pulumi.Output<"on" | "off">;
+    declare public readonly status: pulumi.Output<"on" | "off">;
     /** The declared chain, normalized (secret, so that diffs show fingerprints instead of PEM). */
-    public readonly certificate!: pulumi.Output<string | undefined>;
+    declare public readonly certificate: pulumi.Output<string | undefined>;
     /** The declared private key (secret). */
-    public readonly privateKey!: pulumi.Output<string | undefined>;
-    public readonly certName!: pulumi.Output<string | undefined>;
-    public readonly certType!: pulumi.Output<CertType>;
-    public readonly certId!: pulumi.Output<string | undefined>;
-    public readonly certRegion!: pulumi.Output<string | undefined>;
-    public readonly forceSet!: pulumi.Output<boolean>;
+    declare public readonly privateKey: pulumi.Output<string | undefined>;
+    declare public readonly certName: pulumi.Output<string | undefined>;
+    declare public readonly certType: pulumi.Output<CertType>;
+    declare public readonly certId: pulumi.Output<string | undefined>;
+    declare public readonly certRegion: pulumi.Output<string | undefined>;
+    declare public readonly forceSet: pulumi.Output<boolean>;
     /** SHA-256 of the served leaf certificate, lowercase hex (openssl's -fingerprint -sha256 without colons). */
-    public readonly fingerprint!: pulumi.Output<string | undefined>;
+    declare public readonly fingerprint: pulumi.Output<string | undefined>;
     /** SHA-256 over the declared chain; changes when only an intermediate does. */
-    public readonly chainFingerprint!: pulumi.Output<string | undefined>;
-    public readonly notBefore!: pulumi.Output<string | undefined>;
+    declare public readonly chainFingerprint: pulumi.Output<string | undefined>;
+    declare public readonly notBefore: pulumi.Output<string | undefined>;
     /** Expiry of the served certificate (ISO 8601). */
-    public readonly notAfter!: pulumi.Output<string | undefined>;
-    public readonly subject!: pulumi.Output<string | undefined>;
-    public readonly issuer!: pulumi.Output<string | undefined>;
-    public readonly serialNumber!: pulumi.Output<string | undefined>;
-    public readonly dnsNames!: pulumi.Output<string[] | undefined>;
+    declare public readonly notAfter: pulumi.Output<string | undefined>;
+    declare public readonly subject: pulumi.Output<string | undefined>;
+    declare public readonly issuer: pulumi.Output<string | undefined>;
+    declare public readonly serialNumber: pulumi.Output<string | undefined>;
+    declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
 
     protected constructor(product: ProductId, name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
         const secretArgs = {

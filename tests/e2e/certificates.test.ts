@@ -1,0 +1,332 @@
+// The package as users run it: a Pulumi program importing `pulumi-alicloud-certs` from its packed tarball, driven
+// by the real Pulumi CLI against the emulator. One small program per behaviour, in the manner of Pulumi's own
+// dynamic-provider tests; the emulator (asked through its hooks and the official SDK) is the judge of what happened.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { X509Certificate } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import Cdn, * as $Cdn from "@alicloud/cdn20180510";
+import { $OpenApiUtil } from "@alicloud/openapi-core";
+import { startEmulator } from "../../emulator";
+import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
+import { EmulatorHooks } from "../support/emulatorHooks";
+import { e2eSkipReason, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
+
+const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
+const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "upgrade", "retain", "faults", "adopt"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const cdnDomain = (s: Scenario) => `${s}.cdn-e2e.test`;
+const liveDomain = (s: Scenario) => `${s}.live-e2e.test`;
+
+/** The program users write: certificate and key from files, one CDN and one Live domain. */
+const PROGRAM = `
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { DomainCertificate, LiveDomainCertificate } from "pulumi-alicloud-certs";
+
+const config = new pulumi.Config();
+const certificate = fs.readFileSync("fullchain.pem", "utf8");
+const privateKey = fs.readFileSync("privkey.pem", "utf8"); // a plain string: the resource stores it as a secret
+const opts = { retainOnDelete: config.getBoolean("retain") ?? false };
+
+const cdn = new DomainCertificate("cdn", {
+    domainName: config.require("cdnDomain"),
+    certificate,
+    privateKey,
+    confirmTimeoutSeconds: 60,
+}, opts);
+const live = new LiveDomainCertificate("live", {
+    domainName: config.require("liveDomain"),
+    certificate,
+    privateKey,
+    confirmTimeoutSeconds: 60,
+}, opts);
+
+export const cdnFingerprint = cdn.fingerprint;
+export const cdnExpiry = cdn.notAfter;
+export const liveFingerprint = live.fingerprint;
+export const liveStatus = live.status;
+`;
+
+const skip = e2eSkipReason();
+
+describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { skip }, () => {
+    let emulator: { endpoint: string; close(): Promise<void> };
+    let hooks: EmulatorHooks;
+    let installDir: string;
+    let current: Issued;
+    let renewed: Issued;
+    const projects: PulumiProject[] = [];
+
+    before(async () => {
+        emulator = await startEmulator({
+            port: 0,
+            configuringMs: 150,
+            seed: {
+                accounts: [
+                    {
+                        ...ACCOUNT,
+                        domains: SCENARIOS.flatMap((s) => [
+                            { domainName: cdnDomain(s), product: "cdn" as const },
+                            { domainName: liveDomain(s), product: "live" as const },
+                        ]),
+                    },
+                ],
+            },
+        });
+        hooks = new EmulatorHooks(emulator.endpoint);
+        const names = SCENARIOS.flatMap((s) => [cdnDomain(s), liveDomain(s)]);
+        current = await issueCertificate({ dnsNames: names, key: "rsa2048", notAfterDays: 90 });
+        renewed = await issueCertificate({ dnsNames: names, key: "ec256", notAfterDays: 180 });
+        installDir = await preparePackageInstall();
+    });
+
+    after(async () => {
+        for (const project of projects) await project.cleanup();
+        await emulator?.close();
+    });
+
+    /** A fresh project for one scenario, configured for the emulator, with `cert` in its files. */
+    async function projectFor(scenario: Scenario, cert: Issued = current): Promise<PulumiProject> {
+        const project = await PulumiProject.create({ program: PROGRAM, installDir, name: `certs-${scenario}` });
+        projects.push(project);
+        writeCertificate(project, cert);
+        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
+        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
+        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await project.setConfig("cdnDomain", cdnDomain(scenario));
+        await project.setConfig("liveDomain", liveDomain(scenario));
+        return project;
+    }
+
+    function writeCertificate(project: PulumiProject, cert: Issued): void {
+        fs.writeFileSync(path.join(project.dir, "fullchain.pem"), cert.chainPem);
+        fs.writeFileSync(path.join(project.dir, "privkey.pem"), cert.key.pkcs8);
+    }
+
+    function sdk(): Cdn {
+        const url = new URL(emulator.endpoint);
+        return new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: url.host, protocol: "http" }));
+    }
+
+    /** What the CDN domain serves, asked with the official SDK: status and leaf fingerprint. */
+    async function served(domainName: string): Promise<{ status?: string; fingerprint?: string }> {
+        const response = await sdk().describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
+        const info = response.body?.certInfos?.certInfo?.[0];
+        const pem = info?.serverCertificate;
+        return {
+            status: info?.serverCertificateStatus,
+            fingerprint: pem ? new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase() : undefined,
+        };
+    }
+
+    async function setCallsFor(domains: string[]): Promise<string[]> {
+        return (await hooks.setCalls()).filter((r) => r.domains.some((d) => domains.includes(d))).map((r) => `${r.action} ${r.status}`);
+    }
+
+    test("up, an empty up, refresh and preview find nothing to change, destroy turns HTTPS off", async () => {
+        const project = await projectFor("lifecycle");
+        await project.up();
+        const outputs = await project.outputs();
+        assert.equal(outputs.cdnFingerprint, await fingerprintOf(current));
+        assert.equal(outputs.liveFingerprint, await fingerprintOf(current));
+        assert.equal(outputs.liveStatus, "on");
+        assert.equal((await served(cdnDomain("lifecycle"))).fingerprint, await fingerprintOf(current));
+
+        await hooks.reset();
+        await project.up(["--expect-no-changes"]);
+        await project.refresh(["--expect-no-changes"]);
+        await project.preview(["--expect-no-changes"]);
+        assert.deepEqual(await setCallsFor([cdnDomain("lifecycle"), liveDomain("lifecycle")]), [], "nothing was set again");
+
+        await project.destroy();
+        assert.equal((await served(cdnDomain("lifecycle"))).status, "off");
+    });
+
+    test("drift made with the official SDK is reported by refresh and undone by the next up", async () => {
+        const project = await projectFor("drift");
+        await project.up();
+        await sdk().setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({
+                domainName: cdnDomain("drift"),
+                SSLProtocol: "on",
+                certType: "upload",
+                certName: "changed-in-the-console",
+                SSLPub: renewed.chainPem,
+                SSLPri: renewed.key.pkcs8,
+            }),
+        );
+        await waitUntil(async () => (await served(cdnDomain("drift"))).fingerprint === (await fingerprintOf(renewed)));
+
+        const check = await project.refresh(["--expect-no-changes", "--diff"], { allowFailure: true });
+        assert.notEqual(check.code, 0, "refresh --expect-no-changes must fail on drift");
+        const [declaredFp, liveFp] = [await fingerprintOf(current), await fingerprintOf(renewed)];
+        assert.match(check.stdout, new RegExp(`fingerprint\\s*:\\s*"${declaredFp}"\\s*=>\\s*"${liveFp}"`), check.stdout);
+        await project.refresh();
+        // Refresh does not run the program (stack outputs stay as the last up left them); the resource's state changes.
+        const state = await project.exportStack();
+        const cdn = (state.deployment.resources as Array<Record<string, any>>).find((r) => r.type.endsWith(":DomainCertificate"));
+        assert.equal(cdn?.outputs.fingerprint, liveFp, "refresh records what is served");
+
+        await project.up();
+        assert.equal((await served(cdnDomain("drift"))).fingerprint, await fingerprintOf(current), "up restored the declared certificate");
+        await project.up(["--expect-no-changes"]);
+    });
+
+    test("a rotation previews as fingerprint and expiry lines, without PEM or key", async () => {
+        const project = await projectFor("rotation");
+        await project.up();
+        writeCertificate(project, renewed);
+        const preview = await project.preview(["--diff"]);
+        const text = preview.stdout;
+        const [oldFp, newFp] = [await fingerprintOf(current), await fingerprintOf(renewed)];
+        assert.match(text, new RegExp(`fingerprint\\s*:\\s*"${oldFp}"\\s*=>\\s*"${newFp}"`));
+        assert.match(text, /notAfter\s*:\s*"\d{4}-\d\d-\d\dT[^"]+"\s*=>\s*"\d{4}-\d\d-\d\dT[^"]+"/);
+        assert.ok(!text.includes("BEGIN CERTIFICATE"), "no PEM body in the preview");
+        assert.ok(!text.includes("PRIVATE KEY"), "no key in the preview");
+        for (const line of renewed.key.pkcs8.split("\n").filter((l) => l.length > 40)) assert.ok(!text.includes(line));
+        // The CDN resource's block: a handful of lines, not a wall of PEM.
+        const block = text.split("\n").filter((l) => /^\s+[~+-] (certificate|certName|fingerprint|notAfter|privateKey)\b/.test(l));
+        assert.ok(block.length <= 10, `diff lines:\n${block.join("\n")}`);
+        await project.up();
+        assert.equal((await served(cdnDomain("rotation"))).fingerprint, newFp);
+    });
+
+    test("a bad certificate, a key that does not match and an uncovered domain fail preview before any call", async () => {
+        const project = await projectFor("rejected");
+        const stranger = await issueCertificate({ dnsNames: ["elsewhere.example.org"] });
+        const cases: Array<{ name: string; setup: () => void; property: string; words: RegExp }> = [
+            {
+                name: "garbage",
+                setup: () => fs.writeFileSync(path.join(project.dir, "fullchain.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"),
+                property: "certificate",
+                words: /certificate/,
+            },
+            {
+                name: "mismatched key",
+                setup: () => {
+                    writeCertificate(project, current);
+                    fs.writeFileSync(path.join(project.dir, "privkey.pem"), renewed.key.pkcs8);
+                },
+                property: "privateKey",
+                words: /does not belong to the certificate/,
+            },
+            {
+                name: "uncovered domain",
+                setup: () => writeCertificate(project, stranger),
+                property: "certificate",
+                words: /does not cover rejected\.cdn-e2e\.test/,
+            },
+        ];
+        await hooks.reset();
+        for (const c of cases) {
+            c.setup();
+            const result = await project.preview([], { allowFailure: true });
+            assert.notEqual(result.code, 0, `${c.name}: preview must fail`);
+            const output = result.stdout + result.stderr;
+            assert.match(output, new RegExp(`${c.property}: `), `${c.name}: names the property`);
+            assert.match(output, c.words, `${c.name}: says what is wrong`);
+            assert.ok(!output.includes("PRIVATE KEY"), `${c.name}: no key in the output`);
+        }
+        assert.deepEqual(await hooks.requests(), [], "the emulator saw no request at all");
+    });
+
+    test("stack export holds the key only as ciphertext, no credential, and a small __provider", async () => {
+        const project = await projectFor("export");
+        await project.up();
+        const exported = await project.exportStack();
+        const text = JSON.stringify(exported);
+        for (const line of current.key.pkcs8.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"))) {
+            assert.ok(!text.includes(line), "no line of the private key in plain text");
+        }
+        assert.ok(!text.includes("PRIVATE KEY"));
+        assert.ok(!text.includes(ACCOUNT.accessKeySecret), "no AccessKey secret");
+        const resources = (exported.deployment.resources as Array<Record<string, any>>).filter((r) => /alicloud-certs:/.test(r.type));
+        assert.equal(resources.length, 2);
+        for (const resource of resources) {
+            for (const bag of [resource.inputs, resource.outputs]) {
+                const key = bag.privateKey;
+                assert.equal(key?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "privateKey is a secret");
+                assert.equal(typeof key.ciphertext, "string");
+                const provider = bag.__provider as string;
+                assert.equal(typeof provider, "string");
+                assert.ok(provider.length < 4096, `__provider is ${provider.length} bytes`);
+                assert.ok(provider.includes('require("pulumi-alicloud-certs/runtime")'));
+                assert.ok(!provider.includes(ACCOUNT.accessKeyId) && !provider.includes(ACCOUNT.accessKeySecret));
+            }
+        }
+    });
+
+    test("an upgrade of the package (code changed) previews with no changes", async () => {
+        const project = await projectFor("upgrade");
+        await project.up();
+        const tarball = await packPackage();
+        const upgraded = await packVariant(tarball, (dir) => {
+            const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+            manifest.version = "0.1.1-upgrade-test";
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+            // A change in the implementation and in the resource classes' module: what a release does.
+            fs.appendFileSync(path.join(dir, "dist", "provider", "lifecycle", "operations.js"), "\n// changed in 0.1.1\n");
+            fs.appendFileSync(path.join(dir, "dist", "provider", "resources", "certificateResource.js"), "\n// changed in 0.1.1\n");
+        });
+        project.useInstall(await preparePackageInstall({ tarball: upgraded }));
+        await project.preview(["--expect-no-changes"]);
+        await project.refresh(["--expect-no-changes"]);
+    });
+
+    test("retainOnDelete: destroy leaves the certificate served and makes no call", async () => {
+        const project = await projectFor("retain");
+        await project.setConfig("retain", "true");
+        await project.up();
+        await hooks.reset();
+        await project.destroy();
+        assert.deepEqual(await setCallsFor([cdnDomain("retain"), liveDomain("retain")]), []);
+        assert.deepEqual(await served(cdnDomain("retain")), { status: "on", fingerprint: await fingerprintOf(current) });
+    });
+
+    test("a throttled and busy cloud still converges to the declared certificate", async () => {
+        const project = await projectFor("faults");
+        await hooks.fault({ action: "SetCdnDomainSSLCertificate", fault: "throttling", times: 2 });
+        await hooks.fault({ action: "SetLiveDomainCertificate", fault: "service-busy", times: 2 });
+        await hooks.fault({ action: "DescribeDomainCertificateInfo", fault: "internal-error", times: 2 });
+        await hooks.fault({ action: "*", fault: "applied-then-drop", times: 1 });
+        await project.up();
+        assert.equal((await served(cdnDomain("faults"))).fingerprint, await fingerprintOf(current));
+        const failures = (await hooks.requests()).filter((r) => r.status !== 200).map((r) => r.code ?? "no answer");
+        assert.ok(failures.includes("Throttling.User") && failures.includes("ServiceBusy"), `faults fired: ${failures}`);
+        await project.up(["--expect-no-changes"]);
+    });
+
+    test("pulumi import is refused for dynamic resources; declaring the served certificate adopts it without a call", async () => {
+        const project = await projectFor("adopt");
+        const imported = await project.import(["pulumi-nodejs:dynamic/alicloud-certs:DomainCertificate", "existing", cdnDomain("adopt")], { allowFailure: true });
+        assert.notEqual(imported.code, 0, "pulumi import of a dynamic resource fails upstream");
+        // The way that works: the domain already serves the certificate (set in the console, here with the SDK) ...
+        await sdk().setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({
+                domainName: cdnDomain("adopt"),
+                SSLProtocol: "on",
+                certType: "upload",
+                certName: "set-before-pulumi",
+                SSLPub: current.chainPem,
+                SSLPri: current.key.pkcs8,
+            }),
+        );
+        await waitUntil(async () => (await served(cdnDomain("adopt"))).fingerprint === (await fingerprintOf(current)));
+        await hooks.reset();
+        // ... and the program declares it: up adopts it without setting the CDN domain again.
+        await project.up();
+        assert.deepEqual(await setCallsFor([cdnDomain("adopt")]), []);
+        assert.equal((await project.outputs()).cdnFingerprint, await fingerprintOf(current));
+    });
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error("condition not met in time");
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}
