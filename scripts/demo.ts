@@ -1,7 +1,7 @@
 // `npm start`: deploy the demo stack (Pulumi.yaml + index.ts at the repository root) against the local emulator,
 // with the real Pulumi CLI and a local file backend, then print what the domains serve. Run it again and nothing
 // changes: the emulator's state file and the stack's state both live in the clone (ignored by git).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     linkPackageIntoNodeModules();
     await ensureDemoCertificate();
 
-    fs.mkdirSync(path.join(ROOT, ".emulator"), { recursive: true });
+    for (const dir of [".emulator", ".pulumi-state", ".pulumi-home"]) fs.mkdirSync(path.join(ROOT, dir), { recursive: true });
     const emulator = await startEmulator({
         port: 0,
         stateFile: path.join(ROOT, ".emulator", "state.json"),
@@ -28,17 +28,29 @@ async function main(): Promise<void> {
     console.log(`emulator: ${emulator.endpoint} (account ${DEFAULT_ACCOUNT.accessKeyId})`);
     try {
         const env = demoEnvironment(cliDir, emulator.endpoint);
-        const pulumi = (...args: string[]) => {
-            const result = spawnSync(path.join(cliDir, "pulumi"), [...args, "--non-interactive"], { cwd: ROOT, env, stdio: "inherit" });
-            if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited with ${result.status}`);
-        };
-        pulumi("stack", "select", STACK, "--create");
-        pulumi("up", "--yes", "--skip-preview");
-        const outputs = JSON.parse(
-            execFileSync(path.join(cliDir, "pulumi"), ["stack", "output", "domains", "--json", "--non-interactive"], { cwd: ROOT, env, encoding: "utf8" }),
-        ) as Array<{ domain: string; fingerprint?: string; status: string; expiry?: string }>;
+        // Asynchronous on purpose: the emulator answers from this process's event loop while pulumi runs.
+        const pulumi = (args: string[], capture = false) =>
+            new Promise<string>((resolve, reject) => {
+                const child = spawn(path.join(cliDir, "pulumi"), [...args, "--non-interactive"], {
+                    cwd: ROOT,
+                    env,
+                    stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
+                });
+                let stdout = "";
+                child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+                child.on("error", reject);
+                child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`pulumi ${args.join(" ")} exited with ${code}`))));
+            });
+        await pulumi(["stack", "select", STACK, "--create"]);
+        await pulumi(["up", "--yes", "--skip-preview"]);
+        const outputs = JSON.parse(await pulumi(["stack", "output", "domains", "--json"], true)) as Array<{
+            domain: string;
+            fingerprint?: string;
+            status: string;
+            expiry?: string;
+        }>;
         console.log("\nWhat the domains serve now:");
-        console.table(outputs.map((o) => ({ domain: o.domain, status: o.status, fingerprint: o.fingerprint ?? "-", expiry: o.expiry ?? "-" })));
+        printTable(["domain", "status", "expiry", "fingerprint (SHA-256)"], outputs.map((o) => [o.domain, o.status, o.expiry ?? "-", o.fingerprint ?? "-"]));
     } finally {
         await emulator.close();
     }
@@ -95,6 +107,11 @@ function demoEnvironment(cliDir: string, endpoint: string): NodeJS.ProcessEnv {
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCOUNT.accessKeySecret,
         ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
     };
+}
+
+function printTable(header: string[], rows: string[][]): void {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
 }
 
 main().catch((error: unknown) => {
