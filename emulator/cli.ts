@@ -25,10 +25,10 @@ function fail(message: string): never {
     process.exit(2);
 }
 
-function integer(value: string | undefined, name: string, fallback: number): number {
+function integer(value: string | undefined, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a non-negative integer`);
+    if (!Number.isInteger(n) || n < 0 || n > max) fail(`--${name} must be an integer from 0 to ${max}; got ${JSON.stringify(value)}`);
     return n;
 }
 
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     }
     const options: EmulatorOptions = {
         host: values.host ?? DEFAULTS.host,
-        port: integer(values.port, "port", DEFAULTS.port),
+        port: integer(values.port, "port", DEFAULTS.port, 65535),
         seed,
         configuringMs: integer(values["configuring-ms"], "configuring-ms", DEFAULTS.configuringMs),
         batchLimit: integer(values["batch-limit"], "batch-limit", DEFAULTS.batchLimit),
