@@ -2,9 +2,11 @@
 // It runs in the engine's dynamic-provider process, which calls `configure` once per provider before anything else;
 // the stack config it receives (credentials, endpoints) stays in this process's memory and is never serialized.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { certificateServiceFromConfig } from "./alicloud/client";
+import { BatchingCertificateService, batchSettingsFromConfig } from "./alicloud/batching";
+import { CdnCertificateService } from "./alicloud/cdn";
+import { certificateServiceFromConfig, clientSettingsFromConfig } from "./alicloud/client";
 import type { ConfigSource } from "./alicloud/endpoint";
-import { PRODUCTS, type ProductId } from "./alicloud/products";
+import { PRODUCTS, type ProductId, type ProductSpec } from "./alicloud/products";
 import { certificateProvider } from "./lifecycle/provider";
 import type { CertificateService } from "./lifecycle/port";
 
@@ -28,7 +30,7 @@ function makeProvider(productId: ProductId): dynamic.ResourceProvider {
     const lifecycle = certificateProvider({
         product,
         // Built on first use, not in configure: a preview that only checks and diffs needs no credentials.
-        service: () => (service ??= certificateServiceFromConfig(product, config)),
+        service: () => (service ??= serviceFor(product, config)),
     });
     return {
         ...lifecycle,
@@ -37,4 +39,15 @@ function makeProvider(productId: ProductId): dynamic.ResourceProvider {
             service = undefined;
         },
     };
+}
+
+/**
+ * The service behind a product's provider. CDN sets go through the batching layer: this provider is the one every
+ * DomainCertificate of the process uses, so concurrent creates and updates share its window. Live stays one call
+ * per domain: the batch action refuses Live domains.
+ */
+export function serviceFor(product: ProductSpec, config?: ConfigSource): CertificateService {
+    if (product.id !== "cdn") return certificateServiceFromConfig(product, config);
+    const { batchSize, windowMs } = batchSettingsFromConfig(config);
+    return new BatchingCertificateService(new CdnCertificateService(clientSettingsFromConfig(product, config), { batchSize }), { windowMs });
 }

@@ -4,14 +4,14 @@
 
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
-import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
+import type { CertificateService, DeployedCertificate, DescribeOptions, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
 import type { AlicloudCredentials } from "./credentials";
 import type { Endpoint } from "./endpoint";
 import { isDomainNotFound, toApiError } from "./errors";
 import { PacerRegistry, sharedPacerRegistry } from "./pacing";
 import type { ActionSpec, ProductSpec } from "./products";
 import { RetryOptions, withRetry } from "./retry";
-import { JsonObject, toDeployedCertificate } from "./wire";
+import { certificateEntry, JsonObject, toDeployedCertificate } from "./wire";
 
 export interface Timeouts {
     /** TCP connect; in httpx it is also the socket idle timeout. */
@@ -160,7 +160,22 @@ export abstract class DomainCertificateAdapter<Client extends OpenApi> implement
     protected abstract describeDomainDetail(domainName: string): Promise<JsonObject>;
     abstract set(request: SetCertificateRequest): Promise<SetCertificateResult>;
 
-    async describe(domainName: string): Promise<DeployedCertificate | undefined> {
+    async describe(domainName: string, options: DescribeOptions = {}): Promise<DeployedCertificate | undefined> {
+        if (options.domainStatus === false) {
+            // The certificate read alone, on its own (higher) budget. It answers InvalidDomain.NotFound for a domain
+            // that does not exist; should it answer an empty list instead, the domain read below tells "gone" from
+            // "HTTPS off", so a refresh never mistakes a deleted domain for drift.
+            let certificateInfo: JsonObject;
+            try {
+                certificateInfo = await this.describeCertificateInfo(domainName);
+            } catch (error) {
+                if (isDomainNotFound(error)) return undefined;
+                throw error;
+            }
+            if (certificateEntry(this.product.certificateInfo, domainName, certificateInfo) !== undefined) {
+                return toDeployedCertificate(this.product, domainName, certificateInfo, undefined);
+            }
+        }
         // Both reads at once; each is paced on its own action's budget.
         const [certificateInfo, domainDetail] = await Promise.allSettled([
             this.describeCertificateInfo(domainName),

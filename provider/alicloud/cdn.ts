@@ -44,9 +44,30 @@ function typedRequest<T>(model: { new (map: Record<string, unknown>): T; names()
     return new model(map);
 }
 
+export interface CdnServiceOptions {
+    /**
+     * Domains per BatchSetCdnDomainServerCertificate call: 1 to `CDN_BATCH_SET.largestDomainsPerCall` (50).
+     * Default `CDN_BATCH_SET.maxDomainsPerCall` (10), the number every version of the docs allows.
+     */
+    readonly batchSize?: number;
+}
+
+/** Checks a batch size setting; `origin` names where it came from (a config key, a constructor option). */
+export function validBatchSize(value: number, origin: string): number {
+    const largest = CDN_BATCH_SET.largestDomainsPerCall;
+    if (!Number.isInteger(value) || value < 1 || value > largest) {
+        throw new RangeError(`${origin} must be a whole number from 1 to ${largest} (domains per ${CDN_BATCH_SET.name} call); got ${value}`);
+    }
+    return value;
+}
+
 export class CdnCertificateService extends DomainCertificateAdapter<CdnClient> {
-    constructor(settings: ClientSettings) {
+    /** Domains per BatchSetCdnDomainServerCertificate call; `batchSet` refuses more. */
+    readonly batchSize: number;
+
+    constructor(settings: ClientSettings, options: CdnServiceOptions = {}) {
         super(CDN, settings, (config: $OpenApiUtil.Config) => new CdnClient(config));
+        this.batchSize = validBatchSize(options.batchSize ?? CDN_BATCH_SET.maxDomainsPerCall, "batchSize");
     }
 
     protected describeCertificateInfo(domainName: string): Promise<JsonObject> {
@@ -83,8 +104,8 @@ export class CdnCertificateService extends DomainCertificateAdapter<CdnClient> {
     }
 
     /**
-     * BatchSetCdnDomainServerCertificate (10/s): one certificate on up to `CDN_BATCH_SET.maxDomainsPerCall`
-     * domains in one call. Refuses live-streaming domains (API side).
+     * BatchSetCdnDomainServerCertificate (10/s): one certificate on up to `batchSize` domains in one call.
+     * Refuses live-streaming domains (API side). All or nothing: one domain it refuses fails the whole call.
      */
     async batchSet(request: BatchSetCertificateRequest): Promise<SetCertificateResult> {
         const { domainNames, ...fields } = request;
@@ -92,8 +113,9 @@ export class CdnCertificateService extends DomainCertificateAdapter<CdnClient> {
     }
 
     private async sendGenericSet(action: SetActionSpec, domainNames: readonly string[], fields: SetCertificateFields): Promise<SetCertificateResult> {
-        if (domainNames.length === 0 || domainNames.length > action.maxDomainsPerCall) {
-            throw new RangeError(`${action.name} takes 1 to ${action.maxDomainsPerCall} domains per call, got ${domainNames.length}`);
+        const limit = action === CDN_BATCH_SET ? this.batchSize : action.maxDomainsPerCall;
+        if (domainNames.length === 0 || domainNames.length > limit) {
+            throw new RangeError(`${action.name} takes 1 to ${limit} domains per call, got ${domainNames.length}`);
         }
         // A comma inside a name would address extra domains in the batch API: never let one through.
         const malformed = domainNames.filter((name) => name === "" || /[,\s]/.test(name));

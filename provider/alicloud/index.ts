@@ -1,8 +1,17 @@
 // The client layer's public surface: what the lifecycle and the resources import.
 export { createCertificateService, clientSettingsFromConfig, certificateServiceFromConfig, DEFAULT_TIMEOUTS } from "./client";
 export type { ClientSettings, Timeouts } from "./client";
-export { CdnCertificateService } from "./cdn";
-export type { BatchSetCertificateRequest } from "./cdn";
+export { CdnCertificateService, validBatchSize } from "./cdn";
+export type { BatchSetCertificateRequest, CdnServiceOptions } from "./cdn";
+export {
+    BATCH_CONFIG_KEYS,
+    BatchingCertificateService,
+    DEFAULT_BATCH_WINDOW_MS,
+    batchSettingsFromConfig,
+    groupKey,
+    isBatchable,
+} from "./batching";
+export type { BatchCapableService, BatchingOptions, BatchTimer } from "./batching";
 export { LiveCertificateService } from "./live";
 export { AlicloudApiError, CredentialsError, ERROR_HINTS, LOCAL_ERROR_CODES, hintFor, isDomainNotFound, isRetryable, redact, toApiError } from "./errors";
 export { AlicloudCredentials, resolveCredentials, staticCredentials, CREDENTIAL_CONFIG_KEYS, CREDENTIAL_ENV_VARS } from "./credentials";

@@ -29,6 +29,9 @@ export interface PacerOptions {
 
 export const DEFAULT_HEADROOM = 0.9;
 
+/** Tolerance for timers firing a fraction of a millisecond early (setTimeout works in whole milliseconds). */
+const TIMER_SLACK_MS = 1;
+
 /** Hands out call start times for one (account, action) pair, evenly spaced. */
 export class Pacer {
     /** Milliseconds between two consecutive call starts. */
@@ -36,6 +39,8 @@ export class Pacer {
     private readonly clock: PacerClock;
     /** The earliest time the next call may start. */
     private nextSlotAt = Number.NEGATIVE_INFINITY;
+    /** When the last call actually started (after its sleep), as opposed to when its slot said it would. */
+    private lastStartAt = Number.NEGATIVE_INFINITY;
 
     constructor(options: PacerOptions) {
         const headroom = options.headroom ?? DEFAULT_HEADROOM;
@@ -56,6 +61,21 @@ export class Pacer {
         this.nextSlotAt = slot + this.intervalMs;
         const wait = slot - now;
         if (wait > 0) await this.clock.sleep(wait);
+        // Slots are spaced, but the timers that end the sleeps are not: when the event loop stalls (hundreds of
+        // resources parsing certificates, a busy CI machine), every timer that fell due during the stall fires at
+        // once, and their calls would leave together, over the server's limit (seen as Throttling.User on
+        // DescribeDomainCertificateInfo in a 200-domain burst). So actual starts are spaced too: a call that wakes
+        // less than an interval after the previous start waits out the difference. TIMER_SLACK_MS absorbs timers
+        // rounding a fractional delay down to whole milliseconds.
+        for (;;) {
+            const at = this.clock.now();
+            const earliest = this.lastStartAt + this.intervalMs - TIMER_SLACK_MS;
+            if (at >= earliest) {
+                this.lastStartAt = at;
+                return;
+            }
+            await this.clock.sleep(earliest - at);
+        }
     }
 
     /** How long a call asking now would wait (for diagnostics and tests). */

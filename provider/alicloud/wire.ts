@@ -67,13 +67,14 @@ export function certificateEntry(shape: CertificateInfoShape, domainName: string
 
 /**
  * Merges the two describe responses into what the lifecycle compares: the certificate (status, PEM, name, type,
- * id) and the domain's own state. No certificate entry means HTTPS is off.
+ * id) and the domain's own state. No certificate entry means HTTPS is off. Without a domain-detail body (the
+ * domain's state was not read) the result has no `domainStatus`.
  */
 export function toDeployedCertificate(
     shapes: { readonly certificateInfo: CertificateInfoShape; readonly domainDetail: DomainDetailShape },
     domainName: string,
     certificateInfoBody: unknown,
-    domainDetailBody: unknown,
+    domainDetailBody: unknown | undefined,
 ): DeployedCertificate {
     const entry = certificateEntry(shapes.certificateInfo, domainName, certificateInfoBody);
     const shape = shapes.certificateInfo;
@@ -87,7 +88,7 @@ export function toDeployedCertificate(
         certName: stringAt(entry, shape.certName),
         certType: stringAt(entry, shape.certType),
         certId: stringAt(entry, shape.certId),
-        domainStatus: domainStatus ?? "unknown",
+        domainStatus: domainDetailBody === undefined ? undefined : (domainStatus ?? "unknown"),
     });
 }
 

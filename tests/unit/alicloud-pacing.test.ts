@@ -59,6 +59,27 @@ describe("Pacer", () => {
         });
     }
 
+    it("GIVEN a stalled event loop that fires every due timer at once THEN the calls still start an interval apart", async () => {
+        // Sleeps all end together at 500 ms, as timers do after a long synchronous stretch.
+        let time = 0;
+        let stalled: (() => void)[] = [];
+        const clock: PacerClock = {
+            now: () => time,
+            sleep: (ms) => new Promise<void>((wake) => (time < 500 ? stalled.push(wake) : setTimeout(() => ((time += ms), wake()), 0))),
+        };
+        const pacer = new Pacer({ callsPerSecond: 100, clock });
+        const starts: number[] = [];
+        const all = Array.from({ length: 20 }, () => pacer.acquire().then(() => starts.push(time)));
+        await new Promise((resolve) => setImmediate(resolve));
+        time = 500;
+        for (const wake of stalled.splice(0)) wake();
+        await Promise.all(all);
+        const sorted = [...starts].sort((a, b) => a - b);
+        for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i]! - sorted[i - 1]! >= pacer.intervalMs - 1.001, `starts ${sorted.join(", ")}`);
+        assert.ok(busiestSecond(starts) <= 100);
+        stalled = [];
+    });
+
     it("GIVEN an idle pacer THEN the first call starts at once", async () => {
         const clock = new FakeClock();
         const pacer = new Pacer({ callsPerSecond: 10, clock });
