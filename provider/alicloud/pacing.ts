@@ -4,17 +4,9 @@
 // start times at least 1/rate apart. A token bucket would allow a full bucket at once and then the refill rate,
 // which is two seconds' worth inside one sliding one-second window; even spacing never is.
 
+import { systemClock, type Clock } from "../clock";
 import type { ActionSpec } from "./products";
 
-export interface PacerClock {
-    now(): number;
-    sleep(ms: number): Promise<void>;
-}
-
-export const REAL_CLOCK: PacerClock = {
-    now: () => performance.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface PacerOptions {
     /** The documented limit, calls per second. */
@@ -24,7 +16,7 @@ export interface PacerOptions {
      * server's own window boundaries never push a steady stream over the limit. Default 0.9.
      */
     readonly headroom?: number;
-    readonly clock?: PacerClock;
+    readonly clock?: Clock;
 }
 
 export const DEFAULT_HEADROOM = 0.9;
@@ -36,7 +28,7 @@ const TIMER_SLACK_MS = 1;
 export class Pacer {
     /** Milliseconds between two consecutive call starts. */
     readonly intervalMs: number;
-    private readonly clock: PacerClock;
+    private readonly clock: Clock;
     /** The earliest time the next call may start. */
     private nextSlotAt = Number.NEGATIVE_INFINITY;
     /** When the last call actually started (after its sleep), as opposed to when its slot said it would. */
@@ -48,7 +40,7 @@ export class Pacer {
             throw new RangeError(`invalid pacing: ${options.callsPerSecond} calls/s at headroom ${headroom}`);
         }
         this.intervalMs = 1000 / (options.callsPerSecond * headroom);
-        this.clock = options.clock ?? REAL_CLOCK;
+        this.clock = options.clock ?? systemClock;
     }
 
     /**
@@ -86,7 +78,7 @@ export class Pacer {
 
 export interface PacerRegistryOptions {
     readonly headroom?: number;
-    readonly clock?: PacerClock;
+    readonly clock?: Clock;
 }
 
 /**

@@ -2,6 +2,8 @@
 // total time budget. The SDK retries nothing (openapi-core 1.x ignores RuntimeOptions.autoretry), so this is the
 // only retry layer. Sleep, randomness and the clock are injectable so that tests run instantly and exactly.
 
+import { systemClock, type Clock } from "../clock";
+
 export interface RetryPolicy {
     /** Attempts in total, the first one included. 1 disables retrying. */
     readonly maxAttempts: number;
@@ -24,19 +26,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
     totalBudgetMs: 60_000,
 };
 
-export interface RetryEnvironment {
-    sleep(ms: number): Promise<void>;
+/** The clock, plus the randomness of the jitter: both injectable so that tests are exact. */
+export interface RetryEnvironment extends Clock {
     /** Uniform in [0, 1). */
     random(): number;
-    /** Milliseconds, monotonic enough for budgets. */
-    now(): number;
 }
 
-export const REAL_ENVIRONMENT: RetryEnvironment = {
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random,
-    now: () => performance.now(),
-};
+export const REAL_ENVIRONMENT: RetryEnvironment = { ...systemClock, random: Math.random };
 
 /** What a retry callback learns; nothing about the request itself, so it is safe to log. */
 export interface RetryEvent {

@@ -2,23 +2,13 @@
 // port. Every change is a full set followed by reading back until the cloud serves what was declared, so a run that
 // reports success has seen the declared state live.
 import { parseCertificateChain } from "../certificate";
+import { systemClock, type Clock } from "../clock";
 import type { ProductSpec } from "../alicloud/products";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "./port";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 
 /** The key under which the engine keeps the serialized provider; it must survive in partial-failure properties. */
 const PROVIDER_KEY = "__provider";
-
-/** Time, injectable so that tests of the confirmation loop run instantly. */
-export interface Clock {
-    now(): number;
-    sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface ConfirmPolicy {
     /** First pause between confirmation reads; it grows by half each time up to `maxIntervalMs`. */

@@ -2,6 +2,7 @@
 // check/diff and the port-driven operations. Nothing here knows which product it serves beyond the ProductSpec.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ProductSpec } from "../alicloud/products";
+import type { Clock } from "../clock";
 import { checkInputs } from "./check";
 import { diffCertificate } from "./diff";
 import type { CertificateInputs, CertificateOutputs } from "./model";
@@ -10,7 +11,6 @@ import {
     deleteCertificate,
     readCertificate,
     updateCertificate,
-    type Clock,
     type ConfirmPolicy,
     type LifecycleContext,
 } from "./operations";

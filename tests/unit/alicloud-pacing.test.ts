@@ -1,11 +1,12 @@
 // Pacing: under any burst, no one-second window holds more calls than the documented limit.
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { Pacer, PacerClock, PacerRegistry, sharedPacerRegistry } from "../../provider/alicloud/pacing";
+import type { Clock } from "../../provider/clock";
+import { Pacer, PacerRegistry, sharedPacerRegistry } from "../../provider/alicloud/pacing";
 import { CDN, CDN_BATCH_SET, LIVE } from "../../provider/alicloud/products";
 
 /** Virtual time: sleeping registers a timer; `run` jumps from timer to timer until none is left. */
-class FakeClock implements PacerClock {
+class FakeClock implements Clock {
     private time = 0;
     private timers: { at: number; wake: () => void }[] = [];
     now = () => this.time;
@@ -63,7 +64,7 @@ describe("Pacer", () => {
         // Sleeps all end together at 500 ms, as timers do after a long synchronous stretch.
         let time = 0;
         let stalled: (() => void)[] = [];
-        const clock: PacerClock = {
+        const clock: Clock = {
             now: () => time,
             sleep: (ms) => new Promise<void>((wake) => (time < 500 ? stalled.push(wake) : setTimeout(() => ((time += ms), wake()), 0))),
         };

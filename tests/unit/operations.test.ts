@@ -9,8 +9,8 @@ import {
     ConfirmationTimeoutError,
     createCertificate,
     deleteCertificate,
-    type Clock,
 } from "../../provider/lifecycle/operations";
+import type { Clock } from "../../provider/clock";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
 import { issueCertificate, type Issued } from "../support/certs";
 
