@@ -1,0 +1,103 @@
+// The floors the benchmark compares against: the least time the documented per-account limits allow, whatever the
+// client does. Pure arithmetic on counts and rates, so that the numbers in the table can be checked by hand.
+//
+// Why these formulas:
+// - Rollout (create or rotate N domains): the certificate must reach every domain through set calls, each domain
+//   then configures, and someone must read every domain once to know it serves the new certificate. With the batch
+//   action carrying `batchSize` domains per call at its limit, the sets alone take ceil(N / batchSize) / batchRate
+//   seconds; the last domain set still configures for one configuring time; and N reads at the read limit take
+//   N / readRate seconds. The floor adds the three, as the issue defines it. (A client could overlap its reads with
+//   later sets, so this is not a strict lower bound on wall time; it is the yardstick the targets are stated in.)
+// - Refresh: one read per domain, nothing else: N / readRate.
+// - Preview: no call at all is needed, so the only floor is the engine's own cost for N resources, which the
+//   benchmark measures with N no-op dynamic resources.
+// - Anchors (tools that call the API one domain at a time): no floor of their own; their time is compared with the
+//   rollout floor, so that the reader sees how far from the achievable each way of working is.
+
+/** Per-account limits, calls per second, from wire-contract.md (Alibaba Cloud's API pages). */
+export interface Limits {
+    readonly batchSet: number;
+    readonly singleSet: number;
+    readonly describeCertificate: number;
+    readonly describeDomain: number;
+}
+
+export const DOCUMENTED_LIMITS: Limits = {
+    batchSet: 10, // BatchSetCdnDomainServerCertificate
+    singleSet: 30, // SetCdnDomainSSLCertificate
+    describeCertificate: 100, // DescribeDomainCertificateInfo
+    describeDomain: 30, // DescribeCdnDomainDetail
+};
+
+export interface RolloutFloorInput {
+    readonly domains: number;
+    readonly batchSize: number;
+    readonly configuringMs: number;
+    /** Certificate reads counted per domain; the issue's floor counts one (the confirmation). */
+    readonly readsPerDomain?: number;
+    /** Domain-detail reads counted per domain (0 unless the implementation needs them). */
+    readonly detailReadsPerDomain?: number;
+    readonly limits?: Limits;
+}
+
+export interface FloorTerms {
+    readonly setSeconds: number;
+    readonly configuringSeconds: number;
+    readonly readSeconds: number;
+    readonly detailSeconds: number;
+    readonly totalSeconds: number;
+}
+
+/** Batch calls at the limit + one configuring time + the confirmation reads at the read limit. */
+export function rolloutFloor(input: RolloutFloorInput): FloorTerms {
+    const limits = input.limits ?? DOCUMENTED_LIMITS;
+    requireCount(input.domains, "domains");
+    if (!Number.isInteger(input.batchSize) || input.batchSize < 1) throw new RangeError(`batchSize must be a positive integer; got ${input.batchSize}`);
+    if (!(input.configuringMs >= 0)) throw new RangeError(`configuringMs must be >= 0; got ${input.configuringMs}`);
+    const setSeconds = Math.ceil(input.domains / input.batchSize) / limits.batchSet;
+    const configuringSeconds = input.domains > 0 ? input.configuringMs / 1000 : 0;
+    const readSeconds = (input.domains * (input.readsPerDomain ?? 1)) / limits.describeCertificate;
+    const detailSeconds = (input.domains * (input.detailReadsPerDomain ?? 0)) / limits.describeDomain;
+    return { setSeconds, configuringSeconds, readSeconds, detailSeconds, totalSeconds: setSeconds + configuringSeconds + readSeconds + detailSeconds };
+}
+
+/** One certificate read per domain at the read limit. */
+export function refreshFloor(domains: number, limits: Limits = DOCUMENTED_LIMITS): number {
+    requireCount(domains, "domains");
+    return domains / limits.describeCertificate;
+}
+
+/**
+ * The time the calls actually made would take if each action ran at exactly its limit, the actions in parallel:
+ * the busiest action's budget. Shows which budget a measured run spent its time on.
+ */
+export function busiestBudget(callsByAction: Readonly<Record<string, number>>, limitsByAction: Readonly<Record<string, number>>): { action?: string; seconds: number } {
+    let busiest: { action?: string; seconds: number } = { seconds: 0 };
+    for (const [action, calls] of Object.entries(callsByAction)) {
+        const limit = limitsByAction[action];
+        if (limit === undefined || limit <= 0) continue;
+        const seconds = calls / limit;
+        if (seconds > busiest.seconds) busiest = { action, seconds };
+    }
+    return busiest;
+}
+
+/** The documented limit of each CDN action by name, for reading the emulator's request log. */
+export function limitsByActionName(limits: Limits = DOCUMENTED_LIMITS): Record<string, number> {
+    return {
+        BatchSetCdnDomainServerCertificate: limits.batchSet,
+        SetCdnDomainSSLCertificate: limits.singleSet,
+        DescribeDomainCertificateInfo: limits.describeCertificate,
+        DescribeCdnDomainDetail: limits.describeDomain,
+    };
+}
+
+/** measured / floor; undefined when there is no meaningful floor. */
+export function ratio(measuredSeconds: number, floorSeconds: number): number | undefined {
+    if (!(floorSeconds > 0) || !Number.isFinite(measuredSeconds)) return undefined;
+    return measuredSeconds / floorSeconds;
+}
+
+function requireCount(n: number, name: string): void {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer; got ${n}`);
+}

@@ -1,0 +1,270 @@
+// Turns the measurements into the one table and its context lines. Only arithmetic and text: every number printed
+// comes from a phase record or from floors.ts.
+import * as os from "node:os";
+import type { RunResult } from "../tests/support/pulumi";
+import type { AnchorResult } from "./anchors";
+import type { CallSummary } from "./emulator";
+import { busiestBudget, DOCUMENTED_LIMITS, limitsByActionName, ratio, refreshFloor, rolloutFloor } from "./floors";
+import type { Role, Usage } from "./memory";
+import { megabytes, renderTable, seconds, times, type Row } from "./table";
+
+/** The targets of the issue, as numbers. */
+export const TARGETS = {
+    rolloutRatio: 1.2,
+    refreshRatio: 1.2,
+    previewRatio: 1.3,
+    /** "Faster than both anchors by a wide margin": read here as the anchor taking at least twice as long. */
+    anchorMargin: 2,
+    providerPeakBytes: 200 * 1024 * 1024,
+} as const;
+
+/** Phase names, as the runner records them and the report looks them up. */
+export const PHASE = {
+    create: "up (create)",
+    rotate: "up (rotate)",
+    refresh: "refresh",
+    preview: "preview",
+    rotateDefaultParallel: "up (rotate, default --parallel)",
+    noopUp: "no-op up",
+    noopPreview: "no-op preview",
+    createNoCheckpoints: "up (create, no checkpoints)",
+    rotateNoCheckpoints: "up (rotate, no checkpoints)",
+    noopUpNoCheckpoints: "no-op up (no checkpoints)",
+} as const;
+
+/** Phases that run the package's provider (their calls, throttling and memory count). */
+const PACKAGE_PHASES: readonly string[] = [
+    PHASE.create,
+    PHASE.rotate,
+    PHASE.refresh,
+    PHASE.preview,
+    PHASE.rotateDefaultParallel,
+    PHASE.createNoCheckpoints,
+    PHASE.rotateNoCheckpoints,
+];
+
+export interface Phase {
+    readonly name: string;
+    readonly result: RunResult;
+    readonly seconds: number;
+    readonly calls: CallSummary;
+    readonly usage: Usage;
+    readonly emulatorCpuSeconds?: number;
+    /** Lines of the command's output that mention throttling: an error surfaced to the user. */
+    readonly throttlingSurfaced: number;
+    /** Seconds from the command's start to its first and last API call (undefined without calls). */
+    readonly firstCall?: number;
+    readonly lastCall?: number;
+    /** Domains not serving the declared certificate after the command (checked with the SDK), if checked. */
+    readonly notServing?: number;
+}
+
+export interface ReportInput {
+    readonly domains: number;
+    readonly batchSize: number;
+    readonly configuringMs: number;
+    readonly parallel: number;
+    readonly phases: ReadonlyMap<string, Phase>;
+    readonly anchors: readonly AnchorResult[];
+    readonly startedAt: Date;
+    readonly loadBefore: readonly number[];
+    readonly loadAfter: readonly number[];
+}
+
+/** What `pulumi up` uses without --parallel: 4 x GOMAXPROCS, which is the core count unless a CPU quota lowers it. */
+export function engineDefaultParallel(): number {
+    return 4 * os.availableParallelism();
+}
+
+export function describeCalls(calls: CallSummary): string {
+    const actions = Object.entries(calls.byAction)
+        .sort((a, b) => b[1] - a[1])
+        .map(([action, n]) => `${n} ${action}`);
+    const errors = Object.entries(calls.errors).map(([code, n]) => `${n} ${code}`);
+    const batch = calls.byAction.BatchSetCdnDomainServerCertificate ? ` (${calls.batchDomains} domains, at most ${calls.largestBatch} per call)` : "";
+    return `${actions.join(", ") || "no calls"}${batch}; errors: ${errors.join(", ") || "none"}${calls.truncated ? " (LOG FULL: counts are low)" : ""}`;
+}
+
+/** When the API calls happened within the command: the rest is the engine's and the provider's own time. */
+export function callSpan(p: Phase): string {
+    return p.firstCall === undefined || p.lastCall === undefined ? "" : `; calls from ${seconds(p.firstCall)} to ${seconds(p.lastCall)} after the command started`;
+}
+
+const ROLE_ORDER: readonly Role[] = ["engine", "program", "provider", "language host"];
+
+export function describeUsage(p: Phase): string {
+    const cpu = ROLE_ORDER.filter((r) => p.usage[r]).map((r) => `${r} ${p.usage[r]!.cpuSeconds.toFixed(1)} s`);
+    if (p.emulatorCpuSeconds !== undefined) cpu.push(`emulator ${p.emulatorCpuSeconds.toFixed(1)} s`);
+    const provider = p.usage.provider;
+    return `CPU: ${cpu.join(", ") || "not measured"}; provider peak ${provider ? megabytes(provider.peakBytes) : "not seen"}`;
+}
+
+function failed(p: Phase | undefined): boolean {
+    return !p || p.result.code !== 0;
+}
+
+function measuredOf(p: Phase | undefined): string {
+    if (!p) return "not run";
+    if (p.result.code !== 0) return `failed (exit ${p.result.code}${p.result.timedOut ? ", timed out" : ""}) after ${seconds(p.seconds)}`;
+    return seconds(p.seconds);
+}
+
+export function renderReport(input: ReportInput): string {
+    const n = input.domains;
+    const floor = rolloutFloor({ domains: n, batchSize: input.batchSize, configuringMs: input.configuringMs });
+    const refresh = refreshFloor(n);
+    const phases = input.phases;
+    const rows: Row[] = [];
+
+    const rolloutRow = (key: string, label: string) => {
+        const p = phases.get(key);
+        if (!p) return;
+        const r = failed(p) ? undefined : ratio(p.seconds, floor.totalSeconds);
+        const notServing = p.notServing ?? 0;
+        rows.push({
+            figure: label + (notServing > 0 ? ` (${notServing} domains NOT serving it afterwards)` : ""),
+            measured: measuredOf(p),
+            floor: seconds(floor.totalSeconds),
+            ratio: times(r),
+            target: `<= ${TARGETS.rolloutRatio}x floor`,
+            ok: r !== undefined && r <= TARGETS.rolloutRatio && notServing === 0,
+        });
+    };
+    const engineRow = (key: string, label: string) => {
+        const p = phases.get(key);
+        if (p) rows.push({ figure: label, measured: measuredOf(p), floor: "-", ratio: "-", target: "(engine's own cost)" });
+    };
+
+    rolloutRow(PHASE.create, `\`pulumi up\` creating ${n} DomainCertificates`);
+    rolloutRow(PHASE.rotate, `\`pulumi up\` rotating all ${n}`);
+    const refreshPhase = phases.get(PHASE.refresh);
+    const refreshRatio = refreshPhase && !failed(refreshPhase) ? ratio(refreshPhase.seconds, refresh) : undefined;
+    rows.push({
+        figure: `\`pulumi refresh\` of ${n}`,
+        measured: measuredOf(refreshPhase),
+        floor: seconds(refresh),
+        ratio: times(refreshRatio),
+        target: `<= ${TARGETS.refreshRatio}x floor`,
+        ok: refreshRatio !== undefined && refreshRatio <= TARGETS.refreshRatio,
+    });
+    const preview = phases.get(PHASE.preview);
+    const noopPreview = phases.get(PHASE.noopPreview);
+    const previewFloor = noopPreview && !failed(noopPreview) ? noopPreview.seconds : undefined;
+    const previewRatio = preview && !failed(preview) && previewFloor !== undefined ? ratio(preview.seconds, previewFloor) : undefined;
+    rows.push({
+        figure: `\`pulumi preview\` of ${n} unchanged`,
+        measured: measuredOf(preview),
+        floor: seconds(previewFloor),
+        ratio: times(previewRatio),
+        target: `<= ${TARGETS.previewRatio}x no-op`,
+        ok: previewRatio !== undefined && previewRatio <= TARGETS.previewRatio,
+    });
+    engineRow(PHASE.noopPreview, `\`pulumi preview\` of ${n} no-op dynamic resources`);
+    engineRow(PHASE.noopUp, `\`pulumi up\` creating ${n} no-op dynamic resources`);
+    rolloutRow(PHASE.createNoCheckpoints, `\`pulumi up\` creating ${n}, PULUMI_SKIP_CHECKPOINTS=true`);
+    rolloutRow(PHASE.rotateNoCheckpoints, `\`pulumi up\` rotating all ${n}, PULUMI_SKIP_CHECKPOINTS=true`);
+    engineRow(PHASE.noopUpNoCheckpoints, `\`pulumi up\` creating ${n} no-op dynamic resources, PULUMI_SKIP_CHECKPOINTS=true`);
+    rolloutRow(PHASE.rotateDefaultParallel, `\`pulumi up\` rotating all ${n} at the engine's default --parallel (${engineDefaultParallel()})`);
+
+    const rotation = phases.get(PHASE.rotate);
+    for (const anchor of input.anchors) {
+        const label =
+            anchor.name === "sequential"
+                ? "anchor: 1 SDK call per domain in sequence, no retry (acme.sh, certd, Certimate)"
+                : "anchor: 10 SDK calls in parallel, throttling retried after 3 s then 5 s (Terraform alicloud)";
+        const missing = anchor.failedDomains + anchor.unconfirmed;
+        const measured =
+            missing === 0
+                ? seconds(anchor.servedSeconds)
+                : `never: ${missing}/${n} domains not served` + (anchor.servedSeconds !== undefined ? `; the other ${n - missing} in ${seconds(anchor.servedSeconds)}` : "");
+        // Judged against the rotation at the engine's default state handling; the one without checkpoints is shown
+        // beside it, because the two differ by the engine's state writes alone.
+        const ours = rotation && !failed(rotation) ? rotation.seconds : undefined;
+        const fast = phases.get(PHASE.rotateNoCheckpoints);
+        const oursText = [ours, fast && !failed(fast) ? fast.seconds : undefined]
+            .map((v, i) => (v === undefined ? undefined : i === 0 ? seconds(v) : `${seconds(v)} without checkpoints`))
+            .filter((v): v is string => v !== undefined)
+            .join(", ");
+        rows.push({
+            figure: `${label}; ${anchor.failedCalls} of ${anchor.calls} calls failed`,
+            measured,
+            floor: seconds(floor.totalSeconds),
+            ratio: missing === 0 ? times(ratio(anchor.servedSeconds ?? Number.NaN, floor.totalSeconds)) : "never",
+            target: `>= ${TARGETS.anchorMargin}x our rotation (${oursText || "not measured"})`,
+            ok: ours !== undefined && (missing > 0 || (anchor.servedSeconds ?? 0) >= TARGETS.anchorMargin * ours),
+        });
+    }
+
+    const packagePhases = PACKAGE_PHASES.map((k) => phases.get(k)).filter((p): p is Phase => !!p);
+    const surfaced = packagePhases.reduce((sum, p) => sum + p.throttlingSurfaced, 0);
+    const throttledAnswers = packagePhases.reduce((sum, p) => sum + p.calls.throttled, 0);
+    rows.push({
+        figure: "throttling errors surfaced by pulumi (all the package's runs above)",
+        measured: String(surfaced),
+        floor: "-",
+        ratio: "-",
+        target: "0",
+        ok: surfaced === 0 && packagePhases.every((p) => p.result.code === 0),
+    });
+    rows.push({
+        figure: "Throttling.User answers in the emulator's log during those runs (retried)",
+        measured: String(throttledAnswers),
+        floor: "-",
+        ratio: "-",
+        target: "0",
+        ok: throttledAnswers === 0,
+    });
+    const peak = Math.max(0, ...packagePhases.map((p) => p.usage.provider?.peakBytes ?? 0));
+    const peakPhase = packagePhases.find((p) => (p.usage.provider?.peakBytes ?? 0) === peak);
+    const noopPeak = Math.max(0, ...[PHASE.noopUp, PHASE.noopPreview].map((k) => phases.get(k)?.usage.provider?.peakBytes ?? 0));
+    rows.push({
+        figure: `provider process peak memory (VmHWM${peakPhase ? `, in ${peakPhase.name}` : ""}; no-op provider: ${noopPeak > 0 ? megabytes(noopPeak) : "-"})`,
+        measured: peak > 0 ? megabytes(peak) : "not measured",
+        floor: "-",
+        ratio: "-",
+        target: `< ${megabytes(TARGETS.providerPeakBytes)}`,
+        ok: peak > 0 && peak < TARGETS.providerPeakBytes,
+    });
+
+    const cpus = os.cpus();
+    const lines: string[] = ["", renderTable(rows), ""];
+    lines.push(
+        `N = ${n} CDN domains in one account; batch size ${input.batchSize}; configuring time ${input.configuringMs} ms; ` +
+            `pulumi --parallel ${input.parallel} unless a row says otherwise; state in a local file backend; ` +
+            `limits/s: batch set ${DOCUMENTED_LIMITS.batchSet}, single set ${DOCUMENTED_LIMITS.singleSet}, certificate read ${DOCUMENTED_LIMITS.describeCertificate}, domain read ${DOCUMENTED_LIMITS.describeDomain}.`,
+    );
+    lines.push(
+        `Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown"}), Node ${process.version}, started ${input.startedAt.toISOString()}; ` +
+            `load average ${input.loadBefore.map((l) => l.toFixed(1)).join("/")} before, ${input.loadAfter.map((l) => l.toFixed(1)).join("/")} after.`,
+    );
+    lines.push(
+        `Floors: rollout = ceil(N/batch)/${DOCUMENTED_LIMITS.batchSet} s + configuring time + N/${DOCUMENTED_LIMITS.describeCertificate} s = ` +
+            `${floor.setSeconds.toFixed(2)} + ${floor.configuringSeconds.toFixed(2)} + ${floor.readSeconds.toFixed(2)} = ${floor.totalSeconds.toFixed(2)} s; ` +
+            `refresh = N/${DOCUMENTED_LIMITS.describeCertificate} s = ${refresh.toFixed(2)} s; preview = the measured no-op preview. ` +
+            `Measured = wall time of the whole pulumi command (CLI start, program, provider, state writes), as a user waits for it.`,
+    );
+    const limits = limitsByActionName();
+    for (const p of phases.values()) {
+        const reads = p.calls.byAction.DescribeDomainCertificateInfo ?? 0;
+        const details = p.calls.byAction.DescribeCdnDomainDetail ?? 0;
+        const busiest = busiestBudget(p.calls.byAction, limits);
+        let extra = "";
+        if (p.name.startsWith("up") && n > 0) {
+            const withReads = rolloutFloor({ domains: n, batchSize: input.batchSize, configuringMs: input.configuringMs, readsPerDomain: reads / n, detailReadsPerDomain: details / n });
+            extra = `; ${(reads / n).toFixed(2)} certificate reads and ${(details / n).toFixed(2)} domain reads per domain (a floor counting them: ${withReads.totalSeconds.toFixed(2)} s)`;
+        }
+        lines.push(
+            `- ${p.name}: ${seconds(p.seconds)}; ${describeCalls(p.calls)}${callSpan(p)}` +
+                (busiest.action ? `; those calls need ${busiest.seconds.toFixed(2)} s of ${busiest.action} at its limit` : "") +
+                `${extra}; ${describeUsage(p)}.`,
+        );
+    }
+    for (const a of input.anchors) {
+        lines.push(
+            `- anchor ${a.name}: ${a.calls} set calls in ${seconds(a.callSeconds)}, ${a.failedCalls} failed (${Object.entries(a.failedByCode).map(([c, k]) => `${k} ${c}`).join(", ") || "none"}); ` +
+                `${a.failedDomains} domains never set; last domain seen serving at ${seconds(a.servedSeconds)} ` +
+                `(observer: ${a.observerReads} reads, each domain read first at its set + the configuring time, paced at 90/s).`,
+        );
+    }
+    return `${lines.join("\n")}\n`;
+}

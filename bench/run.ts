@@ -1,0 +1,304 @@
+// `npm run bench`: how long the package takes to put one certificate on N CDN domains, against the emulator at the
+// documented per-account limits, next to the floor those limits allow and next to the ways today's tools do it.
+// Prints one table (Markdown, for the README) and a few lines of context on stdout, progress on stderr; writes
+// nothing into the repository.
+//
+//   npm run bench                          N = 500, configuring time 2000 ms (about 12 minutes on 2 cores)
+//   npm run bench -- --domains 50          or BENCH_DOMAINS=50
+//   npm run bench -- --configuring-ms 10000 --batch-size 10 --parallel 64 --skip-variants --keep
+//
+// Every process it starts (the emulator, the pulumi commands) talks to 127.0.0.1 only, every pulumi command has a
+// timeout, and the run ends by itself.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import type { Seed } from "../emulator";
+import { issueCertificate, type Issued } from "../tests/support/certs";
+import { locatePulumiCli, preparePackageInstall, PulumiProject, REPO_ROOT, type RunResult } from "../tests/support/pulumi";
+import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult, type CertificateFiles } from "./anchors";
+import { EmulatorProcess, summarize } from "./emulator";
+import { ProjectProcessSampler, type Usage } from "./memory";
+import { benchDomains, CERTIFICATES_PROGRAM, NO_OP_PROGRAM } from "./programs";
+import { callSpan, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
+import { seconds } from "./table";
+
+// The SDK's default credential chain would otherwise probe the ECS metadata address; nothing here may leave 127.0.0.1.
+process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
+
+/** A key pair the emulator accepts for the bench account; not a credential anywhere else. */
+const ACCOUNT = { accessKeyId: "LTAIbenchAccount00000001", accessKeySecret: "benchAccountSecretNotReal00000001" };
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --domains N          CDN domains (default 500, or BENCH_DOMAINS)
+  --configuring-ms MS  how long a domain configures after a change (default 2000, or BENCH_CONFIGURING_MS)
+  --batch-size N       domains per BatchSetCdnDomainServerCertificate call, passed to the provider as
+                       alicloud-certs:cdnBatchSize (default 10, the provider's default)
+  --parallel P         pulumi --parallel for the measured commands (default N: every resource in flight,
+                       as the floor assumes)
+  --skip-variants      skip the runs that explain the engine's share: up with PULUMI_SKIP_CHECKPOINTS=true,
+                       and a rotation at the engine's default --parallel
+  --skip-anchors       measure the package only
+  --keep               keep the temporary projects (their paths are printed)
+  -h, --help           this text
+
+BENCH_LOG_DIR=DIR writes each phase's request log (action, domains, outcome, time; no values) to DIR.
+`;
+
+class UsageError extends Error {}
+
+interface Options {
+    readonly domains: number;
+    readonly configuringMs: number;
+    readonly batchSize: number;
+    readonly parallel: number;
+    readonly variants: boolean;
+    readonly anchors: boolean;
+    readonly keep: boolean;
+}
+
+function parseOptions(argv: string[]): Options | undefined {
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            domains: { type: "string" },
+            "configuring-ms": { type: "string" },
+            "batch-size": { type: "string" },
+            parallel: { type: "string" },
+            "skip-variants": { type: "boolean" },
+            "skip-anchors": { type: "boolean" },
+            keep: { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        },
+        allowPositionals: false,
+    });
+    if (values.help) {
+        process.stdout.write(USAGE);
+        return undefined;
+    }
+    const int = (raw: string | undefined, fallback: number, name: string, min: number, max: number) => {
+        if (raw === undefined || raw === "") return fallback;
+        if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}; got ${raw}`);
+        return Number(raw);
+    };
+    // At most 1500: the emulator's request log keeps 10 000 entries, and a phase (up to ~6 calls per domain) must
+    // fit in it to be counted.
+    const domains = int(values.domains ?? process.env.BENCH_DOMAINS, 500, "--domains", 1, 1500);
+    return {
+        domains,
+        // Alibaba documents no propagation time. 2 s is long enough that every change is seen configuring and the
+        // confirmation has to poll, and short enough for a run of minutes. It is also the hard case for the targets:
+        // the floor holds exactly one configuring time, so a longer one adds about the same constant to the measured
+        // time and to the floor and pulls every ratio towards 1. Raise it to see a slower cloud.
+        configuringMs: int(values["configuring-ms"] ?? process.env.BENCH_CONFIGURING_MS, 2000, "--configuring-ms", 0, 600_000),
+        batchSize: int(values["batch-size"], 10, "--batch-size", 1, 50),
+        // The engine runs at most 4 x GOMAXPROCS resource operations at once by default (8 on a 2-core machine). A
+        // create here waits for its domain to finish configuring, so that cap, not the API limits, would set the
+        // pace; the floor assumes every domain in flight, so the measured commands allow it.
+        parallel: int(values.parallel, domains, "--parallel", 1, 100_000),
+        variants: !values["skip-variants"],
+        anchors: !values["skip-anchors"],
+        keep: !!values.keep,
+    };
+}
+
+function log(message: string): void {
+    process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+    const options = parseOptions(process.argv.slice(2));
+    if (!options) return;
+    const cli = locatePulumiCli();
+    if (!cli.dir) throw new Error(cli.reason);
+    const startedAt = new Date();
+    const loadBefore = os.loadavg();
+    const n = options.domains;
+    const domains = benchDomains(n);
+    // Commands scale with N; the bound only stops a run that hangs.
+    const commandTimeoutMs = 180_000 + n * 1_000;
+
+    log(`N = ${n}, configuring ${options.configuringMs} ms, batch size ${options.batchSize}, --parallel ${options.parallel}; engine ${cli.dir}`);
+    log("building and installing the packed package (reused when unchanged)");
+    const installDir = await preparePackageInstall();
+
+    log("issuing certificates");
+    const issue = () => issueCertificate({ dnsNames: ["*.bench.test"], key: "ec256", notAfterDays: 90 });
+    // Each with its own key, as an ACME client renewing with a new key does.
+    const certificates: Issued[] = [];
+    for (let i = 0; i < 6; i++) certificates.push(await issue());
+    const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another] = certificates as [Issued, Issued, Issued, Issued, Issued, Issued];
+    const files = (issued: Issued): CertificateFiles => ({ chainPem: issued.chainPem, keyPem: issued.key.pkcs8 });
+
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "pac-bench-"));
+    const seed: Seed = { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })) }] };
+    const emulator = await EmulatorProcess.start({
+        cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js"),
+        seed,
+        workDir: work,
+        configuringMs: options.configuringMs,
+    });
+    const onExit = () => emulator.killNow();
+    process.once("exit", onExit);
+    log(`emulator ${emulator.endpoint} (pid ${emulator.pid}), documented limits on`);
+    const client = cdnClient(ACCOUNT, emulator.hostPort);
+    const projects: PulumiProject[] = [];
+    const phases = new Map<string, Phase>();
+    const parallel = ["--parallel", String(options.parallel)];
+    const noCheckpoints = { PULUMI_SKIP_CHECKPOINTS: "true" };
+
+    /** One measured pulumi command: a clean emulator log, the processes sampled, the domains checked afterwards. */
+    const runPhase = async (name: string, project: PulumiProject, command: () => Promise<RunResult>, expect?: Issued): Promise<void> => {
+        log(`${name}: running`);
+        await emulator.reset();
+        const sampler = new ProjectProcessSampler(project.dir);
+        const emulatorCpuBefore = emulator.cpuSeconds();
+        const phaseStart = Date.now();
+        sampler.start();
+        let result: RunResult;
+        let usage: Usage;
+        try {
+            result = await command();
+        } finally {
+            // Also when the command throws, so that the poll never outlives the phase.
+            usage = sampler.stop();
+        }
+        const emulatorCpuAfter = emulator.cpuSeconds();
+        const entries = await emulator.requests();
+        const calls = summarize(entries);
+        // For looking into a result: the phase's request log (names, domains and outcomes only), with times.
+        if (process.env.BENCH_LOG_DIR) {
+            fs.mkdirSync(process.env.BENCH_LOG_DIR, { recursive: true });
+            fs.writeFileSync(path.join(process.env.BENCH_LOG_DIR, `${name.replace(/\W+/g, "-")}.json`), JSON.stringify({ startedAt: phaseStart, entries }, null, 1));
+        }
+        const output = `${result.stdout}\n${result.stderr}`;
+        const since = (t: number | undefined) => (t === undefined ? undefined : (t - phaseStart) / 1000);
+        let notServing: number | undefined;
+        if (expect) {
+            // One read per domain, paced under the read limit, after the phase's log has been taken.
+            const missing = await domainsNotServing(client, domains, leafFingerprint(expect.chainPem), (n / 90) * 1000 + options.configuringMs + 10_000);
+            notServing = missing.length;
+            if (missing.length > 0) log(`${name}: ${missing.length}/${n} domains do not serve the declared certificate (${missing.slice(0, 5).join(", ")}...)`);
+        }
+        const phase: Phase = {
+            name,
+            result,
+            seconds: result.durationMs / 1000,
+            calls,
+            usage,
+            throttlingSurfaced: output.split("\n").filter((line) => /throttl/i.test(line)).length,
+            ...(emulatorCpuBefore !== undefined && emulatorCpuAfter !== undefined ? { emulatorCpuSeconds: emulatorCpuAfter - emulatorCpuBefore } : {}),
+            ...(calls.firstAt !== undefined ? { firstCall: since(calls.firstAt)! } : {}),
+            ...(calls.lastAt !== undefined ? { lastCall: since(calls.lastAt)! } : {}),
+            ...(notServing !== undefined ? { notServing } : {}),
+        };
+        phases.set(name, phase);
+        log(`${name}: ${seconds(phase.seconds)}, exit ${result.code}${result.timedOut ? " (TIMED OUT)" : ""}; ${describeCalls(calls)}${callSpan(phase)}; ${describeUsage(phase)}`);
+        if (result.code !== 0) log(`${name} failed; last output:\n${output.split("\n").slice(-40).join("\n")}`);
+    };
+
+    /** A project of the certificates program on the bench account, with `issued` in its files. */
+    const certificatesProject = async (name: string, issued: Issued, env: Record<string, string> = {}): Promise<{ project: PulumiProject; use(issued: Issued): void }> => {
+        const project = await PulumiProject.create({ program: CERTIFICATES_PROGRAM, installDir, name, timeoutMs: commandTimeoutMs, keep: options.keep, env });
+        projects.push(project);
+        const use = (next: Issued) => {
+            fs.writeFileSync(path.join(project.dir, "fullchain.pem"), next.chainPem);
+            fs.writeFileSync(path.join(project.dir, "privkey.pem"), next.key.pkcs8);
+        };
+        use(issued);
+        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
+        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
+        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await project.setConfig("alicloud-certs:cdnBatchSize", String(options.batchSize));
+        await project.setConfig("domains", String(n));
+        return { project, use };
+    };
+    const noOpProject = async (name: string, env: Record<string, string> = {}): Promise<PulumiProject> => {
+        const project = await PulumiProject.create({ program: NO_OP_PROGRAM, installDir, name, timeoutMs: commandTimeoutMs, keep: options.keep, env });
+        projects.push(project);
+        await project.setConfig("domains", String(n));
+        return project;
+    };
+
+    let anchors: AnchorResult[] = [];
+    try {
+        const certs = await certificatesProject("bench-certs", current);
+        await runPhase(PHASE.create, certs.project, () => certs.project.up(parallel, { allowFailure: true }), current);
+        certs.use(renewed);
+        await runPhase(PHASE.rotate, certs.project, () => certs.project.up(parallel, { allowFailure: true }), renewed);
+        await runPhase(PHASE.refresh, certs.project, () => certs.project.refresh(["--expect-no-changes", ...parallel], { allowFailure: true }));
+        await runPhase(PHASE.preview, certs.project, () => certs.project.preview(["--expect-no-changes", ...parallel], { allowFailure: true }));
+        if (options.variants) {
+            certs.use(renewedAgain);
+            log(`the engine's default --parallel is ${engineDefaultParallel()} here`);
+            await runPhase(PHASE.rotateDefaultParallel, certs.project, () => certs.project.up([], { allowFailure: true }), renewedAgain);
+        }
+
+        const noop = await noOpProject("bench-noop");
+        await runPhase(PHASE.noopUp, noop, () => noop.up(parallel, { allowFailure: true }));
+        await runPhase(PHASE.noopPreview, noop, () => noop.preview(["--expect-no-changes", ...parallel], { allowFailure: true }));
+
+        if (options.variants) {
+            // The same rollout without a state checkpoint per step (the engine then writes the state once, at the
+            // end): separates what the provider and the API limits cost from what the engine's state writes cost.
+            // A second stack over the same domains, which now serve `renewedAgain` (or `renewed`): a real create.
+            const fast = await certificatesProject("bench-certs-fast", current, noCheckpoints);
+            await runPhase(PHASE.createNoCheckpoints, fast.project, () => fast.project.up(parallel, { allowFailure: true }), current);
+            fast.use(another);
+            await runPhase(PHASE.rotateNoCheckpoints, fast.project, () => fast.project.up(parallel, { allowFailure: true }), another);
+            const fastNoop = await noOpProject("bench-noop-fast", noCheckpoints);
+            await runPhase(PHASE.noopUpNoCheckpoints, fastNoop, () => fastNoop.up(parallel, { allowFailure: true }));
+        }
+
+        if (options.anchors) {
+            const stamp = Date.now().toString(36);
+            await emulator.reset();
+            log(`anchor: ${n} SetCdnDomainSSLCertificate calls in sequence, no retry`);
+            const sequential = await sequentialAnchor({ client, domains, certificate: files(anchorSequential), configuringMs: options.configuringMs, certName: `bench-sequential-${stamp}` });
+            log(`anchor sequential: ${sequential.failedCalls}/${sequential.calls} calls failed; last domain served at ${seconds(sequential.servedSeconds)}`);
+            // Let every domain finish configuring and the limit windows empty, so that the second anchor starts clean.
+            await new Promise((resolve) => setTimeout(resolve, options.configuringMs + 1_000));
+            await emulator.reset();
+            log(`anchor: ${n} SetCdnDomainSSLCertificate calls, 10 in parallel, throttling retried after 3 s then 5 s`);
+            const parallelResult = await parallelAnchor({ client, domains, certificate: files(anchorParallel), configuringMs: options.configuringMs, certName: `bench-parallel-${stamp}` });
+            log(`anchor parallel: ${parallelResult.failedCalls}/${parallelResult.calls} calls failed; last domain served at ${seconds(parallelResult.servedSeconds)}`);
+            anchors = [sequential, parallelResult];
+        }
+    } finally {
+        await emulator.stop();
+        process.off("exit", onExit);
+        for (const project of projects) {
+            if (options.keep) log(`kept ${project.root}`);
+            await project.cleanup();
+        }
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+
+    process.stdout.write(
+        renderReport({
+            domains: n,
+            batchSize: options.batchSize,
+            configuringMs: options.configuringMs,
+            parallel: options.parallel,
+            phases,
+            anchors,
+            startedAt,
+            loadBefore,
+            loadAfter: os.loadavg(),
+        }),
+    );
+}
+
+main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+        // A bad flag is a usage error: its message and the usage, no stack.
+        if (error instanceof UsageError || String((error as { code?: unknown })?.code ?? "").startsWith("ERR_PARSE_ARGS")) {
+            process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
+            process.exit(2);
+        }
+        process.stderr.write(`[bench] ${(error as Error)?.stack ?? String(error)}\n`);
+        process.exit(1);
+    },
+);
