@@ -14,6 +14,7 @@ import { CertificateInputError } from "./errors";
 import { decodeBlock, describeLabel, encodePem, splitPemBlocks } from "./pem";
 import { describeKeyObject, type KeyDescription } from "./public-key";
 import { x509 } from "./x509";
+import { rememberByContent } from "./memo";
 
 export interface CertificateInfo {
     /** SHA-256 of the leaf DER, lowercase hex without colons (`openssl x509 -fingerprint -sha256`, reformatted). */
@@ -76,7 +77,9 @@ const NOT_A_CERTIFICATE: Record<string, string> = {
     "X509 CRL": "it is a certificate revocation list: paste the certificate chain instead",
 };
 
-export function parseCertificateChain(pem: string): ParsedChain {
+export const parseCertificateChain: (pem: string) => ParsedChain = rememberByContent(parseChainOnce);
+
+function parseChainOnce(pem: string): ParsedChain {
     if (typeof pem !== "string" || pem.trim() === "") {
         throw new CertificateInputError(
             'the certificate is empty; paste the PEM certificate chain (blocks starting with "-----BEGIN CERTIFICATE-----"), the server certificate first',

@@ -7,6 +7,7 @@ import type { ParsedChain } from "./chain";
 import { CertificateInputError } from "./errors";
 import { decodeBlock, describeLabel, encodePem, splitPemBlocks, type PemBlock } from "./pem";
 import { describeKeyObject } from "./public-key";
+import { rememberByContent } from "./memo";
 
 export interface ParsedKey {
     /**
@@ -41,7 +42,9 @@ const ENCRYPTED =
     "decrypt it first, e.g. `openssl pkey -in key.pem -out key.dec.pem` (it asks for the passphrase), " +
     "and keep the result secret, e.g. `pulumi config set --secret`";
 
-export function parsePrivateKey(pem: string): ParsedKey {
+export const parsePrivateKey: (pem: string) => ParsedKey = rememberByContent(parseKeyOnce);
+
+function parseKeyOnce(pem: string): ParsedKey {
     if (typeof pem !== "string" || pem.trim() === "") {
         throw new CertificateInputError(`the private key is empty; paste the PEM private key of the certificate, a block starting with ${ACCEPTED}`);
     }
@@ -111,13 +114,23 @@ function isLegacyEncrypted(block: PemBlock): boolean {
 
 /** True when `key` is the private key of the chain's leaf certificate (compares the public halves). */
 export function keyMatchesCertificate(key: ParsedKey, chain: ParsedChain): boolean {
+    return matchOnce(`${firstPemBlock(chain.pem)}\n${key.pem}`).matches;
+}
+
+const matchOnce = rememberByContent((leafThenKey: string): { matches: boolean } => {
+    const [leafPem, keyPem] = splitAfterFirstBlock(leafThenKey);
     try {
-        const leaf = new NodeX509Certificate(firstPemBlock(chain.pem));
-        return leaf.checkPrivateKey(createPrivateKey(key.pem));
+        const leaf = new NodeX509Certificate(leafPem);
+        return { matches: leaf.checkPrivateKey(createPrivateKey(keyPem)) };
     } catch {
         // A key of another algorithm than the certificate's makes OpenSSL throw instead of answer: not a match.
-        return false;
+        return { matches: false };
     }
+});
+
+function splitAfterFirstBlock(text: string): [string, string] {
+    const end = text.indexOf("-----END CERTIFICATE-----") + "-----END CERTIFICATE-----".length;
+    return [text.slice(0, end), text.slice(end)];
 }
 
 function firstPemBlock(pem: string): string {

@@ -18,11 +18,32 @@ export interface ConfirmPolicy {
 
 export const DEFAULT_CONFIRM_POLICY: ConfirmPolicy = { initialIntervalMs: 250, maxIntervalMs: 5000 };
 
+/**
+ * How long a change takes to show on this account's domains, learned from the confirmations seen so far in the
+ * process. Each confirmation's first read waits that long: hundreds of resources confirming at once then spend
+ * about one read each instead of several, and the account's read budget, which they all share, sets the pace.
+ */
+export class SettleTimeEstimate {
+    readonly #recent: number[] = [];
+
+    /** The shortest recent observation. Each is an upper bound: the read that saw the change came after it. */
+    expectedMs(): number | undefined {
+        return this.#recent.length > 0 ? Math.min(...this.#recent) : undefined;
+    }
+
+    record(elapsedMs: number): void {
+        this.#recent.push(elapsedMs);
+        if (this.#recent.length > 32) this.#recent.shift();
+    }
+}
+
 export interface LifecycleContext {
     readonly product: ProductSpec;
     readonly service: CertificateService;
     readonly clock?: Clock;
     readonly confirm?: ConfirmPolicy;
+    /** Shared by every resource of a provider; without one, each confirmation starts from the policy's interval. */
+    readonly settle?: SettleTimeEstimate;
 }
 
 /**
@@ -75,7 +96,10 @@ export async function createCertificate(ctx: LifecycleContext, inputs: Certifica
 
 /** Update: the same convergence; the engine has decided (via diff) that something must change. */
 export async function updateCertificate(ctx: LifecycleContext, news: CertificateInputs): Promise<CertificateOutputs> {
-    return converge(ctx, news, news);
+    // No read first: diff has just compared the declared state with the last read and found a difference. Setting
+    // straight away saves one read per domain, which is the budget a fleet-wide rotation waits on.
+    await ctx.service.set(setRequestFor(news));
+    return confirm(ctx, news, news);
 }
 
 /** Read: what the cloud serves now. `undefined` when the domain is gone, which drops the resource from state. */
@@ -143,19 +167,25 @@ async function confirm(
     // State written before confirmTimeoutSeconds existed has none: fall back to the default.
     const timeoutSeconds = desired.confirmTimeoutSeconds ?? DEFAULT_CONFIRM_TIMEOUT_SECONDS;
     const deadline = clock.now() + timeoutSeconds * 1000;
+    const setAt = clock.now();
     let interval = policy.initialIntervalMs;
+    // Pause BEFORE each read, the first one included: a set never shows at once (the domain configures first), so a
+    // read right after it would only spend a call of the account's read budget, which every resource of the process
+    // shares. The first pause is as long as changes have been taking to show, once that has been seen.
+    let pause = Math.max(interval, ctx.settle?.expectedMs() ?? 0);
     let last: DeployedCertificate;
     for (;;) {
-        // Pause BEFORE each read, the first one included: a set never shows at once (the domain configures first),
-        // so a read right after it would only spend a call of the account's read budget, which every resource of
-        // the process shares. With hundreds of resources confirming, that budget is what sets the pace.
-        await clock.sleep(interval);
+        await clock.sleep(Math.min(pause, Math.max(0, deadline - clock.now())));
         const read = await readLive(ctx, desired.domainName);
         if (!read) throw new DomainNotFoundError(ctx.product, desired.domainName);
         last = read;
-        if (serves(last, desired)) return outputsFrom(desired, last);
+        if (serves(last, desired)) {
+            ctx.settle?.record(clock.now() - setAt);
+            return outputsFrom(desired, last);
+        }
         interval = Math.min(policy.maxIntervalMs, Math.ceil(interval * 1.5));
-        if (clock.now() + interval > deadline) break;
+        pause = interval;
+        if (clock.now() + pause > deadline) break;
     }
     // Giving up: one full read, so that the message can say what the domain itself is doing (configuring, offline).
     last = (await ctx.service.describe(desired.domainName).catch(() => undefined)) ?? last;

@@ -11,6 +11,7 @@ import {
     deleteCertificate,
     readCertificate,
     updateCertificate,
+    SettleTimeEstimate,
     type ConfirmPolicy,
     type LifecycleContext,
 } from "./operations";
@@ -38,11 +39,13 @@ export interface ProviderDependencies {
 }
 
 export function certificateProvider(deps: ProviderDependencies): dynamic.ResourceProvider {
+    const settle = new SettleTimeEstimate();
     const context = (): LifecycleContext => ({
         product: deps.product,
         service: deps.service(),
         clock: deps.clock,
         confirm: deps.confirm,
+        settle,
     });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {

@@ -9,6 +9,8 @@ import {
     ConfirmationTimeoutError,
     createCertificate,
     deleteCertificate,
+    SettleTimeEstimate,
+    updateCertificate,
 } from "../../provider/lifecycle/operations";
 import type { Clock } from "../../provider/clock";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
@@ -118,5 +120,57 @@ describe("delete", () => {
         const service = new InMemoryDomain({ applies: true });
         await deleteCertificate({ product: CDN, service, clock: fakeClock() }, DOMAIN, inputs);
         assert.deepEqual(service.sets, []);
+    });
+});
+
+/** A domain whose change shows `settleMs` after the set, on the given clock; counts reads. */
+class SlowDomain implements CertificateService {
+    readonly product = CDN;
+    reads = 0;
+    #pending?: { at: number; served: DeployedCertificate };
+    served: DeployedCertificate = { domainName: DOMAIN, status: "off", domainStatus: "online" };
+    constructor(private readonly clock: Clock, private readonly settleMs: number) {}
+    async describe() {
+        this.reads++;
+        if (this.#pending && this.clock.now() >= this.#pending.at) {
+            this.served = this.#pending.served;
+            this.#pending = undefined;
+        }
+        return this.served;
+    }
+    async set(request: SetCertificateRequest) {
+        this.#pending = {
+            at: this.clock.now() + this.settleMs,
+            served: { domainName: DOMAIN, status: request.status, certificatePem: request.certificate, certType: request.certType, domainStatus: "online" },
+        };
+        return {};
+    }
+}
+
+describe("confirmation reads", () => {
+    it("GIVEN changes have been taking 2 s to show THEN the next resource reads once, after about 2 s", async () => {
+        const settle = new SettleTimeEstimate();
+        const clock = fakeClock();
+        const policy = { initialIntervalMs: 250, maxIntervalMs: 5000 };
+        const first = new SlowDomain(clock, 2000);
+        await updateCertificate({ product: CDN, service: first, clock, confirm: policy, settle }, inputs);
+        assert.equal(first.reads, 4, "the first confirmation polls at 250, 625, 1188 and 2033 ms");
+        assert.equal(settle.expectedMs(), 2033);
+
+        const next = new SlowDomain(clock, 2000);
+        const before = clock.now();
+        await updateCertificate({ product: CDN, service: next, clock, confirm: policy, settle }, inputs);
+        assert.equal(next.reads, 1, "one read, made once the change had time to show");
+        assert.equal(clock.now() - before, 2033);
+    });
+
+    it("GIVEN a change slower than the estimate THEN it falls back to polling and still confirms", async () => {
+        const settle = new SettleTimeEstimate();
+        settle.record(500);
+        const clock = fakeClock();
+        const slow = new SlowDomain(clock, 3000);
+        await updateCertificate({ product: CDN, service: slow, clock, confirm: { initialIntervalMs: 250, maxIntervalMs: 5000 }, settle }, inputs);
+        assert.ok(slow.reads >= 2);
+        assert.equal(slow.served.status, "on");
     });
 });
