@@ -161,26 +161,23 @@ export abstract class DomainCertificateAdapter<Client extends OpenApi> implement
     abstract set(request: SetCertificateRequest): Promise<SetCertificateResult>;
 
     async describe(domainName: string, options: DescribeOptions = {}): Promise<DeployedCertificate | undefined> {
-        if (options.domainStatus === false) {
-            // The certificate read alone, on its own (higher) budget. It answers InvalidDomain.NotFound for a domain
-            // that does not exist; should it answer an empty list instead, the domain read below tells "gone" from
-            // "HTTPS off", so a refresh never mistakes a deleted domain for drift.
-            let certificateInfo: JsonObject;
-            try {
-                certificateInfo = await this.describeCertificateInfo(domainName);
-            } catch (error) {
-                if (isDomainNotFound(error)) return undefined;
-                throw error;
-            }
-            if (certificateEntry(this.product.certificateInfo, domainName, certificateInfo) !== undefined) {
-                return toDeployedCertificate(this.product, domainName, certificateInfo, undefined);
-            }
-        }
-        // Both reads at once; each is paced on its own action's budget.
-        const [certificateInfo, domainDetail] = await Promise.allSettled([
+        const readDomain = options.domainStatus !== false;
+        // Both reads at once when both are wanted; each is paced on its own action's budget.
+        const [certificateInfo, requestedDetail] = await Promise.allSettled([
             this.describeCertificateInfo(domainName),
-            this.describeDomainDetail(domainName),
+            readDomain ? this.describeDomainDetail(domainName) : Promise.resolve(undefined),
         ]);
+        let domainDetail = requestedDetail;
+        if (
+            !readDomain &&
+            certificateInfo.status === "fulfilled" &&
+            certificateEntry(this.product.certificateInfo, domainName, certificateInfo.value) === undefined
+        ) {
+            // The certificate read alone answers InvalidDomain.NotFound for a domain that does not exist; should it
+            // answer an empty list instead, the domain read tells "gone" from "HTTPS off", so a refresh never
+            // mistakes a deleted domain for drift.
+            [domainDetail] = await Promise.allSettled([this.describeDomainDetail(domainName)]);
+        }
         for (const outcome of [certificateInfo, domainDetail]) {
             if (outcome.status === "rejected" && isDomainNotFound(outcome.reason)) return undefined;
         }
