@@ -3,6 +3,7 @@
 // dynamic-provider tests; the emulator (asked through its hooks and the official SDK) is the judge of what happened.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
@@ -11,10 +12,10 @@ import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator } from "../../emulator";
 import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
-import { e2eSkipReason, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
-const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "upgrade", "retain", "faults", "adopt"] as const;
+const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "lookalike", "upgrade", "retain", "faults", "adopt"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const cdnDomain = (s: Scenario) => `${s}.cdn-e2e.test`;
 const liveDomain = (s: Scenario) => `${s}.live-e2e.test`;
@@ -88,8 +89,8 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
     });
 
     /** A fresh project for one scenario, configured for the emulator, with `cert` in its files. */
-    async function projectFor(scenario: Scenario, cert: Issued = current): Promise<PulumiProject> {
-        const project = await PulumiProject.create({ program: PROGRAM, installDir, name: `certs-${scenario}` });
+    async function projectFor(scenario: Scenario, cert: Issued = current, install: string = installDir): Promise<PulumiProject> {
+        const project = await PulumiProject.create({ program: PROGRAM, installDir: install, name: `certs-${scenario}` });
         projects.push(project);
         writeCertificate(project, cert);
         await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
@@ -250,12 +251,35 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
                 const key = bag.privateKey;
                 assert.equal(key?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "privateKey is a secret");
                 assert.equal(typeof key.ciphertext, "string");
+                // Installed under node_modules, the stub is written as a require of its package export.
                 const provider = bag.__provider as string;
-                assert.equal(typeof provider, "string");
-                assert.ok(provider.length < 4096, `__provider is ${provider.length} bytes`);
-                assert.ok(provider.includes('require("pulumi-alicloud-certs/runtime")'));
+                const product = resource.type.endsWith(":DomainCertificate") ? "cdn" : "live";
+                assert.ok(provider.includes(`require("pulumi-alicloud-certs/dynamic-provider/${product}")`), provider);
+                assert.ok(provider.length < 400, `__provider is ${provider.length} bytes`);
                 assert.ok(!provider.includes(ACCOUNT.accessKeyId) && !provider.includes(ACCOUNT.accessKeySecret));
             }
+        }
+    });
+
+    test("a project under a directory named like the package works, its __provider written out as code", async () => {
+        // Pulumi's serializer would write a require of the package's internal file path here, which the package's
+        // exports refuse at run time; the package sees that coming and has the stubs written out instead.
+        const lookalike = installUnder(installDir, fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-alicloud-certs-lookalike-")));
+        try {
+            const project = await projectFor("lookalike", current, lookalike);
+            await project.up();
+            for (const resource of (await project.exportStack()).deployment.resources as Array<Record<string, any>>) {
+                if (!/alicloud-certs:/.test(resource.type)) continue;
+                const provider = resource.outputs.__provider as string;
+                assert.ok(provider.includes('require("pulumi-alicloud-certs/runtime")'), provider);
+                assert.ok(!provider.includes("/dist/"), provider);
+            }
+            assert.equal((await served(cdnDomain("lookalike"))).fingerprint, await fingerprintOf(current));
+            await project.refresh(["--expect-no-changes"]);
+            await project.destroy();
+            assert.equal((await served(cdnDomain("lookalike"))).status, "off");
+        } finally {
+            fs.rmSync(lookalike, { recursive: true, force: true });
         }
     });
 

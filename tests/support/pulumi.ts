@@ -313,7 +313,7 @@ const installs = new Map<string, Promise<string>>();
 /**
  * Returns a directory whose node_modules holds the package (from its tarball), @pulumi/pulumi, typescript,
  * ts-node and @types/node at the lockfile's versions. Installed once per distinct tarball into
- * $TMPDIR/pulumi-alicloud-certs-e2e/<hash>, reused by every test file and by later runs; concurrent test
+ * $TMPDIR/pac-e2e-installs/<hash>, reused by every test file and by later runs; concurrent test
  * processes wait for one another through a lock directory.
  */
 export function preparePackageInstall(options: InstallOptions = {}): Promise<string> {
@@ -337,7 +337,10 @@ async function doPrepareInstall(options: InstallOptions): Promise<string> {
   const hash = sha256(
     JSON.stringify({ deps, node: process.version, tarball: tarball ? sha256(fs.readFileSync(tarball)) : null }),
   ).slice(0, 16);
-  const root = path.join(os.tmpdir(), "pulumi-alicloud-certs-e2e");
+  // Not named like the package: a path with the package's name before node_modules changes how Pulumi serializes
+  // `__provider` (see provider/resources/serializedProvider.ts), and most users' paths do not have it.
+  // installUnder() makes such a path for the test of that case.
+  const root = path.join(os.tmpdir(), "pac-e2e-installs");
   const target = path.join(root, hash);
   const complete = path.join(target, ".complete");
   fs.mkdirSync(root, { recursive: true });
@@ -427,6 +430,16 @@ function pruneOldInstalls(root: string, keep: string): void {
       // raced with another process: leave it
     }
   }
+}
+
+/**
+ * A copy of an install's node_modules under `dir` (created), for a project that must live at another path, e.g.
+ * one with the package's name in it. Returns `dir`, to pass as installDir.
+ */
+export function installUnder(installDir: string, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(path.join(installDir, "node_modules"), path.join(dir, "node_modules"), { recursive: true, verbatimSymlinks: true });
+  return dir;
 }
 
 /** The repository's own node_modules: has the SDK and ts-node, not the packed package. For engine-only tests. */
