@@ -28,9 +28,9 @@ export const BATCH_CONFIG_KEYS = {
 } as const;
 
 /**
- * How long the first set of a group waits for others. Before its set, every create reads the domain (paced at
- * 90/s on the certificate read), so concurrent sets arrive spread out at up to ~90/s rather than all at once: 100 ms
- * is about the time ten of them take to arrive, and about one paced batch call (10/s at 90%). Against a set whose
+ * How long the first set of a group waits for others. Before its set, every create reads the domain (paced to the
+ * certificate read's 100/s), so concurrent sets arrive spread out rather than all at once: 100 ms is about the time
+ * ten of them take to arrive at that rate, and one batch call's share of a second at 10/s. Against a set whose
  * confirmation takes seconds, it is noise.
  */
 export const DEFAULT_BATCH_WINDOW_MS = 100;

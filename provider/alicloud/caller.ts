@@ -105,8 +105,12 @@ export class ApiCaller<Client extends OpenApi> {
                 try {
                     const identity = await this.settings.credentials.identity();
                     secrets = [...(description.sensitiveValues ?? []), ...identity.secrets];
-                    await pacers.acquire(identity.accessKeyId, description.action);
-                    return await send({ client: this.client(), runtime: this.runtime() });
+                    const finished = await pacers.acquire(identity.accessKeyId, description.action);
+                    try {
+                        return await send({ client: this.client(), runtime: this.runtime() });
+                    } finally {
+                        finished();
+                    }
                 } catch (error) {
                     throw toApiError(error, context());
                 }

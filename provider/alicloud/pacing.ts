@@ -1,83 +1,107 @@
 // Keeping calls under the documented per-account limits (wire-contract.md, products.ts). Alibaba Cloud counts calls
-// per account and action; a burst over the limit is rejected with Throttling.User, and retries of a throttled burst
-// only make the next second worse. So calls are spaced, not bucketed: each (AccessKey id, action) pair hands out
-// start times at least 1/rate apart. A token bucket would allow a full bucket at once and then the refill rate,
-// which is two seconds' worth inside one sliding one-second window; even spacing never is.
+// per account and action per second; a call over the limit is rejected with Throttling.User, and retries of a
+// throttled burst only make the next second worse.
+//
+// Policy: for each (AccessKey id, action), a call may start once the call `limit` places before it has FINISHED at
+// least a second ago (plus a small margin). The server sees a call arrive after we start it and before we see its
+// answer, so any limit + 1 consecutive calls arrive more than a second apart in the server's own clock: no
+// one-second window, sliding or fixed, can hold more than `limit` of them, whatever the network's delays, and
+// whatever our timers' lateness, because admission is decided on the clock at the moment a call starts, not when a
+// timer was meant to fire. (A token bucket would let a full bucket go and then refill: two seconds' worth inside one
+// sliding window. Spacing calls evenly is safe but wastes the first second: 500 reads at 100/s took 5 s of
+// spacing, against 4 s plus answer times here.)
 
 import { systemClock, type Clock } from "../clock";
 import type { ActionSpec } from "./products";
-
 
 export interface PacerOptions {
     /** The documented limit, calls per second. */
     readonly callsPerSecond: number;
     /**
-     * The fraction of the limit actually used. Below 1 so that timer lateness on our side, network jitter and the
-     * server's own window boundaries never push a steady stream over the limit. Default 0.9.
+     * Added to the second a call must have finished before the call `limit` places after it starts. It covers the
+     * server's and our clocks counting in whole milliseconds. Default 5.
      */
-    readonly headroom?: number;
+    readonly marginMs?: number;
     readonly clock?: Clock;
 }
 
-export const DEFAULT_HEADROOM = 0.9;
+const WINDOW_MS = 1000;
+export const DEFAULT_MARGIN_MS = 5;
 
-/** Tolerance for timers firing a fraction of a millisecond early (setTimeout works in whole milliseconds). */
-const TIMER_SLACK_MS = 1;
+/** Call it when the call has finished: answered, failed or timed out. Later calls are idempotent. */
+export type Release = () => void;
 
-/** Hands out call start times for one (account, action) pair, evenly spaced. */
+/** Admits calls for one (account, action) pair, in the order they ask. */
 export class Pacer {
-    /** Milliseconds between two consecutive call starts. */
-    readonly intervalMs: number;
+    /** Calls admitted per second at most: the documented limit. */
+    readonly limit: number;
+    private readonly spanMs: number;
     private readonly clock: Clock;
-    /** The earliest time the next call may start. */
-    private nextSlotAt = Number.NEGATIVE_INFINITY;
-    /** When the last call actually started (after its sleep), as opposed to when its slot said it would. */
-    private lastStartAt = Number.NEGATIVE_INFINITY;
+    /**
+     * The last `limit` admitted calls, by admission order modulo `limit`: when each finished; +Infinity while it is
+     * in flight; -Infinity for a slot never used. The next call takes the slot of the call `limit` places before it.
+     */
+    private readonly finishedAt: number[];
+    private nextSlot = 0;
+    private readonly waiting: Array<(release: Release) => void> = [];
+    private wakeScheduled = false;
 
     constructor(options: PacerOptions) {
-        const headroom = options.headroom ?? DEFAULT_HEADROOM;
-        if (!(options.callsPerSecond > 0) || !(headroom > 0 && headroom <= 1)) {
-            throw new RangeError(`invalid pacing: ${options.callsPerSecond} calls/s at headroom ${headroom}`);
+        const margin = options.marginMs ?? DEFAULT_MARGIN_MS;
+        if (!Number.isInteger(options.callsPerSecond) || options.callsPerSecond < 1 || !(margin >= 0)) {
+            throw new RangeError(`invalid pacing: ${options.callsPerSecond} calls/s with a margin of ${margin} ms`);
         }
-        this.intervalMs = 1000 / (options.callsPerSecond * headroom);
+        this.limit = options.callsPerSecond;
+        this.spanMs = WINDOW_MS + margin;
         this.clock = options.clock ?? systemClock;
+        this.finishedAt = new Array<number>(this.limit).fill(Number.NEGATIVE_INFINITY);
     }
 
-    /**
-     * Resolves when the caller may start its call. The slot is reserved synchronously, before any await, so
-     * concurrent callers each get their own slot in call order.
-     */
-    async acquire(): Promise<void> {
-        const now = this.clock.now();
-        const slot = Math.max(now, this.nextSlotAt);
-        this.nextSlotAt = slot + this.intervalMs;
-        const wait = slot - now;
-        if (wait > 0) await this.clock.sleep(wait);
-        // Slots are spaced, but the timers that end the sleeps are not: when the event loop stalls (hundreds of
-        // resources parsing certificates, a busy CI machine), every timer that fell due during the stall fires at
-        // once, and their calls would leave together, over the server's limit (seen as Throttling.User on
-        // DescribeDomainCertificateInfo in a 200-domain burst). So actual starts are spaced too: a call that wakes
-        // less than an interval after the previous start waits out the difference. TIMER_SLACK_MS absorbs timers
-        // rounding a fractional delay down to whole milliseconds.
-        for (;;) {
-            const at = this.clock.now();
-            const earliest = this.lastStartAt + this.intervalMs - TIMER_SLACK_MS;
-            if (at >= earliest) {
-                this.lastStartAt = at;
+    /** Resolves, in asking order, when the caller may start its call, with the function to call when it has finished. */
+    acquire(): Promise<Release> {
+        return new Promise<Release>((admit) => {
+            this.waiting.push(admit);
+            this.admitWhatMayStart();
+        });
+    }
+
+    /** How many callers are waiting (for diagnostics and tests). */
+    get queued(): number {
+        return this.waiting.length;
+    }
+
+    private admitWhatMayStart(): void {
+        while (this.waiting.length > 0) {
+            const slot = this.nextSlot;
+            const now = this.clock.now();
+            const startsAt = this.finishedAt[slot]! + this.spanMs;
+            if (startsAt > now) {
+                // Still in flight (+Infinity): its release admits the next. Finished less than a second ago: wake then.
+                if (startsAt !== Number.POSITIVE_INFINITY && !this.wakeScheduled) {
+                    this.wakeScheduled = true;
+                    void this.clock.sleep(startsAt - now).then(() => {
+                        this.wakeScheduled = false;
+                        this.admitWhatMayStart();
+                    });
+                }
                 return;
             }
-            await this.clock.sleep(earliest - at);
+            this.finishedAt[slot] = Number.POSITIVE_INFINITY;
+            this.nextSlot = (slot + 1) % this.limit;
+            let released = false;
+            const release: Release = () => {
+                if (released) return;
+                released = true;
+                this.finishedAt[slot] = this.clock.now();
+                this.admitWhatMayStart();
+            };
+            this.waiting.shift()!(release);
         }
-    }
-
-    /** How long a call asking now would wait (for diagnostics and tests). */
-    backlogMs(): number {
-        return Math.max(0, this.nextSlotAt - this.clock.now());
     }
 }
 
 export interface PacerRegistryOptions {
-    readonly headroom?: number;
+    readonly marginMs?: number;
     readonly clock?: Clock;
 }
 
@@ -100,7 +124,7 @@ export class PacerRegistry {
         return pacer;
     }
 
-    acquire(accessKeyId: string, action: ActionSpec): Promise<void> {
+    acquire(accessKeyId: string, action: ActionSpec): Promise<Release> {
         return this.pacerFor(accessKeyId, action).acquire();
     }
 

@@ -246,7 +246,7 @@ describe("pacing under bursts", () => {
         assert.equal(sets.reduce((n, s) => n + s.domains.length, 0), 2 * BURST, "each create and each delete set its domain once");
         assert.ok(sets.length <= (2 * BURST) / 5, `${sets.length} set calls for ${2 * BURST} changes: ${JSON.stringify(sets.map((s) => s.domains.length))}`);
         assert.equal(byAction(log, CDN.describeDomainAction.name).length, 0, "confirmation and refresh read only the certificate");
-        // Refresh is paced at the certificate read's limit (90/s with headroom): about BURST/90 s, where reading the
+        // Refresh is paced at the certificate read's limit (100/s): about BURST/100 s, where reading the
         // domain detail too (27/s) took BURST/27 s. The bound sits between the two, with room for a slow machine.
         assert.ok(readMs < (BURST / 27) * 1000 * 0.8, `refresh of ${BURST} took ${Math.round(readMs)} ms`);
         console.log(
