@@ -38,7 +38,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --parallel P         pulumi --parallel for the measured commands (default N: every resource in flight,
                        as the floor assumes)
   --skip-variants      skip the runs that explain the engine's share: up with PULUMI_SKIP_CHECKPOINTS=true,
-                       and a rotation at the engine's default --parallel
+                       and a rotation and a refresh at the engine's default --parallel
   --skip-anchors       measure the package only
   --keep               keep the temporary projects (their paths are printed)
   -h, --help           this text
@@ -233,6 +233,8 @@ async function main(): Promise<void> {
             certs.use(renewedAgain);
             log(`the engine's default --parallel is ${engineDefaultParallel()} here`);
             await runPhase(PHASE.rotateDefaultParallel, certs.project, () => certs.project.up([], { allowFailure: true }), renewedAgain);
+            // Reads are paced, not held for seconds as a create is: the engine's default lets them go at the limit.
+            await runPhase(PHASE.refreshDefaultParallel, certs.project, () => certs.project.refresh(["--expect-no-changes"], { allowFailure: true }));
         }
 
         const noop = await noOpProject("bench-noop");
