@@ -11,7 +11,7 @@ import { isDomainNotFound, toApiError } from "./errors";
 import { PacerRegistry, sharedPacerRegistry } from "./pacing";
 import type { ActionSpec, ProductSpec } from "./products";
 import { RetryOptions, withRetry } from "./retry";
-import { certificateEntry, JsonObject, toDeployedCertificate } from "./wire";
+import { buildSetQuery, certificateEntry, JsonObject, toDeployedCertificate } from "./wire";
 
 export interface Timeouts {
     /** TCP connect; in httpx it is also the socket idle timeout. */
@@ -34,8 +34,8 @@ export interface ClientSettings {
 }
 
 /** The SDK objects an adapter's `send` function receives for one attempt. */
-export interface CallHandles<Client> {
-    readonly client: Client;
+export interface CallHandles {
+    readonly client: OpenApi;
     /** Always passed: without one the SDK falls back to 3 s timeouts. */
     readonly runtime: $dara.RuntimeOptions;
 }
@@ -52,24 +52,23 @@ export interface CallDescription {
  * Makes API calls for one product and one set of settings. Each attempt waits for a pacing slot, then calls; a
  * retryable failure goes back to the pacer, so retries never jump the queue of a busy account.
  */
-export class ApiCaller<Client extends OpenApi> {
-    #client?: Client;
+export class ApiCaller {
+    #client?: OpenApi;
 
     constructor(
         readonly product: ProductSpec,
         private readonly settings: ClientSettings,
-        private readonly makeClient: (config: $OpenApiUtil.Config) => Client,
     ) {}
 
     private timeouts(): Timeouts {
         return { ...DEFAULT_TIMEOUTS, ...this.settings.timeouts };
     }
 
-    private client(): Client {
+    private client(): OpenApi {
         if (this.#client === undefined) {
             const { endpoint, credentials } = this.settings;
             const timeouts = this.timeouts();
-            this.#client = this.makeClient(
+            this.#client = new OpenApi(
                 new $OpenApiUtil.Config({
                     credential: credentials.sdkCredential(),
                     endpoint: endpoint.host,
@@ -94,7 +93,7 @@ export class ApiCaller<Client extends OpenApi> {
     }
 
     /** One paced, retried call; every failure comes out as an AlicloudApiError. */
-    async call<T>(description: CallDescription, send: (handles: CallHandles<Client>) => Promise<T>): Promise<T> {
+    private async call<T>(description: CallDescription, send: (handles: CallHandles) => Promise<T>): Promise<T> {
         const pacers = this.settings.pacers ?? sharedPacerRegistry();
         let secrets: readonly (string | undefined)[] = description.sensitiveValues ?? [];
         const context = () => ({ action: description.action.name, domainNames: description.domainNames, secrets });
@@ -122,8 +121,9 @@ export class ApiCaller<Client extends OpenApi> {
     }
 
     /**
-     * A call through the SDK's generic `callApi` (RPC style, parameters in the query, JSON back): the Live actions
-     * and the two CDN actions that @alicloud/cdn20180510 5.x dropped. Returns the response body.
+     * One action through the SDK's `callApi` (RPC style, parameters in the query, JSON back), as the products' typed
+     * clients send it, for every action of both products: what differs between them is the action and parameter
+     * names in the product table, not the call. Returns the response body.
      */
     callRpc(description: CallDescription, query: Readonly<Record<string, string>>): Promise<JsonObject> {
         return this.call(description, async ({ client, runtime }) => {
@@ -148,21 +148,36 @@ export class ApiCaller<Client extends OpenApi> {
 }
 
 /**
- * The part of both adapters that does not depend on the product: `describe` = certificate info + domain detail,
- * merged by the product table's response shapes, with "domain not found" as undefined.
+ * A product's CertificateService, all from its product table: `describe` = certificate info + domain detail,
+ * merged by the table's response shapes, with "domain not found" as undefined; `set` = the table's set action with
+ * its parameter names. Live is exactly this; CDN adds its other two set actions (cdn.ts).
  */
-export abstract class DomainCertificateAdapter<Client extends OpenApi> implements CertificateService {
-    protected readonly caller: ApiCaller<Client>;
+export class DomainCertificateAdapter implements CertificateService {
+    protected readonly caller: ApiCaller;
 
-    protected constructor(readonly product: ProductSpec, settings: ClientSettings, makeClient: (config: $OpenApiUtil.Config) => Client) {
-        this.caller = new ApiCaller(product, settings, makeClient);
+    constructor(
+        readonly product: ProductSpec,
+        settings: ClientSettings,
+    ) {
+        this.caller = new ApiCaller(product, settings);
     }
 
     /** The raw (PascalCase JSON) response of the product's describe-certificate action. */
-    protected abstract describeCertificateInfo(domainName: string): Promise<JsonObject>;
+    protected describeCertificateInfo(domainName: string): Promise<JsonObject> {
+        return this.caller.callRpc(this.describeCall(this.product.describeCertificateAction, domainName), { DomainName: domainName });
+    }
+
     /** The raw (PascalCase JSON) response of the product's describe-domain action. */
-    protected abstract describeDomainDetail(domainName: string): Promise<JsonObject>;
-    abstract set(request: SetCertificateRequest): Promise<SetCertificateResult>;
+    protected describeDomainDetail(domainName: string): Promise<JsonObject> {
+        return this.caller.callRpc(this.describeCall(this.product.describeDomainAction, domainName), { DomainName: domainName });
+    }
+
+    /** The product's set action (SetCdnDomainSSLCertificate, SetLiveDomainCertificate) with the full parameter set. */
+    async set(request: SetCertificateRequest): Promise<SetCertificateResult> {
+        const { domainName, ...fields } = request;
+        const query = buildSetQuery(this.product.setParams, domainName, fields);
+        return requestIdOf(await this.caller.callRpc(this.setCall(this.product.setAction, [domainName], request), query));
+    }
 
     async describe(domainName: string, options: DescribeOptions = {}): Promise<DeployedCertificate | undefined> {
         const readDomain = options.domainStatus !== false;

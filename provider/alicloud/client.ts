@@ -3,23 +3,22 @@
 // holds a credential client, which must never end up in anything Pulumi serializes.
 
 import type { CertificateService } from "../lifecycle/port";
-import type { ClientSettings } from "./caller";
+import { DomainCertificateAdapter, type ClientSettings } from "./caller";
 import { CdnCertificateService } from "./cdn";
 import { resolveCredentials } from "./credentials";
 import { ConfigSource, resolveEndpoint } from "./endpoint";
-import { LiveCertificateService } from "./live";
 import type { ProductSpec } from "./products";
 
 export type { ClientSettings, Timeouts } from "./caller";
 export { DEFAULT_TIMEOUTS } from "./caller";
 
-/** The adapter of `product`: CdnCertificateService (which also has `setLegacy` and `batchSet`) or Live's. */
+/** The adapter of `product`: CdnCertificateService (which also has `setLegacy` and `batchSet`), or Live's, which is the product-table adapter as it is. */
 export function createCertificateService(product: ProductSpec, settings: ClientSettings): CertificateService {
     switch (product.id) {
         case "cdn":
             return new CdnCertificateService(settings);
         case "live":
-            return new LiveCertificateService(settings);
+            return new DomainCertificateAdapter(product, settings);
     }
 }
 

@@ -12,7 +12,7 @@ export {
     isBatchable,
 } from "./batching";
 export type { BatchCapableService, BatchingOptions, BatchTimer } from "./batching";
-export { LiveCertificateService } from "./live";
+export { DomainCertificateAdapter } from "./caller";
 export { AlicloudApiError, CredentialsError, ERROR_HINTS, LOCAL_ERROR_CODES, hintFor, isDomainNotFound, isRetryable, redact, toApiError } from "./errors";
 export { AlicloudCredentials, resolveCredentials, staticCredentials, CREDENTIAL_CONFIG_KEYS, CREDENTIAL_ENV_VARS } from "./credentials";
 export { CONFIG_NAMESPACE, EndpointError, configFromRecord, parseEndpoint, resolveEndpoint } from "./endpoint";
