@@ -61,8 +61,9 @@ export function serializedProviderFor(product: ProductId): dynamic.ResourceProvi
  * the module's absolute path at the FIRST occurrence of the package's name (getPackageDefinition in @pulumi/pulumi
  * runtime/closure/package.ts). Under a directory named like the package (~/src/pulumi-alicloud-certs-infra/
  * node_modules/...) it finds none and writes a require of the internal file path, which the exports map refuses
- * when the engine runs it. So ask the serializer's own function, with the path it will see, and write the stubs
- * out unless the answer is our export. Any failure to ask (a future SDK moving the function) also writes them out.
+ * when the engine runs it. pnpm's layout (node_modules/.pnpm/<name>@<version>/node_modules/<name>/...) gets the same
+ * broken require. So ask the serializer's own function, with the path it will see, and write the stubs out unless
+ * the answer is our export. Any failure to ask (a future SDK moving the function) also writes them out.
  */
 function serializedAsRequire(product: ProductId): boolean {
     try {
