@@ -1,5 +1,6 @@
 // The machinery every call goes through: a lazily built SDK client, pacing per account and action, retries, and
-// conversion of every failure into an AlicloudApiError; and the half of the adapters both products share.
+// conversion of every failure into an AlicloudApiError; and the adapter both products share, driven by the product
+// table.
 // Nothing here is built at module load (see client.ts for the factory).
 
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
@@ -31,13 +32,6 @@ export interface ClientSettings {
     readonly retry?: RetryOptions;
     /** Defaults to the process-wide registry, so that every resource on an account shares one budget. */
     readonly pacers?: PacerRegistry;
-}
-
-/** The SDK objects an adapter's `send` function receives for one attempt. */
-export interface CallHandles {
-    readonly client: OpenApi;
-    /** Always passed: without one the SDK falls back to 3 s timeouts. */
-    readonly runtime: $dara.RuntimeOptions;
 }
 
 /** How one API call is made: which action, about which domains, and which values must never show in a message. */
@@ -92,8 +86,25 @@ export class ApiCaller {
         });
     }
 
-    /** One paced, retried call; every failure comes out as an AlicloudApiError. */
-    private async call<T>(description: CallDescription, send: (handles: CallHandles) => Promise<T>): Promise<T> {
+    /**
+     * One action through the SDK's `callApi` (RPC style, parameters in the query, JSON back), as the products' typed
+     * clients send it, for every action of both products: what differs between them is the action and parameter
+     * names in the product table, not the call. Paced and retried; every failure comes out as an AlicloudApiError.
+     * Returns the response body.
+     */
+    async callRpc(description: CallDescription, query: Readonly<Record<string, string>>): Promise<JsonObject> {
+        const params = new $OpenApiUtil.Params({
+            action: description.action.name,
+            version: this.product.apiVersion,
+            // Overridden by the client's `protocol` (plain HTTP for the emulator).
+            protocol: "HTTPS",
+            pathname: "/",
+            method: "POST",
+            authType: "AK",
+            style: "RPC",
+            reqBodyType: "formData",
+            bodyType: "json",
+        });
         const pacers = this.settings.pacers ?? sharedPacerRegistry();
         let secrets: readonly (string | undefined)[] = description.sensitiveValues ?? [];
         const context = () => ({ action: description.action.name, domainNames: description.domainNames, secrets });
@@ -106,7 +117,10 @@ export class ApiCaller {
                     secrets = [...(description.sensitiveValues ?? []), ...identity.secrets];
                     const finished = await pacers.acquire(identity.accessKeyId, description.action);
                     try {
-                        return await send({ client: this.client(), runtime: this.runtime() });
+                        const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ ...query }) });
+                        const response = await this.client().callApi(params, request, this.runtime());
+                        const body: unknown = response["body"];
+                        return typeof body === "object" && body !== null ? (body as JsonObject) : {};
                     } finally {
                         finished();
                     }
@@ -118,32 +132,6 @@ export class ApiCaller {
             const apiError = toApiError(error, context());
             throw attempts > 1 ? apiError.withAttempts(attempts) : apiError;
         }
-    }
-
-    /**
-     * One action through the SDK's `callApi` (RPC style, parameters in the query, JSON back), as the products' typed
-     * clients send it, for every action of both products: what differs between them is the action and parameter
-     * names in the product table, not the call. Returns the response body.
-     */
-    callRpc(description: CallDescription, query: Readonly<Record<string, string>>): Promise<JsonObject> {
-        return this.call(description, async ({ client, runtime }) => {
-            const params = new $OpenApiUtil.Params({
-                action: description.action.name,
-                version: this.product.apiVersion,
-                // Overridden by the client's `protocol` (plain HTTP for the emulator).
-                protocol: "HTTPS",
-                pathname: "/",
-                method: "POST",
-                authType: "AK",
-                style: "RPC",
-                reqBodyType: "formData",
-                bodyType: "json",
-            });
-            const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ ...query }) });
-            const response = await client.callApi(params, request, runtime);
-            const body: unknown = response["body"];
-            return typeof body === "object" && body !== null ? (body as JsonObject) : {};
-        });
     }
 }
 
@@ -162,14 +150,9 @@ export class DomainCertificateAdapter implements CertificateService {
         this.caller = new ApiCaller(product, settings);
     }
 
-    /** The raw (PascalCase JSON) response of the product's describe-certificate action. */
-    protected describeCertificateInfo(domainName: string): Promise<JsonObject> {
-        return this.caller.callRpc(this.describeCall(this.product.describeCertificateAction, domainName), { DomainName: domainName });
-    }
-
-    /** The raw (PascalCase JSON) response of the product's describe-domain action. */
-    protected describeDomainDetail(domainName: string): Promise<JsonObject> {
-        return this.caller.callRpc(this.describeCall(this.product.describeDomainAction, domainName), { DomainName: domainName });
+    /** The raw (PascalCase JSON) response of one of the product's describe actions for one domain. */
+    private read(action: ActionSpec, domainName: string): Promise<JsonObject> {
+        return this.caller.callRpc({ action, domainNames: [domainName] }, { DomainName: domainName });
     }
 
     /** The product's set action (SetCdnDomainSSLCertificate, SetLiveDomainCertificate) with the full parameter set. */
@@ -183,8 +166,8 @@ export class DomainCertificateAdapter implements CertificateService {
         const readDomain = options.domainStatus !== false;
         // Both reads at once when both are wanted; each is paced on its own action's budget.
         const [certificateInfo, requestedDetail] = await Promise.allSettled([
-            this.describeCertificateInfo(domainName),
-            readDomain ? this.describeDomainDetail(domainName) : Promise.resolve(undefined),
+            this.read(this.product.describeCertificateAction, domainName),
+            readDomain ? this.read(this.product.describeDomainAction, domainName) : Promise.resolve(undefined),
         ]);
         let domainDetail = requestedDetail;
         if (
@@ -195,7 +178,7 @@ export class DomainCertificateAdapter implements CertificateService {
             // The certificate read alone answers InvalidDomain.NotFound for a domain that does not exist; should it
             // answer an empty list instead, the domain read tells "gone" from "HTTPS off", so a refresh never
             // mistakes a deleted domain for drift.
-            [domainDetail] = await Promise.allSettled([this.describeDomainDetail(domainName)]);
+            [domainDetail] = await Promise.allSettled([this.read(this.product.describeDomainAction, domainName)]);
         }
         for (const outcome of [certificateInfo, domainDetail]) {
             if (outcome.status === "rejected" && isDomainNotFound(outcome.reason)) return undefined;
@@ -203,10 +186,6 @@ export class DomainCertificateAdapter implements CertificateService {
         if (certificateInfo.status === "rejected") throw certificateInfo.reason;
         if (domainDetail.status === "rejected") throw domainDetail.reason;
         return toDeployedCertificate(this.product, domainName, certificateInfo.value, domainDetail.value);
-    }
-
-    protected describeCall(action: ActionSpec, domainName: string): CallDescription {
-        return { action, domainNames: [domainName] };
     }
 
     protected setCall(action: ActionSpec, domainNames: readonly string[], request: { privateKey?: string; certificate?: string }): CallDescription {
