@@ -13,7 +13,7 @@ import { createHash, X509Certificate as NodeX509Certificate } from "node:crypto"
 import { CertificateInputError } from "./errors";
 import { decodeBlock, describeLabel, encodePem, splitPemBlocks } from "./pem";
 import { describeKeyObject, type KeyDescription } from "./public-key";
-import { x509 } from "./x509";
+import { x509, type X509 } from "./x509";
 import { rememberByContent } from "./memo";
 
 export interface CertificateInfo {
@@ -51,7 +51,7 @@ export interface ParsedChain {
 interface ChainMember {
     readonly position: number;
     readonly der: Buffer;
-    readonly cert: x509.X509Certificate;
+    readonly cert: X509.X509Certificate;
     readonly nodeCert: NodeX509Certificate;
     readonly publicKey: KeyDescription;
     readonly fingerprint: string;
@@ -78,6 +78,32 @@ const NOT_A_CERTIFICATE: Record<string, string> = {
 };
 
 export const parseCertificateChain: (pem: string) => ParsedChain = rememberByContent(parseChainOnce);
+
+/**
+ * The fingerprints of a chain taken exactly as written, without parsing a certificate: SHA-256 of the first block's
+ * DER, and of every block's DER in the order given. When the text is already leaf first, which is how check() hands
+ * it on and how the provider deploys it, they equal parseCertificateChain's `fingerprint` and `chainFingerprint`.
+ * So a value equal to a recorded fingerprint proves the same certificates in the same order, and lets the caller
+ * reuse what it recorded; a different value proves nothing (the chain may just be in another order), and the
+ * caller parses. `undefined` when the text holds a block that is not a certificate or does not decode.
+ */
+export function fingerprintsAsWritten(pem: string): { fingerprint: string; chainFingerprint: string } | undefined {
+    let blocks;
+    try {
+        blocks = splitPemBlocks(pem, FIELD);
+    } catch {
+        return undefined;
+    }
+    const ders: Buffer[] = [];
+    for (const block of blocks) {
+        if (block.label !== "CERTIFICATE" && block.label !== "X509 CERTIFICATE") return undefined;
+        const der = decodeBlock(block);
+        if (!der) return undefined;
+        ders.push(der);
+    }
+    if (ders.length === 0) return undefined;
+    return { fingerprint: sha256Hex(ders[0]), chainFingerprint: sha256Hex(Buffer.concat(ders)) };
+}
 
 function parseChainOnce(pem: string): ParsedChain {
     if (typeof pem !== "string" || pem.trim() === "") {
@@ -119,10 +145,11 @@ function parseChainOnce(pem: string): ParsedChain {
 }
 
 function parseMember(der: Buffer, position: number): ChainMember {
-    let cert: x509.X509Certificate;
+    const { X509Certificate, SubjectKeyIdentifierExtension, AuthorityKeyIdentifierExtension, BasicConstraintsExtension } = x509();
+    let cert: X509.X509Certificate;
     let nodeCert: NodeX509Certificate;
     try {
-        cert = new x509.X509Certificate(der);
+        cert = new X509Certificate(der);
         nodeCert = new NodeX509Certificate(der);
     } catch {
         throw new CertificateInputError(
@@ -130,8 +157,8 @@ function parseMember(der: Buffer, position: number): ChainMember {
                 "copy the block again, unedited, from the file your CA gave you",
         );
     }
-    const subjectKeyId = cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-    const authorityKeyId = cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
+    const subjectKeyId = cert.getExtension(SubjectKeyIdentifierExtension)?.keyId;
+    const authorityKeyId = cert.getExtension(AuthorityKeyIdentifierExtension)?.keyId;
     return {
         position,
         der,
@@ -141,12 +168,12 @@ function parseMember(der: Buffer, position: number): ChainMember {
         fingerprint: sha256Hex(der),
         subjectKeyId: subjectKeyId?.toLowerCase(),
         authorityKeyId: authorityKeyId?.toLowerCase(),
-        isCa: cert.getExtension(x509.BasicConstraintsExtension)?.ca === true,
+        isCa: cert.getExtension(BasicConstraintsExtension)?.ca === true,
     };
 }
 
 function describeMember(member: ChainMember): Omit<CertificateInfo, "chainFingerprint"> {
-    const san = member.cert.getExtension(x509.SubjectAlternativeNameExtension);
+    const san = member.cert.getExtension(x509().SubjectAlternativeNameExtension);
     const dnsNames = (san?.names.items ?? []).filter((name) => name.type === "dns").map((name) => name.value.toLowerCase());
     return {
         fingerprint: member.fingerprint,

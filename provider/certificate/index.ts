@@ -3,7 +3,7 @@
 // I/O or holds state; every user error is a CertificateInputError whose reason says how to fix it and never
 // contains key material.
 export { CertificateInputError } from "./errors";
-export { parseCertificateChain, type CertificateInfo, type ParsedChain } from "./chain";
+export { fingerprintsAsWritten, parseCertificateChain, type CertificateInfo, type ParsedChain } from "./chain";
 export { parsePrivateKey, keyMatchesCertificate, type ParsedKey } from "./key";
 export { keyStrengthProblem, validityProblem, ACCEPTED_CURVES, MINIMUM_RSA_BITS } from "./policy";
 export { coversDomain, normalizeDomainName } from "./domain";

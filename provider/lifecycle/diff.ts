@@ -1,7 +1,7 @@
 // `diff`: a pure decision over fingerprints and status, never over PEM text, so that re-encoding a certificate or
 // a key (CRLF, PKCS#1 vs PKCS#8, re-wrapped lines) changes nothing and a drifted domain is seen for what it is.
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
-import { parseCertificateChain } from "../certificate";
+import { fingerprintsAsWritten, parseCertificateChain } from "../certificate";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
 
 /**
@@ -36,8 +36,7 @@ export function changedProperties(olds: Partial<CertificateOutputs>, news: Parti
             else {
                 if (differs(olds.fingerprint, news.fingerprint)) changed.push("fingerprint");
                 // Same leaf, new intermediate: the served chain must still change.
-                else if (olds.chainFingerprint !== undefined && olds.chainFingerprint !== chainFingerprintOf(news.certificate))
-                    changed.push("certificate");
+                else if (olds.chainFingerprint !== undefined && !chainIs(news.certificate, olds.chainFingerprint)) changed.push("certificate");
             }
             break;
         case "cas":
@@ -51,12 +50,18 @@ export function changedProperties(olds: Partial<CertificateOutputs>, news: Parti
     return changed;
 }
 
-function chainFingerprintOf(pem: string | undefined): string | undefined {
-    if (pem === undefined) return undefined;
+/**
+ * Whether `pem` is the chain of that fingerprint. Checked inputs are already leaf first, so hashing the blocks as
+ * written answers "yes" without parsing a certificate (a refresh without drift then parses nothing); only a
+ * "no" is confirmed by parsing, which puts the chain in order first.
+ */
+function chainIs(pem: string | undefined, chainFingerprint: string): boolean {
+    if (pem === undefined) return false;
+    if (fingerprintsAsWritten(pem)?.chainFingerprint === chainFingerprint) return true;
     try {
-        return parseCertificateChain(pem).info.chainFingerprint;
+        return parseCertificateChain(pem).info.chainFingerprint === chainFingerprint;
     } catch {
         // check() already refused an unparsable certificate; a state written by an older version may hold one.
-        return undefined;
+        return false;
     }
 }

@@ -1,7 +1,7 @@
 // create, read, update and delete: ONE implementation for both products, written against the CertificateService
 // port. Every change is a full set followed by reading back until the cloud serves what was declared, so a run that
 // reports success has seen the declared state live.
-import { parseCertificateChain } from "../certificate";
+import { fingerprintsAsWritten, parseCertificateChain } from "../certificate";
 import { systemClock, type Clock } from "../clock";
 import type { ProductSpec } from "../alicloud/products";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "./port";
@@ -110,7 +110,7 @@ export async function readCertificate(
 ): Promise<CertificateOutputs | undefined> {
     const live = await readLive(ctx, domainName);
     if (!live) return undefined;
-    return outputsFrom({ ...(state as CertificateInputs), domainName }, live);
+    return outputsFrom({ ...(state as CertificateInputs), domainName }, live, state);
 }
 
 /** Delete: turn HTTPS off. A domain already gone, or already off, is done. */
@@ -233,8 +233,12 @@ export function setRequestFor(desired: CertificateInputs): SetCertificateRequest
     };
 }
 
-/** Outputs: the declared settings, and what the cloud serves (status, leaf details) from `live`. */
-export function outputsFrom(declared: CertificateInputs, live: DeployedCertificate): CertificateOutputs {
+/**
+ * Outputs: the declared settings, and what the cloud serves (status, leaf details) from `live`. `recorded` is the
+ * state a read starts from: when the domain still serves the certificate recorded there, its details are taken
+ * from it instead of parsing the certificate again, so that a refresh without drift parses nothing.
+ */
+export function outputsFrom(declared: CertificateInputs, live: DeployedCertificate, recorded?: Partial<CertificateOutputs>): CertificateOutputs {
     const outputs: CertificateOutputs = {
         ...declared,
         status: live.status,
@@ -242,28 +246,39 @@ export function outputsFrom(declared: CertificateInputs, live: DeployedCertifica
         notAfter: undefined,
     };
     if (declared.certificate !== undefined) {
-        const declaredChain = tryParse(declared.certificate);
-        if (declaredChain) outputs.chainFingerprint = declaredChain.info.chainFingerprint;
+        const chainFingerprint =
+            recorded?.certificate === declared.certificate && recorded.chainFingerprint !== undefined
+                ? recorded.chainFingerprint
+                : tryParse(declared.certificate)?.info.chainFingerprint;
+        if (chainFingerprint !== undefined) outputs.chainFingerprint = chainFingerprint;
     }
     if (live.certType === "cas" && live.certId !== undefined) outputs.certId = live.certId;
-    const chain = live.status === "on" && live.certificatePem ? tryParse(live.certificatePem) : undefined;
-    if (chain) {
-        const info = chain.info;
-        Object.assign(outputs, {
-            fingerprint: info.fingerprint,
-            notBefore: info.notBefore,
-            notAfter: info.notAfter,
-            subject: info.subject,
-            issuer: info.issuer,
-            serialNumber: info.serialNumber,
-            dnsNames: info.dnsNames,
-        });
+    const leaf = live.status === "on" && live.certificatePem ? leafDetails(live.certificatePem, recorded) : undefined;
+    if (leaf) {
+        Object.assign(outputs, leaf);
     } else {
         for (const key of ["notBefore", "subject", "issuer", "serialNumber", "dnsNames"] as const) delete outputs[key];
     }
     // Engine-facing objects must not carry `undefined` values.
     for (const [key, value] of Object.entries(outputs)) if (value === undefined) delete (outputs as unknown as Record<string, unknown>)[key];
     return outputs;
+}
+
+type LeafDetails = Pick<CertificateOutputs, "fingerprint" | "notBefore" | "notAfter" | "subject" | "issuer" | "serialNumber" | "dnsNames">;
+
+/** The served leaf's details: the recorded ones when the served chain starts with the recorded leaf, else parsed. */
+function leafDetails(pem: string, recorded: Partial<CertificateOutputs> | undefined): LeafDetails | undefined {
+    if (recorded?.fingerprint !== undefined && fingerprintsAsWritten(pem)?.fingerprint === recorded.fingerprint) {
+        const { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames } = recorded;
+        // State written before a field existed lacks it: parse rather than drop it.
+        if ([notBefore, notAfter, subject, issuer, serialNumber, dnsNames].every((value) => value !== undefined)) {
+            return { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames };
+        }
+    }
+    const info = tryParse(pem)?.info;
+    if (!info) return undefined;
+    const { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames } = info;
+    return { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames };
 }
 
 function liveFingerprint(live: DeployedCertificate): string | undefined {

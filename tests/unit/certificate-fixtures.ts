@@ -1,7 +1,9 @@
 // Real certificates and keys shared by the certificate module's unit tests, made once per test process.
 import { X509Certificate } from "node:crypto";
 import { encryptedKeyOf, issueCertificate, issueChain, type Issued, type KeyPems } from "../support/certs";
-import { x509 } from "../../provider/certificate/x509";
+import { x509 as loadX509 } from "../../provider/certificate/x509";
+
+const x509 = loadX509();
 
 export interface CertificateFixtures {
     /** root (EC) → intermediate (EC) → leaf (RSA 2048) for www.example.com and *.example.com. */

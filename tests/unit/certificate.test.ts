@@ -5,6 +5,7 @@ import { createHash, webcrypto, X509Certificate } from "node:crypto";
 import { before, describe, it } from "node:test";
 import {
     CertificateInputError,
+    fingerprintsAsWritten,
     keyMatchesCertificate,
     keyStrengthProblem,
     parseCertificateChain,
@@ -12,9 +13,11 @@ import {
     validityProblem,
     type CertificateInfo,
 } from "../../provider/certificate";
-import { x509 } from "../../provider/certificate/x509";
+import { x509 as loadX509 } from "../../provider/certificate/x509";
 import { fingerprintOf } from "../support/certs";
 import { certificateFixtures, nodeFingerprint, pemBlocks, type CertificateFixtures } from "./certificate-fixtures";
+
+const x509 = loadX509();
 
 let f: CertificateFixtures;
 before(async () => {
@@ -275,6 +278,32 @@ describe("parseCertificateChain: what is not a certificate chain", () => {
             assertMentions(reasonOf(() => parseCertificateChain(input())), words);
         });
     }
+});
+
+describe("fingerprintsAsWritten", () => {
+    it("GIVEN a chain already leaf first THEN it gives parseCertificateChain's fingerprints, without parsing", () => {
+        const pem = f.rsa.leaf.leafPem + f.rsa.intermediate.leafPem;
+        const { fingerprint, chainFingerprint } = parseCertificateChain(pem).info;
+        assert.deepEqual(fingerprintsAsWritten(pem), { fingerprint, chainFingerprint });
+    });
+
+    it("GIVEN the same chain out of order THEN its fingerprints differ from the parsed ones (the caller then parses)", () => {
+        const pem = f.rsa.intermediate.leafPem + f.rsa.leaf.leafPem;
+        const asWritten = fingerprintsAsWritten(pem)!;
+        const parsed = parseCertificateChain(pem).info;
+        assert.equal(asWritten.fingerprint, nodeFingerprint(f.rsa.intermediate.leafPem));
+        assert.notEqual(asWritten.fingerprint, parsed.fingerprint);
+        assert.notEqual(asWritten.chainFingerprint, parsed.chainFingerprint);
+    });
+
+    it("GIVEN text that is not a certificate chain THEN there is nothing to compare", () => {
+        assert.equal(fingerprintsAsWritten(f.rsa.leaf.key.pkcs8), undefined);
+        assert.equal(fingerprintsAsWritten(f.rsa.leaf.leafPem + f.rsa.leaf.key.pkcs8), undefined);
+        assert.equal(fingerprintsAsWritten("no PEM here"), undefined);
+        const pem = f.rsa.leaf.leafPem;
+        const inBody = pem.indexOf("\n") + 10;
+        assert.equal(fingerprintsAsWritten(pem.slice(0, inBody) + "!" + pem.slice(inBody + 1)), undefined, "a block that does not decode");
+    });
 });
 
 describe("parsePrivateKey and keyMatchesCertificate", () => {
