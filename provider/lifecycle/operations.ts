@@ -171,8 +171,10 @@ async function confirm(
     let interval = policy.initialIntervalMs;
     // Pause BEFORE each read, the first one included: a set never shows at once (the domain configures first), so a
     // read right after it would only spend a call of the account's read budget, which every resource of the process
-    // shares. The first pause is as long as changes have been taking to show, once that has been seen.
-    let pause = Math.max(interval, ctx.settle?.expectedMs() ?? 0);
+    // shares. No read comes before the set is as old as changes have been taking to show, once that has been seen:
+    // also for a confirmation already under way when the first one is seen, which otherwise keeps reading early.
+    const nextPause = () => Math.max(interval, setAt + (ctx.settle?.expectedMs() ?? 0) - clock.now());
+    let pause = nextPause();
     let last: DeployedCertificate;
     for (;;) {
         await clock.sleep(Math.min(pause, Math.max(0, deadline - clock.now())));
@@ -184,7 +186,7 @@ async function confirm(
             return outputsFrom(desired, last);
         }
         interval = Math.min(policy.maxIntervalMs, Math.ceil(interval * 1.5));
-        pause = interval;
+        pause = nextPause();
         if (clock.now() + pause > deadline) break;
     }
     // Giving up: one full read, so that the message can say what the domain itself is doing (configuring, offline).

@@ -129,9 +129,12 @@ class SlowDomain implements CertificateService {
     reads = 0;
     #pending?: { at: number; served: DeployedCertificate };
     served: DeployedCertificate = { domainName: DOMAIN, status: "off", domainStatus: "online" };
+    /** Runs at each read, before it is answered: what other resources do meanwhile. */
+    onRead?: () => void;
     constructor(private readonly clock: Clock, private readonly settleMs: number) {}
     async describe() {
         this.reads++;
+        this.onRead?.();
         if (this.#pending && this.clock.now() >= this.#pending.at) {
             this.served = this.#pending.served;
             this.#pending = undefined;
@@ -162,6 +165,19 @@ describe("confirmation reads", () => {
         await updateCertificate({ product: CDN, service: next, clock, confirm: policy, settle }, inputs);
         assert.equal(next.reads, 1, "one read, made once the change had time to show");
         assert.equal(clock.now() - before, 2033);
+    });
+
+    it("GIVEN another resource learns that changes take 2 s while this one confirms THEN its next read waits for that", async () => {
+        const settle = new SettleTimeEstimate();
+        const clock = fakeClock();
+        const domain = new SlowDomain(clock, 2000);
+        domain.onRead = () => {
+            if (domain.reads === 1) settle.record(2000);
+        };
+        const before = clock.now();
+        await updateCertificate({ product: CDN, service: domain, clock, confirm: { initialIntervalMs: 250, maxIntervalMs: 5000 }, settle }, inputs);
+        assert.equal(domain.reads, 2, "a read at 250 ms, then one at 2 s: none at 625 or 1188 ms");
+        assert.equal(clock.now() - before, 2000);
     });
 
     it("GIVEN a change slower than the estimate THEN it falls back to polling and still confirms", async () => {
