@@ -258,6 +258,12 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
                 assert.ok(provider.length < 400, `__provider is ${provider.length} bytes`);
                 assert.ok(!provider.includes(ACCOUNT.accessKeyId) && !provider.includes(ACCOUNT.accessKeySecret));
             }
+            // The resource points at the program's line that declared it, not into this package.
+            const declaration = resource.type.endsWith(":DomainCertificate") ? "new DomainCertificate(" : "new LiveDomainCertificate(";
+            const line = PROGRAM.split("\n").findIndex((text) => text.includes(declaration)) + 1;
+            assert.match(resource.sourcePosition, new RegExp(`^project:///index\\.ts#${line},`), resource.sourcePosition);
+            const frames = JSON.stringify(resource.stackTrace ?? []);
+            assert.ok(!frames.includes("pulumi-alicloud-certs/"), frames);
         }
     });
 
