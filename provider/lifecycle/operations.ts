@@ -22,9 +22,17 @@ export const DEFAULT_CONFIRM_POLICY: ConfirmPolicy = { initialIntervalMs: 250, m
  * How long a change takes to show on this account's domains, learned from the confirmations seen so far in the
  * process. Each confirmation's first read waits that long: hundreds of resources confirming at once then spend
  * about one read each instead of several, and the account's read budget, which they all share, sets the pace.
+ *
+ * Until the first change has been seen, only a few confirmations poll to learn it (the probes); the others wait
+ * for what they learn. Otherwise a whole rollout polls every few seconds for as long as its first changes take to
+ * configure, spending the account's entire read budget, which other tools on the account share too.
  */
 export class SettleTimeEstimate {
+    /** One batch's worth: the domains of the first batch learn for everyone. */
+    static readonly PROBES = 10;
     readonly #recent: number[] = [];
+    #probes = 0;
+    #news = announcement();
 
     /** The shortest recent observation. Each is an upper bound: the read that saw the change came after it. */
     expectedMs(): number | undefined {
@@ -34,7 +42,39 @@ export class SettleTimeEstimate {
     record(elapsedMs: number): void {
         this.#recent.push(elapsedMs);
         if (this.#recent.length > 32) this.#recent.shift();
+        this.#announce();
     }
+
+    /** Takes one of the probes' places, if one is free. Whoever takes one gives it back with `endProbe`. */
+    tryProbe(): boolean {
+        if (this.#probes >= SettleTimeEstimate.PROBES) return false;
+        this.#probes++;
+        return true;
+    }
+
+    endProbe(): void {
+        this.#probes--;
+        this.#announce();
+    }
+
+    /** Waits up to `ms`, less if something is learned or a probe's place comes free meanwhile. */
+    async waitForNews(clock: Clock, ms: number): Promise<void> {
+        const wake = new AbortController();
+        void this.#news.heard.then(() => wake.abort());
+        await clock.sleep(ms, wake.signal);
+    }
+
+    #announce(): void {
+        this.#news.tell();
+        this.#news = announcement();
+    }
+}
+
+/** A promise and the function that settles it (Promise.withResolvers, which Node 20 lacks). */
+function announcement(): { heard: Promise<void>; tell: () => void } {
+    let tell!: () => void;
+    const heard = new Promise<void>((resolve) => (tell = resolve));
+    return { heard, tell };
 }
 
 export interface LifecycleContext {
@@ -173,21 +213,39 @@ async function confirm(
     // read right after it would only spend a call of the account's read budget, which every resource of the process
     // shares. No read comes before the set is as old as changes have been taking to show, once that has been seen:
     // also for a confirmation already under way when the first one is seen, which otherwise keeps reading early.
-    const nextPause = () => Math.max(interval, setAt + (ctx.settle?.expectedMs() ?? 0) - clock.now());
+    const settle = ctx.settle;
+    let lastReadAt = setAt;
+    const nextPause = () => Math.max(lastReadAt + interval, setAt + (settle?.expectedMs() ?? 0)) - clock.now();
     let pause = nextPause();
+    let probing = false;
     let last: DeployedCertificate;
-    for (;;) {
-        await clock.sleep(Math.min(pause, Math.max(0, deadline - clock.now())));
-        const read = await readLive(ctx, desired.domainName);
-        if (!read) throw new DomainNotFoundError(ctx.product, desired.domainName);
-        last = read;
-        if (serves(last, desired)) {
-            ctx.settle?.record(clock.now() - setAt);
-            return outputsFrom(desired, last);
+    try {
+        for (;;) {
+            // Nothing seen yet and the probes' places taken: wait for what they learn rather than poll as well. At
+            // the deadline the loop reads anyway, so that a timeout can say what the domain serves.
+            if (settle && settle.expectedMs() === undefined && !probing && clock.now() < deadline) {
+                probing = settle.tryProbe();
+                if (!probing) {
+                    await settle.waitForNews(clock, deadline - clock.now());
+                    pause = nextPause();
+                    continue;
+                }
+            }
+            await clock.sleep(Math.min(pause, Math.max(0, deadline - clock.now())));
+            const read = await readLive(ctx, desired.domainName);
+            lastReadAt = clock.now();
+            if (!read) throw new DomainNotFoundError(ctx.product, desired.domainName);
+            last = read;
+            if (serves(last, desired)) {
+                settle?.record(clock.now() - setAt);
+                return outputsFrom(desired, last);
+            }
+            interval = Math.min(policy.maxIntervalMs, Math.ceil(interval * 1.5));
+            pause = nextPause();
+            if (clock.now() + pause > deadline) break;
         }
-        interval = Math.min(policy.maxIntervalMs, Math.ceil(interval * 1.5));
-        pause = nextPause();
-        if (clock.now() + pause > deadline) break;
+    } finally {
+        if (probing) settle?.endProbe();
     }
     // Giving up: one full read, so that the message can say what the domain itself is doing (configuring, offline).
     last = (await ctx.service.describe(desired.domainName).catch(() => undefined)) ?? last;

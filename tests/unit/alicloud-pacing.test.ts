@@ -2,30 +2,9 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 import type { Clock } from "../../provider/clock";
+import { VirtualClock } from "../support/virtualClock";
 import { DEFAULT_MARGIN_MS, Pacer, PacerRegistry, sharedPacerRegistry, type Release } from "../../provider/alicloud/pacing";
 import { CDN, CDN_BATCH_SET, LIVE } from "../../provider/alicloud/products";
-
-/** Virtual time: sleeping registers a timer; `run` jumps from timer to timer until none is left. */
-class FakeClock implements Clock {
-    private time = 0;
-    private timers: { at: number; wake: () => void }[] = [];
-    now = () => this.time;
-    /** Lets time pass without anyone sleeping (an idle stretch between calls). */
-    advance(ms: number): void {
-        this.time += ms;
-    }
-    sleep = (ms: number) => new Promise<void>((wake) => this.timers.push({ at: this.time + ms, wake }));
-    async run(): Promise<void> {
-        for (;;) {
-            await new Promise((resolve) => setImmediate(resolve));
-            if (this.timers.length === 0) return;
-            this.timers.sort((a, b) => a.at - b.at);
-            const next = this.timers.shift()!;
-            this.time = Math.max(this.time, next.at);
-            next.wake();
-        }
-    }
-}
 
 /** The largest number of starts inside any closed window [t, t + 1000 ms]. */
 function busiestSecond(starts: readonly number[]): number {
@@ -53,7 +32,7 @@ interface Call {
 }
 
 /** `lengths.length` calls asking at once; each starts when admitted, lasts its length, then releases. */
-async function burst(acquire: () => Promise<Release>, clock: FakeClock, lengths: readonly number[]): Promise<Call[]> {
+async function burst(acquire: () => Promise<Release>, clock: VirtualClock, lengths: readonly number[]): Promise<Call[]> {
     const calls: Call[] = [];
     const all = lengths.map(async (length) => {
         const release = await acquire();
@@ -85,7 +64,7 @@ function assertSafe(calls: readonly Call[], limit: number): void {
 describe("Pacer", () => {
     for (const action of [CDN.setAction, CDN.describeCertificateAction, LIVE.describeDomainAction, CDN_BATCH_SET]) {
         it(`GIVEN 500 concurrent ${action.name} calls THEN no one-second window can exceed ${action.callsPerSecond}, and the burst takes the seconds that requires`, async () => {
-            const clock = new FakeClock();
+            const clock = new VirtualClock();
             const pacer = new Pacer({ callsPerSecond: action.callsPerSecond, clock });
             const calls = await burst(() => pacer.acquire(), clock, durations(500, 5, 80));
             assert.equal(calls.length, 500);
@@ -98,7 +77,7 @@ describe("Pacer", () => {
     }
 
     it("GIVEN an idle pacer THEN a full second's budget starts at once, and the next call waits a second after the first finished", async () => {
-        const clock = new FakeClock();
+        const clock = new VirtualClock();
         const pacer = new Pacer({ callsPerSecond: 10, clock });
         const calls = await burst(() => pacer.acquire(), clock, durations(11, 50, 50));
         assert.deepEqual(calls.slice(0, 10).map((c) => c.start), Array(10).fill(0));
@@ -106,7 +85,7 @@ describe("Pacer", () => {
     });
 
     it("GIVEN calls in flight for longer than a second THEN no more than the limit are ever in flight", async () => {
-        const clock = new FakeClock();
+        const clock = new VirtualClock();
         const pacer = new Pacer({ callsPerSecond: 10, clock });
         const calls = await burst(() => pacer.acquire(), clock, Array(25).fill(3000));
         assertSafe(calls, 10);
@@ -115,7 +94,7 @@ describe("Pacer", () => {
 
     it("GIVEN a stalled event loop that wakes the pacer late THEN it admits only what the clock allows at that moment", async () => {
         // The pacer's wake-up fires 2.5 s late, as timers do after a long synchronous stretch.
-        const clock = new FakeClock();
+        const clock = new VirtualClock();
         const late: Clock = { now: clock.now, sleep: (ms) => clock.sleep(ms + 2500) };
         const pacer = new Pacer({ callsPerSecond: 10, clock: late });
         const calls = await burst(() => pacer.acquire(), clock, durations(40, 5, 40));
@@ -123,7 +102,7 @@ describe("Pacer", () => {
     });
 
     it("GIVEN calls already more than a second apart THEN none waits", async () => {
-        const clock = new FakeClock();
+        const clock = new VirtualClock();
         const pacer = new Pacer({ callsPerSecond: 1, clock });
         const starts: number[] = [];
         for (let i = 0; i < 3; i++) {
@@ -155,7 +134,7 @@ describe("PacerRegistry", () => {
     });
 
     it("GIVEN two accounts bursting together THEN each gets its full budget", async () => {
-        const clock = new FakeClock();
+        const clock = new VirtualClock();
         const registry = new PacerRegistry({ clock });
         const startsA: number[] = [];
         const startsB: number[] = [];

@@ -15,6 +15,7 @@ import {
 import type { Clock } from "../../provider/clock";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
 import { issueCertificate, type Issued } from "../support/certs";
+import { VirtualClock } from "../support/virtualClock";
 
 const DOMAIN = "www.example.com";
 
@@ -188,5 +189,73 @@ describe("confirmation reads", () => {
         await updateCertificate({ product: CDN, service: slow, clock, confirm: { initialIntervalMs: 250, maxIntervalMs: 5000 }, settle }, inputs);
         assert.ok(slow.reads >= 2);
         assert.equal(slow.served.status, "on");
+    });
+});
+
+/** Many domains of one account; each shows a set `settleMs(domain)` after it (never when that is Infinity). */
+class Fleet implements CertificateService {
+    readonly product = CDN;
+    readonly reads = new Map<string, number>();
+    readonly #pending = new Map<string, { at: number; served: DeployedCertificate }>();
+    readonly #served = new Map<string, DeployedCertificate>();
+    constructor(private readonly clock: Clock, private readonly settleMs: (domain: string) => number) {}
+    async describe(domainName: string) {
+        this.reads.set(domainName, (this.reads.get(domainName) ?? 0) + 1);
+        const pending = this.#pending.get(domainName);
+        if (pending && this.clock.now() >= pending.at) {
+            this.#served.set(domainName, pending.served);
+            this.#pending.delete(domainName);
+        }
+        return this.#served.get(domainName) ?? { domainName, status: "off" as const, domainStatus: "online" };
+    }
+    async set(request: SetCertificateRequest) {
+        const served = { domainName: request.domainName, status: request.status, certificatePem: request.certificate, certType: request.certType };
+        this.#pending.set(request.domainName, { at: this.clock.now() + this.settleMs(request.domainName), served });
+        return {};
+    }
+}
+
+describe("confirmations before any change has been seen", () => {
+    let wildcard: Issued;
+    const domains = Array.from({ length: 30 }, (_, i) => `d${i}.fleet.test`);
+    const inputsFor = (domainName: string) =>
+        checkInputs(CDN, { domainName, certificate: wildcard.chainPem, privateKey: wildcard.key.pkcs8, confirmTimeoutSeconds: 30 }).inputs!;
+
+    before(async () => {
+        wildcard = await issueCertificate({ dnsNames: ["*.fleet.test"], key: "ec256" });
+    });
+
+    /** Every domain updated at once; settles with each outcome (the outputs, or the error). */
+    async function rollout(fleet: Fleet, clock: VirtualClock, settle: SettleTimeEstimate) {
+        const policy = { initialIntervalMs: 250, maxIntervalMs: 5000 };
+        const all = domains.map((domain) => updateCertificate({ product: CDN, service: fleet, clock, confirm: policy, settle }, inputsFor(domain)));
+        const outcomes = Promise.allSettled(all);
+        await clock.run();
+        return outcomes;
+    }
+
+    it("GIVEN 30 resources confirming at once THEN 10 poll to learn how long changes take, and the other 20 read once", async () => {
+        const clock = new VirtualClock();
+        const fleet = new Fleet(clock, () => 2000);
+        const outcomes = await rollout(fleet, clock, new SettleTimeEstimate());
+        assert.deepEqual(outcomes.map((o) => o.status), domains.map(() => "fulfilled"));
+        const reads = domains.map((domain) => fleet.reads.get(domain));
+        assert.deepEqual(reads.slice(0, 10), Array(10).fill(4), "the probes read at 250, 625, 1188 and 2033 ms");
+        assert.deepEqual(reads.slice(10), Array(20).fill(1), "the others read once, when the probes have seen the change");
+        assert.equal(clock.now(), 2033);
+    });
+
+    it("GIVEN the probes' own domains never take the change THEN the others take their places and still confirm in time", async () => {
+        const clock = new VirtualClock();
+        const probes = new Set(domains.slice(0, 10));
+        const fleet = new Fleet(clock, (domain) => (probes.has(domain) ? Number.POSITIVE_INFINITY : 2000));
+        const outcomes = await rollout(fleet, clock, new SettleTimeEstimate());
+        outcomes.slice(0, 10).forEach((outcome) => {
+            assert.equal(outcome.status, "rejected");
+            assert.ok((outcome as PromiseRejectedResult).reason instanceof ConfirmationTimeoutError);
+        });
+        assert.deepEqual(outcomes.slice(10).map((o) => o.status), Array(20).fill("fulfilled"));
+        assert.ok(clock.now() <= 30_000, `all done within the 30 s allowed (${clock.now()} ms)`);
+        assert.deepEqual(domains.slice(10).map((domain) => fleet.reads.get(domain)), Array(20).fill(1));
     });
 });
