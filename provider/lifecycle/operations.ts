@@ -298,7 +298,11 @@ export function setRequestFor(desired: CertificateInputs): SetCertificateRequest
  * state a read starts from: when the domain still serves the certificate recorded there, its details are taken
  * from it instead of parsing the certificate again, so that a refresh without drift parses nothing.
  */
-export function outputsFrom(declared: CertificateInputs, live: DeployedCertificate, recorded?: Partial<CertificateOutputs>): CertificateOutputs {
+export function outputsFrom(
+    declared: CertificateInputs,
+    live: DeployedCertificate,
+    recorded?: Partial<CertificateOutputs>,
+): CertificateOutputs {
     const outputs: CertificateOutputs = {
         ...declared,
         status: live.status,
