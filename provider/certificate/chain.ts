@@ -62,6 +62,9 @@ interface ChainMember {
 
 const FIELD = "certificate";
 
+/** The PEM labels a certificate of a chain comes under ("X509 CERTIFICATE" is the older name). */
+const CERTIFICATE_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
+
 // What a user most likely pasted instead of a certificate, with the fix for each.
 const NOT_A_CERTIFICATE: Record<string, string> = {
     "PRIVATE KEY": "it is a private key: put it in privateKey, and only the certificate chain here",
@@ -96,7 +99,7 @@ export function fingerprintsAsWritten(pem: string): { fingerprint: string; chain
     }
     const ders: Buffer[] = [];
     for (const block of blocks) {
-        if (block.label !== "CERTIFICATE" && block.label !== "X509 CERTIFICATE") return undefined;
+        if (!CERTIFICATE_LABELS.has(block.label)) return undefined;
         const der = decodeBlock(block);
         if (!der) return undefined;
         ders.push(der);
@@ -119,7 +122,7 @@ function parseChainOnce(pem: string): ParsedChain {
         );
     }
     const members = blocks.map((block) => {
-        if (block.label !== "CERTIFICATE" && block.label !== "X509 CERTIFICATE") {
+        if (!CERTIFICATE_LABELS.has(block.label)) {
             const why =
                 NOT_A_CERTIFICATE[block.label] ?? 'it is not a certificate: only "-----BEGIN CERTIFICATE-----" blocks belong here';
             throw new CertificateInputError(`block #${block.position} of the certificate is a ${describeLabel(block.label)} block; ${why}`);

@@ -321,27 +321,30 @@ export function outputsFrom(
     if (leaf) {
         Object.assign(outputs, leaf);
     } else {
-        for (const key of ["notBefore", "subject", "issuer", "serialNumber", "dnsNames"] as const) delete outputs[key];
+        for (const key of LEAF_DETAILS) delete outputs[key];
     }
     // Engine-facing objects must not carry `undefined` values.
     for (const [key, value] of Object.entries(outputs)) if (value === undefined) delete (outputs as unknown as Record<string, unknown>)[key];
     return outputs;
 }
 
-type LeafDetails = Pick<CertificateOutputs, "fingerprint" | "notBefore" | "notAfter" | "subject" | "issuer" | "serialNumber" | "dnsNames">;
+/** What the outputs say of the served leaf certificate: the same in state as in a fresh parse of it. */
+const LEAF_DETAILS = ["fingerprint", "notBefore", "notAfter", "subject", "issuer", "serialNumber", "dnsNames"] as const;
+type LeafDetails = Pick<CertificateOutputs, (typeof LEAF_DETAILS)[number]>;
 
 /** The served leaf's details: the recorded ones when the served chain starts with the recorded leaf, else parsed. */
 function leafDetails(pem: string, recorded: Partial<CertificateOutputs> | undefined): LeafDetails | undefined {
     if (recorded?.fingerprint !== undefined && fingerprintsAsWritten(pem)?.fingerprint === recorded.fingerprint) {
-        const { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames } = recorded;
+        const details = pickLeafDetails(recorded);
         // State written before a field existed lacks it: parse rather than drop it.
-        if ([notBefore, notAfter, subject, issuer, serialNumber, dnsNames].every((value) => value !== undefined)) {
-            return { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames };
-        }
+        if (LEAF_DETAILS.every((key) => details[key] !== undefined)) return details;
     }
     const info = tryParse(pem)?.info;
-    if (!info) return undefined;
-    const { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames } = info;
+    return info ? pickLeafDetails(info) : undefined;
+}
+
+function pickLeafDetails(from: LeafDetails): LeafDetails {
+    const { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames } = from;
     return { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames };
 }
 
