@@ -2,7 +2,7 @@
 // `alicloud-cert-emulator`: the emulator as a command. The first line on stdout is exactly
 // `listening on http://HOST:PORT` (scripts wait for it); then the accounts' key pairs and domains.
 import { parseArgs } from "node:util";
-import { DEFAULTS, DEFAULT_SEED, loadSeedFile, startEmulator, type EmulatorOptions, type Seed } from "./index";
+import { DEFAULTS, DEFAULT_SEED, loadSeedFile, startEmulator, type ConfiguringRange, type EmulatorOptions, type Seed } from "./index";
 
 const USAGE = `Usage: alicloud-cert-emulator [options]
 
@@ -14,7 +14,14 @@ Options:
   --state FILE           keep the cloud in FILE (atomic writes; shared with other processes on the same file;
                          an existing file wins over the seed)
   --seed FILE            start from the accounts in this JSON seed file (default: the embedded demo account)
-  --configuring-ms MS    how long a domain stays "configuring" after a change (default ${DEFAULTS.configuringMs})
+  --configuring-ms MS    how long a domain stays "configuring" after a change (default ${DEFAULTS.configuringMs});
+                         MIN-MAX draws each change's time from that range (the real cloud: minutes,
+                         e.g. 60000-180000)
+  --read-during-configuring old|new
+                         what the certificate reads show while a change configures: the new
+                         certificate at once (new, the default) or the one in effect (old)
+  --free-issue-ms MS     how long a free certificate takes to issue (default ${DEFAULTS.freeIssueMs})
+  --idle-timeout-ms MS   close kept-alive connections idle this long (default ${DEFAULTS.idleTimeoutMs})
   --batch-limit N        domains per BatchSetCdnDomainServerCertificate call (default ${DEFAULTS.batchLimit})
   --no-rate-limits       do not enforce the documented per-account calls per second
   -h, --help             show this help
@@ -32,12 +39,28 @@ function integer(value: string | undefined, name: string, fallback: number, max 
     return n;
 }
 
+/** `MS`, or `MIN-MAX` for a draw per change. */
+function configuringSetting(value: string | undefined): number | ConfiguringRange {
+    const range = value === undefined ? null : /^(\d+)-(\d+)$/.exec(value);
+    if (!range) return integer(value, "configuring-ms", DEFAULTS.configuringMs);
+    const [min, max] = [Number(range[1]), Number(range[2])];
+    if (max < min) fail(`--configuring-ms ${value}: the range's maximum is below its minimum`);
+    return { min, max };
+}
+
+function readModel(value: string | undefined): "old" | "new" {
+    if (value === undefined) return DEFAULTS.readDuringConfiguring;
+    if (value !== "old" && value !== "new") fail(`--read-during-configuring must be old or new; got ${JSON.stringify(value)}`);
+    return value;
+}
+
 function describeAccounts(seed: Seed): string {
     const lines: string[] = [];
     for (const account of seed.accounts) {
         lines.push(`account  accessKeyId=${account.accessKeyId}  accessKeySecret=${account.accessKeySecret}`);
         for (const domain of account.domains) {
-            lines.push(`  ${domain.product.padEnd(4)} ${domain.domainName}${domain.domainStatus === "offline" ? " (offline)" : ""}`);
+            const status = domain.domainStatus ?? "online";
+            lines.push(`  ${domain.product.padEnd(4)} ${domain.domainName}${status === "online" ? "" : ` (${status})`}`);
         }
     }
     return lines.join("\n");
@@ -53,6 +76,9 @@ async function main(): Promise<void> {
                 state: { type: "string" },
                 seed: { type: "string" },
                 "configuring-ms": { type: "string" },
+                "read-during-configuring": { type: "string" },
+                "free-issue-ms": { type: "string" },
+                "idle-timeout-ms": { type: "string" },
                 "batch-limit": { type: "string" },
                 "no-rate-limits": { type: "boolean" },
                 help: { type: "boolean", short: "h" },
@@ -79,7 +105,10 @@ async function main(): Promise<void> {
         host: values.host ?? DEFAULTS.host,
         port: integer(values.port, "port", DEFAULTS.port, 65535),
         seed,
-        configuringMs: integer(values["configuring-ms"], "configuring-ms", DEFAULTS.configuringMs),
+        configuringMs: configuringSetting(values["configuring-ms"]),
+        readDuringConfiguring: readModel(values["read-during-configuring"]),
+        freeIssueMs: integer(values["free-issue-ms"], "free-issue-ms", DEFAULTS.freeIssueMs),
+        idleTimeoutMs: integer(values["idle-timeout-ms"], "idle-timeout-ms", DEFAULTS.idleTimeoutMs),
         batchLimit: integer(values["batch-limit"], "batch-limit", DEFAULTS.batchLimit),
         rateLimits: !values["no-rate-limits"],
         ...(values.state === undefined ? {} : { stateFile: values.state }),

@@ -1,5 +1,7 @@
 // Injected failures (POST /__emulator/faults), for testing a client's retries and its handling of lost answers.
+import type { FailedOutcome } from "./domainStates";
 import * as errors from "./errors";
+import type { CertificateStatus } from "./persistence/model";
 
 export const FAULT_KINDS = [
     "internal-error", // 500 InternalError
@@ -9,6 +11,11 @@ export const FAULT_KINDS = [
     "hang", // never answer: the client's read timeout fires; the socket is freed on close()
     "drop", // close the connection without answering, before doing anything
     "applied-then-drop", // make the change, then close the connection: the answer is lost
+    // Outcome faults: the set succeeds (200) and the change plays out, then goes wrong.
+    "configure-failed", // the domain ends in configure_failed after its configuring time, serving what it did before
+    "check-failed", // the domain ends in check_failed after its configuring time, serving what it did before
+    "free-failed", // a free certificate's issuance ends in Status failed
+    "free-cname-error", // a free certificate's issuance ends in Status cname_error
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -29,7 +36,23 @@ export interface ActiveFault extends FaultSpec {
     remaining?: number;
 }
 
-/** The error an error-kind fault answers with; undefined for the connection-level kinds. */
+/** What an outcome fault decides about the change the call makes; undefined for the other kinds. */
+export function faultOutcome(kind: FaultKind): { endsIn?: FailedOutcome; freeIssue?: CertificateStatus } | undefined {
+    switch (kind) {
+        case "configure-failed":
+            return { endsIn: "configure_failed" };
+        case "check-failed":
+            return { endsIn: "check_failed" };
+        case "free-failed":
+            return { freeIssue: "failed" };
+        case "free-cname-error":
+            return { freeIssue: "cname_error" };
+        default:
+            return undefined;
+    }
+}
+
+/** The error an error-kind fault answers with; undefined for the connection-level and outcome kinds. */
 export function faultError(kind: FaultKind): errors.ApiError | undefined {
     switch (kind) {
         case "internal-error":
@@ -90,10 +113,14 @@ export class FaultInjector {
         this.faults = [];
     }
 
-    /** The fault to apply to this request, if any (consumes one firing). Oldest matching fault first. */
-    take(action: string): FaultKind | undefined {
+    /**
+     * The fault to apply to this request, if any (consumes one firing). Oldest matching fault first. `applies`
+     * leaves out kinds that mean nothing for the request (an outcome fault on a read): they wait for a set.
+     */
+    take(action: string, applies: (kind: FaultKind) => boolean = () => true): FaultKind | undefined {
         for (const fault of this.faults) {
             if (fault.action !== "*" && fault.action !== action) continue;
+            if (!applies(fault.fault)) continue;
             if (fault.probability !== undefined && this.random() >= fault.probability) continue;
             if (fault.remaining !== undefined) {
                 fault.remaining -= 1;

@@ -7,12 +7,17 @@ import type { ActiveFault, FaultSpec } from "./faults";
 import { Store } from "./persistence/store";
 import type { RequestLogEntry } from "./requestLog";
 import { DEFAULT_SEED, validateSeed, type Seed } from "./seed";
+import type { DomainStatus } from "./domainStates";
+import type { EmulatorClock } from "./handlers/context";
 import { EmulatorServer } from "./server";
 
 export { DEFAULT_ACCOUNT, DEFAULT_SEED, SeedError, validateSeed } from "./seed";
 export type { Product, Seed, SeedAccount, SeedCasCertificate, SeedDomain, SeedDomainStatus, SeedStsToken } from "./seed";
 export type { ActiveFault, FaultKind, FaultSpec } from "./faults";
 export { FAULT_KINDS } from "./faults";
+export { DOMAIN_STATUSES } from "./domainStates";
+export type { DomainStatus } from "./domainStates";
+export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
 
 export interface EmulatorOptions {
@@ -26,8 +31,32 @@ export interface EmulatorOptions {
     readonly seed?: Seed;
     /** A JSON seed file (format: see README / Seed). */
     readonly seedFile?: string;
-    /** How long a domain stays `configuring` after a change. Default 1500 ms; 0 makes changes immediate. */
-    readonly configuringMs?: number;
+    /**
+     * How long a domain stays `configuring` after a change: a number of milliseconds, or a range drawn from
+     * uniformly for each change (`{min, max}`; the real cloud takes minutes). Default 1500 ms; 0 makes changes
+     * immediate.
+     */
+    readonly configuringMs?: number | ConfiguringRange;
+    /**
+     * What the certificate reads show while a change configures: `new` (default), the new certificate at once;
+     * `old`, the configuration in effect until the change ends. No public source says which the real API does.
+     */
+    readonly readDuringConfiguring?: "old" | "new";
+    /** How long issuing a free certificate takes (the read says `applying`), before it configures. Default 3000 ms. */
+    readonly freeIssueMs?: number;
+    /**
+     * How long a kept-alive connection may be idle before the server closes it, as a real front end does (without
+     * announcing it in a Keep-Alive header). Default 10 s: the API front ends reclaim idle sessions after about 10 s
+     * (terraform-provider-alicloud PR #10635); Alibaba's SLB documents 15 s for its own listeners.
+     */
+    readonly idleTimeoutMs?: number;
+    /**
+     * The cloud's clock: configuring, issuance and the rate limits run on it (signatures stay on the wall clock).
+     * A test shares a fast clock with the provider so that minutes pass in seconds. Default: the wall clock.
+     */
+    readonly clock?: EmulatorClock;
+    /** Draws configuring times from a range; default Math.random. */
+    readonly random?: () => number;
     /** Enforce the documented per-account, per-action calls per second. Default true. */
     readonly rateLimits?: boolean;
     /** Accepted difference between a request's timestamp and the emulator's clock. Default 15 minutes. */
@@ -38,6 +67,11 @@ export interface EmulatorOptions {
     readonly maxHeaderBytes?: number;
     /** Largest request body. Default 1 MiB. */
     readonly maxBodyBytes?: number;
+}
+
+export interface ConfiguringRange {
+    readonly min: number;
+    readonly max: number;
 }
 
 export interface RunningEmulator {
@@ -54,12 +88,17 @@ export interface RunningEmulator {
     injectFault(spec: FaultSpec): ActiveFault;
     /** Clears faults, the request log and rate-limit windows (same as POST /__emulator/reset). */
     reset(): void;
+    /** Puts a domain in one of the eight states (same as POST /__emulator/domains). */
+    setDomainStatus(domainName: string, domainStatus: DomainStatus): void;
 }
 
 export const DEFAULTS = {
     host: "127.0.0.1",
     port: 0,
     configuringMs: 1500,
+    readDuringConfiguring: "new",
+    freeIssueMs: 3000,
+    idleTimeoutMs: 10_000,
     rateLimits: true,
     clockSkewToleranceMs: 15 * 60 * 1000,
     batchLimit: DEFAULT_BATCH_LIMIT,
@@ -73,10 +112,19 @@ export function loadSeedFile(path: string): Seed {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
     const seed = options.seed ? validateSeed(options.seed) : options.seedFile ? loadSeedFile(options.seedFile) : DEFAULT_SEED;
-    const store = Store.open(seed, options.stateFile);
+    const clock: EmulatorClock = options.clock ?? { now: () => Date.now() };
+    const configuringMs = configuringTimes(options.configuringMs ?? DEFAULTS.configuringMs, options.random ?? Math.random);
+    const readDuringConfiguring = options.readDuringConfiguring ?? DEFAULTS.readDuringConfiguring;
+    if (readDuringConfiguring !== "old" && readDuringConfiguring !== "new") {
+        throw new RangeError(`readDuringConfiguring must be "old" or "new"; got ${JSON.stringify(readDuringConfiguring)}`);
+    }
+    const freeIssueMs = nonNegative(options.freeIssueMs ?? DEFAULTS.freeIssueMs, "freeIssueMs");
+    const store = Store.open(seed, options.stateFile, { now: clock.now(), configuringMs: configuringMs() });
     const server = new EmulatorServer({
         store,
-        configuringMs: options.configuringMs ?? DEFAULTS.configuringMs,
+        behaviour: { configuringMs, freeIssueMs, readDuringConfiguring },
+        clock,
+        idleTimeoutMs: nonNegative(options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs, "idleTimeoutMs"),
         rateLimits: options.rateLimits ?? DEFAULTS.rateLimits,
         clockSkewToleranceMs: options.clockSkewToleranceMs ?? DEFAULTS.clockSkewToleranceMs,
         batchLimit: options.batchLimit ?? DEFAULTS.batchLimit,
@@ -101,5 +149,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         requests: () => server.log.list(),
         injectFault: (spec) => server.faults.add(spec),
         reset: () => server.reset(),
+        setDomainStatus: (domainName, domainStatus) => {
+            server.setDomainStatus({ domainName, domainStatus });
+        },
     };
+}
+
+function nonNegative(value: number, name: string): number {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number of milliseconds, 0 or more; got ${value}`);
+    return value;
+}
+
+/** A draw of the configuring time per change: fixed, or uniform over [min, max]. */
+export function configuringTimes(setting: number | ConfiguringRange, random: () => number): () => number {
+    if (typeof setting === "number") {
+        const fixed = nonNegative(setting, "configuringMs");
+        return () => fixed;
+    }
+    const min = nonNegative(setting.min, "configuringMs.min");
+    const max = nonNegative(setting.max, "configuringMs.max");
+    if (max < min) throw new RangeError(`configuringMs: max (${max}) is below min (${min})`);
+    return () => Math.round(min + random() * (max - min));
 }

@@ -3,13 +3,15 @@
 
 export type Product = "cdn" | "live";
 
-/** Domain states a seed may set. `configuring` is not seedable: the emulator derives it from pending changes. */
-export type SeedDomainStatus = "online" | "offline";
+import { DOMAIN_STATUSES, isDomainStatus, type DomainStatus } from "./domainStates";
+
+/** Any of the eight states; `configuring` starts the domain in a change that ends after the configuring time. */
+export type SeedDomainStatus = DomainStatus;
 
 export interface SeedDomain {
     readonly domainName: string;
     readonly product: Product;
-    /** Default `online`. An offline domain refuses certificate changes. */
+    /** Default `online`. Only an online domain takes certificate changes. */
     readonly domainStatus?: SeedDomainStatus;
 }
 
@@ -112,8 +114,8 @@ export function validateSeed(input: unknown): Seed {
             const domainName = requireString(d.domainName, `${where}.domainName`).toLowerCase();
             if (d.product !== "cdn" && d.product !== "live") throw new SeedError(`${where}.product must be "cdn" or "live"`);
             const domainStatus = d.domainStatus ?? "online";
-            if (domainStatus !== "online" && domainStatus !== "offline") {
-                throw new SeedError(`${where}.domainStatus must be "online" or "offline"`);
+            if (!isDomainStatus(domainStatus)) {
+                throw new SeedError(`${where}.domainStatus must be one of ${DOMAIN_STATUSES.join(", ")}; got ${JSON.stringify(domainStatus)}`);
             }
             // A domain name is globally unique in Alibaba Cloud: it belongs to one account and one product.
             if (domainNames.has(domainName)) throw new SeedError(`${where}: domain ${domainName} appears twice`);

@@ -13,7 +13,9 @@ import { authenticate, claimedAccessKeyId, claimedAction } from "./authenticatio
 import { ReplayGuard } from "./authentication/replayGuard";
 import * as errors from "./errors";
 import { ApiError } from "./errors";
-import { FaultInjector, faultError, parseFaultSpec, type FaultKind } from "./faults";
+import { isDomainStatus } from "./domainStates";
+import { FaultInjector, faultError, faultOutcome, parseFaultSpec, type FaultKind } from "./faults";
+import type { CloudBehaviour, EmulatorClock } from "./handlers/context";
 import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
 import { productForVersion } from "./handlers/actions";
 import type { Store } from "./persistence/store";
@@ -22,7 +24,11 @@ import { RequestLog, type RequestLogEntry } from "./requestLog";
 
 export interface ServerSettings {
     readonly store: Store;
-    readonly configuringMs: number;
+    readonly behaviour: CloudBehaviour;
+    /** The clock changes configure on and rate limits count on (a test may share a fast one with the provider). */
+    readonly clock: EmulatorClock;
+    /** How long a kept-alive connection may sit idle before the server closes it, as a real front end does. */
+    readonly idleTimeoutMs: number;
     readonly rateLimits: boolean;
     readonly clockSkewToleranceMs: number;
     readonly batchLimit: number;
@@ -96,6 +102,11 @@ export class EmulatorServer {
             this.handle(req, res).catch(() => this.sendFallback(res));
         });
         this.http.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
+        // A real front end closes a kept-alive connection that sat idle; the client learns of it only by the FIN, or
+        // by a reset when it sends on the socket at that moment. Node would also announce its timeout in a
+        // `Keep-Alive: timeout=N` header, which lets Node clients close first; front ends such as nginx send none,
+        // so every answer carries its own `connection: keep-alive` and Node adds no hint (_http_outgoing.js).
+        this.http.keepAliveTimeout = settings.idleTimeoutMs;
     }
 
     /** Clears faults, the request log and the rate-limit windows (not the domains: they are the cloud). */
@@ -103,6 +114,25 @@ export class EmulatorServer {
         this.faults.clear();
         this.log.clear();
         this.limiter.reset();
+    }
+
+    /**
+     * Puts a domain in one of the eight states, as the console or another tool would (`POST /__emulator/domains`).
+     * Returns the domain's name and state as the domain reads now report it.
+     */
+    setDomainStatus(input: unknown): { domainName: string; domainStatus: string } {
+        if (typeof input !== "object" || input === null || Array.isArray(input)) throw errors.hookInvalidRequest("expected a JSON object");
+        const { domainName, domainStatus } = input as Record<string, unknown>;
+        if (typeof domainName !== "string" || domainName.trim() === "") throw errors.hookInvalidRequest(`"domainName" must be a domain of the emulator`);
+        if (!isDomainStatus(domainStatus)) throw errors.hookInvalidRequest(`"domainStatus" must be one of online, offline, configuring, configure_failed, checking, check_failed, stopping, deleting`);
+        const store = this.settings.store;
+        store.refresh();
+        const domain = store.accounts.map((account) => store.findDomain(account, domainName.trim())).find((d) => d !== undefined);
+        if (!domain) throw errors.hookInvalidRequest(`no domain ${JSON.stringify(domainName)} in any account`);
+        const now = this.settings.clock.now();
+        store.setStatus(domain, domainStatus, now, this.settings.behaviour.configuringMs());
+        store.save();
+        return { domainName: domain.domainName, domainStatus: store.statusOf(domain, now) };
     }
 
     /** Stops promptly: open connections, including ones held by an injected hang, are destroyed. */
@@ -137,7 +167,8 @@ export class EmulatorServer {
 
     private send(res: http.ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
         const text = JSON.stringify(body);
-        res.writeHead(status, { ...JSON_HEADERS, "content-length": Buffer.byteLength(text), ...extraHeaders });
+        const connection = res.getHeader("connection") ?? (res.req.headers.connection?.toLowerCase() === "close" ? "close" : "keep-alive");
+        res.writeHead(status, { ...JSON_HEADERS, "content-length": Buffer.byteLength(text), connection: String(connection), ...extraHeaders });
         res.end(text);
     }
 
@@ -205,8 +236,9 @@ export class EmulatorServer {
             hostId = (claimedVersion && productForVersion(claimedVersion)?.host) || hostId;
 
             this.settings.store.refresh();
-            const now = Date.now();
-            const caller = authenticate(request, this.settings.store, this.guard, now);
+            // Signatures are checked against the wall clock, as the SDK stamps them; the cloud's time may run faster.
+            const caller = authenticate(request, this.settings.store, this.guard, Date.now());
+            const now = this.settings.clock.now();
             accessKeyId = caller.credential.accessKeyId;
             action = caller.action;
             if (path !== "/") throw errors.invalidActionNotFound(caller.action);
@@ -218,7 +250,7 @@ export class EmulatorServer {
                 throw errors.throttlingUser();
             }
 
-            const fault = this.faults.take(spec.name);
+            const fault = this.faults.take(spec.name, (kind) => faultOutcome(kind) === undefined || spec.kind === "set");
             if (fault !== undefined) {
                 const injected = faultError(fault);
                 if (injected) {
@@ -245,14 +277,20 @@ export class EmulatorServer {
                     account: caller.credential.account,
                     spec,
                     params,
-                    now: Date.now,
-                    configuringMs: this.settings.configuringMs,
+                    now: () => this.settings.clock.now(),
+                    behaviour: this.settings.behaviour,
                     batchLimit: this.settings.batchLimit,
+                    ...(fault === undefined || faultOutcome(fault) === undefined ? {} : { outcome: faultOutcome(fault)! }),
                 });
                 answer = { status: 200, body: { RequestId: requestId, ...result } };
             } catch (error) {
                 if (!(error instanceof ApiError)) throw error;
                 answer = { status: error.status, code: error.code, body: errorBody(error, requestId, hostId) };
+            }
+            if (fault !== undefined && faultOutcome(fault) !== undefined) {
+                record(answer.status, answer.code, fault);
+                this.send(res, answer.status, answer.body, { "x-acs-request-id": requestId });
+                return;
             }
             if (fault === "applied-then-drop") {
                 // The change (if any) is made and saved; the answer is lost on the way back.
@@ -291,6 +329,9 @@ export class EmulatorServer {
                     this.faults.clear();
                     this.send(res, 200, {});
                     return;
+                case "POST /__emulator/domains":
+                    this.send(res, 200, this.setDomainStatus(parseJson(body)));
+                    return;
                 case "POST /__emulator/reset":
                     this.reset();
                     this.send(res, 200, {});
@@ -302,6 +343,11 @@ export class EmulatorServer {
             fail(error instanceof ApiError ? error : errors.internalError());
         }
     }
+}
+
+export interface DomainStatusChange {
+    readonly domainName: string;
+    readonly domainStatus: string;
 }
 
 function parseJson(body: Buffer): unknown {

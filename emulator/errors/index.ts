@@ -25,6 +25,8 @@ const err = (status: number, code: string, message: string) => new ApiError(stat
 export const missingParameter = (name: string) =>
     err(400, "MissingParameter", `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
 export const invalidParameter = (name: string) => err(400, "InvalidParameter", `The specified parameter "${name}" is not valid.`);
+/** A number-typed parameter (Long on the wire) that does not parse as one. */
+export const malformedNumber = (name: string) => err(400, "InvalidParameter", `The specified parameter "${name}" is not valid.`);
 export const malformedRequest = (what: string) =>
     err(400, "InvalidParameter.Malformed", `The request could not be parsed: ${what}.`);
 export const requestHeaderTooLarge = (limitBytes: number) =>
@@ -68,8 +70,12 @@ export const internalError = () =>
 // ---- Domains ------------------------------------------------------------------------------------------------------
 
 export const invalidDomainNotFound = () => err(404, "InvalidDomain.NotFound", "The domain provided does not belong to you.");
-/** Legacy CDN wording (SetDomainServerCertificate). */
-export const invalidDomainOffline = () => err(400, "InvalidDomain.Offline", "The domain provided is offline.");
+/** An offline domain: 404 in the CDN API's common error table (the data APIs' pages, e.g. DescribeDomainQpsData). */
+export const invalidDomainOffline = () => err(404, "InvalidDomain.Offline", "The domain provided is offline.");
+/** The same code at 400, as SetDomainServerCertificate's own error table gives it. */
+export const invalidDomainOfflineLegacy = () => err(400, "InvalidDomain.Offline", "The domain provided is offline.");
+/** A domain whose last change failed to configure (the CDN API's common error table, 500). */
+export const invalidDomainConfigureFailed = () => err(500, "InvalidDomain.Configure_failed", "Failed to configure the provided domain.");
 /** Current wording (SetCdnDomainSSLCertificate, BatchSet..., SetLiveDomainCertificate). */
 export const invalidDomainNotOnline = () =>
     err(400, "InvalidDomain.notOnline", "The domain is not online, please check the domain status and try again later.");

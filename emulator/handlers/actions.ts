@@ -21,6 +21,7 @@
 // - An expired leaf is refused (Certificate.Expired); a leaf not yet valid is accepted.
 import * as errors from "../errors";
 import type { ApiError } from "../errors";
+import type { DomainStatus } from "../domainStates";
 import type { CertType } from "../persistence/model";
 import type { Product } from "../seed";
 
@@ -50,6 +51,7 @@ export interface SetVocabulary {
     readonly invalidCertificate: () => ApiError;
     readonly invalidPrivateKey: () => ApiError;
     readonly mismatchMessage: string;
+    /** InvalidDomain.Offline: 404 in the common table, 400 in SetDomainServerCertificate's own. */
     readonly domainOffline: () => ApiError;
     /** The code of the action's generic "Parameters have error." answer (used for an unsupported CertType). */
     readonly parameterErrorCode: string;
@@ -62,7 +64,7 @@ const SSL_VOCABULARY: SetVocabulary = {
     invalidCertificate: errors.invalidSslPub,
     invalidPrivateKey: errors.invalidSslPri,
     mismatchMessage: "The SSLPri does not math the specified Certificate!",
-    domainOffline: errors.invalidDomainNotOnline,
+    domainOffline: errors.invalidDomainOffline,
     parameterErrorCode: "SetDomainCertificate.ParameterError",
 };
 
@@ -74,9 +76,29 @@ const LEGACY_CDN_VOCABULARY: SetVocabulary = {
     invalidCertificate: errors.invalidCertificate,
     invalidPrivateKey: errors.invalidPrivateKey,
     mismatchMessage: "The Private Key does not math the specified Certificate!",
-    domainOffline: errors.invalidDomainOffline,
+    domainOffline: errors.invalidDomainOfflineLegacy,
     parameterErrorCode: "SetDomainServerCertificate.ParameterError",
 };
+
+/**
+ * What a set answers on a domain that is not online. EMULATOR POLICY from the CDN error tables (see
+ * ../../README's "On the real cloud"): configuring is ServiceBusy 403 ("The specified Domain is configuring, please
+ * retry later."); offline is InvalidDomain.Offline (404; 400 from SetDomainServerCertificate); configure_failed is InvalidDomain.Configure_failed 500; the
+ * other states (under review, review failed, stopping, deleting) get InvalidDomain.notOnline 400, the set actions'
+ * generic "not online" (seeds 002 and 004).
+ */
+export function refusalFor(status: Exclude<DomainStatus, "online">, vocabulary: SetVocabulary): ApiError {
+    switch (status) {
+        case "configuring":
+            return errors.serviceBusy();
+        case "offline":
+            return vocabulary.domainOffline();
+        case "configure_failed":
+            return errors.invalidDomainConfigureFailed();
+        default:
+            return errors.invalidDomainNotOnline();
+    }
+}
 
 export interface SetSpec {
     readonly params: { readonly status: string; readonly certificate: string; readonly privateKey: string };
@@ -90,7 +112,7 @@ export interface SetSpec {
     readonly vocabulary: SetVocabulary;
 }
 
-export type ActionKind = "set" | "describeCertificate" | "describeDomain";
+export type ActionKind = "set" | "describeCertificate" | "describeDomain" | "listDomains";
 
 export interface ActionSpec {
     readonly name: string;
@@ -134,6 +156,7 @@ export const ACTIONS: readonly ActionSpec[] = [
     },
     { name: "DescribeDomainCertificateInfo", product: "cdn", callsPerSecond: 100, kind: "describeCertificate" },
     { name: "DescribeCdnDomainDetail", product: "cdn", callsPerSecond: 30, kind: "describeDomain" },
+    { name: "DescribeUserDomains", product: "cdn", callsPerSecond: 100, kind: "listDomains" },
     {
         name: "SetLiveDomainCertificate",
         product: "live",
@@ -143,6 +166,7 @@ export const ACTIONS: readonly ActionSpec[] = [
     },
     { name: "DescribeLiveDomainCertificateInfo", product: "live", callsPerSecond: 100, kind: "describeCertificate" },
     { name: "DescribeLiveDomainDetail", product: "live", callsPerSecond: 50, kind: "describeDomain" },
+    { name: "DescribeLiveUserDomains", product: "live", callsPerSecond: 100, kind: "listDomains" },
 ];
 
 export function productForVersion(version: string): ProductInfo | undefined {

@@ -1,4 +1,5 @@
-import type { AccountRecord } from "../persistence/model";
+import type { FailedOutcome } from "../domainStates";
+import type { AccountRecord, CertificateStatus } from "../persistence/model";
 import type { Store } from "../persistence/store";
 import type { ActionSpec } from "./actions";
 
@@ -9,10 +10,34 @@ export interface HandlerContext {
     readonly spec: ActionSpec;
     /** Action parameters, decoded. Never log them: they carry certificates and private keys. */
     readonly params: ReadonlyMap<string, string>;
+    /** The emulator's clock (milliseconds): changes configure and free certificates issue on it. */
     readonly now: () => number;
-    readonly configuringMs: number;
+    readonly behaviour: CloudBehaviour;
     readonly batchLimit: number;
+    /** What an outcome fault decided for this call's change: it ends in a failure state, or the free issuance fails. */
+    readonly outcome?: { readonly endsIn?: FailedOutcome; readonly freeIssue?: CertificateStatus };
+}
+
+/** How the emulated cloud behaves over time (the options `configuringMs`, `freeIssueMs`, `readDuringConfiguring`). */
+export interface CloudBehaviour {
+    /** How long the next change configures (a draw when a range was given). */
+    configuringMs(): number;
+    /** How long issuing a free certificate takes, before it configures. */
+    readonly freeIssueMs: number;
+    /**
+     * What the certificate reads show while a change configures: `old`, the configuration in effect; `new`, the
+     * change at once. No public source settles which the real API does, so a provider must be right under both.
+     */
+    readonly readDuringConfiguring: "old" | "new";
 }
 
 /** The response body minus RequestId, which the server adds. */
 export type ResponseBody = Record<string, unknown>;
+
+/**
+ * The emulated cloud's time, in milliseconds. The wall clock by default; a test may give the emulator and the
+ * provider one clock that runs faster, so that minutes of configuring pass in seconds on both sides alike.
+ */
+export interface EmulatorClock {
+    now(): number;
+}

@@ -1,12 +1,14 @@
-// The four describe actions. Each shows the configuration IN EFFECT: while a change is configuring, the old
-// certificate, and the domain detail says `configuring`. The response shapes are each product's own.
+// The describe actions. While a change configures, the domain reads say `configuring`, and the certificate reads
+// show either the configuration in effect or the change at once (`readDuringConfiguring`: no public source says
+// which the real API does). The response shapes are each product's own.
+import type { DomainStatus } from "../domainStates";
 import * as errors from "../errors";
 import type { CertificateConfig, DomainRecord } from "../persistence/model";
 import { factsOf, type CertificateFacts } from "./certificates";
 import type { HandlerContext, ResponseBody } from "./context";
 
 /** Alibaba's timestamp form: ISO 8601 in UTC without milliseconds. */
-function acsTime(value: Date | string | number): string {
+export function acsTime(value: Date | string | number): string {
     return new Date(value).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
@@ -15,18 +17,24 @@ function certLife(facts: CertificateFacts): string {
     return months % 12 === 0 ? `${months / 12} year${months === 12 ? "" : "s"}` : `${months} month${months === 1 ? "" : "s"}`;
 }
 
-function domainFor(ctx: HandlerContext): { domain: DomainRecord; configuring: boolean } {
+function domainFor(ctx: HandlerContext): { domain: DomainRecord; status: DomainStatus } {
     const name = ctx.params.get("DomainName")?.trim().toLowerCase();
     if (!name) throw errors.missingParameter("DomainName");
     const domain = ctx.store.findDomain(ctx.account, name);
     if (!domain || domain.product !== ctx.spec.product) throw errors.invalidDomainNotFound();
-    const configuring = ctx.store.isConfiguring(domain, ctx.now());
-    return { domain, configuring };
+    return { domain, status: ctx.store.statusOf(domain, ctx.now()) };
 }
 
-function domainStatus(domain: DomainRecord, configuring: boolean): string {
-    if (domain.baseStatus === "offline") return "offline";
-    return configuring ? "configuring" : "online";
+/** The configuration a certificate read shows now, under the emulator's read model. */
+export function shownConfiguration(ctx: HandlerContext, domain: DomainRecord): CertificateConfig {
+    const pending = ctx.store.settle(domain, ctx.now()).pending;
+    if (!pending || ctx.behaviour.readDuringConfiguring === "old") return domain.current;
+    if (pending.issue && ctx.now() < pending.issue.readyAt) {
+        // Still being issued: there is no certificate to show yet.
+        const { pem: _notYet, ...applying } = pending.config;
+        return { ...applying, certificateStatus: "applying" };
+    }
+    return pending.config;
 }
 
 function deployed(config: CertificateConfig): { pem: string; facts: CertificateFacts } | undefined {
@@ -35,10 +43,19 @@ function deployed(config: CertificateConfig): { pem: string; facts: CertificateF
     return facts ? { pem: config.pem, facts } : undefined;
 }
 
-function cdnCertInfo(domain: DomainRecord): Record<string, string> {
-    const config = domain.current;
+function certificateStatus(config: CertificateConfig): string {
+    return config.certificateStatus ?? "success";
+}
+
+function cdnCertInfo(domain: DomainRecord, config: CertificateConfig): Record<string, string> {
     const cert = deployed(config);
-    const base = { DomainName: domain.domainName, ServerCertificateStatus: config.status, DomainCnameStatus: "online", Status: "success" };
+    const base = {
+        DomainName: domain.domainName,
+        ServerCertificateStatus: config.status,
+        DomainCnameStatus: config.certificateStatus === "cname_error" ? "cname_error" : "ok",
+        Status: certificateStatus(config),
+        ...(config.certType === "free" ? { CertType: "free", CertName: config.certName ?? "" } : {}),
+    };
     if (!cert) return base;
     return {
         ...base,
@@ -56,10 +73,14 @@ function cdnCertInfo(domain: DomainRecord): Record<string, string> {
     };
 }
 
-function liveCertInfo(domain: DomainRecord): Record<string, string> {
-    const config = domain.current;
+function liveCertInfo(domain: DomainRecord, config: CertificateConfig): Record<string, string> {
     const cert = deployed(config);
-    const base = { DomainName: domain.domainName, SSLProtocol: config.status, Status: "success" };
+    // Live fills Status for free certificates only (DescribeLiveDomainCertificateInfoResponseBody).
+    const base = {
+        DomainName: domain.domainName,
+        SSLProtocol: config.status,
+        ...(config.certType === "free" ? { CertType: "free", CertName: config.certName ?? "", Status: certificateStatus(config) } : {}),
+    };
     if (!cert) return base;
     return {
         ...base,
@@ -75,16 +96,18 @@ function liveCertInfo(domain: DomainRecord): Record<string, string> {
 
 export function describeCertificate(ctx: HandlerContext): ResponseBody {
     const { domain } = domainFor(ctx);
-    const info = ctx.spec.product === "cdn" ? cdnCertInfo(domain) : liveCertInfo(domain);
+    const config = shownConfiguration(ctx, domain);
+    const info = ctx.spec.product === "cdn" ? cdnCertInfo(domain, config) : liveCertInfo(domain, config);
     // Always an array, even for one domain: the typed client refuses an object here.
     return { CertInfos: { CertInfo: [info] } };
 }
 
 export function describeDomain(ctx: HandlerContext): ResponseBody {
-    const { domain, configuring } = domainFor(ctx);
+    const { domain, status } = domainFor(ctx);
+    const shown = shownConfiguration(ctx, domain);
     const common = {
         DomainName: domain.domainName,
-        DomainStatus: domainStatus(domain, configuring),
+        DomainStatus: status,
         Cname: domain.cname,
         GmtCreated: acsTime(domain.createdAt),
         GmtModified: acsTime(domain.modifiedAt),
@@ -98,21 +121,21 @@ export function describeDomain(ctx: HandlerContext): ResponseBody {
                 CdnType: "web",
                 HttpsCname: domain.cname,
                 ResourceGroupId: "rg-emulator",
-                ServerCertificateStatus: domain.current.status,
+                ServerCertificateStatus: shown.status,
                 SourceModels: {
                     SourceModel: [{ Content: `origin.${domain.domainName}`, Type: "domain", Port: 80, Priority: "20", Weight: "10", Enabled: "online" }],
                 },
             },
         };
     }
-    const cert = deployed(domain.current);
+    const cert = deployed(shown);
     return {
         DomainDetail: {
             ...common,
             LiveDomainType: "liveVideo",
             Region: "cn-shanghai",
-            SSLProtocol: domain.current.status,
-            CertName: cert ? (domain.current.certName ?? "") : "",
+            SSLProtocol: shown.status,
+            CertName: cert ? (shown.certName ?? "") : "",
             SSLPub: cert ? cert.pem : "",
         },
     };

@@ -2,6 +2,7 @@
 import type { ActionKind } from "./actions";
 import type { HandlerContext, ResponseBody } from "./context";
 import { describeCertificate, describeDomain } from "./describe";
+import { listDomains } from "./listDomains";
 import { setCertificate } from "./setCertificate";
 
 export type Handler = (ctx: HandlerContext) => ResponseBody | Promise<ResponseBody>;
@@ -10,6 +11,7 @@ export const HANDLERS: Readonly<Record<ActionKind, Handler>> = {
     set: setCertificate,
     describeCertificate,
     describeDomain,
+    listDomains,
 };
 
 export { resolveAction, ACTIONS, PRODUCTS, DEFAULT_BATCH_LIMIT } from "./actions";

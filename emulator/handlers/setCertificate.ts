@@ -5,7 +5,7 @@
 // certificate content. Nothing is changed until every check passed, so a batch is all or nothing.
 import * as errors from "../errors";
 import type { AccountRecord, CasCertificateRecord, CertType, CertificateConfig, DomainRecord } from "../persistence/model";
-import { CAS_REGIONS, CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, type SetSpec } from "./actions";
+import { CAS_REGIONS, CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
 import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "./certificates";
 import type { HandlerContext, ResponseBody } from "./context";
 import { issueFreeCertificate } from "./freeCertificate";
@@ -30,14 +30,13 @@ function resolveDomains(ctx: HandlerContext, set: SetSpec): DomainRecord[] {
     });
 }
 
+/** Only an online domain takes a change; each other state has its own refusal (domainStates.ts, actions.ts). */
 function checkDomainsAcceptChange(ctx: HandlerContext, set: SetSpec, domains: readonly DomainRecord[]): void {
     const now = ctx.now();
-    for (const domain of domains) {
-        if (domain.baseStatus !== "online") throw set.vocabulary.domainOffline();
-    }
-    for (const domain of domains) {
-        if (ctx.store.isConfiguring(domain, now)) throw errors.serviceBusy();
-    }
+    const states = domains.map((domain) => ctx.store.statusOf(domain, now));
+    // A state that no retry fixes is reported before a busy one, as a batch names its worst domain.
+    const refused = states.find((status) => status !== "online" && status !== "configuring") ?? states.find((status) => status === "configuring");
+    if (refused !== undefined) throw refusalFor(refused as Exclude<typeof refused, "online">, set.vocabulary);
 }
 
 function checkCertName(certName: string | undefined): void {
@@ -82,6 +81,8 @@ function findCas(ctx: HandlerContext, set: SetSpec, certName: string | undefined
     if (set.casBy === "certId") {
         const certId = ctx.params.get("CertId")?.trim();
         if (!certId) throw errors.missingParameter("CertId");
+        // CertId is a Long on the wire (certId?: number in cdn20180510 5.0.0): the gateway refuses anything else.
+        if (!/^\d+$/.test(certId)) throw errors.malformedNumber("CertId");
         const region = ctx.params.get("CertRegion")?.trim() || "cn-hangzhou";
         if (!(CAS_REGIONS as readonly string[]).includes(region)) throw errors.invalidParameter("CertRegion");
         const found = account.casCertificates.find((c) => c.certId === certId && c.region === region);
@@ -139,6 +140,7 @@ export async function setCertificate(ctx: HandlerContext): Promise<ResponseBody>
     } else if (certType === "cas") {
         change = casChange(ctx, set, certName, updatedAt);
     } else if (certType === "free") {
+        // Issued now, shown only once the issuance time has passed (Store.settle, describe.ts).
         const pem = await issueFreeCertificate(domains[0]!.domainName);
         change = { config: { status: "on", certName: certName ?? `free-${domains[0]!.domainName}`, certType: "free", pem, updatedAt } };
         // Issuing took a moment: another call may have started configuring the domain meanwhile.
@@ -149,7 +151,14 @@ export async function setCertificate(ctx: HandlerContext): Promise<ResponseBody>
 
     // Commit, all domains at once.
     const now = ctx.now();
-    for (const domain of resolveDomains(ctx, set)) ctx.store.stage(domain, change.config, now, ctx.configuringMs);
+    const free = change.config.certType === "free" && change.config.status === "on";
+    for (const domain of resolveDomains(ctx, set)) {
+        ctx.store.stage(domain, change.config, now, {
+            configuringMs: ctx.behaviour.configuringMs(),
+            ...(ctx.outcome?.endsIn ? { endsIn: ctx.outcome.endsIn } : {}),
+            ...(free ? { issue: { durationMs: ctx.behaviour.freeIssueMs, outcome: ctx.outcome?.freeIssue ?? "success" } } : {}),
+        });
+    }
     if (change.registersName) ctx.account.certificateNames[change.registersName.name] = change.registersName.fingerprint;
     ctx.store.save();
     return {};

@@ -6,7 +6,8 @@
 // the cloud request by request; if both change the file within the same instant, the last writer wins (the
 // emulator does not lock across processes, which a test or a demo never needs).
 import type { Seed } from "../seed";
-import type { AccountRecord, CertificateConfig, CloudState, DomainRecord } from "./model";
+import type { DomainStatus, FailedOutcome } from "../domainStates";
+import type { AccountRecord, CertificateConfig, CertificateStatus, CloudState, DomainRecord, PendingChange } from "./model";
 import { fileSignature, readStateFile, writeStateFile } from "./stateFile";
 
 export interface Credential {
@@ -44,7 +45,8 @@ export function stateFromSeed(seed: Seed, now: Date = new Date()): CloudState {
                         const record: DomainRecord = {
                             domainName: name,
                             product: d.product,
-                            baseStatus: d.domainStatus ?? "online",
+                            // A seeded `configuring` is a change in progress, started by Store.open.
+                            baseStatus: d.domainStatus === undefined || d.domainStatus === "configuring" ? "online" : d.domainStatus,
                             cname: cnameFor(name, d.product),
                             createdAt: created,
                             modifiedAt: created,
@@ -73,7 +75,7 @@ export class Store {
      * An existing state file wins over the seed (the seed only initializes a new file): restarting on the same
      * file resumes the same cloud. Delete the file to start again from the seed.
      */
-    static open(seed: Seed, stateFile?: string): Store {
+    static open(seed: Seed, stateFile?: string, start: { now: number; configuringMs: number } = { now: Date.now(), configuringMs: 0 }): Store {
         if (stateFile) {
             const existing = readStateFile(stateFile);
             if (existing) {
@@ -83,6 +85,12 @@ export class Store {
             }
         }
         const store = new Store(stateFromSeed(seed), stateFile);
+        for (const [i, account] of seed.accounts.entries()) {
+            for (const d of account.domains) {
+                if (d.domainStatus !== "configuring") continue;
+                store.setStatus(store.findDomain(store.accounts[i]!, d.domainName)!, "configuring", start.now, start.configuringMs);
+            }
+        }
         store.save();
         return store;
     }
@@ -136,13 +144,23 @@ export class Store {
     }
 
     /**
-     * Brings a domain up to `now`: a pending change whose time has come becomes the configuration in effect.
-     * Done lazily on every access, so no timer is needed and a restart resumes mid-change correctly.
+     * Brings a domain up to `now`: a free certificate whose issuance has ended is issued (or its application fails),
+     * and a change whose time has come is in effect, or ends in the failure state it was given. Done lazily on
+     * every access, so no timer is needed and a restart resumes mid-change correctly.
      */
     settle(domain: DomainRecord, now: number): DomainRecord {
-        if (domain.pending && domain.pending.effectiveAt <= now) {
-            domain.current = domain.pending.config;
-            domain.pending = undefined;
+        const pending = domain.pending;
+        if (!pending) return domain;
+        if (pending.issue && pending.issue.outcome !== "success" && pending.issue.readyAt <= now) {
+            // The application failed: the certificate read reports why; the domain is online again.
+            const { pem: _unissued, ...application } = pending.config;
+            domain.current = { ...application, certificateStatus: pending.issue.outcome };
+            delete domain.pending;
+            return domain;
+        }
+        if (pending.effectiveAt <= now) {
+            if (pending.endsIn) domain.baseStatus = pending.endsIn; // and keeps serving what it served before
+            else domain.current = pending.config;
             delete domain.pending;
         }
         return domain;
@@ -152,14 +170,51 @@ export class Store {
         return this.settle(domain, now).pending !== undefined;
     }
 
-    /** Accepts a change: in effect after `configuringMs` (immediately when 0). The caller saves. */
-    stage(domain: DomainRecord, config: CertificateConfig, now: number, configuringMs: number): void {
+    /** The state the domain reports now. */
+    statusOf(domain: DomainRecord, now: number): DomainStatus {
+        return this.isConfiguring(domain, now) ? "configuring" : domain.baseStatus;
+    }
+
+    /** Accepts a change: in effect after `configuringMs` (immediately when 0 and nothing else delays it). The caller saves. */
+    stage(domain: DomainRecord, config: CertificateConfig, now: number, timing: ChangeTiming): void {
         domain.modifiedAt = new Date(now).toISOString();
-        if (configuringMs <= 0) {
+        const issuingMs = timing.issue ? timing.issue.durationMs : 0;
+        if (timing.configuringMs <= 0 && issuingMs <= 0 && !timing.endsIn && !timing.issue) {
             domain.current = config;
             delete domain.pending;
             return;
         }
-        domain.pending = { config, effectiveAt: now + configuringMs };
+        const pending: PendingChange = {
+            config,
+            acceptedAt: now,
+            effectiveAt: now + issuingMs + Math.max(0, timing.configuringMs),
+            ...(timing.endsIn ? { endsIn: timing.endsIn } : {}),
+            ...(timing.issue ? { issue: { readyAt: now + issuingMs, outcome: timing.issue.outcome } } : {}),
+        };
+        domain.pending = pending;
     }
+
+    /**
+     * Puts a domain in a state, as the console or another tool would (the `POST /__emulator/domains` hook, a seed).
+     * `configuring` starts a change that keeps the configuration in effect and ends after `configuringMs`; any other
+     * state ends a change in progress without applying it. The caller saves.
+     */
+    setStatus(domain: DomainRecord, status: DomainStatus, now: number, configuringMs: number): void {
+        domain.modifiedAt = new Date(now).toISOString();
+        delete domain.pending;
+        if (status === "configuring") {
+            domain.baseStatus = "online";
+            domain.pending = { config: domain.current, acceptedAt: now, effectiveAt: now + Math.max(1, configuringMs) };
+            return;
+        }
+        domain.baseStatus = status;
+    }
+}
+
+/** How a change plays out in time. */
+export interface ChangeTiming {
+    readonly configuringMs: number;
+    readonly endsIn?: FailedOutcome;
+    /** A free certificate: issued over `durationMs`, ending in `outcome`. */
+    readonly issue?: { readonly durationMs: number; readonly outcome: CertificateStatus };
 }

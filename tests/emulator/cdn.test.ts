@@ -79,21 +79,29 @@ for (const signature of SIGNATURES) {
 }
 
 describe("a change takes effect asynchronously", () => {
-    test("while configuring: DomainStatus configuring, the OLD certificate described, further sets ServiceBusy", async (t) => {
-        const first = await issueCertificate({ dnsNames: [CDN] });
-        // A long configuring time, so nothing here depends on timing.
-        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000 });
-        const slowCdn = cdnClient(slow, keysOf(owner));
-        await slowCdn.setCdnDomainSSLCertificate(set({ certName: "first", SSLPub: first.chainPem, SSLPri: first.key.pkcs8 }));
-        const detail = await slowCdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
-        assert.equal(detail.body?.getDomainDetailModel?.domainStatus, "configuring");
-        const during = await slowCdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
-        assert.equal(during.body?.certInfos?.certInfo?.[0]?.serverCertificateStatus, "off", "the old (empty) configuration");
-        await expectApiError(slowCdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off" })), "ServiceBusy", 403);
-        // Another domain of the account is not affected.
-        const other = await issueCertificate({ dnsNames: [OTHER_CDN] });
-        await slowCdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "other", SSLPub: other.chainPem, SSLPri: other.key.pkcs8 }));
-    });
+    for (const readDuringConfiguring of ["old", "new"] as const) {
+        test(`while configuring (read model ${readDuringConfiguring}): DomainStatus configuring, the ${readDuringConfiguring} certificate described, further sets ServiceBusy`, async (t) => {
+            const first = await issueCertificate({ dnsNames: [CDN] });
+            // A long configuring time, so nothing here depends on timing.
+            const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000, readDuringConfiguring });
+            const slowCdn = cdnClient(slow, keysOf(owner));
+            await slowCdn.setCdnDomainSSLCertificate(set({ certName: "first", SSLPub: first.chainPem, SSLPri: first.key.pkcs8 }));
+            const detail = await slowCdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
+            assert.equal(detail.body?.getDomainDetailModel?.domainStatus, "configuring");
+            const during = (await slowCdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }))).body?.certInfos?.certInfo?.[0];
+            if (readDuringConfiguring === "old") {
+                assert.equal(during?.serverCertificateStatus, "off", "the old (empty) configuration");
+                assert.equal(during?.serverCertificate, undefined);
+            } else {
+                assert.equal(during?.serverCertificateStatus, "on", "the new certificate, at once");
+                assert.equal(leafFingerprint(during?.serverCertificate), await fingerprintOf(first));
+            }
+            await expectApiError(slowCdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off" })), "ServiceBusy", 403);
+            // Another domain of the account is not affected.
+            const other = await issueCertificate({ dnsNames: [OTHER_CDN] });
+            await slowCdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "other", SSLPub: other.chainPem, SSLPri: other.key.pkcs8 }));
+        });
+    }
 
     test("after the configuring time the new certificate is described and the domain is online again", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 100 });
@@ -162,7 +170,7 @@ describe("SetCdnDomainSSLCertificate errors", () => {
         const upload = { certName: "d", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: "nowhere.cdn.test" })), "InvalidDomain.NotFound", 404);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: FOREIGN })), "InvalidDomain.NotFound", 404);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: OFFLINE })), "InvalidDomain.notOnline", 400);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: OFFLINE })), "InvalidDomain.Offline", 404);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: LIVE })), "InvalidDomain.NotFound", 404);
         await expectApiError(cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: LIVE })), "InvalidDomain.NotFound", 404);
         await expectApiError(cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: "nowhere.cdn.test" })), "InvalidDomain.NotFound", 404);

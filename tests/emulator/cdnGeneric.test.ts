@@ -119,7 +119,7 @@ describe("BatchSetCdnDomainServerCertificate errors", () => {
         const query = { SSLProtocol: "on", CertName: "ab", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
         await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},${LIVE}` }), "InvalidDomain.NotFound", 404);
         await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},nowhere.test` }), "InvalidDomain.NotFound", 404);
-        await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},${OFFLINE}` }), "InvalidDomain.notOnline", 400);
+        await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},${OFFLINE}` }), "InvalidDomain.Offline", 404);
         await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: A, CertType: "free" }), "SetDomainCertificate.ParameterError", 400);
         await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: A, SSLPub: "bad" }), "InvalidSSLPub", 400);
         assert.equal(await deployedFingerprint(emulator, A), undefined, "nothing was applied");

@@ -46,8 +46,8 @@ for (const signature of SIGNATURES) {
 }
 
 describe("Live asynchronous change", () => {
-    test("configuring: old certificate described, ServiceBusy on a second set, then the new one", async (t) => {
-        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000 });
+    test("configuring (read model old): old certificate described, ServiceBusy on a second set, then the new one", async (t) => {
+        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000, readDuringConfiguring: "old" });
         const live = liveClient(slow, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [LIVE] });
         await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
@@ -59,6 +59,18 @@ describe("Live asynchronous change", () => {
         const liveQuick = liveClient(quick, keysOf(owner));
         await liveQuick("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
         await eventually(async () => certInfo(await liveQuick("DescribeLiveDomainCertificateInfo", { DomainName: LIVE })).SSLProtocol === "on");
+    });
+
+    test("configuring (read model new): the new certificate described at once while the domain says configuring", async (t) => {
+        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000, readDuringConfiguring: "new" });
+        const live = liveClient(slow, keysOf(owner));
+        const leaf = await issueCertificate({ dnsNames: [LIVE] });
+        await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        assert.equal(((await live("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Json).DomainStatus, "configuring");
+        const during = certInfo(await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE }));
+        assert.equal(during.SSLProtocol, "on");
+        assert.equal(fingerprint(during.SSLPub), await fingerprintOf(leaf));
+        await expectApiError(live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "off" }), "ServiceBusy", 403);
     });
 });
 
@@ -95,7 +107,7 @@ describe("SetLiveDomainCertificate errors", () => {
         const query = { SSLProtocol: "on", CertName: "n", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
         await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: "none.live.test" }), "InvalidDomain.NotFound", 404);
         await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: "theirs.live.test" }), "InvalidDomain.NotFound", 404);
-        await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: OFFLINE }), "InvalidDomain.notOnline", 400);
+        await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: OFFLINE }), "InvalidDomain.Offline", 404);
         await expectApiError(live("SetLiveDomainCertificate", { ...query, DomainName: CDN }), "InvalidDomain.NotFound", 404);
         await expectApiError(live("DescribeLiveDomainCertificateInfo", { DomainName: "none.live.test" }), "InvalidDomain.NotFound", 404);
         await expectApiError(live("DescribeLiveDomainDetail", { DomainName: CDN }), "InvalidDomain.NotFound", 404);

@@ -49,7 +49,7 @@ export async function emulatorFor(
     seed: Seed,
     options: Omit<EmulatorOptions, "seed"> = {},
 ): Promise<RunningEmulator> {
-    const emulator = await startEmulator({ host: "127.0.0.1", port: 0, configuringMs: 0, ...options, seed });
+    const emulator = await startEmulator({ host: "127.0.0.1", port: 0, configuringMs: 0, freeIssueMs: 0, ...options, seed });
     t.after(() => emulator.close());
     return emulator;
 }

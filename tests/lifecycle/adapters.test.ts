@@ -83,7 +83,7 @@ describe("adapters against the emulator", () => {
                 },
             ],
         };
-        emulator = await startEmulator({ port: 0, seed, configuringMs: 0, rateLimits: true });
+        emulator = await startEmulator({ port: 0, seed, configuringMs: 0, freeIssueMs: 0, rateLimits: true });
     });
     after(async () => {
         await emulator.close();

@@ -135,7 +135,7 @@ describe("coalescing CDN sets", () => {
         const log = await hooks.requests();
         const batches = byAction(log, CDN_BATCH_SET.name);
         assert.equal(batches.length, 1, JSON.stringify(batches));
-        assert.equal(batches[0]!.code, "InvalidDomain.notOnline");
+        assert.equal(batches[0]!.code, "InvalidDomain.Offline");
         const singles = byAction(log, CDN.setAction.name);
         assert.deepEqual(singles.map((s) => s.domains[0]).sort(), [...domains].sort(), "one per-domain set for each resource");
 
@@ -145,7 +145,7 @@ describe("coalescing CDN sets", () => {
                 assert.equal(outcome.status, "rejected");
                 const error = (outcome as PromiseRejectedResult).reason as unknown;
                 assert.ok(error instanceof AlicloudApiError, String(error));
-                assert.equal(error.code, "InvalidDomain.notOnline");
+                assert.equal(error.code, "InvalidDomain.Offline");
                 assert.equal(error.action, CDN.setAction.name);
                 assert.deepEqual(error.domainNames, [OFFLINE], "the error is about this resource's domain only");
                 assert.ok(!error.message.includes("BEGIN"), "no PEM in the message");
