@@ -2,9 +2,10 @@
 // It runs in the engine's dynamic-provider process, which calls `configure` once per provider before anything else;
 // the stack config it receives (credentials, endpoints) stays in this process's memory and is never serialized.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { BatchingCertificateService, batchSettingsFromConfig } from "./alicloud/batching";
+import { BatchingCertificateService, batchSettingsFromConfig, type BatchTimer } from "./alicloud/batching";
+import type { Clock } from "./clock";
 import { CdnCertificateService } from "./alicloud/cdn";
-import { certificateServiceFromConfig, clientSettingsFromConfig } from "./alicloud/client";
+import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./alicloud/endpoint";
 import { PRODUCTS, type ProductId, type ProductSpec } from "./alicloud/products";
 import { certificateProvider } from "./lifecycle/provider";
@@ -46,8 +47,29 @@ function makeProvider(productId: ProductId): dynamic.ResourceProvider {
  * DomainCertificate of the process uses, so concurrent creates and updates share its window. Live stays one call
  * per domain: the batch action refuses Live domains.
  */
-export function serviceFor(product: ProductSpec, config?: ConfigSource): CertificateService {
-    if (product.id !== "cdn") return certificateServiceFromConfig(product, config);
+export function serviceFor(product: ProductSpec, config?: ConfigSource, overrides: ServiceOverrides = {}): CertificateService {
+    const settings = overrides.settings ?? clientSettingsFromConfig(product, config);
+    if (product.id !== "cdn") return createCertificateService(product, settings);
     const { batchSize, windowMs } = batchSettingsFromConfig(config);
-    return new BatchingCertificateService(new CdnCertificateService(clientSettingsFromConfig(product, config), { batchSize }), { windowMs });
+    return new BatchingCertificateService(new CdnCertificateService(settings, { batchSize }), {
+        windowMs,
+        ...(settings.clock ? { timer: timerOn(settings.clock) } : {}),
+    });
+}
+
+/** What a test replaces: the client settings (a shared clock's retry, pacing and read windows). */
+export interface ServiceOverrides {
+    readonly settings?: ClientSettings;
+}
+
+/** The batching window's timer on a given clock. */
+function timerOn(clock: Clock): BatchTimer {
+    return {
+        set: (callback, ms) => {
+            const cancel = new AbortController();
+            void clock.sleep(ms, cancel.signal).then(() => cancel.signal.aborted || callback());
+            return cancel;
+        },
+        clear: (handle) => (handle as AbortController).abort(),
+    };
 }

@@ -19,6 +19,7 @@ import type { CertificateService, DeployedCertificate, DescribeOptions, SetCerti
 import type { BatchSetCertificateRequest } from "./cdn";
 import { validBatchSize } from "./cdn";
 import { CONFIG_NAMESPACE, type ConfigSource } from "./endpoint";
+import { AlicloudApiError } from "./errors";
 import { CDN_BATCH_SET, type ProductSpec } from "./products";
 
 /** Stack config keys (namespace `alicloud-certs`) of the batching settings. */
@@ -116,6 +117,10 @@ export class BatchingCertificateService implements CertificateService {
         return this.inner.describe(domainName, options);
     }
 
+    domainStatus(domainName: string): Promise<string | undefined> {
+        return this.inner.domainStatus(domainName);
+    }
+
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {
         if (this.inner.batchSize <= 1 || !isBatchable(request)) return this.inner.set(request);
         return new Promise<SetCertificateResult>((resolve, reject) => {
@@ -158,7 +163,12 @@ export class BatchingCertificateService implements CertificateService {
         let result: SetCertificateResult;
         try {
             result = await this.inner.batchSet({ ...fields, domainNames: members.map((member) => member.request.domainName) });
-        } catch {
+        } catch (error) {
+            if (error instanceof AlicloudApiError && error.outcomeUnknown) {
+                // The batch may have been applied: each resource reads its domain before anything is sent again.
+                for (const member of members) member.reject(error);
+                return;
+            }
             // The batch error names the whole chunk and may be about one domain only. It is dropped, not logged
             // (its message is redacted, but nothing is gained): each resource now asks for itself, and the caller's
             // pacing keeps these single calls within the single-domain action's own limit.

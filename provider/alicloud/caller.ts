@@ -8,7 +8,9 @@ import * as $dara from "@darabonba/typescript";
 import type { CertificateService, DeployedCertificate, DescribeOptions, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
 import type { AlicloudCredentials } from "./credentials";
 import type { Endpoint } from "./endpoint";
-import { isDomainNotFound, toApiError } from "./errors";
+import type { Clock } from "../clock";
+import { DetailStateReader, ListingStateReader, type DomainStateReader } from "./domainStates";
+import { AlicloudApiError, isDomainNotFound, toApiError } from "./errors";
 import { PacerRegistry, sharedPacerRegistry } from "./pacing";
 import type { ActionSpec, ProductSpec } from "./products";
 import { RetryOptions, withRetry } from "./retry";
@@ -32,6 +34,8 @@ export interface ClientSettings {
     readonly retry?: RetryOptions;
     /** Defaults to the process-wide registry, so that every resource on an account shares one budget. */
     readonly pacers?: PacerRegistry;
+    /** The clock of the windows that coalesce reads (tests share a fast one with the emulator). */
+    readonly clock?: Clock;
 }
 
 /** How one API call is made: which action, about which domains, and which values must never show in a message. */
@@ -40,6 +44,12 @@ export interface CallDescription {
     readonly domainNames: readonly string[];
     /** E.g. the private key of a set call; scrubbed from error messages in addition to PEM-looking text. */
     readonly sensitiveValues?: readonly (string | undefined)[];
+    /**
+     * A call that changes the cloud: when its answer is lost (a timeout, a connection reset after sending), it may
+     * have taken effect, so it is not sent again here. The lifecycle reads the domain first and decides (a set that
+     * did apply starts the domain configuring; sending it again would configure it twice, for minutes each).
+     */
+    readonly changes?: boolean;
 }
 
 /**
@@ -127,7 +137,7 @@ export class ApiCaller {
                 } catch (error) {
                     throw toApiError(error, context());
                 }
-            }, this.settings.retry);
+            }, description.changes ? { ...this.settings.retry, isRetryable: retryableUnlessOutcomeUnknown } : this.settings.retry);
         } catch (error) {
             const apiError = toApiError(error, context());
             throw attempts > 1 ? apiError.withAttempts(attempts) : apiError;
@@ -135,19 +145,32 @@ export class ApiCaller {
     }
 }
 
+function retryableUnlessOutcomeUnknown(error: unknown): boolean {
+    return error instanceof AlicloudApiError && error.retryable && !error.outcomeUnknown;
+}
+
 /**
- * A product's CertificateService, all from its product table: `describe` = certificate info + domain detail,
- * merged by the table's response shapes, with "domain not found" as undefined; `set` = the table's set action with
- * its parameter names. Live is exactly this; CDN adds its other two set actions (cdn.ts).
+ * A product's CertificateService, all from its product table: `describe` = the certificate read (plus the domain's
+ * state when asked), with "domain not found" as undefined; `domainStatus` = the table's bulk listing or the domain's
+ * detail; `set` = the table's set action with its parameter names. Live is exactly this; CDN adds its other two set
+ * actions (cdn.ts).
  */
 export class DomainCertificateAdapter implements CertificateService {
     protected readonly caller: ApiCaller;
+    private readonly states: DomainStateReader;
 
     constructor(
         readonly product: ProductSpec,
         settings: ClientSettings,
     ) {
         this.caller = new ApiCaller(product, settings);
+        this.states = product.domainListing
+            ? new ListingStateReader(this.caller, product.domainListing, settings.clock)
+            : new DetailStateReader(this.caller, product);
+    }
+
+    domainStatus(domainName: string): Promise<string | undefined> {
+        return this.states.read(domainName);
     }
 
     /** The raw (PascalCase JSON) response of one of the product's describe actions for one domain. */
@@ -165,31 +188,30 @@ export class DomainCertificateAdapter implements CertificateService {
     async describe(domainName: string, options: DescribeOptions = {}): Promise<DeployedCertificate | undefined> {
         const readDomain = options.domainStatus !== false;
         // Both reads at once when both are wanted; each is paced on its own action's budget.
-        const [certificateInfo, requestedDetail] = await Promise.allSettled([
+        const [certificateInfo, requestedStatus] = await Promise.allSettled([
             this.read(this.product.describeCertificateAction, domainName),
-            readDomain ? this.read(this.product.describeDomainAction, domainName) : Promise.resolve(undefined),
+            readDomain ? this.domainStatus(domainName) : Promise.resolve(null),
         ]);
-        let domainDetail = requestedDetail;
+        let domainStatus = requestedStatus;
         if (
             !readDomain &&
             certificateInfo.status === "fulfilled" &&
             certificateEntry(this.product.certificateInfo, domainName, certificateInfo.value) === undefined
         ) {
             // The certificate read alone answers InvalidDomain.NotFound for a domain that does not exist; should it
-            // answer an empty list instead, the domain read tells "gone" from "HTTPS off", so a refresh never
+            // answer an empty list instead, the domain's state tells "gone" from "HTTPS off", so a refresh never
             // mistakes a deleted domain for drift.
-            [domainDetail] = await Promise.allSettled([this.read(this.product.describeDomainAction, domainName)]);
+            [domainStatus] = await Promise.allSettled([this.domainStatus(domainName)]);
         }
-        for (const outcome of [certificateInfo, domainDetail]) {
-            if (outcome.status === "rejected" && isDomainNotFound(outcome.reason)) return undefined;
-        }
+        if (certificateInfo.status === "rejected" && isDomainNotFound(certificateInfo.reason)) return undefined;
+        if (domainStatus.status === "fulfilled" && domainStatus.value === undefined) return undefined;
         if (certificateInfo.status === "rejected") throw certificateInfo.reason;
-        if (domainDetail.status === "rejected") throw domainDetail.reason;
-        return toDeployedCertificate(this.product, domainName, certificateInfo.value, domainDetail.value);
+        if (domainStatus.status === "rejected") throw domainStatus.reason;
+        return toDeployedCertificate(this.product, domainName, certificateInfo.value, readDomain ? (domainStatus.value ?? undefined) : undefined);
     }
 
     protected setCall(action: ActionSpec, domainNames: readonly string[], request: { privateKey?: string; certificate?: string }): CallDescription {
-        return { action, domainNames, sensitiveValues: [request.privateKey, request.certificate] };
+        return { action, domainNames, sensitiveValues: [request.privateKey, request.certificate], changes: true };
     }
 }
 

@@ -133,9 +133,12 @@ export function hintFor(code: string): string {
     return "see the Alibaba Cloud error center (https://error-center.alibabacloud.com) for this code, quoting the request id";
 }
 
-/** Codes that are worth sending again unchanged: the same request may well succeed a moment later. */
+/**
+ * Codes that are worth sending again unchanged: the same request may well succeed a moment later. Not ServiceBusy:
+ * the domain is configuring another change, which takes minutes; the lifecycle waits for the domain's state to say
+ * it is done (a cheap read) instead of sending the certificate again and again.
+ */
 const RETRYABLE_CODES = new Set<string>([
-    "ServiceBusy",
     "ServiceUnavailable",
     "InternalError",
     // A nonce collision is fixed by the fresh nonce every attempt carries.
@@ -201,6 +204,11 @@ export interface ApiErrorFields {
     readonly retryAfterMs?: number;
     /** How many attempts were made before giving up (1 when no retry happened). */
     readonly attempts?: number;
+    /**
+     * The request may have reached the API and taken effect, but no answer came back (a read timeout, a connection
+     * reset or closed after sending). A change is then read back before it is sent again.
+     */
+    readonly outcomeUnknown?: boolean;
 }
 
 /** An Alibaba Cloud API call that failed, explained. Never holds a key, a certificate or a credential. */
@@ -216,6 +224,7 @@ export class AlicloudApiError extends Error implements ApiErrorFields {
     readonly retryable: boolean;
     readonly retryAfterMs?: number;
     readonly attempts: number;
+    readonly outcomeUnknown: boolean;
 
     constructor(fields: ApiErrorFields) {
         const apiMessage = redact(fields.apiMessage);
@@ -231,6 +240,7 @@ export class AlicloudApiError extends Error implements ApiErrorFields {
         this.retryable = fields.retryable;
         this.retryAfterMs = fields.retryAfterMs;
         this.attempts = fields.attempts ?? 1;
+        this.outcomeUnknown = fields.outcomeUnknown ?? false;
     }
 
     /** The single domain of the call (the first one of a batch). */
@@ -254,6 +264,7 @@ export class AlicloudApiError extends Error implements ApiErrorFields {
             retryable: this.retryable,
             retryAfterMs: this.retryAfterMs,
             attempts: this.attempts,
+            outcomeUnknown: this.outcomeUnknown,
         };
     }
 }
@@ -371,22 +382,25 @@ function sdkMessage(error: unknown): string {
     return message.replace(/\b(GET|POST|PUT|DELETE|HEAD)\s+\S+\s+failed\.?/g, "").trim();
 }
 
+/** Failures before the request could have reached the server: it was not sent, so it had no effect. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN", "EAI_AGAIN"]);
+
 function classifyTransportFailure(
     error: unknown,
-): Pick<ApiErrorFields, "code" | "apiMessage" | "retryable"> | undefined {
+): Pick<ApiErrorFields, "code" | "apiMessage" | "retryable" | "outcomeUnknown"> | undefined {
     const name = text(field(error, "name")) ?? "";
     const code = text(field(error, "code")) ?? "";
     const message = error instanceof Error ? error.message : "";
     if (name.includes("RequestTimeout") || /^(ReadTimeout|ConnectTimeout)/.test(message)) {
         const which = message.startsWith("ConnectTimeout") ? "connecting" : "waiting for the response";
-        return { code: LOCAL_ERROR_CODES.requestTimeout, apiMessage: `timed out ${which}`, retryable: true };
+        return { code: LOCAL_ERROR_CODES.requestTimeout, apiMessage: `timed out ${which}`, retryable: true, outcomeUnknown: which !== "connecting" };
     }
     if (code === "ENOTFOUND") {
         return { code: LOCAL_ERROR_CODES.endpointUnresolvable, apiMessage: "the host name does not resolve (ENOTFOUND)", retryable: false };
     }
     if (CONNECTION_ERROR_CODES.has(code) || /socket hang up/i.test(message)) {
         const what = code || "socket hang up";
-        return { code: LOCAL_ERROR_CODES.connectionFailed, apiMessage: `the connection failed (${what})`, retryable: true };
+        return { code: LOCAL_ERROR_CODES.connectionFailed, apiMessage: `the connection failed (${what})`, retryable: true, outcomeUnknown: !NOT_SENT_CODES.has(code) };
     }
     if (error instanceof SyntaxError) {
         return {

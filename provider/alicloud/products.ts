@@ -55,6 +55,23 @@ export interface CertificateInfoShape {
     readonly certType: string;
     /** Absent when the product does not report it. */
     readonly certId?: string;
+    /** The certificate's `Status`: success, or a free certificate's applying / checking / failure value. */
+    readonly certificateStatus: string;
+}
+
+/**
+ * How a product lists its domains' states for many domains in one call (CDN's DescribeUserDomains), or `undefined`
+ * where it cannot name several domains in one call and each domain's own detail is read instead.
+ */
+export interface DomainListingShape {
+    readonly action: ActionSpec;
+    /** Domains one call may name (comma-separated). */
+    readonly namesPerCall: number;
+    /** Sent with every listing: exact names, and every state shown. */
+    readonly query: Readonly<Record<string, string>>;
+    readonly listPath: readonly string[];
+    readonly domainName: string;
+    readonly domainStatus: string;
 }
 
 /** JSON response field names of a describe-domain action. */
@@ -90,6 +107,8 @@ export interface ProductSpec {
     readonly describeDomainAction: ActionSpec;
     /** Where the domain's state sits in `describeDomainAction`'s JSON response. */
     readonly domainDetail: DomainDetailShape;
+    /** The bulk read of domain states, where the product has one that names several domains. */
+    readonly domainListing?: DomainListingShape;
     /** Certificate types the product's set action accepts. */
     readonly certTypes: readonly CertType[];
 }
@@ -122,9 +141,21 @@ export const CDN: ProductSpec = {
         certName: "CertName",
         certType: "CertType",
         certId: "CertId",
+        certificateStatus: "Status",
     },
     describeDomainAction: { name: "DescribeCdnDomainDetail", callsPerSecond: 30 },
     domainDetail: { objectPath: ["GetDomainDetailModel"], domainStatus: "DomainStatus" },
+    // DescribeUserDomains (cdn20180510 5.0.0): 100 calls/s, up to 50 comma-separated names. Exact match, and
+    // CheckDomainShow=true: without it, domains under review or failed to configure are not listed at all, and a
+    // domain that just failed would look deleted.
+    domainListing: {
+        action: { name: "DescribeUserDomains", callsPerSecond: 100 },
+        namesPerCall: 50,
+        query: { DomainSearchType: "full_match", CheckDomainShow: "true" },
+        listPath: ["Domains", "PageData"],
+        domainName: "DomainName",
+        domainStatus: "DomainStatus",
+    },
     // `free` is not accepted by SetCdnDomainSSLCertificate; it goes through the legacy SetDomainServerCertificate.
     certTypes: ["upload", "cas", "free"],
 };
@@ -194,9 +225,13 @@ export const LIVE: ProductSpec = {
         certificatePem: "SSLPub",
         certName: "CertName",
         certType: "CertType",
+        // Filled for free certificates only (DescribeLiveDomainCertificateInfoResponseBody).
+        certificateStatus: "Status",
     },
     describeDomainAction: { name: "DescribeLiveDomainDetail", callsPerSecond: 50 },
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
+    // No domainListing: DescribeLiveUserDomains takes one keyword, not a list of names, so each domain's state is
+    // its own DescribeLiveDomainDetail (50/s).
     // SetLiveDomainCertificate documents CertType cas but no CertId parameter, so there is no way to say which
     // certificate-service certificate to deploy: `cas` is not offered on Live until the API documents one.
     certTypes: ["upload", "free"],

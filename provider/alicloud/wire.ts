@@ -2,7 +2,7 @@
 // of the two describe responses to the port's DeployedCertificate. Pure functions; both adapters use them.
 
 import type { DeployedCertificate, SetCertificateRequest, SslStatus } from "../lifecycle/port";
-import type { CertificateInfoShape, DomainDetailShape, SetParamNames } from "./products";
+import type { CertificateInfoShape, DomainDetailShape, DomainListingShape, SetParamNames } from "./products";
 
 /** A JSON object as the API returns it (PascalCase keys). */
 export type JsonObject = { readonly [key: string]: unknown };
@@ -66,20 +66,18 @@ export function certificateEntry(shape: CertificateInfoShape, domainName: string
 }
 
 /**
- * Merges the two describe responses into what the lifecycle compares: the certificate (status, PEM, name, type,
- * id) and the domain's own state. No certificate entry means HTTPS is off. Without a domain-detail body (the
- * domain's state was not read) the result has no `domainStatus`.
+ * The certificate read as the lifecycle compares it: status, PEM, name, type, id and `Status`, plus the domain's own
+ * state when it was read (`domainStatus`). No certificate entry means HTTPS is off.
  */
 export function toDeployedCertificate(
-    shapes: { readonly certificateInfo: CertificateInfoShape; readonly domainDetail: DomainDetailShape },
+    shapes: { readonly certificateInfo: CertificateInfoShape },
     domainName: string,
     certificateInfoBody: unknown,
-    domainDetailBody: unknown | undefined,
+    domainStatus?: string,
 ): DeployedCertificate {
     const entry = certificateEntry(shapes.certificateInfo, domainName, certificateInfoBody);
     const shape = shapes.certificateInfo;
     const status: SslStatus = stringAt(entry, shape.status)?.toLowerCase() === "on" ? "on" : "off";
-    const domainStatus = stringAt(valueAt(domainDetailBody, shapes.domainDetail.objectPath), shapes.domainDetail.domainStatus);
     return dropUndefined({
         domainName,
         status,
@@ -88,8 +86,25 @@ export function toDeployedCertificate(
         certName: stringAt(entry, shape.certName),
         certType: stringAt(entry, shape.certType),
         certId: stringAt(entry, shape.certId),
-        domainStatus: domainDetailBody === undefined ? undefined : (domainStatus ?? "unknown"),
+        certificateStatus: stringAt(entry, shape.certificateStatus),
+        domainStatus,
     });
+}
+
+/** The state in a describe-domain response ("unknown" when the answer has none). */
+export function domainStatusFromDetail(shape: DomainDetailShape, body: unknown): string {
+    return stringAt(valueAt(body, shape.objectPath), shape.domainStatus) ?? "unknown";
+}
+
+/** Each listed domain's state, by lower-case name, from a domain listing's response. */
+export function domainStatesFromListing(shape: DomainListingShape, body: unknown): Map<string, string> {
+    const list = valueAt(body, shape.listPath);
+    const states = new Map<string, string>();
+    for (const entry of Array.isArray(list) ? list : []) {
+        const name = stringAt(entry, shape.domainName)?.toLowerCase();
+        if (name !== undefined) states.set(name, stringAt(entry, shape.domainStatus) ?? "unknown");
+    }
+    return states;
 }
 
 function dropUndefined<T extends object>(value: T): T {

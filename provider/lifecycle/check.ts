@@ -131,7 +131,10 @@ function checkCertTypeRequirements(
     if (certType === "cas") {
         if (status === "on" && !given("certId"))
             fail("certId", `required with certType "cas": the id of the certificate in Alibaba Cloud's certificate service`);
-        if (given("certId") && !isUnknown(news.certId)) inputs.certId = String(news.certId);
+        if (given("certId") && !isUnknown(news.certId)) {
+            const certId = certIdFrom(news.certId, fail);
+            if (certId !== undefined) inputs.certId = certId;
+        }
         const region = news.certRegion;
         if (!given("certRegion")) inputs.certRegion = DEFAULT_CAS_REGION;
         else if (!isUnknown(region) && !(CAS_REGIONS as readonly unknown[]).includes(region))
@@ -149,6 +152,27 @@ function checkCertTypeRequirements(
             }
         }
     }
+}
+
+/**
+ * `certId` is a number on the wire (SetCdnDomainSSLCertificateRequest.certId?: number in cdn20180510 5.0.0): the
+ * certificate's id in the certificate service, a positive whole number. Certificate Management Service also shows
+ * ids as `<id>-<region>` (its CertIdentifier, e.g. 8089870-cn-hangzhou), which CDN does not take.
+ */
+function certIdFrom(value: unknown, fail: (p: string, r: string) => void): string | undefined {
+    const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : undefined;
+    if (text !== undefined && /^[1-9]\d{0,18}$/.test(text)) return text;
+    const identifier = text === undefined ? null : /^([1-9]\d*)-([a-z]{2}(?:-[a-z0-9]+)+)$/.exec(text);
+    if (identifier) {
+        fail(
+            "certId",
+            `${JSON.stringify(text)} is a certificate identifier (id and region); CDN takes them apart: ` +
+                `certId: "${identifier[1]}" and certRegion: "${identifier[2]}"`,
+        );
+        return undefined;
+    }
+    fail("certId", `must be the certificate's numeric id in the certificate service (a positive whole number such as 8089870); got ${JSON.stringify(value)}`);
+    return undefined;
 }
 
 function listNames(names: readonly string[]): string {

@@ -45,7 +45,13 @@ export interface CertificateOutputs extends CertificateInputs {
     dnsNames?: string[];
 }
 
-export const DEFAULT_CONFIRM_TIMEOUT_SECONDS = 600;
+/**
+ * 30 minutes. A change configures for minutes (Terraform's alicloud provider allows 15 minutes for a CDN domain to
+ * come back online); a set may first have to wait out another change already configuring (ServiceBusy), so this
+ * allows two such changes back to back. States that waiting cannot fix fail at once, so the timeout only ever
+ * bites on a domain that stays `configuring`.
+ */
+export const DEFAULT_CONFIRM_TIMEOUT_SECONDS = 1800;
 export const DEFAULT_CAS_REGION = "cn-hangzhou";
 /** Regions Alibaba Cloud's certificate service (CAS) keeps certificates in, per the API docs. */
 export const CAS_REGIONS = ["cn-hangzhou", "ap-southeast-1"] as const;

@@ -11,7 +11,6 @@ import {
     deleteCertificate,
     readCertificate,
     updateCertificate,
-    SettleTimeEstimate,
     type ConfirmPolicy,
     type LifecycleContext,
 } from "./operations";
@@ -39,13 +38,11 @@ export interface ProviderDependencies {
 }
 
 export function certificateProvider(deps: ProviderDependencies): dynamic.ResourceProvider {
-    const settle = new SettleTimeEstimate();
     const context = (): LifecycleContext => ({
         product: deps.product,
         service: deps.service(),
         clock: deps.clock,
         confirm: deps.confirm,
-        settle,
     });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {

@@ -5,6 +5,8 @@ import { strict as assert } from "node:assert";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { certificateProvider } from "../../provider/lifecycle/provider";
+import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { DEFAULT_ACCOUNT, DEFAULT_SEED, startEmulator, type RunningEmulator, type Seed } from "../../emulator";
 import type { ClientSettings } from "../../provider/alicloud/caller";
 import { CdnCertificateService } from "../../provider/alicloud/cdn";
@@ -217,7 +219,8 @@ describe("adapters against the emulator", () => {
     });
 
     describe("injected faults on a set", () => {
-        const recoverable = ["internal-error", "service-unavailable", "throttling", "service-busy", "drop", "applied-then-drop", "hang"] as const;
+        // Answers that say the set did nothing are retried by the call.
+        const recoverable = ["internal-error", "service-unavailable", "throttling"] as const;
         for (const fault of recoverable) {
             it(`GIVEN ${fault} twice THEN the set succeeds on the third attempt`, async () => {
                 await hook(emulator, "faults", { action: LIVE.setAction.name, fault, times: 2 });
@@ -226,6 +229,40 @@ describe("adapters against the emulator", () => {
                 assert.equal(calls.length, 3, JSON.stringify(calls));
                 assert.equal(calls.filter((call) => call.fault !== undefined).length, 2);
                 assert.equal((await live().describe(LIVE_DOMAIN!))?.certName, `live-${fault}`);
+            });
+        }
+
+        // A busy domain, or an answer lost after sending: the set may have applied (or another change is configuring
+        // for minutes), so the call does not send it again; the lifecycle reads the domain and decides.
+        const handedBack: Record<string, { code: string; outcomeUnknown: boolean }> = {
+            "service-busy": { code: "ServiceBusy", outcomeUnknown: false },
+            drop: { code: LOCAL_ERROR_CODES.connectionFailed, outcomeUnknown: true },
+            "applied-then-drop": { code: LOCAL_ERROR_CODES.connectionFailed, outcomeUnknown: true },
+            hang: { code: LOCAL_ERROR_CODES.requestTimeout, outcomeUnknown: true },
+        };
+        for (const [fault, { code, outcomeUnknown }] of Object.entries(handedBack)) {
+            it(`GIVEN ${fault} THEN the set is sent once and handed back as ${code}${outcomeUnknown ? " with its outcome unknown" : ""}`, async () => {
+                await hook(emulator, "faults", { action: LIVE.setAction.name, fault, times: 2 });
+                const settings = settingsFor(emulator.endpoint, { timeouts: { connectTimeoutMs: 2_000, readTimeoutMs: 500 } });
+                await assert.rejects(createCertificateService(LIVE, settings).set({ ...upload(LIVE_DOMAIN!, liveCert, `live-${fault}`), forceSet: true }), (error: unknown) => {
+                    assert.ok(error instanceof AlicloudApiError, String(error));
+                    assert.equal(error.code, code);
+                    assert.equal(error.outcomeUnknown, outcomeUnknown);
+                    assert.equal(error.attempts, 1);
+                    assertNoSecrets(error, liveCert);
+                    return true;
+                });
+                assert.equal((await requestsFor(emulator, LIVE.setAction.name)).length, 1);
+                await hook(emulator, "reset", {});
+            });
+        }
+
+        for (const fault of ["drop", "hang", "internal-error"] as const) {
+            it(`GIVEN ${fault} twice on a read THEN the read is retried and succeeds`, async () => {
+                await hook(emulator, "faults", { action: LIVE.describeCertificateAction.name, fault, times: 2 });
+                const settings = settingsFor(emulator.endpoint, { timeouts: { connectTimeoutMs: 2_000, readTimeoutMs: 500 } });
+                assert.notEqual(await createCertificateService(LIVE, settings).describe(LIVE_DOMAIN!, { domainStatus: false }), undefined);
+                assert.equal((await requestsFor(emulator, LIVE.describeCertificateAction.name)).length, 3);
             });
         }
 
@@ -239,8 +276,6 @@ describe("adapters against the emulator", () => {
             "internal-error": { code: "InternalError", retryable: true },
             "service-unavailable": { code: "ServiceUnavailable", retryable: true },
             throttling: { code: "Throttling.User", retryable: true },
-            "service-busy": { code: "ServiceBusy", retryable: true },
-            drop: { code: LOCAL_ERROR_CODES.connectionFailed, retryable: true },
         };
         for (const [fault, { code, retryable }] of Object.entries(expected)) {
             it(`GIVEN ${fault} on every attempt THEN a typed ${code} after ${MAX_ATTEMPTS} attempts`, async () => {
@@ -317,16 +352,25 @@ describe("a domain still configuring", () => {
         await emulator.close();
     });
 
-    it("GIVEN a set just made WHEN another set follows THEN ServiceBusy is retried until the domain is online", async () => {
+    it("GIVEN a set just made WHEN another set follows THEN the adapter hands ServiceBusy back at once, and the provider's update waits it out", async () => {
         const issued = await issueCertificate({ dnsNames: [CDN_DOMAIN!] });
-        const service = createCertificateService(CDN, settingsFor(emulator.endpoint, {
-            retry: { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 400, totalBudgetMs: 10_000 },
-        }));
+        const service = createCertificateService(CDN, settingsFor(emulator.endpoint));
         await service.set({ domainName: CDN_DOMAIN!, status: "on", certType: "upload", certificate: issued.chainPem, privateKey: issued.key.pkcs8, certName: "first" });
-        await service.set({ domainName: CDN_DOMAIN!, status: "off", certType: "upload", certName: "first" });
+        await assert.rejects(service.set({ domainName: CDN_DOMAIN!, status: "off", certType: "upload", certName: "first" }), (error: unknown) => {
+            assert.ok(error instanceof AlicloudApiError);
+            assert.equal(error.code, "ServiceBusy");
+            assert.equal(error.attempts, 1);
+            return true;
+        });
+        const provider = certificateProvider({ product: CDN, service: () => service, confirm: { initialIntervalMs: 50, maxIntervalMs: 100 } });
+        const off = (await provider.check!({}, { domainName: CDN_DOMAIN!, status: "off" })).inputs as CertificateInputs;
+        const { outs } = await provider.update!(CDN_DOMAIN!, {} as CertificateOutputs, off);
+        assert.equal(outs.status, "off");
         const calls = await requestsFor(emulator, CDN.setAction.name);
-        assert.ok(calls.some((call) => call.code === "ServiceBusy"), JSON.stringify(calls));
-        assert.equal(calls.at(-1)?.status, 200);
+        // The first set; the adapter's second, refused; the update's, refused; the update's again, sent only once the
+        // domain read online.
+        assert.deepEqual(calls.map((call) => call.code ?? call.status), [200, "ServiceBusy", "ServiceBusy", 200]);
+        assert.equal((await service.describe(CDN_DOMAIN!))?.domainStatus, "online");
     });
 });
 

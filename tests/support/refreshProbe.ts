@@ -18,6 +18,9 @@ async function main(): Promise<void> {
     const service: CertificateService = {
         product: CDN,
         describe: async () => served,
+        domainStatus: async () => {
+            throw new Error("a refresh reads the certificate only");
+        },
         set: async () => {
             throw new Error("a refresh makes no set call");
         },

@@ -100,7 +100,8 @@ describe("isRetryable", () => {
     const table: [string, number | undefined, boolean][] = [
         ["Throttling.User", 400, true],
         ["Throttling", 503, true],
-        ["ServiceBusy", 403, true],
+        // Waited out by the lifecycle on the domain's state, not resent by the call (the domain configures for minutes).
+        ["ServiceBusy", 403, false],
         ["ServiceUnavailable", 503, true],
         ["InternalError", 500, true],
         ["SomethingNew", 502, true],
@@ -209,8 +210,8 @@ describe("toApiError", () => {
         assert.equal(error.retryable, true);
         assert.equal(error.statusCode, 503);
     });
-    it("GIVEN ServiceBusy (403) THEN retryable", () => {
-        assert.equal(toApiError(sdkError(ClientError, 403, "ServiceBusy", "The specified Domain is configuring, please retry later."), context).retryable, true);
+    it("GIVEN ServiceBusy (403) THEN not retried by the call: the lifecycle waits for the domain", () => {
+        assert.equal(toApiError(sdkError(ClientError, 403, "ServiceBusy", "The specified Domain is configuring, please retry later."), context).retryable, false);
     });
     it("GIVEN InvalidDomain.NotFound THEN isDomainNotFound", () => {
         assert.ok(isDomainNotFound(toApiError(sdkError(ClientError, 404, "InvalidDomain.NotFound", "The domain provided does not belong to you."), context)));
@@ -221,21 +222,23 @@ describe("toApiError", () => {
     });
 
     const url = `http://127.0.0.1:9/?DomainName=live.example.com&SSLPri=${encodeURIComponent(PEM_KEY)}`;
-    const transport: [string, () => Error, string, boolean][] = [
-        ["a read timeout", () => Object.assign(new Error(`ReadTimeout(30000). POST ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true],
-        ["a connect timeout", () => Object.assign(new Error(`ConnectTimeout: Connect ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true],
-        ["ECONNREFUSED", () => Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:9POST ${url} failed.`), { code: "ECONNREFUSED" }), LOCAL_ERROR_CODES.connectionFailed, true],
-        ["ECONNRESET", () => Object.assign(new Error(`read ECONNRESET POST ${url} failed.`), { code: "ECONNRESET" }), LOCAL_ERROR_CODES.connectionFailed, true],
-        ["socket hang up", () => new Error(`socket hang up POST ${url} failed.`), LOCAL_ERROR_CODES.connectionFailed, true],
-        ["ENOTFOUND", () => Object.assign(new Error(`getaddrinfo ENOTFOUND cdn.example.invalid POST ${url} failed.`), { code: "ENOTFOUND" }), LOCAL_ERROR_CODES.endpointUnresolvable, false],
-        ["a non-JSON body", () => new SyntaxError("Unexpected token < in JSON at position 0"), LOCAL_ERROR_CODES.invalidResponse, false],
-        ["something else", () => new TypeError(`boom at ${url}`), LOCAL_ERROR_CODES.unexpected, false],
+    // The last column: whether the request may have reached the API and taken effect with its answer lost.
+    const transport: [string, () => Error, string, boolean, boolean][] = [
+        ["a read timeout", () => Object.assign(new Error(`ReadTimeout(30000). POST ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true, true],
+        ["a connect timeout", () => Object.assign(new Error(`ConnectTimeout: Connect ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true, false],
+        ["ECONNREFUSED", () => Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:9POST ${url} failed.`), { code: "ECONNREFUSED" }), LOCAL_ERROR_CODES.connectionFailed, true, false],
+        ["ECONNRESET", () => Object.assign(new Error(`read ECONNRESET POST ${url} failed.`), { code: "ECONNRESET" }), LOCAL_ERROR_CODES.connectionFailed, true, true],
+        ["socket hang up", () => new Error(`socket hang up POST ${url} failed.`), LOCAL_ERROR_CODES.connectionFailed, true, true],
+        ["ENOTFOUND", () => Object.assign(new Error(`getaddrinfo ENOTFOUND cdn.example.invalid POST ${url} failed.`), { code: "ENOTFOUND" }), LOCAL_ERROR_CODES.endpointUnresolvable, false, false],
+        ["a non-JSON body", () => new SyntaxError("Unexpected token < in JSON at position 0"), LOCAL_ERROR_CODES.invalidResponse, false, false],
+        ["something else", () => new TypeError(`boom at ${url}`), LOCAL_ERROR_CODES.unexpected, false, false],
     ];
-    for (const [what, make, code, retryable] of transport) {
-        it(`GIVEN ${what} THEN code ${code}, retryable ${retryable}, and no URL or key in the message`, () => {
+    for (const [what, make, code, retryable, outcomeUnknown] of transport) {
+        it(`GIVEN ${what} THEN code ${code}, retryable ${retryable}, outcome unknown ${outcomeUnknown}, and no URL or key in the message`, () => {
             const error = toApiError(make(), context);
             assert.equal(error.code, code);
             assert.equal(error.retryable, retryable);
+            assert.equal(error.outcomeUnknown, outcomeUnknown);
             assert.equal(error.requestId, undefined);
             for (const leaked of ["MIIE", "BEGIN", "SSLPri", "%2D"]) assert.ok(!error.message.includes(leaked), `${leaked} in ${error.message}`);
         });

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/alicloud/products";
-import { buildSetQuery, toDeployedCertificate } from "../../provider/alicloud/wire";
+import { buildSetQuery, domainStatesFromListing, domainStatusFromDetail, toDeployedCertificate } from "../../provider/alicloud/wire";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
@@ -41,29 +41,39 @@ describe("buildSetQuery", () => {
 });
 
 describe("toDeployedCertificate", () => {
-    it("GIVEN CDN responses THEN status, PEM, name, type, id and domain status", () => {
-        const info = { RequestId: "r", CertInfos: { CertInfo: [{ DomainName: "www.example.com", ServerCertificateStatus: "on", ServerCertificate: PEM, CertName: "n", CertType: "upload", CertId: "12" }] } };
-        const detail = { RequestId: "r", GetDomainDetailModel: { DomainName: "www.example.com", DomainStatus: "online" } };
-        assert.deepEqual(toDeployedCertificate(CDN, "www.example.com", info, detail), {
-            domainName: "www.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "upload", certId: "12", domainStatus: "online",
+    it("GIVEN CDN's certificate read THEN status, PEM, name, type, id, Status, and the domain status given", () => {
+        const info = { RequestId: "r", CertInfos: { CertInfo: [{ DomainName: "www.example.com", ServerCertificateStatus: "on", ServerCertificate: PEM, CertName: "n", CertType: "upload", CertId: "12", Status: "success" }] } };
+        assert.deepEqual(toDeployedCertificate(CDN, "www.example.com", info, "online"), {
+            domainName: "www.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "upload", certId: "12", certificateStatus: "success", domainStatus: "online",
         });
     });
-    it("GIVEN Live responses THEN the same shape from Live's names", () => {
-        const info = { CertInfos: { CertInfo: [{ DomainName: "live.example.com", SSLProtocol: "on", SSLPub: PEM, CertName: "n", CertType: "free" }] } };
-        const detail = { DomainDetail: { DomainName: "live.example.com", DomainStatus: "configuring" } };
-        assert.deepEqual(toDeployedCertificate(LIVE, "live.example.com", info, detail), {
-            domainName: "live.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "free", domainStatus: "configuring",
+    it("GIVEN Live's certificate read THEN the same shape from Live's names", () => {
+        const info = { CertInfos: { CertInfo: [{ DomainName: "live.example.com", SSLProtocol: "on", SSLPub: PEM, CertName: "n", CertType: "free", Status: "applying" }] } };
+        assert.deepEqual(toDeployedCertificate(LIVE, "live.example.com", info), {
+            domainName: "live.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "free", certificateStatus: "applying",
         });
     });
     it("GIVEN no certificate entry THEN status off", () => {
-        const deployed = toDeployedCertificate(CDN, "d.example.com", { CertInfos: { CertInfo: [] } }, { GetDomainDetailModel: { DomainStatus: "online" } });
+        const deployed = toDeployedCertificate(CDN, "d.example.com", { CertInfos: { CertInfo: [] } }, "online");
         assert.deepEqual(deployed, { domainName: "d.example.com", status: "off", domainStatus: "online" });
     });
     it("GIVEN several entries THEN the one of the domain, case-insensitively", () => {
         const info = { CertInfos: { CertInfo: [{ DomainName: "other.example.com", ServerCertificateStatus: "on" }, { DomainName: "WWW.example.com", ServerCertificateStatus: "off", CertName: "mine" }] } };
-        const deployed = toDeployedCertificate(CDN, "www.example.com", info, {});
+        const deployed = toDeployedCertificate(CDN, "www.example.com", info);
         assert.equal(deployed.certName, "mine");
         assert.equal(deployed.status, "off");
-        assert.equal(deployed.domainStatus, "unknown");
+        assert.equal(deployed.domainStatus, undefined);
+    });
+});
+
+describe("domain states", () => {
+    it("GIVEN a DescribeUserDomains page THEN each listed domain's state by lower-case name", () => {
+        const body = { Domains: { PageData: [{ DomainName: "A.example.com", DomainStatus: "configuring" }, { DomainName: "b.example.com", DomainStatus: "configure_failed" }, { DomainName: "c.example.com" }] } };
+        assert.deepEqual([...domainStatesFromListing(CDN.domainListing!, body)], [["a.example.com", "configuring"], ["b.example.com", "configure_failed"], ["c.example.com", "unknown"]]);
+        assert.deepEqual([...domainStatesFromListing(CDN.domainListing!, { Domains: {} })], []);
+    });
+    it("GIVEN a domain detail THEN its state; without one, unknown", () => {
+        assert.equal(domainStatusFromDetail(LIVE.domainDetail, { DomainDetail: { DomainStatus: "offline" } }), "offline");
+        assert.equal(domainStatusFromDetail(CDN.domainDetail, {}), "unknown");
     });
 });

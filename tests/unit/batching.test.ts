@@ -35,6 +35,9 @@ class FakeCdn implements BatchCapableService {
     async describe() {
         return undefined;
     }
+    async domainStatus() {
+        return "online";
+    }
     private check(action: string, domains: string[]) {
         const bad = domains.filter((d) => this.refuse.has(d));
         if (bad.length > 0) {

@@ -174,6 +174,28 @@ describe("check: rejected before any call", () => {
         });
     }
 
+    for (const [given, words] of [
+        ["8089870-cn-hangzhou", /certificate identifier.*certId: "8089870" and certRegion: "cn-hangzhou"/],
+        ["197028-ap-southeast-1", /certId: "197028" and certRegion: "ap-southeast-1"/],
+        ["abc", /numeric id .* got "abc"/],
+        ["0", /positive whole number/],
+        ["-5", /positive whole number/],
+        ["12.5", /positive whole number/],
+        [12.5, /got 12\.5/],
+        [{ id: 1 }, /got \{"id":1\}/],
+    ] as const) {
+        it(`GIVEN certId ${JSON.stringify(given)} THEN certId fails before any call, saying what to send`, () => {
+            const failures = failuresOf(checkInputs(CDN, { domainName: DOMAIN, certType: "cas", certId: given }));
+            assert.match(failures.certId ?? "", words);
+        });
+    }
+
+    it("takes certId as a whole number or its digits, and sends its digits", () => {
+        assert.equal(checkInputs(CDN, { domainName: DOMAIN, certType: "cas", certId: 8089870 }).inputs!.certId, "8089870");
+        assert.equal(checkInputs(CDN, { domainName: DOMAIN, certType: "cas", certId: " 8089870 " }).inputs!.certId, "8089870");
+        assert.equal(checkInputs(CDN, { domainName: DOMAIN, certType: "cas", certId: "8089870" }).failures, undefined);
+    });
+
     it("refuses cas on Live, whose set action has no certificate id", () => {
         const failures = failuresOf(checkInputs(LIVE, { domainName: DOMAIN, certType: "cas", certId: "1" }));
         assert.match(failures.certType!, /"upload", "free"/);

@@ -1,17 +1,13 @@
 // The lifecycle's operations against an in-memory CertificateService (the port), for what the emulator cannot be
-// made to do on demand: a change that never takes effect, and a product that refuses to turn HTTPS off.
+// made to do on demand: a change that never takes effect, a product that refuses to turn HTTPS off, a state that
+// disagrees with a refusal; and the confirmation's pure decision, state by state.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { CDN } from "../../provider/alicloud/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import type { CertificateInputs } from "../../provider/lifecycle/model";
-import {
-    ConfirmationTimeoutError,
-    createCertificate,
-    deleteCertificate,
-    SettleTimeEstimate,
-    updateCertificate,
-} from "../../provider/lifecycle/operations";
+import { decide, type Observation, type Phase } from "../../provider/lifecycle/confirmation";
+import { CloudStateError, ConfirmationTimeoutError, createCertificate, deleteCertificate, updateCertificate } from "../../provider/lifecycle/operations";
 import type { Clock } from "../../provider/clock";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
 import { issueCertificate, type Issued } from "../support/certs";
@@ -27,6 +23,9 @@ class InMemoryDomain implements CertificateService {
     constructor(private readonly options: { applies: boolean; refuseOff?: boolean }) {}
     async describe(domainName: string) {
         return domainName === DOMAIN ? this.served : undefined;
+    }
+    async domainStatus(domainName: string) {
+        return domainName === DOMAIN ? this.served.domainStatus : undefined;
     }
     async set(request: SetCertificateRequest) {
         this.sets.push(request);
@@ -124,138 +123,172 @@ describe("delete", () => {
     });
 });
 
-/** A domain whose change shows `settleMs` after the set, on the given clock; counts reads. */
-class SlowDomain implements CertificateService {
-    readonly product = CDN;
-    reads = 0;
-    #pending?: { at: number; served: DeployedCertificate };
-    served: DeployedCertificate = { domainName: DOMAIN, status: "off", domainStatus: "online" };
-    /** Runs at each read, before it is answered: what other resources do meanwhile. */
-    onRead?: () => void;
-    constructor(private readonly clock: Clock, private readonly settleMs: number) {}
-    async describe() {
-        this.reads++;
-        this.onRead?.();
-        if (this.#pending && this.clock.now() >= this.#pending.at) {
-            this.served = this.#pending.served;
-            this.#pending = undefined;
-        }
-        return this.served;
+describe("decide: the next step of a convergence, given what was read", () => {
+    const on = (fingerprintOf: "declared" | "other"): DeployedCertificate => ({
+        domainName: DOMAIN,
+        status: "on",
+        certificatePem: fingerprintOf === "declared" ? cert.chainPem : otherCert.chainPem,
+        certType: "upload",
+    });
+    let otherCert: Issued;
+    before(async () => {
+        otherCert = await issueCertificate({ dnsNames: [DOMAIN], key: "ec256" });
+    });
+    const cases: [Phase, string | undefined, "declared" | "other" | "unread", string][] = [
+        ["confirm", undefined, "unread", "gone"],
+        ["confirm", "configuring", "unread", "wait confirm"],
+        ["confirm", "checking", "unread", "wait confirm"],
+        ["confirm", "online", "unread", "read-certificate"],
+        ["confirm", "online", "declared", "done"],
+        ["confirm", "online", "other", "wait confirm"],
+        ["await-idle", "online", "other", "set"],
+        ["await-idle", "online", "declared", "done"],
+        ["await-idle", "configuring", "other", "wait await-idle"],
+        ["await-idle", "configuring", "declared", "wait confirm"],
+        ["confirm", "a_state_from_the_future", "unread", "wait confirm"],
+        ...(["configure_failed", "check_failed", "offline", "stopping", "deleting"] as const).flatMap((state): [Phase, string, "declared" | "other" | "unread", string][] => [
+            ["confirm", state, "unread", "fail domain"],
+            ["await-idle", state, "declared", "fail domain"],
+        ]),
+    ];
+    for (const [phase, domainStatus, certificate, expected] of cases) {
+        it(`GIVEN phase ${phase}, the domain ${domainStatus ?? "gone"}, the certificate ${certificate} THEN ${expected}`, () => {
+            const observation: Observation = { domainStatus, ...(certificate === "unread" ? {} : { certificate: on(certificate) }) };
+            const decision = decide(phase, inputs, observation);
+            const said = decision.next === "wait" ? `wait ${decision.phase}` : decision.next === "fail" ? `fail ${decision.cause}` : decision.next;
+            assert.equal(said, expected);
+        });
     }
-    async set(request: SetCertificateRequest) {
-        this.#pending = {
-            at: this.clock.now() + this.settleMs,
-            served: { domainName: DOMAIN, status: request.status, certificatePem: request.certificate, certType: request.certType, domainStatus: "online" },
-        };
-        return {};
+
+    const free = checkInputs(CDN, { domainName: DOMAIN, certType: "free" }).inputs!;
+    for (const [status, expected] of [
+        ["success", "done"],
+        [undefined, "done"],
+        ["applying", "wait confirm"],
+        ["checking", "wait confirm"],
+        ["cname_error", "fail certificate"],
+        ["unsupport_wildcard", "fail certificate"],
+        ["get_cert_timeout", "fail certificate"],
+        ["failed", "fail certificate"],
+    ] as const) {
+        it(`GIVEN a free certificate with Status ${status ?? "(none)"} on an online domain THEN ${expected}`, () => {
+            const certificate: DeployedCertificate = { domainName: DOMAIN, status: "on", certType: "free", ...(status ? { certificateStatus: status } : {}) };
+            const decision = decide("confirm", free, { domainStatus: "online", certificate });
+            assert.equal(decision.next === "wait" ? `wait ${decision.phase}` : decision.next === "fail" ? `fail ${decision.cause}` : decision.next, expected);
+        });
     }
-}
-
-describe("confirmation reads", () => {
-    it("GIVEN changes have been taking 2 s to show THEN the next resource reads once, after about 2 s", async () => {
-        const settle = new SettleTimeEstimate();
-        const clock = fakeClock();
-        const policy = { initialIntervalMs: 250, maxIntervalMs: 5000 };
-        const first = new SlowDomain(clock, 2000);
-        await updateCertificate({ product: CDN, service: first, clock, confirm: policy, settle }, inputs);
-        assert.equal(first.reads, 4, "the first confirmation polls at 250, 625, 1188 and 2033 ms");
-        assert.equal(settle.expectedMs(), 2033);
-
-        const next = new SlowDomain(clock, 2000);
-        const before = clock.now();
-        await updateCertificate({ product: CDN, service: next, clock, confirm: policy, settle }, inputs);
-        assert.equal(next.reads, 1, "one read, made once the change had time to show");
-        assert.equal(clock.now() - before, 2033);
-    });
-
-    it("GIVEN another resource learns that changes take 2 s while this one confirms THEN its next read waits for that", async () => {
-        const settle = new SettleTimeEstimate();
-        const clock = fakeClock();
-        const domain = new SlowDomain(clock, 2000);
-        domain.onRead = () => {
-            if (domain.reads === 1) settle.record(2000);
-        };
-        const before = clock.now();
-        await updateCertificate({ product: CDN, service: domain, clock, confirm: { initialIntervalMs: 250, maxIntervalMs: 5000 }, settle }, inputs);
-        assert.equal(domain.reads, 2, "a read at 250 ms, then one at 2 s: none at 625 or 1188 ms");
-        assert.equal(clock.now() - before, 2000);
-    });
-
-    it("GIVEN a change slower than the estimate THEN it falls back to polling and still confirms", async () => {
-        const settle = new SettleTimeEstimate();
-        settle.record(500);
-        const clock = fakeClock();
-        const slow = new SlowDomain(clock, 3000);
-        await updateCertificate({ product: CDN, service: slow, clock, confirm: { initialIntervalMs: 250, maxIntervalMs: 5000 }, settle }, inputs);
-        assert.ok(slow.reads >= 2);
-        assert.equal(slow.served.status, "on");
-    });
 });
 
-/** Many domains of one account; each shows a set `settleMs(domain)` after it (never when that is Infinity). */
+/** Domains whose changes configure for `configuringMs` on a virtual clock; counts every read. */
 class Fleet implements CertificateService {
     readonly product = CDN;
-    readonly reads = new Map<string, number>();
-    readonly #pending = new Map<string, { at: number; served: DeployedCertificate }>();
-    readonly #served = new Map<string, DeployedCertificate>();
-    constructor(private readonly clock: Clock, private readonly settleMs: (domain: string) => number) {}
-    async describe(domainName: string) {
-        this.reads.set(domainName, (this.reads.get(domainName) ?? 0) + 1);
-        const pending = this.#pending.get(domainName);
-        if (pending && this.clock.now() >= pending.at) {
-            this.#served.set(domainName, pending.served);
-            this.#pending.delete(domainName);
-        }
-        return this.#served.get(domainName) ?? { domainName, status: "off" as const, domainStatus: "online" };
+    readonly certificateReads = new Map<string, number>();
+    readonly stateReads = new Map<string, number>();
+    readonly sets: SetCertificateRequest[] = [];
+    private readonly domains = new Map<string, { served: DeployedCertificate; pending?: { served: DeployedCertificate; at: number } }>();
+    /** Make the next set's answer get lost after it took effect. */
+    loseNextAnswer = false;
+
+    constructor(
+        private readonly clock: Clock,
+        private readonly configuringMs: number,
+        names: readonly string[],
+    ) {
+        for (const name of names) this.domains.set(name, { served: { domainName: name, status: "off" } });
     }
+
+    private settle(name: string) {
+        const domain = this.domains.get(name)!;
+        if (domain.pending && domain.pending.at <= this.clock.now()) {
+            domain.served = domain.pending.served;
+            delete domain.pending;
+        }
+        return domain;
+    }
+
+    async describe(name: string) {
+        this.certificateReads.set(name, (this.certificateReads.get(name) ?? 0) + 1);
+        return this.settle(name).served;
+    }
+
+    async domainStatus(name: string) {
+        this.stateReads.set(name, (this.stateReads.get(name) ?? 0) + 1);
+        return this.settle(name).pending ? "configuring" : "online";
+    }
+
     async set(request: SetCertificateRequest) {
-        const served = { domainName: request.domainName, status: request.status, certificatePem: request.certificate, certType: request.certType };
-        this.#pending.set(request.domainName, { at: this.clock.now() + this.settleMs(request.domainName), served });
+        this.sets.push(request);
+        const domain = this.settle(request.domainName);
+        if (domain.pending) throw Object.assign(new Error("ServiceBusy"), { code: "ServiceBusy" });
+        domain.pending = {
+            served: { domainName: request.domainName, status: request.status, certificatePem: request.certificate, certType: request.certType },
+            at: this.clock.now() + this.configuringMs,
+        };
+        if (this.loseNextAnswer) {
+            this.loseNextAnswer = false;
+            throw Object.assign(new Error("socket hang up"), { code: "ConnectionFailed", outcomeUnknown: true });
+        }
         return {};
     }
 }
 
-describe("confirmations before any change has been seen", () => {
+describe("converge on virtual time", () => {
+    const names = Array.from({ length: 30 }, (_, i) => `d${i}.example.com`);
     let wildcard: Issued;
-    const domains = Array.from({ length: 30 }, (_, i) => `d${i}.fleet.test`);
-    const inputsFor = (domainName: string) =>
-        checkInputs(CDN, { domainName, certificate: wildcard.chainPem, privateKey: wildcard.key.pkcs8, confirmTimeoutSeconds: 30 }).inputs!;
-
     before(async () => {
-        wildcard = await issueCertificate({ dnsNames: ["*.fleet.test"], key: "ec256" });
+        wildcard = await issueCertificate({ dnsNames: ["*.example.com"], key: "ec256" });
     });
+    const declared = (domainName: string) =>
+        checkInputs(CDN, { domainName, certificate: wildcard.chainPem, privateKey: wildcard.key.pkcs8, confirmTimeoutSeconds: 1800 }).inputs!;
 
-    /** Every domain updated at once; settles with each outcome (the outputs, or the error). */
-    async function rollout(fleet: Fleet, clock: VirtualClock, settle: SettleTimeEstimate) {
-        const policy = { initialIntervalMs: 250, maxIntervalMs: 5000 };
-        const all = domains.map((domain) => updateCertificate({ product: CDN, service: fleet, clock, confirm: policy, settle }, inputsFor(domain)));
-        const outcomes = Promise.allSettled(all);
+    it("GIVEN 30 domains configuring for 3 minutes THEN each reads its certificate once after the set, and polls only its state until online", async () => {
+        const clock = new VirtualClock();
+        const fleet = new Fleet(clock, 180_000, names);
+        const created = Promise.all(names.map((name) => createCertificate({ product: CDN, service: fleet, clock }, declared(name))));
         await clock.run();
-        return outcomes;
-    }
-
-    it("GIVEN 30 resources confirming at once THEN 10 poll to learn how long changes take, and the other 20 read once", async () => {
-        const clock = new VirtualClock();
-        const fleet = new Fleet(clock, () => 2000);
-        const outcomes = await rollout(fleet, clock, new SettleTimeEstimate());
-        assert.deepEqual(outcomes.map((o) => o.status), domains.map(() => "fulfilled"));
-        const reads = domains.map((domain) => fleet.reads.get(domain));
-        assert.deepEqual(reads.slice(0, 10), Array(10).fill(4), "the probes read at 250, 625, 1188 and 2033 ms");
-        assert.deepEqual(reads.slice(10), Array(20).fill(1), "the others read once, when the probes have seen the change");
-        assert.equal(clock.now(), 2033);
+        await created;
+        for (const name of names) {
+            assert.equal(fleet.certificateReads.get(name), 2, `${name}: one read to decide on adopting, one once online`);
+            const polls = fleet.stateReads.get(name)!;
+            assert.ok(polls >= 18 && polls <= 25, `${name}: ${polls} state polls over 3 minutes (every 10 s at most)`);
+        }
+        assert.ok(clock.now() >= 180_000 && clock.now() <= 190_000, `done ${clock.now() - 180_000} ms after the domains came online`);
     });
 
-    it("GIVEN the probes' own domains never take the change THEN the others take their places and still confirm in time", async () => {
+    it("GIVEN a set whose answer is lost after it took effect THEN it is not sent again", async () => {
         const clock = new VirtualClock();
-        const probes = new Set(domains.slice(0, 10));
-        const fleet = new Fleet(clock, (domain) => (probes.has(domain) ? Number.POSITIVE_INFINITY : 2000));
-        const outcomes = await rollout(fleet, clock, new SettleTimeEstimate());
-        outcomes.slice(0, 10).forEach((outcome) => {
-            assert.equal(outcome.status, "rejected");
-            assert.ok((outcome as PromiseRejectedResult).reason instanceof ConfirmationTimeoutError);
-        });
-        assert.deepEqual(outcomes.slice(10).map((o) => o.status), Array(20).fill("fulfilled"));
-        assert.ok(clock.now() <= 30_000, `all done within the 30 s allowed (${clock.now()} ms)`);
-        assert.deepEqual(domains.slice(10).map((domain) => fleet.reads.get(domain)), Array(20).fill(1));
+        const fleet = new Fleet(clock, 120_000, names);
+        fleet.loseNextAnswer = true;
+        const created = createCertificate({ product: CDN, service: fleet, clock }, declared(names[0]!));
+        await clock.run();
+        await created;
+        assert.equal(fleet.sets.length, 1);
+    });
+
+    it("GIVEN an update while another change configures THEN ServiceBusy is waited out on the state, and the set sent once more", async () => {
+        const clock = new VirtualClock();
+        const fleet = new Fleet(clock, 300_000, names);
+        await fleet.set({ domainName: names[0]!, status: "off", certType: "upload" }); // someone else's change
+        const updated = updateCertificate({ product: CDN, service: fleet, clock }, declared(names[0]!));
+        await clock.run();
+        const outs = await updated;
+        assert.equal(outs.status, "on");
+        assert.equal(fleet.sets.length, 3, "theirs, ours refused as busy, ours again once online");
+        assert.ok(clock.now() >= 600_000, "their five minutes, then ours");
+    });
+
+    it("GIVEN a set refused as offline THEN the domain's state is read and reported with its meaning and fix", async () => {
+        const service = new InMemoryDomain({ applies: true });
+        service.served = { ...service.served, domainStatus: "online" };
+        service.set = async () => {
+            service.served = { ...service.served, domainStatus: "offline" };
+            throw Object.assign(new Error("InvalidDomain.Offline"), { code: "InvalidDomain.Offline" });
+        };
+        const error = await updateCertificate({ product: CDN, service, clock: fakeClock() }, inputs).then(
+            () => assert.fail("update should fail"),
+            (e: unknown) => e as Error,
+        );
+        assert.match(error.message, /^www\.example\.com is offline: it is stopped: it serves nothing and takes no change\. Fix: start it in the console/);
+        assert.ok(!(error instanceof CloudStateError), "nothing was changed, so nothing is kept as partially done");
     });
 });

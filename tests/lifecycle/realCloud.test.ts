@@ -1,0 +1,268 @@
+// The provider against the cloud as it really behaves: minutes of configuring, every domain state, ServiceBusy for
+// longer than a retry budget, free certificates issued over minutes, and under both read models (the certificate
+// read showing the new certificate at once, or only once configuring ends). The emulator and the provider share
+// one clock that runs 600 times faster than real time, so the real durations pass in seconds on both sides.
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import { describe, it } from "node:test";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { startEmulator, type EmulatorOptions, type FaultSpec, type RunningEmulator } from "../../emulator";
+import { clientSettingsFromConfig } from "../../provider/alicloud/client";
+import { configFromRecord } from "../../provider/alicloud/endpoint";
+import { PacerRegistry } from "../../provider/alicloud/pacing";
+import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { certificateProvider } from "../../provider/lifecycle/provider";
+import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
+import { serviceFor } from "../../provider/runtime";
+import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { FastClock } from "../support/fastClock";
+import { $Cdn, Client as CdnClient } from "../emulator/support";
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
+import * as $dara from "@darabonba/typescript";
+
+const ACCOUNT = { accessKeyId: "LTAIrealCloudTest00001", accessKeySecret: "realCloudTestSecret0000000001" };
+const SPEED = 600;
+const MINUTE = 60_000;
+const PRODUCTS: readonly ProductSpec[] = [CDN, LIVE];
+const READ_MODELS = ["old", "new"] as const;
+
+interface World {
+    readonly emulator: RunningEmulator;
+    readonly clock: FastClock;
+    readonly product: ProductSpec;
+    readonly provider: dynamic.ResourceProvider;
+    readonly domains: readonly string[];
+}
+
+async function world(
+    t: { after: (fn: () => Promise<void>) => void },
+    product: ProductSpec,
+    options: EmulatorOptions & { domainCount?: number } = {},
+): Promise<World> {
+    const clock = new FastClock(SPEED);
+    const domains = Array.from({ length: options.domainCount ?? 2 }, (_, i) => `d${i}.${product.id}.real.test`);
+    const emulator = await startEmulator({
+        port: 0,
+        configuringMs: 2 * MINUTE,
+        freeIssueMs: 2 * MINUTE,
+        ...options,
+        clock,
+        seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
+    });
+    t.after(() => emulator.close());
+    const config = configFromRecord({
+        "alicloud:accessKey": ACCOUNT.accessKeyId,
+        "alicloud:secretKey": ACCOUNT.accessKeySecret,
+        [`alicloud-certs:${product.endpointConfigKey}`]: emulator.endpoint,
+    });
+    const settings = {
+        ...clientSettingsFromConfig(product, config, {}),
+        timeouts: { connectTimeoutMs: 5000, readTimeoutMs: 5000 },
+        retry: { sleep: clock.sleep, now: clock.now },
+        pacers: new PacerRegistry({ clock }),
+        clock,
+    };
+    // The service the runtime builds (batching on CDN), on the shared clock.
+    const service = serviceFor(product, config, { settings });
+    const provider = certificateProvider({ product, service: () => service, clock });
+    return { emulator, clock, product, provider, domains };
+}
+
+let issued: Issued | undefined;
+async function certificate(): Promise<Issued> {
+    issued ??= await issueCertificate({ dnsNames: ["*.cdn.real.test", "*.live.real.test"], key: "ec256" });
+    return issued;
+}
+
+async function inputs(w: World, raw: Record<string, unknown>): Promise<CertificateInputs> {
+    const result = await w.provider.check!({}, raw);
+    assert.deepEqual(result.failures ?? [], []);
+    return result.inputs as CertificateInputs;
+}
+
+async function uploadInputs(w: World, domainName: string, extra: Record<string, unknown> = {}): Promise<CertificateInputs> {
+    const cert = await certificate();
+    return inputs(w, { domainName, certificate: cert.chainPem, privateKey: cert.key.pkcs8, ...extra });
+}
+
+/** What the domain serves and its state, asked with the official SDK (not through the provider). */
+async function served(w: World, domainName: string): Promise<{ domainStatus?: string; status?: string; fingerprint?: string; certType?: string }> {
+    const endpoint = new URL(w.emulator.endpoint).host;
+    if (w.product.id === "cdn") {
+        const cdn = new CdnClient(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint, protocol: "http" }));
+        const detail = await cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName }));
+        const info = (await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }))).body?.certInfos?.certInfo?.[0];
+        return {
+            domainStatus: detail.body?.getDomainDetailModel?.domainStatus,
+            status: info?.serverCertificateStatus,
+            certType: info?.certType,
+            fingerprint: info?.serverCertificate ? new X509Certificate(info.serverCertificate).fingerprint256.replace(/:/g, "").toLowerCase() : undefined,
+        };
+    }
+    const client = new OpenApi(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint, protocol: "http" }));
+    const call = async (action: string) => {
+        const params = new $OpenApiUtil.Params({ action, version: LIVE.apiVersion, protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json" });
+        const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ DomainName: domainName }) });
+        return ((await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { body: Record<string, never> }).body;
+    };
+    const detail = (await call("DescribeLiveDomainDetail")).DomainDetail as Record<string, string>;
+    const info = ((await call("DescribeLiveDomainCertificateInfo")).CertInfos as { CertInfo: Record<string, string>[] }).CertInfo[0]!;
+    return {
+        domainStatus: detail.DomainStatus,
+        status: info.SSLProtocol,
+        certType: info.CertType,
+        fingerprint: info.SSLPub ? new X509Certificate(info.SSLPub).fingerprint256.replace(/:/g, "").toLowerCase() : undefined,
+    };
+}
+
+async function fault(w: World, spec: FaultSpec): Promise<void> {
+    w.emulator.injectFault(spec);
+}
+
+/** The engine's view of a failed create: the error, and the resource it keeps in state when the error carries one. */
+async function failedCreate(w: World, news: CertificateInputs): Promise<{ error: Error & { id?: string; properties?: Record<string, unknown> }; elapsedMs: number }> {
+    const startedAt = w.clock.now();
+    try {
+        await w.provider.create(news);
+    } catch (error) {
+        return { error: error as Error & { id?: string; properties?: Record<string, unknown> }, elapsedMs: w.clock.now() - startedAt };
+    }
+    assert.fail("create was expected to fail");
+}
+
+for (const product of PRODUCTS) {
+    for (const readDuringConfiguring of READ_MODELS) {
+        describe(`${product.displayName}, certificate reads during configuring: ${readDuringConfiguring}`, () => {
+            it("create returns only once the domain is online again and serves the declared certificate", async (t) => {
+                const w = await world(t, product, { readDuringConfiguring });
+                const news = await uploadInputs(w, w.domains[0]!);
+                const startedAt = w.clock.now();
+                const { outs } = await w.provider.create(news);
+                const elapsed = w.clock.now() - startedAt;
+                assert.equal(outs.fingerprint, await fingerprintOf(await certificate()));
+                const now = await served(w, w.domains[0]!);
+                assert.deepEqual([now.domainStatus, now.status, now.fingerprint], ["online", "on", await fingerprintOf(await certificate())]);
+                assert.ok(elapsed >= 2 * MINUTE, `waited for the two minutes of configuring (${Math.round(elapsed / 1000)} s)`);
+            });
+
+            it("update and delete wait out configuring too, so the next change is never refused as busy", async (t) => {
+                const w = await world(t, product, { readDuringConfiguring });
+                const first = await uploadInputs(w, w.domains[0]!);
+                const created = (await w.provider.create(first)).outs as CertificateOutputs;
+                const renewed = await issueCertificate({ dnsNames: [w.domains[0]!] });
+                const second = await inputs(w, { domainName: w.domains[0]!, certificate: renewed.chainPem, privateKey: renewed.key.pkcs8 });
+                const updated = (await w.provider.update!(w.domains[0]!, created, second)).outs as CertificateOutputs;
+                assert.equal(updated.fingerprint, await fingerprintOf(renewed));
+                assert.equal((await served(w, w.domains[0]!)).domainStatus, "online");
+                await w.provider.delete!(w.domains[0]!, updated);
+                const after = await served(w, w.domains[0]!);
+                assert.deepEqual([after.domainStatus, after.status], ["online", "off"]);
+                const sets = w.emulator.requests().filter((r) => /Set/.test(r.action ?? ""));
+                assert.deepEqual(sets.map((r) => r.code ?? r.status), [200, 200, 200], "three sets, none refused");
+            });
+
+            for (const [faultKind, state] of [["configure-failed", "configure_failed"], ["check-failed", "check_failed"]] as const) {
+                it(`a change that ends in ${state} fails its resource at once, naming the domain, the state and what to do; the resource stays in state`, async (t) => {
+                    const w = await world(t, product, { readDuringConfiguring });
+                    const news = await uploadInputs(w, w.domains[0]!, { confirmTimeoutSeconds: 3600 });
+                    await fault(w, { action: product.setAction.name, fault: faultKind });
+                    const { error, elapsedMs } = await failedCreate(w, news);
+                    assert.match(error.message, new RegExp(`${w.domains[0]!.replace(/\./g, "\\.")}.*${state}`));
+                    assert.match(error.message, state === "configure_failed" ? /failed to apply/ : /review/);
+                    assert.match(error.message, /pulumi up/);
+                    assert.ok(elapsedMs < 10 * MINUTE, `failed as soon as the state showed, not at the hour's timeout (${Math.round(elapsedMs / 1000)} s)`);
+                    assert.equal(error.id, w.domains[0]);
+                    assert.equal((error.properties as { domainName?: string }).domainName, w.domains[0]);
+                    assert.ok(!error.message.includes("PRIVATE KEY"));
+                });
+            }
+
+            for (const state of ["offline", "stopping", "deleting"] as const) {
+                it(`a domain that turns ${state} while its change configures fails its resource at once`, async (t) => {
+                    const w = await world(t, product, { readDuringConfiguring, configuringMs: 5 * MINUTE });
+                    const news = await uploadInputs(w, w.domains[0]!, { confirmTimeoutSeconds: 3600 });
+                    const creating = failedCreate(w, news);
+                    await w.clock.sleep(MINUTE);
+                    w.emulator.setDomainStatus(w.domains[0]!, state);
+                    const { error, elapsedMs } = await creating;
+                    assert.match(error.message, new RegExp(`${w.domains[0]!.replace(/\./g, "\\.")} is ${state}`));
+                    assert.ok(elapsedMs < 10 * MINUTE, `${Math.round(elapsedMs / 1000)} s`);
+                    assert.equal(error.id, w.domains[0]);
+                });
+            }
+
+            it("an offline domain fails create before any set call, saying to start it", async (t) => {
+                const w = await world(t, product, { readDuringConfiguring });
+                w.emulator.setDomainStatus(w.domains[0]!, "offline");
+                const { error } = await failedCreate(w, await uploadInputs(w, w.domains[0]!));
+                assert.match(error.message, /is offline/);
+                assert.match(error.message, /start/i);
+                assert.deepEqual(w.emulator.requests().filter((r) => /Set/.test(r.action ?? "")), []);
+            });
+
+            it("ServiceBusy is waited out for as long as the timeout allows, far past a retry budget", async (t) => {
+                const w = await world(t, product, { readDuringConfiguring, configuringMs: 6 * MINUTE });
+                // Another tool's change is configuring for six minutes.
+                w.emulator.setDomainStatus(w.domains[0]!, "configuring");
+                const { outs } = await w.provider.create(await uploadInputs(w, w.domains[0]!));
+                assert.equal(outs.fingerprint, await fingerprintOf(await certificate()));
+                const now = await served(w, w.domains[0]!);
+                assert.deepEqual([now.domainStatus, now.fingerprint], ["online", await fingerprintOf(await certificate())]);
+                const sets = w.emulator.requests().filter((r) => /Set/.test(r.action ?? ""));
+                assert.ok(sets.filter((r) => r.code === "ServiceBusy").length <= 3, `busy sets are not repeated all along: ${sets.length}`);
+            });
+
+            it("a set whose answer was lost is not sent again once the domain shows it", async (t) => {
+                const w = await world(t, product, { readDuringConfiguring });
+                await fault(w, { action: product.setAction.name, fault: "applied-then-drop" });
+                const { outs } = await w.provider.create(await uploadInputs(w, w.domains[0]!));
+                assert.equal(outs.fingerprint, await fingerprintOf(await certificate()));
+                const applied = w.emulator.requests().filter((r) => /Set/.test(r.action ?? "") && (r.status === 200 || r.fault === "applied-then-drop"));
+                assert.equal(applied.length, 1, JSON.stringify(w.emulator.requests().map((r) => [r.action, r.status, r.code, r.fault])));
+            });
+
+            it("a free certificate counts only at success: applying is waited out", async (t) => {
+                const w = await world(t, product, { readDuringConfiguring });
+                const startedAt = w.clock.now();
+                const { outs } = await w.provider.create(await inputs(w, { domainName: w.domains[0]!, certType: "free" }));
+                assert.ok(w.clock.now() - startedAt >= 4 * MINUTE, "two minutes of issuance, then two of configuring");
+                assert.equal(outs.status, "on");
+                const now = await served(w, w.domains[0]!);
+                assert.deepEqual([now.domainStatus, now.status, now.certType], ["online", "on", "free"]);
+            });
+
+            for (const [faultKind, pattern] of [["free-failed", /failed.*issue/], ["free-cname-error", /CNAME/]] as const) {
+                it(`a free certificate whose issuance ends in ${faultKind} fails with that status's own message`, async (t) => {
+                    const w = await world(t, product, { readDuringConfiguring });
+                    await fault(w, { action: "*", fault: faultKind });
+                    const { error, elapsedMs } = await failedCreate(w, await inputs(w, { domainName: w.domains[0]!, certType: "free", confirmTimeoutSeconds: 3600 }));
+                    assert.match(error.message, pattern);
+                    assert.ok(elapsedMs < 10 * MINUTE);
+                    assert.equal(error.id, w.domains[0]);
+                });
+            }
+        });
+    }
+}
+
+describe("realistic timings at scale", () => {
+    for (const readDuringConfiguring of READ_MODELS) {
+        it(`100 CDN domains configuring 60 to 180 s each all converge, none times out (reads ${readDuringConfiguring})`, async (t) => {
+            const w = await world(t, CDN, { readDuringConfiguring, configuringMs: { min: MINUTE, max: 3 * MINUTE }, domainCount: 100 });
+            const startedAt = w.clock.now();
+            const outcomes = await Promise.allSettled(w.domains.map(async (domainName) => w.provider.create(await uploadInputs(w, domainName))));
+            const elapsed = w.clock.now() - startedAt;
+            const failed = outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason).slice(0, 300));
+            assert.deepEqual(failed, []);
+            const log = w.emulator.requests();
+            const calls = (action: string) => log.filter((r) => r.action === action).length;
+            const certReads = calls(CDN.describeCertificateAction.name);
+            const stateReads = calls("DescribeUserDomains");
+            t.diagnostic(`100 domains in ${Math.round(elapsed / 1000)} s of cloud time; per domain: ${(certReads / 100).toFixed(2)} certificate reads, ${(stateReads / 100).toFixed(2)} state listings (50 domains each), ${(calls(CDN.describeDomainAction.name) / 100).toFixed(2)} detail reads`);
+            assert.ok(certReads <= 250, `certificate reads: ${certReads}`);
+            assert.equal(calls(CDN.describeDomainAction.name), 0, "domain states come in bulk, not one DescribeCdnDomainDetail per domain");
+            assert.equal(log.filter((r) => r.code === "Throttling.User").length, 0);
+            for (const domainName of w.domains.slice(0, 5)) assert.equal((await served(w, domainName)).domainStatus, "online");
+        });
+    }
+});
