@@ -13,7 +13,8 @@ export interface EmulatorProcessOptions {
     readonly seed: Seed;
     /** Where to write the seed file (the command reads accounts from a file). */
     readonly workDir: string;
-    readonly configuringMs: number;
+    /** A number of milliseconds, or `MIN-MAX` for a draw per change. */
+    readonly configuringMs: number | string;
     /** Milliseconds to wait for the `listening on` line. */
     readonly startTimeoutMs?: number;
 }

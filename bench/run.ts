@@ -40,6 +40,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --skip-variants      skip the runs that explain the engine's share: up with PULUMI_SKIP_CHECKPOINTS=true,
                        and a rotation and a refresh at the engine's default --parallel
   --skip-anchors       measure the package only
+  --realistic-ms MIN-MAX
+                       configuring times of the realistic rollout, drawn per domain (default 60000-180000)
+  --skip-realistic     skip the realistic rollout (a create of N at minutes of configuring each)
   --keep               keep the temporary projects (their paths are printed)
   -h, --help           this text
 
@@ -56,6 +59,8 @@ interface Options {
     readonly variants: boolean;
     readonly anchors: boolean;
     readonly keep: boolean;
+    /** The realistic rollout's configuring times, or undefined to skip it. */
+    readonly realistic?: { readonly min: number; readonly max: number };
 }
 
 function parseOptions(argv: string[]): Options | undefined {
@@ -68,6 +73,8 @@ function parseOptions(argv: string[]): Options | undefined {
             parallel: { type: "string" },
             "skip-variants": { type: "boolean" },
             "skip-anchors": { type: "boolean" },
+            "realistic-ms": { type: "string" },
+            "skip-realistic": { type: "boolean" },
             keep: { type: "boolean" },
             help: { type: "boolean", short: "h" },
         },
@@ -100,7 +107,17 @@ function parseOptions(argv: string[]): Options | undefined {
         variants: !values["skip-variants"],
         anchors: !values["skip-anchors"],
         keep: !!values.keep,
+        ...(values["skip-realistic"] ? {} : { realistic: range(values["realistic-ms"] ?? "60000-180000") }),
     };
+}
+
+/** `MIN-MAX` milliseconds: the real cloud configures for minutes (../shared/reference/real-cloud.md). */
+function range(raw: string): { min: number; max: number } {
+    const match = /^(\d+)-(\d+)$/.exec(raw);
+    if (!match || Number(match[2]) < Number(match[1]) || Number(match[2]) > 1_800_000) {
+        throw new UsageError(`--realistic-ms must be MIN-MAX milliseconds (MAX at most 1800000); got ${raw}`);
+    }
+    return { min: Number(match[1]), max: Number(match[2]) };
 }
 
 function log(message: string): void {
@@ -149,7 +166,14 @@ async function main(): Promise<void> {
     const noCheckpoints = { PULUMI_SKIP_CHECKPOINTS: "true" };
 
     /** One measured pulumi command: a clean emulator log, the processes sampled, the domains checked afterwards. */
-    const runPhase = async (name: string, project: PulumiProject, command: () => Promise<RunResult>, expect?: Issued): Promise<void> => {
+    const runPhase = async (
+        name: string,
+        project: PulumiProject,
+        command: () => Promise<RunResult>,
+        expect?: Issued,
+        target: { emulator: EmulatorProcess; client: ReturnType<typeof cdnClient>; configuringMs: number } = { emulator, client, configuringMs: options.configuringMs },
+    ): Promise<void> => {
+        const { emulator } = target;
         log(`${name}: running`);
         await emulator.reset();
         const sampler = new ProjectProcessSampler(project.dir);
@@ -177,7 +201,7 @@ async function main(): Promise<void> {
         let notServing: number | undefined;
         if (expect) {
             // One read per domain, paced under the read limit, after the phase's log has been taken.
-            const missing = await domainsNotServing(client, domains, leafFingerprint(expect.chainPem), (n / 90) * 1000 + options.configuringMs + 10_000);
+            const missing = await domainsNotServing(target.client, domains, leafFingerprint(expect.chainPem), (n / 90) * 1000 + target.configuringMs + 10_000);
             notServing = missing.length;
             if (missing.length > 0) log(`${name}: ${missing.length}/${n} domains do not serve the declared certificate (${missing.slice(0, 5).join(", ")}...)`);
         }
@@ -199,7 +223,12 @@ async function main(): Promise<void> {
     };
 
     /** A project of the certificates program on the bench account, with `issued` in its files. */
-    const certificatesProject = async (name: string, issued: Issued, env: Record<string, string> = {}): Promise<{ project: PulumiProject; use(issued: Issued): void }> => {
+    const certificatesProject = async (
+        name: string,
+        issued: Issued,
+        env: Record<string, string> = {},
+        endpoint = emulator.endpoint,
+    ): Promise<{ project: PulumiProject; use(issued: Issued): void }> => {
         const project = await PulumiProject.create({ program: CERTIFICATES_PROGRAM, installDir, name, timeoutMs: commandTimeoutMs, keep: options.keep, env });
         projects.push(project);
         const use = (next: Issued) => {
@@ -209,7 +238,7 @@ async function main(): Promise<void> {
         use(issued);
         await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
         await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await project.setConfig("alicloud-certs:cdnEndpoint", endpoint);
         await project.setConfig("alicloud-certs:cdnBatchSize", String(options.batchSize));
         await project.setConfig("domains", String(n));
         return { project, use };
@@ -253,6 +282,28 @@ async function main(): Promise<void> {
             await runPhase(PHASE.noopUpNoCheckpoints, fastNoop, () => fastNoop.up(parallel, { allowFailure: true }));
         }
 
+        if (options.realistic) {
+            // A cloud that configures for minutes, as the real one does, in an emulator of its own.
+            const { min, max } = options.realistic;
+            const slow = await EmulatorProcess.start({
+                cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js"),
+                seed,
+                workDir: fs.mkdtempSync(path.join(work, "realistic-")),
+                configuringMs: `${min}-${max}`,
+            });
+            try {
+                log(`realistic: emulator ${slow.endpoint}, configuring ${min}-${max} ms per change`);
+                const realistic = await certificatesProject("bench-certs-realistic", current, {}, slow.endpoint);
+                await runPhase(PHASE.createRealistic, realistic.project, () => realistic.project.up(parallel, { allowFailure: true, timeoutMs: commandTimeoutMs + max * 2 }), current, {
+                    emulator: slow,
+                    client: cdnClient(ACCOUNT, slow.hostPort),
+                    configuringMs: max,
+                });
+            } finally {
+                await slow.stop();
+            }
+        }
+
         if (options.anchors) {
             const stamp = Date.now().toString(36);
             await emulator.reset();
@@ -288,6 +339,7 @@ async function main(): Promise<void> {
             startedAt,
             loadBefore,
             loadAfter: os.loadavg(),
+            ...(options.realistic ? { realisticConfiguringMs: options.realistic } : {}),
         }),
     );
 }

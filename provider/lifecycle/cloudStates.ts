@@ -10,13 +10,16 @@
 /** What a domain's state means for a change: it can take one now, will be able to later, or needs a person. */
 export type DomainCondition = "ready" | "busy" | "failed";
 
-export interface StateMeaning {
-    readonly condition: DomainCondition;
-    /** Completes "<domain> is <state>: ..." */
+/** What a state or status means: how the lifecycle treats it, the words a message uses, and what to do. */
+export interface Meaning<Condition extends string> {
+    readonly condition: Condition;
+    /** Completes "<domain> is <state>: ..." (or "... ended in status <status>: ..."). */
     readonly meaning: string;
     /** What to do; absent for states that need nothing. */
     readonly fix?: string;
 }
+
+export type StateMeaning = Meaning<DomainCondition>;
 
 const RUN_AGAIN = "then run `pulumi up` again: the resource is kept in state and carries on from what the domain serves";
 
@@ -59,11 +62,7 @@ export function meaningOfDomainState(status: string): StateMeaning {
 /** What a certificate's Status means: in effect, still being issued, or an issuance that failed. */
 export type CertificateCondition = "served" | "issuing" | "failed";
 
-export interface CertificateStatusMeaning {
-    readonly condition: CertificateCondition;
-    readonly meaning: string;
-    readonly fix?: string;
-}
+export type CertificateStatusMeaning = Meaning<CertificateCondition>;
 
 const UPLOAD_INSTEAD = 'or deploy a certificate you obtain yourself with certType: "upload"';
 const ASK_AGAIN = `run \`pulumi up\` again to apply for it anew, ${UPLOAD_INSTEAD}`;

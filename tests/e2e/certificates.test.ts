@@ -15,7 +15,7 @@ import { EmulatorHooks } from "../support/emulatorHooks";
 import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
-const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "lookalike", "upgrade", "retain", "faults", "adopt"] as const;
+const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "lookalike", "upgrade", "retain", "faults", "adopt", "failed"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const cdnDomain = (s: Scenario) => `${s}.cdn-e2e.test`;
 const liveDomain = (s: Scenario) => `${s}.live-e2e.test`;
@@ -326,6 +326,24 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         assert.equal((await served(cdnDomain("faults"))).fingerprint, await fingerprintOf(current));
         const failures = (await hooks.requests()).filter((r) => r.status !== 200).map((r) => r.code ?? "no answer");
         assert.ok(failures.includes("Throttling.User") && failures.includes("ServiceBusy"), `faults fired: ${failures}`);
+        await project.up(["--expect-no-changes"]);
+    });
+
+    test("a change that ends in configure_failed fails the up at once, naming the state and the fix; the resource stays, and the next up carries on", async () => {
+        const project = await projectFor("failed");
+        await hooks.fault({ action: "SetCdnDomainSSLCertificate", fault: "configure-failed", times: 1 });
+        const failed = await project.up([], { allowFailure: true });
+        const output = failed.stdout + failed.stderr;
+        assert.notEqual(failed.code, 0);
+        assert.match(output, new RegExp(`${cdnDomain("failed").replace(/\./g, "\\.")} is configure_failed: its last change failed to apply`), output);
+        assert.match(output, /Fix: look up the failed change in the console/);
+        assert.doesNotMatch(output, /PRIVATE KEY/);
+        const kept = ((await project.exportStack()).deployment.resources as Array<{ type: string; id?: string }>).filter((r) => r.type.endsWith(":DomainCertificate"));
+        assert.deepEqual(kept.map((r) => r.id), [cdnDomain("failed")], "the CDN resource is kept in state");
+        // Someone fixes the domain in the console; the next up sets the certificate again and converges.
+        await hooks.setDomainStatus(cdnDomain("failed"), "online");
+        await project.up();
+        assert.equal((await served(cdnDomain("failed"))).fingerprint, await fingerprintOf(current));
         await project.up(["--expect-no-changes"]);
     });
 

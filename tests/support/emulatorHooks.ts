@@ -24,6 +24,11 @@ export class EmulatorHooks {
         await this.call("POST", "/__emulator/faults", spec);
     }
 
+    /** Puts a domain in one of the eight states, as the console or another tool would. */
+    async setDomainStatus(domainName: string, domainStatus: string): Promise<void> {
+        await this.call("POST", "/__emulator/domains", { domainName, domainStatus });
+    }
+
     async requests(): Promise<RequestLogEntry[]> {
         return (await this.call("GET", "/__emulator/requests")) as RequestLogEntry[];
     }
