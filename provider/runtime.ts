@@ -8,27 +8,35 @@ import { CdnCertificateService } from "./alicloud/cdn";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./alicloud/endpoint";
 import { PRODUCTS, type ProductId, type ProductSpec } from "./alicloud/products";
+import { groupProvider } from "./lifecycle/group/provider";
 import { certificateProvider } from "./lifecycle/provider";
 import type { CertificateService } from "./lifecycle/port";
 
-const providers = new Map<ProductId, dynamic.ResourceProvider>();
+/** A resource kind: one domain of a product (`cdn`, `live`), or a group of its domains (`cdn-group`, `live-group`). */
+export type ProviderKey = ProductId | `${ProductId}-group`;
 
-/** The provider of one product, one per process, so that every resource shares its client, pacing and retries. */
-export function providerFor(productId: ProductId): dynamic.ResourceProvider {
-    let provider = providers.get(productId);
+const providers = new Map<ProviderKey, dynamic.ResourceProvider>();
+
+/**
+ * The provider of one resource kind, one per process, so that every resource of the kind shares its client, retries
+ * and batching window. Pacing is per account and action across the whole process (alicloud/pacing.ts).
+ */
+export function providerFor(key: ProviderKey): dynamic.ResourceProvider {
+    let provider = providers.get(key);
     if (!provider) {
-        provider = makeProvider(productId);
-        providers.set(productId, provider);
+        provider = makeProvider(key);
+        providers.set(key, provider);
     }
     return provider;
 }
 
-function makeProvider(productId: ProductId): dynamic.ResourceProvider {
+function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
+    const [productId, shape] = key.split("-") as [ProductId, "group" | undefined];
     const product = PRODUCTS[productId];
-    if (!product) throw new Error(`pulumi-alicloud-certs: unknown product "${productId}" in the resource's state`);
+    if (!product || (shape !== undefined && shape !== "group")) throw new Error(`pulumi-alicloud-certs: unknown resource kind "${key}" in the resource's state`);
     let config: ConfigSource | undefined;
     let service: CertificateService | undefined;
-    const lifecycle = certificateProvider({
+    const lifecycle = (shape === "group" ? groupProvider : certificateProvider)({
         product,
         // Built on first use, not in configure: a preview that only checks and diffs needs no credentials.
         service: () => (service ??= serviceFor(product, config)),

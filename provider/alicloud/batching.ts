@@ -15,7 +15,7 @@
 //   single-domain call per resource: each resource gets its own exact error, and the others succeed.
 
 import { createHash } from "node:crypto";
-import type { CertificateService, DeployedCertificate, DescribeOptions, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
+import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
 import type { BatchSetCertificateRequest } from "./cdn";
 import { validBatchSize } from "./cdn";
 import { CONFIG_NAMESPACE, type ConfigSource } from "./endpoint";
@@ -113,8 +113,8 @@ export class BatchingCertificateService implements CertificateService {
         return this.inner.batchSize;
     }
 
-    describe(domainName: string, options?: DescribeOptions): Promise<DeployedCertificate | undefined> {
-        return this.inner.describe(domainName, options);
+    describe(domainName: string): Promise<DeployedCertificate | undefined> {
+        return this.inner.describe(domainName);
     }
 
     domainStatus(domainName: string): Promise<string | undefined> {

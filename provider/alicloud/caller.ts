@@ -5,7 +5,7 @@
 
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
-import type { CertificateService, DeployedCertificate, DescribeOptions, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
+import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
 import type { AlicloudCredentials } from "./credentials";
 import type { Endpoint } from "./endpoint";
 import type { Clock } from "../clock";
@@ -150,8 +150,8 @@ function retryableUnlessOutcomeUnknown(error: unknown): boolean {
 }
 
 /**
- * A product's CertificateService, all from its product table: `describe` = the certificate read (plus the domain's
- * state when asked), with "domain not found" as undefined; `domainStatus` = the table's bulk listing or the domain's
+ * A product's CertificateService, all from its product table: `describe` = the certificate read, with "domain not
+ * found" as undefined; `domainStatus` = the table's bulk listing or the domain's
  * detail; `set` = the table's set action with its parameter names. Live is exactly this; CDN adds its other two set
  * actions (cdn.ts).
  */
@@ -185,29 +185,21 @@ export class DomainCertificateAdapter implements CertificateService {
         return requestIdOf(await this.caller.callRpc(this.setCall(this.product.setAction, [domainName], request), query));
     }
 
-    async describe(domainName: string, options: DescribeOptions = {}): Promise<DeployedCertificate | undefined> {
-        const readDomain = options.domainStatus !== false;
-        // Both reads at once when both are wanted; each is paced on its own action's budget.
-        const [certificateInfo, requestedStatus] = await Promise.allSettled([
-            this.read(this.product.describeCertificateAction, domainName),
-            readDomain ? this.domainStatus(domainName) : Promise.resolve(null),
-        ]);
-        let domainStatus = requestedStatus;
-        if (
-            !readDomain &&
-            certificateInfo.status === "fulfilled" &&
-            certificateEntry(this.product.certificateInfo, domainName, certificateInfo.value) === undefined
-        ) {
-            // The certificate read alone answers InvalidDomain.NotFound for a domain that does not exist; should it
-            // answer an empty list instead, the domain's state tells "gone" from "HTTPS off", so a refresh never
-            // mistakes a deleted domain for drift.
-            [domainStatus] = await Promise.allSettled([this.domainStatus(domainName)]);
+    async describe(domainName: string): Promise<DeployedCertificate | undefined> {
+        let certificateInfo: JsonObject;
+        try {
+            certificateInfo = await this.read(this.product.describeCertificateAction, domainName);
+        } catch (error) {
+            if (isDomainNotFound(error)) return undefined;
+            throw error;
         }
-        if (certificateInfo.status === "rejected" && isDomainNotFound(certificateInfo.reason)) return undefined;
-        if (domainStatus.status === "fulfilled" && domainStatus.value === undefined) return undefined;
-        if (certificateInfo.status === "rejected") throw certificateInfo.reason;
-        if (domainStatus.status === "rejected") throw domainStatus.reason;
-        return toDeployedCertificate(this.product, domainName, certificateInfo.value, readDomain ? (domainStatus.value ?? undefined) : undefined);
+        // The certificate read answers InvalidDomain.NotFound for a domain that does not exist; should it answer an
+        // empty list instead, the domain's state tells "gone" from "HTTPS off", so a refresh never mistakes a deleted
+        // domain for drift.
+        if (certificateEntry(this.product.certificateInfo, domainName, certificateInfo) === undefined && (await this.domainStatus(domainName)) === undefined) {
+            return undefined;
+        }
+        return toDeployedCertificate(this.product, domainName, certificateInfo);
     }
 
     protected setCall(action: ActionSpec, domainNames: readonly string[], request: { privateKey?: string; certificate?: string }): CallDescription {

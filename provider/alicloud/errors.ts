@@ -393,7 +393,9 @@ function classifyTransportFailure(
     const message = error instanceof Error ? error.message : "";
     if (name.includes("RequestTimeout") || /^(ReadTimeout|ConnectTimeout)/.test(message)) {
         const which = message.startsWith("ConnectTimeout") ? "connecting" : "waiting for the response";
-        return { code: LOCAL_ERROR_CODES.requestTimeout, apiMessage: `timed out ${which}`, retryable: true, outcomeUnknown: which !== "connecting" };
+        // Outcome unknown even for httpx's "ConnectTimeout": it is the socket's idle timeout, which also fires after
+        // the request was sent, when the answer takes longer than the connect timeout (httpx lib/index.js).
+        return { code: LOCAL_ERROR_CODES.requestTimeout, apiMessage: `timed out ${which}`, retryable: true, outcomeUnknown: true };
     }
     if (code === "ENOTFOUND") {
         return { code: LOCAL_ERROR_CODES.endpointUnresolvable, apiMessage: "the host name does not resolve (ENOTFOUND)", retryable: false };

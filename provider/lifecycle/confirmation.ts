@@ -94,13 +94,26 @@ export interface ConfirmPolicy {
     /** First pause before reading; it grows by half each time up to `maxIntervalMs`. */
     readonly initialIntervalMs: number;
     readonly maxIntervalMs: number;
+    /**
+     * Reads wake on whole multiples of this on the clock, and at the longest interval on multiples of that (0:
+     * unaligned). Domains set at different moments then still poll at the same instants, so their state reads meet
+     * in one listing call (50 CDN domains each) instead of each waking alone: 500 domains configuring for minutes,
+     * measured in the bench, took 3.82 listing calls per domain unaligned.
+     */
+    readonly alignMs?: number;
+}
+
+/** The wake-up time `interval` after `now`, rounded up to the next multiple of `alignMs`. */
+export function alignedWake(now: number, interval: number, alignMs = 0): number {
+    const wake = now + interval;
+    return alignMs > 0 ? Math.ceil(wake / alignMs) * alignMs : wake;
 }
 
 /**
- * A first look after a second, then every 1.5 times longer up to 10 s: a quick change is seen within a second or
- * two, and a change of minutes costs a poll every 10 s, a fiftieth of a listing call per CDN domain.
+ * A first look after a second, then every 1.5 times longer up to 10 s, on whole seconds: a quick change is seen within
+ * a second or two, and a change of minutes costs a poll every 10 s, a fiftieth of a listing call per CDN domain.
  */
-export const DEFAULT_CONFIRM_POLICY: ConfirmPolicy = { initialIntervalMs: 1000, maxIntervalMs: 10_000 };
+export const DEFAULT_CONFIRM_POLICY: ConfirmPolicy = { initialIntervalMs: 1000, maxIntervalMs: 10_000, alignMs: 1000 };
 
 /** How a convergence ended. `changed`: a set was accepted, or may have been (its answer was lost). */
 export type Outcome =
@@ -140,14 +153,17 @@ export async function converge(
     for (;;) {
         if (!decision) {
             if (!observation) {
-                if (clock.now() >= deadline) return { result: "timed-out", domainStatus: lastStatus, busyRefusals, changed };
-                await clock.sleep(Math.min(interval, Math.max(0, deadline - clock.now())));
+                const now = clock.now();
+                if (now >= deadline) return { result: "timed-out", domainStatus: lastStatus, busyRefusals, changed };
+                // At the longest interval, on its multiples: every domain waiting long polls at the same instants.
+                const align = policy.alignMs ? (interval >= policy.maxIntervalMs ? policy.maxIntervalMs : policy.alignMs) : 0;
+                await clock.sleep(Math.min(alignedWake(now, interval, align) - now, Math.max(0, deadline - now)));
                 observation = { domainStatus: await service.domainStatus(domainName) };
             }
             lastStatus = observation.domainStatus ?? lastStatus;
             decision = decide(phase, desired, observation);
             if (decision.next === "read-certificate") {
-                const certificate = await service.describe(domainName, { domainStatus: false });
+                const certificate = await service.describe(domainName);
                 observation = certificate ? { ...observation, certificate } : { domainStatus: undefined };
                 decision = decide(phase, desired, observation);
             }

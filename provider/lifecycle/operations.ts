@@ -46,7 +46,7 @@ export async function readCertificate(
 ): Promise<CertificateOutputs | undefined> {
     // The certificate read alone: drift is about what is served, and a refresh of many domains then costs one call
     // each on the certificate read's 100/s.
-    const live = await ctx.service.describe(domainName, { domainStatus: false });
+    const live = await ctx.service.describe(domainName);
     if (!live) return undefined;
     return outputsFrom({ ...(state as CertificateInputs), domainName }, live, state);
 }
@@ -86,7 +86,7 @@ export async function deleteCertificate(
 /** The certificate and the domain's state, read together. */
 async function observe(ctx: LifecycleContext, domainName: string): Promise<Observation> {
     const [certificate, domainStatus] = await Promise.all([
-        ctx.service.describe(domainName, { domainStatus: false }),
+        ctx.service.describe(domainName),
         ctx.service.domainStatus(domainName),
     ]);
     if (!certificate || domainStatus === undefined) return { domainStatus: undefined };
@@ -117,7 +117,7 @@ async function finish(
     if (outcome.result === "served") return outputsFrom(desired, outcome.live, previous);
     if (outcome.result === "gone") throw new DomainNotFoundError(ctx.product, domainName);
     // What the domain serves now, for the message and for the state kept.
-    const live = (outcome.result === "failed" ? outcome.live : undefined) ?? (await ctx.service.describe(domainName, { domainStatus: false }).catch(() => undefined));
+    const live = (outcome.result === "failed" ? outcome.live : undefined) ?? (await ctx.service.describe(domainName).catch(() => undefined));
     const served: DeployedCertificate = live ?? { domainName, status: "off" };
     const properties: Record<string, unknown> = { ...outputsFrom(desired, served, previous), [PROVIDER_KEY]: providerOf(desired, previous) };
     const action = ctx.product.setAction.name;

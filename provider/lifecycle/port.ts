@@ -16,16 +16,8 @@ export interface DeployedCertificate {
     readonly certId?: string;
     /** The certificate read's `Status`: `success`, or for a free certificate `applying`, `checking` or a failure. */
     readonly certificateStatus?: string;
-    /**
-     * The domain's own state: online, configuring, offline, ... Absent when the describe was asked not to read it
-     * (`DescribeOptions.domainStatus: false`).
-     */
+    /** The domain's own state (online, configuring, ...), when the lifecycle read it beside the certificate. */
     readonly domainStatus?: string;
-}
-
-export interface DescribeOptions {
-    /** Also read the domain's own state (`domainStatus`). Default true. */
-    readonly domainStatus?: boolean;
 }
 
 /** One full set call: every parameter, every time (never only the changed fields). */
@@ -50,8 +42,11 @@ export interface SetCertificateResult {
 
 export interface CertificateService {
     readonly product: ProductSpec;
-    /** The deployed certificate of a domain; `undefined` when the domain does not exist (or is not this account's). */
-    describe(domainName: string, options?: DescribeOptions): Promise<DeployedCertificate | undefined>;
+    /**
+     * The certificate read (the domain's own state is `domainStatus`); `undefined` when the domain does not exist (or
+     * is not this account's).
+     */
+    describe(domainName: string): Promise<DeployedCertificate | undefined>;
     /**
      * The domain's own state (online, configuring, offline, configure_failed, ...); `undefined` when the domain does
      * not exist. Read in bulk where the product can (CDN lists 50 domains per call), so that polling it while a

@@ -19,10 +19,11 @@ import type { CertificateService } from "./port";
 /**
  * The engine prints a failing property's VALUE next to the reason ("property privateKey value <the key> has a
  * problem"), even when the value is a secret (pulumi 3.248, step_generator.go issueCheckFailures). For the key and
- * the certificate (a secret too, and a wall of PEM) the failure is therefore reported against the resource, with
- * the property named at the start of the reason: the engine then prints no value.
+ * the certificate (a secret too, and a wall of PEM), and a group's domains (a list of hundreds), the failure is
+ * therefore reported against the resource, with the property named at the start of the reason: the engine then
+ * prints no value.
  */
-const PROPERTIES_NEVER_ECHOED = new Set(["privateKey", "certificate"]);
+const PROPERTIES_NEVER_ECHOED = new Set(["privateKey", "certificate", "domains"]);
 
 export function withoutEchoedValue(failure: dynamic.CheckFailure): dynamic.CheckFailure {
     return PROPERTIES_NEVER_ECHOED.has(failure.property) ? { property: "", reason: `${failure.property}: ${failure.reason}` } : failure;

@@ -1,8 +1,8 @@
 // The shared resource class behind DomainCertificate and LiveDomainCertificate: the users' contract (Args and
 // outputs) is the same for both products; only the product id differs.
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type CertType, type ProductId } from "../alicloud/products";
+import { quietRegistration } from "./registration";
 import { serializedProviderFor } from "./serializedProvider";
 
 export interface CertificateArgs {
@@ -24,7 +24,7 @@ export interface CertificateArgs {
     certRegion?: pulumi.Input<string>;
     /** Overwrite a certificate of the same name with other content (ForceSet=1). */
     forceSet?: pulumi.Input<boolean>;
-    /** How long create/update wait for the domain to serve the declared certificate (default 600). */
+    /** How long create, update and delete wait for the domain to be online again and serve what is declared, busy domains included (default 1800). */
     confirmTimeoutSeconds?: pulumi.Input<number>;
 }
 
@@ -76,20 +76,7 @@ export abstract class CertificateResource extends pulumi.dynamic.Resource {
             serialNumber: undefined,
             dnsNames: undefined,
         };
-        // Registering a resource, @pulumi/pulumi makes four promises per property and gives each the stack of a new
-        // Error (debuggable.ts, kept only for its promise-leak report). Under ts-node, which every TypeScript program
-        // runs with, each of those stacks is source-mapped: for this resource's 14 properties that was 3.1 s of the
-        // program's 8.8 s of CPU in a preview of 500. No stack is captured while the constructor registers; the leak
-        // report still names the resource and property. The one stack Pulumi does take (it raises the limit itself),
-        // for the source position and stack trace it records with the resource, leaves out this package's frames.
-        const stackTraceLimit = Error.stackTraceLimit;
-        const prepareStackTrace = Error.prepareStackTrace;
-        const restore = () => {
-            Error.stackTraceLimit = stackTraceLimit;
-            Error.prepareStackTrace = prepareStackTrace;
-        };
-        Error.stackTraceLimit = 0;
-        Error.prepareStackTrace = withoutResourceClassFrames(prepareStackTrace);
+        const quiet = quietRegistration();
         try {
             super(
                 serializedProviderFor(product),
@@ -104,36 +91,11 @@ export abstract class CertificateResource extends pulumi.dynamic.Resource {
             );
         } catch (error) {
             // An error registration throws gets the stack it would have had, from the user's `new ...` down.
-            restore();
-            if (error instanceof Error) Error.captureStackTrace(error, CertificateResource);
+            quiet.failed(error, CertificateResource);
             throw error;
         } finally {
-            restore();
+            quiet.restore();
         }
     }
 }
 
-/** This directory: the resource classes, whose constructors are on the stack of every registration. */
-const RESOURCE_CLASSES_DIR = __dirname;
-
-/**
- * Pulumi records with each resource a source position and a stack trace, from a fixed number of frames above its own
- * constructor (resource.ts, `Resource.stackTrace(4)`). For a resource class of a package, that is the package's
- * constructor: every certificate resource of a stack would point at this file instead of the user's
- * `new DomainCertificate(...)` line, and carry two frames of ours (400 of the 5.6 KB of state per resource in the
- * bench, written at every checkpoint). Leaving those frames out of the stacks formatted during registration puts the
- * user's line first.
- */
-type StackFormatter = NonNullable<typeof Error.prepareStackTrace>;
-
-function withoutResourceClassFrames(format: typeof Error.prepareStackTrace): StackFormatter {
-    return (error, frames) => {
-        const outside = frames.filter((frame) => {
-            const file = frame.getFileName();
-            return file === undefined || file === null || path.dirname(file) !== RESOURCE_CLASSES_DIR;
-        });
-        // Without a formatter installed (source-map-support installs one), V8's own format: the error, then frames.
-        if (format) return format(error, outside);
-        return [String(error), ...outside.map((frame) => `    at ${frame}`)].join("\n");
-    };
-}

@@ -18,7 +18,7 @@
 // diff for that alone, but every resource's state is rewritten at its next update.)
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { ProductId } from "../alicloud/products";
+import type { ProviderKey } from "../runtime";
 
 interface StubModule {
     /** What `__provider` requires when the serializer writes the stub as a require. */
@@ -29,7 +29,7 @@ interface StubModule {
 
 // The paths are literal so that bundlers see them.
 /* eslint-disable @typescript-eslint/no-require-imports */
-const STUB_MODULES: Record<ProductId, StubModule> = {
+const STUB_MODULES: Record<ProviderKey, StubModule> = {
     cdn: {
         exportPath: "pulumi-alicloud-certs/dynamic-provider/cdn",
         load: () => require("./dynamic-provider/cdn"),
@@ -40,13 +40,23 @@ const STUB_MODULES: Record<ProductId, StubModule> = {
         load: () => require("./dynamic-provider/live"),
         resolve: () => require.resolve("./dynamic-provider/live"),
     },
+    "cdn-group": {
+        exportPath: "pulumi-alicloud-certs/dynamic-provider/cdn-group",
+        load: () => require("./dynamic-provider/cdn-group"),
+        resolve: () => require.resolve("./dynamic-provider/cdn-group"),
+    },
+    "live-group": {
+        exportPath: "pulumi-alicloud-certs/dynamic-provider/live-group",
+        load: () => require("./dynamic-provider/live-group"),
+        resolve: () => require.resolve("./dynamic-provider/live-group"),
+    },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** One object per product: the engine caches the serialized text by object identity, so N resources cost one. */
-const chosen = new Map<ProductId, dynamic.ResourceProvider>();
+/** One object per kind: the engine caches the serialized text by object identity, so N resources cost one. */
+const chosen = new Map<ProviderKey, dynamic.ResourceProvider>();
 
-export function serializedProviderFor(product: ProductId): dynamic.ResourceProvider {
+export function serializedProviderFor(product: ProviderKey): dynamic.ResourceProvider {
     let stub = chosen.get(product);
     if (!stub) {
         stub = serializedAsRequire(product) ? STUB_MODULES[product].load() : makeStub(product);
@@ -65,7 +75,7 @@ export function serializedProviderFor(product: ProductId): dynamic.ResourceProvi
  * broken require. So ask the serializer's own function, with the path it will see, and write the stubs out unless
  * the answer is our export. Any failure to ask (a future SDK moving the function) also writes them out.
  */
-function serializedAsRequire(product: ProductId): boolean {
+function serializedAsRequire(product: ProviderKey): boolean {
     try {
         const stubModule = STUB_MODULES[product];
         // The serializer's view: the module's path relative to the program's directory, from its first node_modules.
@@ -81,7 +91,7 @@ function serializedAsRequire(product: ProductId): boolean {
 }
 
 /** The stub for one product: each method loads the implementation by package name when the engine calls it. */
-export function makeStub(product: ProductId): dynamic.ResourceProvider {
+export function makeStub(product: ProviderKey): dynamic.ResourceProvider {
     // Resolved from the working directory of the engine's dynamic-provider process: the Pulumi project, where the
     // package is installed. `require` (not import) keeps the load lazy and out of the serialized closure.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -108,7 +108,7 @@ describe("adapters against the emulator", () => {
             assert.equal(deployed?.status, "on");
             assert.equal(deployed?.certName, "cdn-upload-1");
             assert.equal(deployed?.certType, "upload");
-            assert.equal(deployed?.domainStatus, "online");
+            assert.equal(await service.domainStatus(CDN_DOMAIN!), "online");
             assert.ok(deployed?.certificatePem?.includes(cdnCert.leafPem.split("\n")[1]!), "the deployed PEM is the leaf");
             assert.equal((await requestsFor(emulator, CDN.setAction.name)).length, 1);
         });
@@ -201,7 +201,7 @@ describe("adapters against the emulator", () => {
             const deployed = await service.describe(LIVE_DOMAIN!);
             assert.equal(deployed?.status, "on");
             assert.equal(deployed?.certName, "live-upload-1");
-            assert.equal(deployed?.domainStatus, "online");
+            assert.equal(await service.domainStatus(LIVE_DOMAIN!), "online");
             assert.ok(deployed?.certificatePem?.includes(liveCert.leafPem.split("\n")[1]!));
             assert.equal((await requestsFor(emulator, LIVE.setAction.name)).length, 1);
         });
@@ -261,7 +261,7 @@ describe("adapters against the emulator", () => {
             it(`GIVEN ${fault} twice on a read THEN the read is retried and succeeds`, async () => {
                 await hook(emulator, "faults", { action: LIVE.describeCertificateAction.name, fault, times: 2 });
                 const settings = settingsFor(emulator.endpoint, { timeouts: { connectTimeoutMs: 2_000, readTimeoutMs: 500 } });
-                assert.notEqual(await createCertificateService(LIVE, settings).describe(LIVE_DOMAIN!, { domainStatus: false }), undefined);
+                assert.notEqual(await createCertificateService(LIVE, settings).describe(LIVE_DOMAIN!), undefined);
                 assert.equal((await requestsFor(emulator, LIVE.describeCertificateAction.name)).length, 3);
             });
         }
@@ -293,13 +293,13 @@ describe("adapters against the emulator", () => {
             });
         }
 
-        it("GIVEN a hang on every attempt THEN a typed RequestTimeout, no URL or key in it", async () => {
-            await hook(emulator, "faults", { action: LIVE.setAction.name, fault: "hang", times: 50 });
+        it("GIVEN a hang on every attempt of a read THEN a typed RequestTimeout after the attempts, no URL or key in it", async () => {
+            await hook(emulator, "faults", { action: LIVE.describeCertificateAction.name, fault: "hang", times: 50 });
             const settings = settingsFor(emulator.endpoint, {
                 timeouts: { connectTimeoutMs: 2_000, readTimeoutMs: 300 },
                 retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20, totalBudgetMs: 10_000 },
             });
-            await assert.rejects(createCertificateService(LIVE, settings).set(upload(LIVE_DOMAIN!, liveCert, "hang")), (error: unknown) => {
+            await assert.rejects(createCertificateService(LIVE, settings).describe(LIVE_DOMAIN!), (error: unknown) => {
                 assert.ok(error instanceof AlicloudApiError, String(error));
                 assert.equal(error.code, LOCAL_ERROR_CODES.requestTimeout);
                 assert.equal(error.attempts, 2);
@@ -307,6 +307,7 @@ describe("adapters against the emulator", () => {
                 assertNoSecrets(error, liveCert);
                 return true;
             });
+            await hook(emulator, "reset", {});
         });
     });
 
@@ -370,7 +371,7 @@ describe("a domain still configuring", () => {
         // The first set; the adapter's second, refused; the update's, refused; the update's again, sent only once the
         // domain read online.
         assert.deepEqual(calls.map((call) => call.code ?? call.status), [200, "ServiceBusy", "ServiceBusy", 200]);
-        assert.equal((await service.describe(CDN_DOMAIN!))?.domainStatus, "online");
+        assert.equal(await service.domainStatus(CDN_DOMAIN!), "online");
     });
 });
 
@@ -383,11 +384,11 @@ describe("pacing against the emulator's rate limits", () => {
         await emulator.close();
     });
 
-    it("GIVEN 60 concurrent describes of one account THEN none is throttled", async () => {
+    it("GIVEN 60 concurrent state reads of one account THEN none is throttled", async () => {
         // DescribeLiveDomainDetail allows 50/s; 60 at once would be throttled without pacing.
         const settings = settingsFor(emulator.endpoint, { retry: { maxAttempts: 1 } });
         const service = createCertificateService(LIVE, settings);
-        await Promise.all(Array.from({ length: 60 }, () => service.describe(LIVE_DOMAIN!)));
+        await Promise.all(Array.from({ length: 60 }, () => service.domainStatus(LIVE_DOMAIN!)));
         const calls = await requestsFor(emulator, LIVE.describeDomainAction.name);
         assert.equal(calls.length, 60);
         assert.ok(calls.every((call) => call.status === 200), JSON.stringify(calls.filter((call) => call.status !== 200)));

@@ -225,7 +225,8 @@ describe("toApiError", () => {
     // The last column: whether the request may have reached the API and taken effect with its answer lost.
     const transport: [string, () => Error, string, boolean, boolean][] = [
         ["a read timeout", () => Object.assign(new Error(`ReadTimeout(30000). POST ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true, true],
-        ["a connect timeout", () => Object.assign(new Error(`ConnectTimeout: Connect ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true, false],
+        // httpx's ConnectTimeout is the socket's idle timeout: it also fires after the request was sent.
+        ["a connect timeout", () => Object.assign(new Error(`ConnectTimeout: Connect ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true, true],
         ["ECONNREFUSED", () => Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:9POST ${url} failed.`), { code: "ECONNREFUSED" }), LOCAL_ERROR_CODES.connectionFailed, true, false],
         ["ECONNRESET", () => Object.assign(new Error(`read ECONNRESET POST ${url} failed.`), { code: "ECONNRESET" }), LOCAL_ERROR_CODES.connectionFailed, true, true],
         ["socket hang up", () => new Error(`socket hang up POST ${url} failed.`), LOCAL_ERROR_CODES.connectionFailed, true, true],

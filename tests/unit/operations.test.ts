@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { CDN } from "../../provider/alicloud/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import type { CertificateInputs } from "../../provider/lifecycle/model";
-import { decide, type Observation, type Phase } from "../../provider/lifecycle/confirmation";
+import { alignedWake, decide, type Observation, type Phase } from "../../provider/lifecycle/confirmation";
 import { CloudStateError, ConfirmationTimeoutError, createCertificate, deleteCertificate, updateCertificate } from "../../provider/lifecycle/operations";
 import type { Clock } from "../../provider/clock";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
@@ -290,5 +290,36 @@ describe("converge on virtual time", () => {
         );
         assert.match(error.message, /^www\.example\.com is offline: it is stopped: it serves nothing and takes no change\. Fix: start it in the console/);
         assert.ok(!(error instanceof CloudStateError), "nothing was changed, so nothing is kept as partially done");
+    });
+});
+
+describe("aligned polling", () => {
+    it("GIVEN reads due at different moments THEN they wake on the same whole second, so their state reads share a call", () => {
+        assert.deepEqual([10_120, 10_480, 10_999, 11_000].map((now) => alignedWake(now, 10_000, 1000)), [21_000, 21_000, 21_000, 21_000]);
+        assert.equal(alignedWake(10_120, 10_000, 0), 20_120);
+    });
+
+    it("GIVEN 30 domains set at different moments THEN their polls meet: far fewer distinct read instants than polls", async () => {
+        const clock = new VirtualClock();
+        const names = Array.from({ length: 30 }, (_, i) => `a${i}.example.com`);
+        const fleet = new Fleet(clock, 120_000, names);
+        const wildcard = await issueCertificate({ dnsNames: ["*.example.com"], key: "ec256" });
+        const instants = new Set<number>();
+        const polled = fleet.domainStatus.bind(fleet);
+        fleet.domainStatus = async (name: string) => {
+            instants.add(clock.now());
+            return polled(name);
+        };
+        const created = Promise.all(
+            names.map(async (domainName, i) => {
+                await clock.sleep(i * 137); // set at different moments, as checkpointed creates are
+                const inputs = checkInputs(CDN, { domainName, certificate: wildcard.chainPem, privateKey: wildcard.key.pkcs8, confirmTimeoutSeconds: 1800 }).inputs!;
+                return createCertificate({ product: CDN, service: fleet, clock }, inputs);
+            }),
+        );
+        await clock.run();
+        await created;
+        const polls = [...fleet.stateReads.values()].reduce((a, b) => a + b, 0);
+        assert.ok(instants.size * 5 < polls, `${polls} polls at ${instants.size} distinct instants`);
     });
 });

@@ -1,0 +1,80 @@
+// The shapes of a group (one certificate on many domains) across the engine boundary. A group's declared settings
+// are a single resource's (`CertificateInputs`) with `domains` in place of `domainName`: each domain is worked on
+// as a single resource would be, by the same per-domain steps (../operations.ts).
+import type { CertificateInputs } from "../model";
+import type { SslStatus } from "../port";
+
+/** The declared settings every domain of the group shares. */
+export type SharedInputs = Omit<CertificateInputs, "domainName">;
+
+export interface GroupInputs extends SharedInputs {
+    /** Normalized (lower case, punycode), unique, sorted. */
+    domains: string[];
+    /** Leave a domain removed from the group serving its certificate, instead of turning HTTPS off on it. */
+    retainRemovedDomains: boolean;
+}
+
+/** What one domain of the group serves, as of the last read or deploy. */
+export interface ServedByDomain {
+    status: SslStatus;
+    /** SHA-256 of the served leaf; absent while HTTPS is off or for a certificate not parsed. */
+    fingerprint?: string;
+    certType?: string;
+    certId?: string;
+    /** Why the domain does not serve the declared certificate, when its last change failed. */
+    failure?: string;
+}
+
+export interface GroupOutputs extends GroupInputs {
+    /** The group's domains, sorted, as of the last read. */
+    domainNames: string[];
+    /** For each domain, what it serves. */
+    served: Record<string, ServedByDomain>;
+    // The declared certificate's details (fingerprint and notAfter come from check, the rest from the parse).
+    chainFingerprint?: string;
+    notBefore?: string;
+    subject?: string;
+    issuer?: string;
+    serialNumber?: string;
+    dnsNames?: string[];
+}
+
+/** One domain's declared settings, as the per-domain steps take them. */
+export function inputsForDomain(group: SharedInputs & Partial<Pick<GroupInputs, "domains" | "retainRemovedDomains">>, domainName: string): CertificateInputs {
+    const { domains: _domains, retainRemovedDomains: _retain, ...shared } = group;
+    return { ...(shared as SharedInputs), domainName };
+}
+
+/** The part of a per-domain output (or of a certificate read) that says what the domain serves. */
+export interface ServedLike {
+    readonly status: SslStatus;
+    readonly fingerprint?: string;
+    readonly certType?: string;
+    readonly certId?: string;
+}
+
+/** What a per-domain output says the domain serves. */
+export function servedFrom(outputs: ServedLike): ServedByDomain {
+    const served: ServedByDomain = { status: outputs.status };
+    if (outputs.status === "on") {
+        if (outputs.fingerprint !== undefined) served.fingerprint = outputs.fingerprint;
+        if (outputs.certType !== undefined) served.certType = outputs.certType;
+        if (outputs.certType === "cas" && outputs.certId !== undefined) served.certId = outputs.certId;
+    }
+    return served;
+}
+
+/** Whether a domain serves what the group declares (by fingerprint and status, never by PEM text). */
+export function servesDeclared(served: ServedByDomain | undefined, declared: SharedInputs): boolean {
+    if (!served || served.failure !== undefined) return false;
+    if (declared.status === "off") return served.status === "off";
+    if (served.status !== "on") return false;
+    switch (declared.certType) {
+        case "upload":
+            return declared.fingerprint !== undefined && served.fingerprint === declared.fingerprint;
+        case "cas":
+            return served.certType === "cas" && served.certId === declared.certId;
+        case "free":
+            return served.certType === "free";
+    }
+}

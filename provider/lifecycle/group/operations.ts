@@ -1,0 +1,157 @@
+// create, read, update and delete for a group: each domain goes through the same per-domain steps a single
+// resource takes (../operations.ts), all at once, so that the CDN sets of a group meet in the batching window and go
+// out as BatchSetCdnDomainServerCertificate calls, and their confirmations share the bulk state reads. A domain that
+// fails does not stop the others: the group ends with what each domain serves, in state, and an error that names
+// every failed domain (the first 20, then a count). The next `pulumi up` works only on the domains that differ.
+import { randomUUID } from "node:crypto";
+import { parseCertificateChain } from "../../certificate";
+import { KeptInStateError, PROVIDER_KEY } from "../errors";
+import { createCertificate, deleteCertificate, readCertificate, updateCertificate, type LifecycleContext } from "../operations";
+import { NAMES_LISTED } from "./check";
+import { groupChanges } from "./diff";
+import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
+
+/** The group's error: kept in state with what each domain serves, naming the domains that failed. */
+export class GroupPartialFailureError extends KeptInStateError {}
+
+interface DomainOutcome {
+    readonly domainName: string;
+    readonly served?: ServedByDomain;
+    /** The domain no longer exists in the account. */
+    readonly gone?: boolean;
+    readonly error?: string;
+}
+
+export async function createGroup(ctx: LifecycleContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
+    const id = randomUUID();
+    const outcomes = await Promise.all(inputs.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(inputs, domainName)))));
+    return { id, outs: finish(id, inputs, outcomes, {}) };
+}
+
+export async function updateGroup(ctx: LifecycleContext, id: string, olds: GroupOutputs, news: GroupInputs): Promise<GroupOutputs> {
+    const changes = groupChanges(olds, news);
+    // A change to the shared settings goes to every domain; otherwise only to new domains and to those that drifted
+    // or failed before. The others keep what they serve, with no call.
+    const all = changes.shared.length > 0;
+    const added = new Set(changes.added);
+    const touched = new Set(all ? news.domains : [...changes.added, ...changes.drifted]);
+    const applied = news.domains.map((domainName): Promise<DomainOutcome> => {
+        if (!touched.has(domainName)) return Promise.resolve({ domainName, served: olds.served?.[domainName] ?? { status: "off" } });
+        const desired = inputsForDomain(news, domainName);
+        // A new domain may already serve the certificate (adopted without a call); a known one is set straight away.
+        return attempt(ctx, domainName, () => (added.has(domainName) ? createCertificate(ctx, desired) : updateCertificate(ctx, desired)));
+    });
+    const removals = news.retainRemovedDomains
+        ? []
+        : changes.removed.map((domainName) =>
+              attempt(ctx, domainName, async () => {
+                  await deleteCertificate(ctx, domainName, inputsForDomain(olds, domainName));
+                  return { status: "off" as const };
+              }),
+          );
+    const outcomes = await Promise.all(applied);
+    // A removed domain that could not be turned off stays in the group's state, so that the next run tries again.
+    const failedRemovals = (await Promise.all(removals)).filter((outcome) => outcome.error !== undefined);
+    return finish(id, news, [...outcomes, ...failedRemovals], olds);
+}
+
+/** Refresh: what each domain serves now (one certificate read each). */
+export async function readGroup(ctx: LifecycleContext, id: string, state: GroupOutputs): Promise<GroupOutputs> {
+    const outcomes = await Promise.all(
+        (state.domains ?? []).map((domainName) =>
+            attempt(ctx, domainName, async () => {
+                const read = await readCertificate(ctx, domainName, inputsForDomain(state, domainName));
+                if (!read) throw new GoneError();
+                return read;
+            }),
+        ),
+    );
+    // A read that failed fails the refresh, as it does for a single resource: the state stays as it was.
+    const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+    if (failed.length > 0) throw new Error(failureMessage("could not read", failed, outcomes.length, "Nothing was changed; run `pulumi refresh` again."));
+    return outputsOf(state, outcomes);
+}
+
+/** Delete: HTTPS off on every domain of the group. Fails naming the domains that refused; the engine keeps the group. */
+export async function deleteGroup(ctx: LifecycleContext, state: GroupOutputs): Promise<void> {
+    const outcomes = await Promise.all(
+        (state.domains ?? []).map((domainName) =>
+            attempt(ctx, domainName, async () => {
+                await deleteCertificate(ctx, domainName, inputsForDomain(state, domainName));
+                return { status: "off" as const };
+            }),
+        ),
+    );
+    const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+    if (failed.length > 0) throw new Error(failureMessage("could not turn HTTPS off on", failed, outcomes.length, "Fix each as its message says and run `pulumi destroy` again."));
+}
+
+class GoneError extends Error {}
+
+/** Runs one domain's step; its failure becomes the domain's outcome instead of ending the group's. */
+async function attempt(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>): Promise<DomainOutcome> {
+    try {
+        return { domainName, served: servedFrom(await step()) };
+    } catch (error) {
+        if (error instanceof GoneError) return { domainName, gone: true, served: { status: "off", failure: "the domain no longer exists in the account" } };
+        const message = error instanceof Error ? error.message : String(error);
+        // What the domain serves now: from the error when it kept the resource, else one read (best effort).
+        const kept = (error as { properties?: ServedLike }).properties;
+        const live = kept ?? (await ctx.service.describe(domainName).then(
+            (d) => (d ? { status: d.status, certType: d.certType, certId: d.certId } : undefined),
+            () => undefined,
+        ));
+        return { domainName, error: message, served: { ...(live ? servedFrom(live) : { status: "off" as const }), failure: message } };
+    }
+}
+
+function outputsOf(declared: GroupInputs, outcomes: readonly DomainOutcome[]): GroupOutputs {
+    const served: Record<string, ServedByDomain> = {};
+    for (const outcome of outcomes) if (outcome.served) served[outcome.domainName] = outcome.served;
+    const outputs: GroupOutputs = {
+        ...declared,
+        domains: [...new Set([...declared.domains, ...outcomes.filter((o) => o.error !== undefined).map((o) => o.domainName)])].sort(),
+        domainNames: outcomes.filter((o) => !o.gone).map((o) => o.domainName).sort(),
+        served,
+    };
+    if (declared.certificate !== undefined && declared.status === "on") {
+        try {
+            const { chainFingerprint, notBefore, subject, issuer, serialNumber, dnsNames } = parseCertificateChain(declared.certificate).info;
+            Object.assign(outputs, { chainFingerprint, notBefore, subject, issuer, serialNumber, dnsNames });
+        } catch {
+            // check() refused an unparsable certificate; state from an older version may hold one.
+        }
+    }
+    for (const [key, value] of Object.entries(outputs)) if (value === undefined) delete (outputs as unknown as Record<string, unknown>)[key];
+    return outputs;
+}
+
+function finish(id: string, declared: GroupInputs, outcomes: readonly DomainOutcome[], previous: Partial<GroupOutputs>): GroupOutputs {
+    const outputs = outputsOf(declared, outcomes);
+    const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+    if (failed.length === 0) return outputs;
+    const provider = (declared as unknown as Record<string, unknown>)[PROVIDER_KEY] ?? (previous as Record<string, unknown>)[PROVIDER_KEY];
+    throw new GroupPartialFailureError(
+        failureMessage(
+            "did not take the certificate on",
+            failed,
+            outcomes.length,
+            "The group is kept in state with what each domain serves; run `pulumi up` again: it works only on the domains that differ.",
+        ),
+        id,
+        { ...outputs, [PROVIDER_KEY]: provider },
+    );
+}
+
+function failureMessage(what: string, failed: readonly DomainOutcome[], total: number, next: string): string {
+    // Each domain's own message names it already (its state's, or the API error's); else it is named first.
+    const listed = failed.slice(0, NAMES_LISTED).map((o) => `- ${o.error!.includes(o.domainName) ? o.error : `${o.domainName}: ${o.error}`}`);
+    const more = failed.length > NAMES_LISTED ? [`- and ${failed.length - NAMES_LISTED} more`] : [];
+    const fine = total - failed.length;
+    return [
+        `The group ${what} ${failed.length} of its ${total} domains${fine > 0 ? ` (the other ${fine} are done)` : ""}:`,
+        ...listed,
+        ...more,
+        next,
+    ].join("\n");
+}

@@ -1,0 +1,84 @@
+// The shared resource class behind DomainCertificateGroup and LiveDomainCertificateGroup: one certificate on many
+// domains of a product, as one resource (one engine step, so the API sets the pace of a rollout, not the engine's
+// per-step state writes). Each domain is worked on by the same per-domain steps as a single resource.
+import * as pulumi from "@pulumi/pulumi";
+import { PRODUCTS, type ProductId } from "../alicloud/products";
+import type { CertificateArgs } from "./certificateResource";
+import { quietRegistration } from "./registration";
+import { serializedProviderFor } from "./serializedProvider";
+
+export interface CertificateGroupArgs extends Omit<CertificateArgs, "domainName"> {
+    /** The domains the certificate goes on: each lower-cased, IDN to punycode, covered by the certificate, once. */
+    domains: pulumi.Input<pulumi.Input<string>[]>;
+    /** Leave a domain removed from the group serving its certificate, instead of turning HTTPS off on it. */
+    retainRemovedDomains?: pulumi.Input<boolean>;
+}
+
+/** What one domain of the group serves. */
+export interface ServedByDomain {
+    status: "on" | "off";
+    fingerprint?: string;
+    certType?: string;
+    certId?: string;
+    /** Why the domain does not serve the declared certificate, when its last change failed. */
+    failure?: string;
+}
+
+export abstract class CertificateGroupResource extends pulumi.dynamic.Resource {
+    /** The declared domains, normalized and sorted. */
+    declare public readonly domains: pulumi.Output<string[]>;
+    /** The group's domains, sorted, as of the last read (a domain removed from the account drops out). */
+    declare public readonly domainNames: pulumi.Output<string[]>;
+    /** For each domain, what it serves: status and fingerprint. */
+    declare public readonly served: pulumi.Output<Record<string, ServedByDomain>>;
+    declare public readonly status: pulumi.Output<"on" | "off">;
+    declare public readonly certificate: pulumi.Output<string | undefined>;
+    declare public readonly privateKey: pulumi.Output<string | undefined>;
+    declare public readonly certName: pulumi.Output<string | undefined>;
+    /** SHA-256 of the declared leaf certificate, lowercase hex (each domain's own is in `served`). */
+    declare public readonly fingerprint: pulumi.Output<string | undefined>;
+    declare public readonly chainFingerprint: pulumi.Output<string | undefined>;
+    declare public readonly notBefore: pulumi.Output<string | undefined>;
+    declare public readonly notAfter: pulumi.Output<string | undefined>;
+    declare public readonly subject: pulumi.Output<string | undefined>;
+    declare public readonly issuer: pulumi.Output<string | undefined>;
+    declare public readonly serialNumber: pulumi.Output<string | undefined>;
+    declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
+
+    protected constructor(product: ProductId, name: string, args: CertificateGroupArgs, opts?: pulumi.CustomResourceOptions) {
+        const secretArgs = {
+            ...args,
+            privateKey: args.privateKey === undefined ? undefined : pulumi.secret(args.privateKey),
+            certificate: args.certificate === undefined ? undefined : pulumi.secret(args.certificate),
+        };
+        const outputs = {
+            domainNames: undefined,
+            served: undefined,
+            status: undefined,
+            fingerprint: undefined,
+            chainFingerprint: undefined,
+            notBefore: undefined,
+            notAfter: undefined,
+            subject: undefined,
+            issuer: undefined,
+            serialNumber: undefined,
+            dnsNames: undefined,
+        };
+        const quiet = quietRegistration();
+        try {
+            super(
+                serializedProviderFor(`${product}-group`),
+                name,
+                { ...outputs, ...secretArgs },
+                { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey", "certificate"] },
+                "alicloud-certs",
+                `${PRODUCTS[product].resourceTypeName}Group`,
+            );
+        } catch (error) {
+            quiet.failed(error, CertificateGroupResource);
+            throw error;
+        } finally {
+            quiet.restore();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+// Groups as users run them: a program with a DomainCertificateGroup and a LiveDomainCertificateGroup, from the packed
+// tarball, driven by the real Pulumi CLI against the emulator: create, an empty up, a rotation's preview, drift on
+// one domain, a domain removed, destroy.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { X509Certificate } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import Cdn, * as $Cdn from "@alicloud/cdn20180510";
+import { $OpenApiUtil } from "@alicloud/openapi-core";
+import { startEmulator } from "../../emulator";
+import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { EmulatorHooks } from "../support/emulatorHooks";
+import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+
+const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
+const CDN_DOMAINS = Array.from({ length: 12 }, (_, i) => `g${String(i).padStart(2, "0")}.cdn-groups.test`);
+const LIVE_DOMAINS = ["a.live-groups.test", "b.live-groups.test"];
+
+const PROGRAM = `
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { DomainCertificateGroup, LiveDomainCertificateGroup } from "pulumi-alicloud-certs";
+
+const config = new pulumi.Config();
+const certificate = fs.readFileSync("fullchain.pem", "utf8");
+const privateKey = fs.readFileSync("privkey.pem", "utf8");
+
+const cdn = new DomainCertificateGroup("cdn", { certificate, privateKey, domains: config.requireObject<string[]>("cdnDomains"), confirmTimeoutSeconds: 60 });
+const live = new LiveDomainCertificateGroup("live", { certificate, privateKey, domains: config.requireObject<string[]>("liveDomains"), confirmTimeoutSeconds: 60 });
+
+export const fingerprint = cdn.fingerprint;
+export const domainNames = cdn.domainNames;
+export const cdnServed = cdn.served;
+export const liveServed = live.served;
+`;
+
+const skip = e2eSkipReason();
+
+describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi CLI", { skip }, () => {
+    let emulator: { endpoint: string; close(): Promise<void> };
+    let hooks: EmulatorHooks;
+    let current: Issued;
+    let renewed: Issued;
+    let project: PulumiProject;
+
+    before(async () => {
+        emulator = await startEmulator({
+            port: 0,
+            configuringMs: 150,
+            seed: {
+                accounts: [
+                    {
+                        ...ACCOUNT,
+                        domains: [
+                            ...CDN_DOMAINS.map((domainName) => ({ domainName, product: "cdn" as const })),
+                            ...LIVE_DOMAINS.map((domainName) => ({ domainName, product: "live" as const })),
+                        ],
+                    },
+                ],
+            },
+        });
+        hooks = new EmulatorHooks(emulator.endpoint);
+        current = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 90 });
+        renewed = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 180 });
+        project = await PulumiProject.create({ program: PROGRAM, installDir: await preparePackageInstall(), name: "certs-groups" });
+        use(current);
+        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
+        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
+        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await project.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS));
+        await project.setConfig("liveDomains", JSON.stringify(LIVE_DOMAINS));
+    });
+
+    after(async () => {
+        await project?.cleanup();
+        await emulator?.close();
+    });
+
+    function use(cert: Issued): void {
+        fs.writeFileSync(path.join(project.dir, "fullchain.pem"), cert.chainPem);
+        fs.writeFileSync(path.join(project.dir, "privkey.pem"), cert.key.pkcs8);
+    }
+
+    function sdk(): Cdn {
+        return new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: new URL(emulator.endpoint).host, protocol: "http" }));
+    }
+
+    async function served(domainName: string): Promise<string | undefined> {
+        const info = (await sdk().describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }))).body?.certInfos?.certInfo?.[0];
+        return info?.serverCertificateStatus === "on" && info.serverCertificate ? new X509Certificate(info.serverCertificate).fingerprint256.replace(/:/g, "").toLowerCase() : undefined;
+    }
+
+    test("up sets every domain in batch calls; an empty up finds nothing; a rotation previews in a few lines; drift on one domain is restored alone; a removed domain is turned off; destroy turns off the rest", async () => {
+        await project.up();
+        const outputs = JSON.parse((await project.run(["stack", "output", "--json"])).stdout) as { fingerprint: string; domainNames: string[]; cdnServed: Record<string, { status: string; fingerprint?: string }>; liveServed: Record<string, { status: string }> };
+        const fingerprint = await fingerprintOf(current);
+        assert.equal(outputs.fingerprint, fingerprint);
+        assert.deepEqual(outputs.domainNames, CDN_DOMAINS);
+        assert.ok(CDN_DOMAINS.every((d) => outputs.cdnServed[d]?.fingerprint === fingerprint));
+        assert.ok(LIVE_DOMAINS.every((d) => outputs.liveServed[d]?.status === "on"));
+        const setCalls = await hooks.setCalls();
+        assert.deepEqual(setCalls.filter((c) => c.action === "BatchSetCdnDomainServerCertificate").map((c) => c.domains.length).sort((a, b) => b - a), [10, 2]);
+        assert.equal(setCalls.filter((c) => c.action === "SetLiveDomainCertificate").length, 2);
+
+        await hooks.reset();
+        await project.up(["--expect-no-changes"]);
+        assert.deepEqual(await hooks.setCalls(), []);
+
+        use(renewed);
+        const preview = await project.preview(["--diff"]);
+        const text = preview.stdout;
+        assert.match(text, new RegExp(`fingerprint\\s*:\\s*"${fingerprint}"\\s*=>\\s*"${await fingerprintOf(renewed)}"`));
+        assert.doesNotMatch(text, /BEGIN (CERTIFICATE|PRIVATE KEY)/);
+        // --diff prints every property; the changed ones, marked ~ + -, are the rotation's few lines, and no domain.
+        const changed = text.split("\n").filter((line) => /^\s+[~+-] /.test(line) && !/pulumi-nodejs:dynamic|to update/.test(line));
+        assert.deepEqual(
+            changed.map((line) => line.trim().split(/\s*:/)[0]),
+            ["~ certName", "~ fingerprint", "~ notAfter", "~ certName", "~ fingerprint", "~ notAfter", "~ fingerprint"],
+            text,
+        );
+        use(current);
+
+        // Someone turns HTTPS off on one domain.
+        await sdk().setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN_DOMAINS[4]!, SSLProtocol: "off" }));
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await project.refresh();
+        await hooks.reset();
+        await project.up();
+        assert.deepEqual((await hooks.setCalls()).flatMap((c) => c.domains), [CDN_DOMAINS[4]], "only the drifted domain");
+        assert.equal(await served(CDN_DOMAINS[4]!), fingerprint);
+
+        // Remove two domains from the list.
+        await project.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS.slice(0, 10)));
+        await hooks.reset();
+        await project.up();
+        assert.deepEqual((await hooks.setCalls()).flatMap((c) => c.domains).sort(), CDN_DOMAINS.slice(10));
+        for (const domain of CDN_DOMAINS.slice(10)) assert.equal(await served(domain), undefined, `${domain} turned off`);
+
+        await project.destroy();
+        for (const domain of CDN_DOMAINS.slice(0, 10)) assert.equal(await served(domain), undefined, `${domain} turned off by destroy`);
+    });
+});

@@ -1,0 +1,185 @@
+// Groups against the emulator, on one clock shared with the provider (600 times real time, two minutes of
+// configuring per change): one certificate on many domains, batched, confirmed, partly failing, drifting, shrinking.
+import assert from "node:assert/strict";
+import { X509Certificate } from "node:crypto";
+import { describe, it } from "node:test";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import Cdn, * as $Cdn from "@alicloud/cdn20180510";
+import { $OpenApiUtil } from "@alicloud/openapi-core";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { clientSettingsFromConfig } from "../../provider/alicloud/client";
+import { configFromRecord } from "../../provider/alicloud/endpoint";
+import { PacerRegistry } from "../../provider/alicloud/pacing";
+import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { groupProvider } from "../../provider/lifecycle/group/provider";
+import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
+import { serviceFor } from "../../provider/runtime";
+import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { FastClock } from "../support/fastClock";
+
+const ACCOUNT = { accessKeyId: "LTAIgroupTest0000000001", accessKeySecret: "groupTestSecret0000000000001" };
+const MINUTE = 60_000;
+
+interface World {
+    readonly emulator: RunningEmulator;
+    readonly provider: dynamic.ResourceProvider;
+    readonly domains: readonly string[];
+}
+
+async function world(t: { after: (fn: () => Promise<void>) => void }, product: ProductSpec, count: number): Promise<World> {
+    const clock = new FastClock(600);
+    const domains = Array.from({ length: count }, (_, i) => `g${String(i).padStart(2, "0")}.${product.id}.group.test`);
+    const emulator = await startEmulator({
+        port: 0,
+        configuringMs: 2 * MINUTE,
+        clock,
+        seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
+    });
+    t.after(() => emulator.close());
+    const config = configFromRecord({
+        "alicloud:accessKey": ACCOUNT.accessKeyId,
+        "alicloud:secretKey": ACCOUNT.accessKeySecret,
+        [`alicloud-certs:${product.endpointConfigKey}`]: emulator.endpoint,
+    });
+    const settings = {
+        ...clientSettingsFromConfig(product, config, {}),
+        timeouts: { connectTimeoutMs: 5000, readTimeoutMs: 5000 },
+        retry: { sleep: clock.sleep, now: clock.now },
+        pacers: new PacerRegistry({ clock }),
+        clock,
+    };
+    const service = serviceFor(product, config, { settings });
+    return { emulator, provider: groupProvider({ product, service: () => service, clock }), domains };
+}
+
+let issued: { current: Issued; renewed: Issued } | undefined;
+async function certificates() {
+    issued ??= {
+        current: await issueCertificate({ dnsNames: ["*.cdn.group.test", "*.live.group.test"], key: "ec256" }),
+        renewed: await issueCertificate({ dnsNames: ["*.cdn.group.test", "*.live.group.test"], key: "ec256" }),
+    };
+    return issued;
+}
+
+async function declared(w: World, domains: readonly string[], cert: Issued, extra: Record<string, unknown> = {}): Promise<GroupInputs> {
+    const result = await w.provider.check!({}, { domains, certificate: cert.chainPem, privateKey: cert.key.pkcs8, confirmTimeoutSeconds: 3600, ...extra });
+    assert.deepEqual(result.failures ?? [], []);
+    return result.inputs as GroupInputs;
+}
+
+function sets(w: World): { action: string; domains: string[]; code?: string }[] {
+    return w.emulator
+        .requests()
+        .filter((r) => /Set/.test(r.action ?? ""))
+        .map((r) => ({ action: r.action!, domains: [...r.domains], ...(r.code ? { code: r.code } : {}) }));
+}
+
+async function servedFingerprint(w: World, domainName: string): Promise<string | undefined> {
+    const cdn = new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: new URL(w.emulator.endpoint).host, protocol: "http" }));
+    const info = (await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }))).body?.certInfos?.certInfo?.[0];
+    return info?.serverCertificateStatus === "on" && info.serverCertificate ? new X509Certificate(info.serverCertificate).fingerprint256.replace(/:/g, "").toLowerCase() : undefined;
+}
+
+describe("DomainCertificateGroup", () => {
+    it("GIVEN 25 domains THEN three batch calls carry them, each domain is confirmed, and the outputs say what each serves", async (t) => {
+        const w = await world(t, CDN, 25);
+        const { current } = await certificates();
+        const { id, outs } = (await w.provider.create(await declared(w, w.domains, current))) as { id: string; outs: GroupOutputs };
+        assert.match(id, /^[0-9a-f-]{36}$/);
+        const batches = sets(w);
+        assert.ok(batches.every((b) => b.action === "BatchSetCdnDomainServerCertificate" && b.code === undefined), JSON.stringify(batches));
+        assert.deepEqual(batches.map((b) => b.domains.length).sort((a, b) => b - a), [10, 10, 5]);
+        const fingerprint = await fingerprintOf(current);
+        assert.deepEqual(outs.domainNames, [...w.domains]);
+        assert.deepEqual(Object.keys(outs.served).sort(), [...w.domains]);
+        assert.ok(Object.values(outs.served).every((s) => s.status === "on" && s.fingerprint === fingerprint && s.failure === undefined));
+        assert.equal(outs.fingerprint, fingerprint);
+        for (const domain of w.domains.slice(0, 3)) assert.equal(await servedFingerprint(w, domain), fingerprint);
+        assert.equal(w.emulator.requests().filter((r) => r.action === CDN.describeDomainAction.name).length, 0, "states in bulk");
+    });
+
+    it("GIVEN one domain offline THEN the others converge, the error names it with its state, the group is kept, and the next update works on it alone", async (t) => {
+        const w = await world(t, CDN, 6);
+        const { current } = await certificates();
+        const offline = w.domains[2]!;
+        w.emulator.setDomainStatus(offline, "offline");
+        const inputs = await declared(w, w.domains, current);
+        const error = await w.provider.create(inputs).then(
+            () => assert.fail("create should report the offline domain"),
+            (e: Error & { id?: string; properties?: GroupOutputs }) => e,
+        );
+        assert.match(error.message, /^The group did not take the certificate on 1 of its 6 domains \(the other 5 are done\):\n- g02\.cdn\.group\.test is offline: it is stopped/);
+        assert.match(error.message, /run `pulumi up` again: it works only on the domains that differ/);
+        assert.ok(error.id, "kept in state");
+        const kept = error.properties!;
+        assert.match(kept.served[offline]!.failure ?? "", /is offline/);
+        assert.ok(w.domains.filter((d) => d !== offline).every((d) => kept.served[d]!.status === "on"));
+
+        // Someone starts the domain; the next up sets the certificate on it, and only on it.
+        w.emulator.setDomainStatus(offline, "online");
+        w.emulator.reset();
+        const diff = await w.provider.diff!(error.id!, kept, inputs);
+        assert.equal(diff.changes, true);
+        const { outs } = (await w.provider.update!(error.id!, kept, inputs)) as { outs: GroupOutputs };
+        assert.deepEqual(sets(w).flatMap((s) => s.domains), [offline]);
+        assert.equal(outs.served[offline]!.fingerprint, await fingerprintOf(current));
+        assert.equal(outs.served[offline]!.failure, undefined);
+    });
+
+    it("GIVEN drift on one domain THEN refresh shows it, and the update restores only that domain", async (t) => {
+        const w = await world(t, CDN, 4);
+        const { current, renewed } = await certificates();
+        const inputs = await declared(w, w.domains, current);
+        const { id, outs } = (await w.provider.create(inputs)) as { id: string; outs: GroupOutputs };
+        // Someone deploys another certificate on one domain.
+        const drifted = w.domains[1]!;
+        const cdn = new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: new URL(w.emulator.endpoint).host, protocol: "http" }));
+        await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: drifted, SSLProtocol: "on", certName: "theirs", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 }));
+        const refreshed = (await w.provider.read!(id, outs)).props as GroupOutputs;
+        assert.equal(refreshed.served[drifted]!.fingerprint, await fingerprintOf(renewed));
+        assert.equal((await w.provider.diff!(id, refreshed, inputs)).changes, true);
+        w.emulator.reset();
+        await w.provider.update!(id, refreshed, inputs);
+        // Only the drifted domain. Their change was still configuring: ours was refused as busy, then sent once more
+        // when the domain was online again.
+        assert.deepEqual(sets(w).map((s) => [s.domains, s.code ?? "ok"]), [[[drifted], "ServiceBusy"], [[drifted], "ok"]]);
+        assert.equal(await servedFingerprint(w, drifted), await fingerprintOf(current));
+    });
+
+    it("GIVEN a domain removed THEN HTTPS is turned off on it, unless retainRemovedDomains; delete turns off the rest", async (t) => {
+        const w = await world(t, CDN, 4);
+        const { current } = await certificates();
+        const all = await declared(w, w.domains, current);
+        const { id, outs } = (await w.provider.create(all)) as { id: string; outs: GroupOutputs };
+        const fewer = await declared(w, w.domains.slice(0, 3), current);
+        const shrunk = ((await w.provider.update!(id, outs, fewer)) as { outs: GroupOutputs }).outs;
+        assert.equal(await servedFingerprint(w, w.domains[3]!), undefined, "removed: HTTPS off");
+        assert.deepEqual(shrunk.domainNames, w.domains.slice(0, 3));
+        const retaining = await declared(w, w.domains.slice(0, 2), current, { retainRemovedDomains: true });
+        const kept = ((await w.provider.update!(id, shrunk, retaining)) as { outs: GroupOutputs }).outs;
+        assert.equal(await servedFingerprint(w, w.domains[2]!), await fingerprintOf(current), "retained: still served");
+        await w.provider.delete!(id, kept);
+        for (const domain of w.domains.slice(0, 2)) assert.equal(await servedFingerprint(w, domain), undefined);
+    });
+
+    it("GIVEN domains already serving the certificate (migration from DomainCertificate resources) THEN the group adopts them with no set call", async (t) => {
+        const w = await world(t, CDN, 5);
+        const { current } = await certificates();
+        const inputs = await declared(w, w.domains, current);
+        await w.provider.create(inputs);
+        w.emulator.reset();
+        const { outs } = (await w.provider.create(inputs)) as { outs: GroupOutputs };
+        assert.deepEqual(sets(w), []);
+        assert.ok(Object.values(outs.served).every((s) => s.status === "on"));
+    });
+});
+
+describe("LiveDomainCertificateGroup", () => {
+    it("GIVEN 3 Live domains THEN one SetLiveDomainCertificate each, and each serves the certificate", async (t) => {
+        const w = await world(t, LIVE, 3);
+        const { current } = await certificates();
+        const { outs } = (await w.provider.create(await declared(w, w.domains, current))) as { outs: GroupOutputs };
+        assert.deepEqual(sets(w).map((s) => [s.action, s.domains.length]), w.domains.map(() => ["SetLiveDomainCertificate", 1]));
+        assert.ok(Object.values(outs.served).every((s) => s.status === "on"));
+    });
+});

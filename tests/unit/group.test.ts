@@ -1,0 +1,141 @@
+// A group's check and diff: what a user sees in `pulumi preview` for one certificate on many domains. Each case
+// asserts the property and the words a user reads; the diff cases assert exactly which domains a run works on.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { CDN } from "../../provider/alicloud/products";
+import { checkGroupInputs, listSome } from "../../provider/lifecycle/group/check";
+import { diffGroup, groupChanges } from "../../provider/lifecycle/group/diff";
+import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
+import { UNKNOWN } from "../../provider/lifecycle/model";
+import { withoutEchoedValue } from "../../provider/lifecycle/provider";
+import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+
+let wildcard: Issued;
+let renewed: Issued;
+
+before(async () => {
+    wildcard = await issueCertificate({ dnsNames: ["*.example.com", "example.com", "xn--bcher-kva.example"], key: "ec256" });
+    renewed = await issueCertificate({ dnsNames: ["*.example.com", "example.com", "xn--bcher-kva.example"], key: "ec256" });
+});
+
+function check(raw: Record<string, unknown>) {
+    return checkGroupInputs(CDN, { certificate: wildcard.chainPem, privateKey: wildcard.key.pkcs8, ...raw });
+}
+
+function reasonsOn(result: ReturnType<typeof checkGroupInputs>, property: string): string[] {
+    return (result.failures ?? []).filter((f) => f.property === property).map((f) => f.reason);
+}
+
+describe("group check", () => {
+    it("GIVEN listed domains THEN they are normalized (case, IDN), sorted, and checked like one resource's", async () => {
+        const result = check({ domains: ["B.example.com", "a.example.com", "bücher.example"] });
+        assert.equal(result.failures, undefined);
+        const inputs = result.inputs!;
+        assert.deepEqual(inputs.domains, ["a.example.com", "b.example.com", "xn--bcher-kva.example"]);
+        assert.equal(inputs.fingerprint, await fingerprintOf(wildcard));
+        assert.equal(inputs.status, "on");
+        assert.equal(inputs.certType, "upload");
+        assert.equal(inputs.retainRemovedDomains, false);
+        assert.match(inputs.certName ?? "", /^.+-\d{8}-[0-9a-f]{8}$/);
+        assert.equal((inputs as unknown as Record<string, unknown>).domainName, undefined);
+    });
+
+    it("GIVEN domains the certificate does not cover THEN domains fails naming them, the first 20 then a count", () => {
+        const uncovered = Array.from({ length: 23 }, (_, i) => `x${String(i).padStart(2, "0")}.other.org`);
+        const [reason] = reasonsOn(check({ domains: ["a.example.com", "deep.a.example.com", ...uncovered] }), "domains");
+        assert.match(reason!, /^the certificate does not cover deep\.a\.example\.com, x00\.other\.org, .*x18\.other\.org and 4 more: its names are \*\.example\.com, example\.com/);
+        assert.match(reason!, /a wildcard covers exactly one label/);
+    });
+
+    it("GIVEN a domain twice (after normalization) THEN domains fails naming it and how it was given", () => {
+        const [reason] = reasonsOn(check({ domains: ["a.example.com", "A.Example.com"] }), "domains");
+        assert.equal(reason, 'each domain may appear once: a.example.com (given as "a.example.com", "A.Example.com")');
+    });
+
+    it("GIVEN malformed names THEN domains fails naming each and why", () => {
+        const [reason] = reasonsOn(check({ domains: ["a.example.com", "https://b.example.com", "c.example.com,d.example.com", 42] }), "domains");
+        assert.match(reason!, /^not valid domain names: "https:\/\/b\.example\.com" \(.+\), "c\.example\.com,d\.example\.com" \(.+\), 42 \(must be a string; got 42\)$/);
+    });
+
+    for (const [given, words] of [
+        [undefined, /required/],
+        [[], /at least one domain/],
+        ["a.example.com", /must be a list of domain names/],
+    ] as const) {
+        it(`GIVEN domains ${JSON.stringify(given)} THEN domains fails: ${words}`, () => {
+            assert.match(reasonsOn(check({ domains: given }), "domains")[0] ?? "", words);
+        });
+    }
+
+    it("GIVEN domainName on a group THEN it is refused, naming domains", () => {
+        assert.deepEqual(reasonsOn(check({ domains: ["a.example.com"], domainName: "a.example.com" }), "domainName"), ["a group takes `domains` (a list), not `domainName`"]);
+    });
+
+    it("GIVEN the shared inputs wrong THEN they fail as a single resource's do", async () => {
+        const other = await issueCertificate({ dnsNames: ["*.example.com"], key: "ec256" });
+        const result = check({ domains: ["a.example.com"], privateKey: other.key.pkcs8, status: "maybe" });
+        assert.match(reasonsOn(result, "privateKey")[0] ?? "", /does not belong to the certificate/);
+        assert.match(reasonsOn(result, "status")[0] ?? "", /must be one of "on", "off"/);
+    });
+
+    it("GIVEN unknown domains (preview) THEN they pass through without failing", () => {
+        assert.equal(check({ domains: UNKNOWN }).failures, undefined);
+        assert.equal(check({ domains: ["a.example.com", UNKNOWN] }).failures, undefined);
+    });
+
+    it("GIVEN a failure on domains THEN the engine is not handed the list to print", () => {
+        const failure = withoutEchoedValue({ property: "domains", reason: "the certificate does not cover x.org" });
+        assert.deepEqual(failure, { property: "", reason: "domains: the certificate does not cover x.org" });
+    });
+
+    it("lists names as the first few, then a count", () => {
+        assert.equal(listSome(["a", "b", "c"], 2), "a, b and 1 more");
+        assert.equal(listSome(["a", "b"], 2), "a, b");
+    });
+});
+
+describe("group diff", () => {
+    const declared = (cert: Issued, domains: string[], extra: Record<string, unknown> = {}): GroupInputs =>
+        checkGroupInputs(CDN, { certificate: cert.chainPem, privateKey: cert.key.pkcs8, domains, ...extra }).inputs!;
+
+    async function stateOf(inputs: GroupInputs, overrides: Record<string, { status: "on" | "off"; fingerprint?: string; failure?: string }> = {}): Promise<GroupOutputs> {
+        const fingerprint = await fingerprintOf(wildcard);
+        const served = Object.fromEntries(inputs.domains.map((d) => [d, overrides[d] ?? { status: "on" as const, fingerprint, certType: "upload" }]));
+        return { ...inputs, domainNames: [...inputs.domains], served, chainFingerprint: inputs.fingerprint };
+    }
+
+    it("GIVEN nothing changed and every domain serving the certificate THEN no changes", async () => {
+        const inputs = declared(wildcard, ["a.example.com", "b.example.com"]);
+        const olds = await stateOf(inputs);
+        assert.deepEqual(diffGroup(olds, declared(wildcard, ["b.example.com", "A.example.com"])), { changes: false, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it("GIVEN a rotation THEN the shared fingerprint changes and every domain is worked on; nothing replaces", async () => {
+        const olds = await stateOf(declared(wildcard, ["a.example.com", "b.example.com"]));
+        const news = declared(renewed, ["a.example.com", "b.example.com"]);
+        const changes = groupChanges(olds, news);
+        assert.ok(changes.shared.includes("fingerprint"), JSON.stringify(changes));
+        assert.deepEqual(diffGroup(olds, news), { changes: true, replaces: [], deleteBeforeReplace: false });
+    });
+
+    it("GIVEN domains added and removed THEN exactly those are named", async () => {
+        const olds = await stateOf(declared(wildcard, ["a.example.com", "b.example.com", "c.example.com"]));
+        const changes = groupChanges(olds, declared(wildcard, ["b.example.com", "c.example.com", "d.example.com"]));
+        assert.deepEqual(changes, { shared: [], added: ["d.example.com"], removed: ["a.example.com"], drifted: [], domainsUnknown: false });
+    });
+
+    it("GIVEN a refresh found one domain serving another certificate and one failed THEN only those two drifted", async () => {
+        const inputs = declared(wildcard, ["a.example.com", "b.example.com", "c.example.com"]);
+        const olds = await stateOf(inputs, {
+            "b.example.com": { status: "on", fingerprint: await fingerprintOf(renewed) },
+            "c.example.com": { status: "on", fingerprint: await fingerprintOf(wildcard), failure: "c.example.com is offline: ..." },
+        });
+        assert.deepEqual(groupChanges(olds, inputs).drifted, ["b.example.com", "c.example.com"]);
+        assert.equal(diffGroup(olds, inputs).changes, true);
+    });
+
+    it("GIVEN unknown domains (preview) THEN a change is assumed", async () => {
+        const olds = await stateOf(declared(wildcard, ["a.example.com"]));
+        assert.equal(diffGroup(olds, { ...declared(wildcard, ["a.example.com"]), domains: UNKNOWN as unknown as string[] }).changes, true);
+    });
+});
