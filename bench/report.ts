@@ -32,6 +32,9 @@ export const PHASE = {
     rotateNoCheckpoints: "up (rotate, no checkpoints)",
     noopUpNoCheckpoints: "no-op up (no checkpoints)",
     createRealistic: "up (create, realistic configuring)",
+    groupCreate: "group up (create)",
+    groupRotate: "group up (rotate)",
+    groupRefresh: "group refresh",
 } as const;
 
 /** Phases that run the package's provider (their calls, throttling and memory count). */
@@ -45,6 +48,9 @@ const PACKAGE_PHASES: readonly string[] = [
     PHASE.createNoCheckpoints,
     PHASE.rotateNoCheckpoints,
     PHASE.createRealistic,
+    PHASE.groupCreate,
+    PHASE.groupRotate,
+    PHASE.groupRefresh,
 ];
 
 export interface Phase {
@@ -182,6 +188,9 @@ export function renderReport(input: ReportInput): string {
     rolloutRow(PHASE.rotateNoCheckpoints, `\`pulumi up\` rotating all ${n}, PULUMI_SKIP_CHECKPOINTS=true`);
     engineRow(PHASE.noopUpNoCheckpoints, `\`pulumi up\` creating ${n} no-op dynamic resources, PULUMI_SKIP_CHECKPOINTS=true`);
     rolloutRow(PHASE.rotateDefaultParallel, `\`pulumi up\` rotating all ${n} at the engine's default --parallel (${engineDefaultParallel()})`);
+    rolloutRow(PHASE.groupCreate, `\`pulumi up\` creating one DomainCertificateGroup of ${n} domains (default --parallel, checkpoints on)`);
+    rolloutRow(PHASE.groupRotate, `\`pulumi up\` rotating the group of ${n} (default --parallel, checkpoints on)`);
+    refreshRow(PHASE.groupRefresh, `\`pulumi refresh\` of the group of ${n}`);
     const realistic = phases.get(PHASE.createRealistic);
     if (realistic && input.realisticConfiguringMs) {
         // The floor holds the longest configuring time drawn: the rollout cannot end before that domain is online.

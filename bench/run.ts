@@ -19,7 +19,7 @@ import { locatePulumiCli, preparePackageInstall, PulumiProject, REPO_ROOT, type 
 import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult, type CertificateFiles } from "./anchors";
 import { EmulatorProcess, summarize } from "./emulator";
 import { ProjectProcessSampler, type Usage } from "./memory";
-import { benchDomains, CERTIFICATES_PROGRAM, NO_OP_PROGRAM } from "./programs";
+import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
 import { callSpan, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
 import { seconds } from "./table";
 
@@ -43,6 +43,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --realistic-ms MIN-MAX
                        configuring times of the realistic rollout, drawn per domain (default 60000-180000)
   --skip-realistic     skip the realistic rollout (a create of N at minutes of configuring each)
+  --skip-groups        skip the rollout of the same N domains as one DomainCertificateGroup
   --keep               keep the temporary projects (their paths are printed)
   -h, --help           this text
 
@@ -59,6 +60,7 @@ interface Options {
     readonly variants: boolean;
     readonly anchors: boolean;
     readonly keep: boolean;
+    readonly groups: boolean;
     /** The realistic rollout's configuring times, or undefined to skip it. */
     readonly realistic?: { readonly min: number; readonly max: number };
 }
@@ -75,6 +77,7 @@ function parseOptions(argv: string[]): Options | undefined {
             "skip-anchors": { type: "boolean" },
             "realistic-ms": { type: "string" },
             "skip-realistic": { type: "boolean" },
+            "skip-groups": { type: "boolean" },
             keep: { type: "boolean" },
             help: { type: "boolean", short: "h" },
         },
@@ -107,6 +110,7 @@ function parseOptions(argv: string[]): Options | undefined {
         variants: !values["skip-variants"],
         anchors: !values["skip-anchors"],
         keep: !!values.keep,
+        groups: !values["skip-groups"],
         ...(values["skip-realistic"] ? {} : { realistic: range(values["realistic-ms"] ?? "60000-180000") }),
     };
 }
@@ -144,8 +148,8 @@ async function main(): Promise<void> {
     const issue = () => issueCertificate({ dnsNames: ["*.bench.test"], key: "ec256", notAfterDays: 90 });
     // Each with its own key, as an ACME client renewing with a new key does.
     const certificates: Issued[] = [];
-    for (let i = 0; i < 6; i++) certificates.push(await issue());
-    const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another] = certificates as [Issued, Issued, Issued, Issued, Issued, Issued];
+    for (let i = 0; i < 8; i++) certificates.push(await issue());
+    const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another, groupFirst, groupNext] = certificates as [Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued];
     const files = (issued: Issued): CertificateFiles => ({ chainPem: issued.chainPem, keyPem: issued.key.pkcs8 });
 
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "pac-bench-"));
@@ -228,8 +232,9 @@ async function main(): Promise<void> {
         issued: Issued,
         env: Record<string, string> = {},
         endpoint = emulator.endpoint,
+        program = CERTIFICATES_PROGRAM,
     ): Promise<{ project: PulumiProject; use(issued: Issued): void }> => {
-        const project = await PulumiProject.create({ program: CERTIFICATES_PROGRAM, installDir, name, timeoutMs: commandTimeoutMs, keep: options.keep, env });
+        const project = await PulumiProject.create({ program, installDir, name, timeoutMs: commandTimeoutMs, keep: options.keep, env });
         projects.push(project);
         const use = (next: Issued) => {
             fs.writeFileSync(path.join(project.dir, "fullchain.pem"), next.chainPem);
@@ -280,6 +285,15 @@ async function main(): Promise<void> {
             await runPhase(PHASE.rotateNoCheckpoints, fast.project, () => fast.project.up(parallel, { allowFailure: true }), another);
             const fastNoop = await noOpProject("bench-noop-fast", noCheckpoints);
             await runPhase(PHASE.noopUpNoCheckpoints, fastNoop, () => fastNoop.up(parallel, { allowFailure: true }));
+        }
+
+        if (options.groups) {
+            // The same domains as one group, as #11 measures it: the engine's default --parallel, checkpoints on.
+            const group = await certificatesProject("bench-group", groupFirst, {}, emulator.endpoint, GROUP_PROGRAM);
+            await runPhase(PHASE.groupCreate, group.project, () => group.project.up([], { allowFailure: true }), groupFirst);
+            group.use(groupNext);
+            await runPhase(PHASE.groupRotate, group.project, () => group.project.up([], { allowFailure: true }), groupNext);
+            await runPhase(PHASE.groupRefresh, group.project, () => group.project.refresh(["--expect-no-changes"], { allowFailure: true }));
         }
 
         if (options.realistic) {

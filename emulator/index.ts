@@ -8,6 +8,7 @@ import { Store } from "./persistence/store";
 import type { RequestLogEntry } from "./requestLog";
 import { DEFAULT_SEED, validateSeed, type Seed } from "./seed";
 import type { DomainStatus } from "./domainStates";
+import type { Product } from "./seed";
 import type { EmulatorClock } from "./handlers/context";
 import { EmulatorServer } from "./server";
 
@@ -90,6 +91,8 @@ export interface RunningEmulator {
     reset(): void;
     /** Puts a domain in one of the eight states (same as POST /__emulator/domains). */
     setDomainStatus(domainName: string, domainStatus: DomainStatus): void;
+    /** Adds a domain to an account, as the console would, in the given state. */
+    addDomain(accessKeyId: string, domainName: string, product: Product, domainStatus?: DomainStatus): void;
 }
 
 export const DEFAULTS = {
@@ -151,6 +154,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         reset: () => server.reset(),
         setDomainStatus: (domainName, domainStatus) => {
             server.setDomainStatus({ domainName, domainStatus });
+        },
+        addDomain: (accessKeyId, domainName, product, domainStatus = "online") => {
+            server.setDomainStatus({ domainName, domainStatus, product, accessKeyId });
         },
     };
 }

@@ -122,13 +122,20 @@ export class EmulatorServer {
      */
     setDomainStatus(input: unknown): { domainName: string; domainStatus: string } {
         if (typeof input !== "object" || input === null || Array.isArray(input)) throw errors.hookInvalidRequest("expected a JSON object");
-        const { domainName, domainStatus } = input as Record<string, unknown>;
+        const { domainName, domainStatus, product, accessKeyId } = input as Record<string, unknown>;
         if (typeof domainName !== "string" || domainName.trim() === "") throw errors.hookInvalidRequest(`"domainName" must be a domain of the emulator`);
         if (!isDomainStatus(domainStatus)) throw errors.hookInvalidRequest(`"domainStatus" must be one of online, offline, configuring, configure_failed, checking, check_failed, stopping, deleting`);
         const store = this.settings.store;
         store.refresh();
-        const domain = store.accounts.map((account) => store.findDomain(account, domainName.trim())).find((d) => d !== undefined);
-        if (!domain) throw errors.hookInvalidRequest(`no domain ${JSON.stringify(domainName)} in any account`);
+        let domain = store.accounts.map((account) => store.findDomain(account, domainName.trim())).find((d) => d !== undefined);
+        if (!domain && product !== undefined) {
+            // A domain added to an account, as the console (AddCdnDomain, AddLiveDomain) would.
+            const account = store.accounts.find((a) => a.accessKeyId === accessKeyId);
+            if (product !== "cdn" && product !== "live") throw errors.hookInvalidRequest(`"product" must be "cdn" or "live"`);
+            if (!account) throw errors.hookInvalidRequest(`"accessKeyId" must name an account of the emulator to add ${JSON.stringify(domainName)} to`);
+            domain = store.addDomain(account, domainName.trim(), product, this.settings.clock.now());
+        }
+        if (!domain) throw errors.hookInvalidRequest(`no domain ${JSON.stringify(domainName)} in any account (give "product" and "accessKeyId" to add it)`);
         const now = this.settings.clock.now();
         store.setStatus(domain, domainStatus, now, this.settings.behaviour.configuringMs());
         store.save();

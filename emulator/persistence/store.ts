@@ -175,6 +175,15 @@ export class Store {
         return this.isConfiguring(domain, now) ? "configuring" : domain.baseStatus;
     }
 
+    /** A domain added to an account (online, no certificate). The caller saves. */
+    addDomain(account: AccountRecord, domainName: string, product: "cdn" | "live", now: number): DomainRecord {
+        const name = domainName.toLowerCase();
+        const created = new Date(now).toISOString();
+        const record: DomainRecord = { domainName: name, product, baseStatus: "online", cname: cnameFor(name, product), createdAt: created, modifiedAt: created, current: { status: "off" } };
+        account.domains[name] = record;
+        return record;
+    }
+
     /** Accepts a change: in effect after `configuringMs` (immediately when 0 and nothing else delays it). The caller saves. */
     stage(domain: DomainRecord, config: CertificateConfig, now: number, timing: ChangeTiming): void {
         domain.modifiedAt = new Date(now).toISOString();

@@ -121,6 +121,10 @@ export class BatchingCertificateService implements CertificateService {
         return this.inner.domainStatus(domainName);
     }
 
+    listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
+        return this.inner.listDomains();
+    }
+
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {
         if (this.inner.batchSize <= 1 || !isBatchable(request)) return this.inner.set(request);
         return new Promise<SetCertificateResult>((resolve, reject) => {

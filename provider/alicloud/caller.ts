@@ -14,7 +14,7 @@ import { AlicloudApiError, isDomainNotFound, toApiError } from "./errors";
 import { PacerRegistry, sharedPacerRegistry } from "./pacing";
 import type { ActionSpec, ProductSpec } from "./products";
 import { RetryOptions, withRetry } from "./retry";
-import { buildSetQuery, certificateEntry, JsonObject, toDeployedCertificate } from "./wire";
+import { buildSetQuery, certificateEntry, domainStatesFromListing, JsonObject, toDeployedCertificate, valueAt } from "./wire";
 
 export interface Timeouts {
     /** TCP connect; in httpx it is also the socket idle timeout. */
@@ -171,6 +171,22 @@ export class DomainCertificateAdapter implements CertificateService {
 
     domainStatus(domainName: string): Promise<string | undefined> {
         return this.states.read(domainName);
+    }
+
+    async listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
+        const listing = this.product.accountListing;
+        const domains: { domainName: string; domainStatus: string }[] = [];
+        for (let page = 1; ; page++) {
+            const body = await this.caller.callRpc(
+                { action: listing.action, domainNames: [] },
+                { ...listing.query, PageSize: String(listing.pageSize), PageNumber: String(page) },
+            );
+            const entries = domainStatesFromListing(listing, body);
+            for (const [domainName, domainStatus] of entries) domains.push({ domainName, domainStatus });
+            const total = Number(valueAt(body, [listing.totalCount]));
+            // The last page: a short one, or the total reached (a page of exactly pageSize may be the last).
+            if (entries.size < listing.pageSize || (Number.isFinite(total) && domains.length >= total) || page >= 100_000) return domains;
+        }
     }
 
     /** The raw (PascalCase JSON) response of one of the product's describe actions for one domain. */

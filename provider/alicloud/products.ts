@@ -81,6 +81,20 @@ export interface DomainDetailShape {
     readonly domainStatus: string;
 }
 
+/** How a product pages through all of the account's domains (DescribeUserDomains, DescribeLiveUserDomains). */
+export interface AccountListingShape {
+    readonly action: ActionSpec;
+    /** The largest page the action takes. */
+    readonly pageSize: number;
+    /** Sent with every page. */
+    readonly query: Readonly<Record<string, string>>;
+    readonly listPath: readonly string[];
+    readonly domainName: string;
+    readonly domainStatus: string;
+    /** The total the answer reports, to know when the last page has come. */
+    readonly totalCount: string;
+}
+
 export interface ProductSpec {
     readonly id: ProductId;
     /** How users name the product in messages. */
@@ -109,6 +123,8 @@ export interface ProductSpec {
     readonly domainDetail: DomainDetailShape;
     /** The bulk read of domain states, where the product has one that names several domains. */
     readonly domainListing?: DomainListingShape;
+    /** Every domain of the account, a page at a time (a group's `matchDomains`). */
+    readonly accountListing: AccountListingShape;
     /** Certificate types the product's set action accepts. */
     readonly certTypes: readonly CertType[];
 }
@@ -155,6 +171,15 @@ export const CDN: ProductSpec = {
         listPath: ["Domains", "PageData"],
         domainName: "DomainName",
         domainStatus: "DomainStatus",
+    },
+    accountListing: {
+        action: { name: "DescribeUserDomains", callsPerSecond: 100 },
+        pageSize: 500,
+        query: { CheckDomainShow: "true" },
+        listPath: ["Domains", "PageData"],
+        domainName: "DomainName",
+        domainStatus: "DomainStatus",
+        totalCount: "TotalCount",
     },
     // `free` is not accepted by SetCdnDomainSSLCertificate; it goes through the legacy SetDomainServerCertificate.
     certTypes: ["upload", "cas", "free"],
@@ -231,7 +256,17 @@ export const LIVE: ProductSpec = {
     describeDomainAction: { name: "DescribeLiveDomainDetail", callsPerSecond: 50 },
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
     // No domainListing: DescribeLiveUserDomains takes one keyword, not a list of names, so each domain's state is
-    // its own DescribeLiveDomainDetail (50/s).
+    // its own DescribeLiveDomainDetail (50/s). It does page the whole account (live-20161101: 100/s, pages of 50,
+    // the state in LiveDomainStatus).
+    accountListing: {
+        action: { name: "DescribeLiveUserDomains", callsPerSecond: 100 },
+        pageSize: 50,
+        query: {},
+        listPath: ["Domains", "PageData"],
+        domainName: "DomainName",
+        domainStatus: "LiveDomainStatus",
+        totalCount: "TotalCount",
+    },
     // SetLiveDomainCertificate documents CertType cas but no CertId parameter, so there is no way to say which
     // certificate-service certificate to deploy: `cas` is not offered on Live until the API documents one.
     certTypes: ["upload", "free"],

@@ -53,6 +53,8 @@ export interface CertificateService {
      * change configures costs a fiftieth of a call per domain.
      */
     domainStatus(domainName: string): Promise<string | undefined>;
+    /** Every domain of the account for this product, with its state (paged; every state shown). */
+    listDomains(): Promise<{ readonly domainName: string; readonly domainStatus: string }[]>;
     /** Send one set call. Throws an AlicloudApiError on an API error. */
     set(request: SetCertificateRequest): Promise<SetCertificateResult>;
 }

@@ -183,3 +183,37 @@ describe("LiveDomainCertificateGroup", () => {
         assert.ok(Object.values(outs.served).every((s) => s.status === "on"));
     });
 });
+
+describe("DomainCertificateGroup with matchDomains", () => {
+    it("GIVEN the account's domains THEN the covered ones are taken, the excluded and uncovered are not, failed states are left out with why; a domain added later comes in on refresh and update", async (t) => {
+        const w = await world(t, CDN, 6);
+        const { current } = await certificates();
+        // Outside the wildcard: not the group's.
+        w.emulator.addDomain(ACCOUNT.accessKeyId, "other.example.org", "cdn");
+        w.emulator.setDomainStatus(w.domains[4]!, "offline");
+        w.emulator.setDomainStatus(w.domains[5]!, "check_failed");
+        const result = await w.provider.check!({}, { matchDomains: true, excludeDomains: [w.domains[3]], certificate: current.chainPem, privateKey: current.key.pkcs8, confirmTimeoutSeconds: 3600 });
+        assert.deepEqual(result.failures ?? [], []);
+        const inputs = result.inputs as GroupInputs;
+        const { id, outs } = (await w.provider.create(inputs)) as { id: string; outs: GroupOutputs };
+        assert.deepEqual(outs.domains, w.domains.slice(0, 3));
+        assert.deepEqual(Object.keys(outs.leftOut ?? {}), [w.domains[4], w.domains[5]]);
+        assert.match(outs.leftOut![w.domains[4]!]!, /^offline: it is stopped/);
+        assert.match(outs.leftOut![w.domains[5]!]!, /^check_failed: it did not pass Alibaba Cloud's review/);
+        assert.deepEqual(sets(w).flatMap((s) => s.domains).sort(), w.domains.slice(0, 3));
+
+        // A domain added to the account later, and one started again: a refresh shows the change, the update takes them.
+        const added = "late.cdn.group.test";
+        w.emulator.addDomain(ACCOUNT.accessKeyId, added, "cdn");
+        w.emulator.setDomainStatus(w.domains[4]!, "online");
+        assert.equal((await w.provider.diff!(id, outs, inputs)).changes, false, "without a refresh nothing is known");
+        const refreshed = (await w.provider.read!(id, outs)).props as GroupOutputs;
+        assert.deepEqual(refreshed.matchedDomains, [...w.domains.slice(0, 3), w.domains[4]!, added].sort());
+        assert.equal((await w.provider.diff!(id, refreshed, inputs)).changes, true);
+        w.emulator.reset();
+        const updated = ((await w.provider.update!(id, refreshed, inputs)) as { outs: GroupOutputs }).outs;
+        assert.deepEqual(sets(w).flatMap((s) => s.domains).sort(), [w.domains[4]!, added].sort(), "only the new ones");
+        assert.deepEqual(updated.domains, [...w.domains.slice(0, 3), w.domains[4]!, added].sort());
+        assert.equal(await servedFingerprint(w, added), await fingerprintOf(current));
+    });
+});

@@ -21,6 +21,9 @@ async function main(): Promise<void> {
         domainStatus: async () => {
             throw new Error("a refresh reads the certificate only");
         },
+        listDomains: async () => {
+            throw new Error("a refresh of a single resource lists nothing");
+        },
         set: async () => {
             throw new Error("a refresh makes no set call");
         },

@@ -38,6 +38,9 @@ class FakeCdn implements BatchCapableService {
     async domainStatus() {
         return "online";
     }
+    async listDomains() {
+        return [];
+    }
     private check(action: string, domains: string[]) {
         const bad = domains.filter((d) => this.refuse.has(d));
         if (bad.length > 0) {

@@ -139,3 +139,29 @@ describe("group diff", () => {
         assert.equal(diffGroup(olds, { ...declared(wildcard, ["a.example.com"]), domains: UNKNOWN as unknown as string[] }).changes, true);
     });
 });
+
+describe("group check and diff: matchDomains", () => {
+    it("GIVEN matchDomains THEN no list is kept, exclusions are normalized; with domains too, or without an uploaded certificate, it fails", () => {
+        const result = check({ matchDomains: true, excludeDomains: ["Old.example.com"] });
+        assert.equal(result.failures, undefined);
+        assert.equal(result.inputs!.matchDomains, true);
+        assert.deepEqual(result.inputs!.excludeDomains, ["old.example.com"]);
+        assert.equal((result.inputs as unknown as Record<string, unknown>).domains, undefined);
+        assert.match(reasonsOn(check({ matchDomains: true, domains: ["a.example.com"] }), "domains")[0] ?? "", /either `domains` .* or `matchDomains: true`, not both/);
+        assert.match(reasonsOn(check({ domains: ["a.example.com"], excludeDomains: ["b.example.com"] }), "excludeDomains")[0] ?? "", /only used with matchDomains: true/);
+        const free = checkGroupInputs(CDN, { matchDomains: true, certType: "free" });
+        assert.match(reasonsOn(free, "matchDomains")[0] ?? "", /needs the certificate itself \(certType "upload"\)/);
+    });
+
+    it("GIVEN a refresh that found a new domain in the account THEN the diff adds it; an exclusion removes one", async () => {
+        const inputs = check({ matchDomains: true }).inputs!;
+        const fingerprint = await fingerprintOf(wildcard);
+        const served = { "a.example.com": { status: "on" as const, fingerprint, certType: "upload" } };
+        const olds: GroupOutputs = { ...inputs, domains: ["a.example.com"], domainNames: ["a.example.com"], served, matchedDomains: ["a.example.com", "new.example.com"] };
+        assert.deepEqual(groupChanges(olds, inputs).added, ["new.example.com"]);
+        assert.equal(diffGroup(olds, inputs).changes, true);
+        const settled = { ...olds, matchedDomains: ["a.example.com"] };
+        assert.equal(diffGroup(settled, inputs).changes, false);
+        assert.deepEqual(groupChanges(settled, check({ matchDomains: true, excludeDomains: ["a.example.com"] }).inputs!).removed, ["a.example.com"]);
+    });
+});

@@ -27,6 +27,9 @@ class InMemoryDomain implements CertificateService {
     async domainStatus(domainName: string) {
         return domainName === DOMAIN ? this.served.domainStatus : undefined;
     }
+    async listDomains() {
+        return [{ domainName: DOMAIN, domainStatus: this.served.domainStatus ?? "online" }];
+    }
     async set(request: SetCertificateRequest) {
         this.sets.push(request);
         if (request.status === "off" && this.options.refuseOff) {
@@ -214,6 +217,10 @@ class Fleet implements CertificateService {
     async domainStatus(name: string) {
         this.stateReads.set(name, (this.stateReads.get(name) ?? 0) + 1);
         return this.settle(name).pending ? "configuring" : "online";
+    }
+
+    async listDomains() {
+        return [...this.domains.keys()].map((domainName) => ({ domainName, domainStatus: this.settle(domainName).pending ? "configuring" : "online" }));
     }
 
     async set(request: SetCertificateRequest) {

@@ -18,7 +18,7 @@ export function listSome(names: readonly string[], limit = NAMES_LISTED): string
 }
 
 export function checkGroupInputs(product: ProductSpec, news: Record<string, unknown>, now: Date = new Date()): CheckResult<GroupInputs> {
-    const { domains: rawDomains, retainRemovedDomains, domainName, ...shared } = news;
+    const { domains: rawDomains, retainRemovedDomains, domainName, matchDomains, excludeDomains, ...shared } = news;
     const failures: CheckFailure[] = [];
     if (domainName !== undefined) failures.push({ property: "domainName", reason: "a group takes `domains` (a list), not `domainName`" });
     // Everything but the domains, as a single resource checks it (a single resource without its domain checks no
@@ -28,7 +28,25 @@ export function checkGroupInputs(product: ProductSpec, news: Record<string, unkn
     const inputs = { ...(single.inputs as unknown as Record<string, unknown>) };
     delete inputs.domainName;
 
-    const domains = checkDomains(rawDomains, failures);
+    const matching = booleanOf(matchDomains, "matchDomains", failures);
+    inputs.matchDomains = matching;
+    inputs.excludeDomains = [];
+    if (excludeDomains !== undefined && excludeDomains !== null) {
+        if (!matching) failures.push({ property: "excludeDomains", reason: "only used with matchDomains: true; remove it, or leave the domains out of `domains`" });
+        else {
+            const excluded = isUnknown(excludeDomains) || (Array.isArray(excludeDomains) && excludeDomains.length === 0) ? [] : checkDomains(excludeDomains, failures, "excludeDomains");
+            if (excluded !== undefined) inputs.excludeDomains = excluded;
+        }
+    }
+    if (matching) {
+        if (rawDomains !== undefined && rawDomains !== null) failures.push({ property: "domains", reason: "give either `domains` (a list) or `matchDomains: true`, not both" });
+        // The certificate's names decide which of the account's domains belong: an uploaded certificate is needed.
+        if (inputs.certType !== undefined && inputs.certType !== "upload" && !isUnknown(inputs.certType)) {
+            failures.push({ property: "matchDomains", reason: `needs the certificate itself (certType "upload") to know which domains it covers; list the domains in \`domains\` for certType "${String(inputs.certType)}"` });
+        }
+        delete inputs.domains;
+    }
+    const domains = matching ? undefined : checkDomains(rawDomains, failures);
     if (domains !== undefined) {
         inputs.domains = domains;
         const certificate = inputs.certificate;
@@ -49,7 +67,7 @@ export function checkGroupInputs(product: ProductSpec, news: Record<string, unkn
                 });
             }
         }
-    } else {
+    } else if (!matching) {
         delete inputs.domains;
     }
     if (retainRemovedDomains === undefined || retainRemovedDomains === null || isUnknown(retainRemovedDomains)) inputs.retainRemovedDomains = false;
@@ -60,11 +78,18 @@ export function checkGroupInputs(product: ProductSpec, news: Record<string, unkn
     return failures.length > 0 ? { inputs: result, failures } : { inputs: result };
 }
 
+function booleanOf(value: unknown, property: string, failures: CheckFailure[]): boolean {
+    if (value === undefined || value === null || isUnknown(value)) return false;
+    if (typeof value === "boolean") return value;
+    failures.push({ property, reason: `must be true or false; got ${JSON.stringify(value)}` });
+    return false;
+}
+
 /** The normalized, sorted, unique domains; undefined (with a failure) when they cannot be. Unknown passes through. */
-function checkDomains(raw: unknown, failures: CheckFailure[]): string[] | undefined {
-    const fail = (reason: string) => failures.push({ property: "domains", reason });
+function checkDomains(raw: unknown, failures: CheckFailure[], property = "domains"): string[] | undefined {
+    const fail = (reason: string) => failures.push({ property, reason });
     if (raw === undefined || raw === null) {
-        fail("required: the list of domains the certificate goes on");
+        fail("required: the list of domains the certificate goes on (or matchDomains: true for every domain of the account it covers)");
         return undefined;
     }
     if (isUnknown(raw)) return raw as unknown as string[];

@@ -18,7 +18,18 @@ export interface GroupChanges {
     readonly domainsUnknown: boolean;
 }
 
-export function groupChanges(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): GroupChanges {
+/**
+ * With matchDomains, the inputs hold no list: the domains wanted are those the account's listing gave at the last
+ * read (a refresh), less any now excluded. So a domain added to the account shows as a change after a refresh.
+ */
+export function wantedDomains(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): Partial<GroupInputs> {
+    if (!news.matchDomains) return news;
+    const excluded = new Set(news.excludeDomains ?? []);
+    return { ...news, domains: (olds.matchedDomains ?? olds.domains ?? []).filter((d) => !excluded.has(d)) };
+}
+
+export function groupChanges(olds: Partial<GroupOutputs>, wanted: Partial<GroupInputs>): GroupChanges {
+    const news = wantedDomains(olds, wanted);
     const probe = "group.invalid";
     // The shared settings, compared as a single resource compares them (its domainName aside).
     const shared = changedProperties(inputsForDomain(olds as GroupOutputs, probe), inputsForDomain(news as GroupInputs, probe)).filter((p) => p !== "domainName");
@@ -35,7 +46,8 @@ export function groupChanges(olds: Partial<GroupOutputs>, news: Partial<GroupInp
 
 export function diffGroup(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): DiffResult {
     const changes = groupChanges(olds, news);
-    const retainChanged = (olds.retainRemovedDomains ?? false) !== (news.retainRemovedDomains ?? false);
-    const any = changes.shared.length > 0 || changes.added.length > 0 || changes.removed.length > 0 || changes.drifted.length > 0 || changes.domainsUnknown || retainChanged;
+    const settingChanged =
+        (olds.retainRemovedDomains ?? false) !== (news.retainRemovedDomains ?? false) || (olds.matchDomains ?? false) !== (news.matchDomains ?? false);
+    const any = changes.shared.length > 0 || changes.added.length > 0 || changes.removed.length > 0 || changes.drifted.length > 0 || changes.domainsUnknown || settingChanged;
     return { changes: any, replaces: [], deleteBeforeReplace: false };
 }

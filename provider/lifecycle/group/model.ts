@@ -8,8 +8,15 @@ import type { SslStatus } from "../port";
 export type SharedInputs = Omit<CertificateInputs, "domainName">;
 
 export interface GroupInputs extends SharedInputs {
-    /** Normalized (lower case, punycode), unique, sorted. */
+    /**
+     * Normalized (lower case, punycode), unique, sorted. With `matchDomains`, the domains found in the account at the
+     * last create, update or refresh (check leaves it out; the operations fill it in).
+     */
     domains: string[];
+    /** Every domain of the account's product that the certificate covers, instead of a list. */
+    matchDomains: boolean;
+    /** With matchDomains: domains never to take, normalized and sorted. */
+    excludeDomains: string[];
     /** Leave a domain removed from the group serving its certificate, instead of turning HTTPS off on it. */
     retainRemovedDomains: boolean;
 }
@@ -30,6 +37,10 @@ export interface GroupOutputs extends GroupInputs {
     domainNames: string[];
     /** For each domain, what it serves. */
     served: Record<string, ServedByDomain>;
+    /** With matchDomains: the domains the account's listing gave at the last read (the next update's set). */
+    matchedDomains?: string[];
+    /** With matchDomains: domains the certificate covers that were left out, and why (their state). */
+    leftOut?: Record<string, string>;
     // The declared certificate's details (fingerprint and notAfter come from check, the rest from the parse).
     chainFingerprint?: string;
     notBefore?: string;
@@ -40,8 +51,8 @@ export interface GroupOutputs extends GroupInputs {
 }
 
 /** One domain's declared settings, as the per-domain steps take them. */
-export function inputsForDomain(group: SharedInputs & Partial<Pick<GroupInputs, "domains" | "retainRemovedDomains">>, domainName: string): CertificateInputs {
-    const { domains: _domains, retainRemovedDomains: _retain, ...shared } = group;
+export function inputsForDomain(group: Partial<GroupOutputs> & SharedInputs, domainName: string): CertificateInputs {
+    const { domains: _d, retainRemovedDomains: _r, matchDomains: _m, excludeDomains: _e, matchedDomains: _md, leftOut: _l, served: _s, domainNames: _n, ...shared } = group;
     return { ...(shared as SharedInputs), domainName };
 }
 

@@ -4,7 +4,8 @@
 // fails does not stop the others: the group ends with what each domain serves, in state, and an error that names
 // every failed domain (the first 20, then a count). The next `pulumi up` works only on the domains that differ.
 import { randomUUID } from "node:crypto";
-import { parseCertificateChain } from "../../certificate";
+import { coversDomain, parseCertificateChain } from "../../certificate";
+import { meaningOfDomainState } from "../cloudStates";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
 import { createCertificate, deleteCertificate, readCertificate, updateCertificate, type LifecycleContext } from "../operations";
 import { NAMES_LISTED } from "./check";
@@ -22,13 +23,35 @@ interface DomainOutcome {
     readonly error?: string;
 }
 
-export async function createGroup(ctx: LifecycleContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
-    const id = randomUUID();
-    const outcomes = await Promise.all(inputs.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(inputs, domainName)))));
-    return { id, outs: finish(id, inputs, outcomes, {}) };
+/**
+ * The group's domains: the listed ones, or with `matchDomains` every domain of the account's product that the
+ * certificate covers (a wildcard one label), less `excludeDomains`. A matched domain whose state cannot take a
+ * certificate (offline, failed, stopping, deleting, under review) is left out, and the outputs say which and why.
+ */
+export async function resolveDomains(ctx: LifecycleContext, inputs: GroupInputs): Promise<{ declared: GroupInputs; leftOut: Record<string, string> }> {
+    if (!inputs.matchDomains) return { declared: inputs, leftOut: {} };
+    const names = parseCertificateChain(inputs.certificate!).info.dnsNames;
+    const excluded = new Set(inputs.excludeDomains ?? []);
+    const domains: string[] = [];
+    const leftOut: Record<string, string> = {};
+    for (const { domainName, domainStatus } of await ctx.service.listDomains()) {
+        if (excluded.has(domainName) || !coversDomain(names, domainName)) continue;
+        const meaning = meaningOfDomainState(domainStatus);
+        if (meaning.condition === "failed" || domainStatus === "checking") leftOut[domainName] = `${domainStatus}: ${meaning.meaning}`;
+        else domains.push(domainName);
+    }
+    return { declared: { ...inputs, domains: domains.sort() }, leftOut };
 }
 
-export async function updateGroup(ctx: LifecycleContext, id: string, olds: GroupOutputs, news: GroupInputs): Promise<GroupOutputs> {
+export async function createGroup(ctx: LifecycleContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
+    const id = randomUUID();
+    const { declared, leftOut } = await resolveDomains(ctx, inputs);
+    const outcomes = await Promise.all(declared.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(declared, domainName)))));
+    return { id, outs: finish(id, declared, outcomes, {}, leftOut) };
+}
+
+export async function updateGroup(ctx: LifecycleContext, id: string, olds: GroupOutputs, wanted: GroupInputs): Promise<GroupOutputs> {
+    const { declared: news, leftOut } = await resolveDomains(ctx, wanted);
     const changes = groupChanges(olds, news);
     // A change to the shared settings goes to every domain; otherwise only to new domains and to those that drifted
     // or failed before. The others keep what they serve, with no call.
@@ -52,7 +75,7 @@ export async function updateGroup(ctx: LifecycleContext, id: string, olds: Group
     const outcomes = await Promise.all(applied);
     // A removed domain that could not be turned off stays in the group's state, so that the next run tries again.
     const failedRemovals = (await Promise.all(removals)).filter((outcome) => outcome.error !== undefined);
-    return finish(id, news, [...outcomes, ...failedRemovals], olds);
+    return finish(id, news, [...outcomes, ...failedRemovals], olds, leftOut);
 }
 
 /** Refresh: what each domain serves now (one certificate read each). */
@@ -69,7 +92,14 @@ export async function readGroup(ctx: LifecycleContext, id: string, state: GroupO
     // A read that failed fails the refresh, as it does for a single resource: the state stays as it was.
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     if (failed.length > 0) throw new Error(failureMessage("could not read", failed, outcomes.length, "Nothing was changed; run `pulumi refresh` again."));
-    return outputsOf(state, outcomes);
+    const outputs = outputsOf(state, outcomes);
+    if (state.matchDomains) {
+        // The account as it is now: a domain added (or removed) since shows in the diff as a change to the group.
+        const { declared, leftOut } = await resolveDomains(ctx, state);
+        outputs.matchedDomains = declared.domains;
+        outputs.leftOut = leftOut;
+    }
+    return outputs;
 }
 
 /** Delete: HTTPS off on every domain of the group. Fails naming the domains that refused; the engine keeps the group. */
@@ -105,7 +135,7 @@ async function attempt(ctx: LifecycleContext, domainName: string, step: () => Pr
     }
 }
 
-function outputsOf(declared: GroupInputs, outcomes: readonly DomainOutcome[]): GroupOutputs {
+function outputsOf(declared: GroupInputs & Partial<GroupOutputs>, outcomes: readonly DomainOutcome[], leftOut?: Record<string, string>): GroupOutputs {
     const served: Record<string, ServedByDomain> = {};
     for (const outcome of outcomes) if (outcome.served) served[outcome.domainName] = outcome.served;
     const outputs: GroupOutputs = {
@@ -114,6 +144,13 @@ function outputsOf(declared: GroupInputs, outcomes: readonly DomainOutcome[]): G
         domainNames: outcomes.filter((o) => !o.gone).map((o) => o.domainName).sort(),
         served,
     };
+    if (declared.matchDomains) {
+        outputs.matchedDomains = [...declared.domains];
+        outputs.leftOut = leftOut ?? declared.leftOut ?? {};
+    } else {
+        delete outputs.matchedDomains;
+        delete outputs.leftOut;
+    }
     if (declared.certificate !== undefined && declared.status === "on") {
         try {
             const { chainFingerprint, notBefore, subject, issuer, serialNumber, dnsNames } = parseCertificateChain(declared.certificate).info;
@@ -126,8 +163,8 @@ function outputsOf(declared: GroupInputs, outcomes: readonly DomainOutcome[]): G
     return outputs;
 }
 
-function finish(id: string, declared: GroupInputs, outcomes: readonly DomainOutcome[], previous: Partial<GroupOutputs>): GroupOutputs {
-    const outputs = outputsOf(declared, outcomes);
+function finish(id: string, declared: GroupInputs, outcomes: readonly DomainOutcome[], previous: Partial<GroupOutputs>, leftOut: Record<string, string> = {}): GroupOutputs {
+    const outputs = outputsOf(declared, outcomes, leftOut);
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     if (failed.length === 0) return outputs;
     const provider = (declared as unknown as Record<string, unknown>)[PROVIDER_KEY] ?? (previous as Record<string, unknown>)[PROVIDER_KEY];
