@@ -122,10 +122,14 @@ export type Outcome =
     | { readonly result: "failed"; readonly cause: "domain" | "certificate"; readonly live?: DeployedCertificate; readonly domainStatus: string; readonly changed: boolean }
     | { readonly result: "timed-out"; readonly domainStatus?: string; readonly busyRefusals: number; readonly changed: boolean };
 
+/** What a convergence tells an observer (a group's progress): its set went out, or what it now waits on. */
+export type ConvergeEvent = { readonly kind: "set" } | { readonly kind: "waiting"; readonly on: string };
+
 export interface ConvergeIO {
     readonly service: CertificateService;
     readonly clock: Clock;
     readonly policy: ConfirmPolicy;
+    readonly events?: (domainName: string, event: ConvergeEvent) => void;
 }
 
 /**
@@ -187,10 +191,14 @@ export async function converge(
                 try {
                     await service.set(request);
                     changed = true;
+                    io.events?.(domainName, { kind: "set" });
                     phase = "confirm";
                     interval = policy.initialIntervalMs;
                 } catch (error) {
-                    if (isCode(error, "ServiceBusy")) busyRefusals++;
+                    if (isCode(error, "ServiceBusy")) {
+                        busyRefusals++;
+                        io.events?.(domainName, { kind: "waiting", on: "ServiceBusy" });
+                    }
                     else if (isOutcomeUnknown(error)) changed = true;
                     // Refused for the domain's state (it changed since it was read): read it, and report it as a state.
                     // Refused again while it reads online, the refusal is reported as the API gave it.
@@ -201,6 +209,7 @@ export async function converge(
                 }
                 break;
             case "wait":
+                io.events?.(domainName, { kind: "waiting", on: observation?.domainStatus ?? "unknown" });
                 phase = decision.phase;
                 interval = Math.min(policy.maxIntervalMs, Math.ceil(interval * 1.5));
                 break;

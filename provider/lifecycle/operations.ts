@@ -4,7 +4,7 @@
 import type { ProductSpec } from "../alicloud/products";
 import { systemClock, type Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
-import { converge, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type Observation, type Outcome } from "./confirmation";
+import { converge, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
 import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, PROVIDER_KEY } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
@@ -19,6 +19,8 @@ export interface LifecycleContext {
     readonly service: CertificateService;
     readonly clock?: Clock;
     readonly confirm?: ConfirmPolicy;
+    /** Told of each domain's set and waits (a group's progress). */
+    readonly events?: ConvergeIO["events"];
 }
 
 /** Create: adopt a domain that already serves the declared certificate, otherwise set it and confirm. */
@@ -93,8 +95,8 @@ async function observe(ctx: LifecycleContext, domainName: string): Promise<Obser
     return { domainStatus, certificate };
 }
 
-function io(ctx: LifecycleContext) {
-    return { service: ctx.service, clock: ctx.clock ?? systemClock, policy: ctx.confirm ?? DEFAULT_CONFIRM_POLICY };
+function io(ctx: LifecycleContext): ConvergeIO {
+    return { service: ctx.service, clock: ctx.clock ?? systemClock, policy: ctx.confirm ?? DEFAULT_CONFIRM_POLICY, ...(ctx.events ? { events: ctx.events } : {}) };
 }
 
 function deadlineFor(ctx: LifecycleContext, desired: CertificateInputs): number {

@@ -46,8 +46,11 @@ export abstract class CertificateGroupResource extends pulumi.dynamic.Resource {
     declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
 
     protected constructor(product: ProductId, name: string, args: CertificateGroupArgs, opts?: pulumi.CustomResourceOptions) {
+        const type = `${PRODUCTS[product].resourceTypeName}Group`;
         const secretArgs = {
             ...args,
+            // The engine gives a dynamic provider no URN; the group's progress messages are shown on this resource.
+            progressUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent),
             privateKey: args.privateKey === undefined ? undefined : pulumi.secret(args.privateKey),
             certificate: args.certificate === undefined ? undefined : pulumi.secret(args.certificate),
         };
@@ -72,7 +75,7 @@ export abstract class CertificateGroupResource extends pulumi.dynamic.Resource {
                 { ...outputs, ...secretArgs },
                 { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey", "certificate"] },
                 "alicloud-certs",
-                `${PRODUCTS[product].resourceTypeName}Group`,
+                type,
             );
         } catch (error) {
             quiet.failed(error, CertificateGroupResource);

@@ -93,7 +93,10 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
     }
 
     test("up sets every domain in batch calls; an empty up finds nothing; a rotation previews in a few lines; drift on one domain is restored alone; a removed domain is turned off; destroy turns off the rest", async () => {
-        await project.up();
+        const first = await project.up();
+        // The group's progress, an ephemeral message the engine shows on the resource's own row.
+        assert.match(first.stdout, /DomainCertificateGroup cdn created \(\d+s\) 12\/12 domains serve the certificate/, first.stdout);
+        assert.match(first.stdout, /LiveDomainCertificateGroup live created \(\d+s\) 2\/2 domains serve the certificate/);
         const outputs = JSON.parse((await project.run(["stack", "output", "--json"])).stdout) as { fingerprint: string; domainNames: string[]; cdnServed: Record<string, { status: string; fingerprint?: string }>; liveServed: Record<string, { status: string }> };
         const fingerprint = await fingerprintOf(current);
         assert.equal(outputs.fingerprint, fingerprint);

@@ -24,6 +24,8 @@ interface World {
     readonly emulator: RunningEmulator;
     readonly provider: dynamic.ResourceProvider;
     readonly domains: readonly string[];
+    /** The progress lines the group reported, with the URN they were for. */
+    readonly progress: { urn: string | undefined; message: string }[];
 }
 
 async function world(t: { after: (fn: () => Promise<void>) => void }, product: ProductSpec, count: number): Promise<World> {
@@ -49,7 +51,9 @@ async function world(t: { after: (fn: () => Promise<void>) => void }, product: P
         clock,
     };
     const service = serviceFor(product, config, { settings });
-    return { emulator, provider: groupProvider({ product, service: () => service, clock }), domains };
+    const progress: { urn: string | undefined; message: string }[] = [];
+    const sink = (urn: string | undefined) => ({ report: (message: string) => progress.push({ urn, message }), close: () => undefined });
+    return { emulator, provider: groupProvider({ product, service: () => service, clock, progress: sink }), domains, progress };
 }
 
 let issued: { current: Issued; renewed: Issued } | undefined;
@@ -215,5 +219,21 @@ describe("DomainCertificateGroup with matchDomains", () => {
         assert.deepEqual(sets(w).flatMap((s) => s.domains).sort(), [w.domains[4]!, added].sort(), "only the new ones");
         assert.deepEqual(updated.domains, [...w.domains.slice(0, 3), w.domains[4]!, added].sort());
         assert.equal(await servedFingerprint(w, added), await fingerprintOf(current));
+    });
+});
+
+describe("a group's progress", () => {
+    it("GIVEN 12 domains configuring for two minutes THEN the group says how far it is every 10 s, on its URN, and ends with the count", async (t) => {
+        const w = await world(t, CDN, 12);
+        const { current } = await certificates();
+        const urn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup::all";
+        await w.provider.create(await declared(w, w.domains, current, { progressUrn: urn }));
+        const lines = w.progress.map((p) => p.message);
+        assert.ok(w.progress.every((p) => p.urn === urn));
+        // Two minutes of configuring at a line per 10 s, plus the reads and sets (HTTP round trips count as seconds on
+        // this clock): at least 12 lines; a reporter much more talkative than every 10 s would give many more.
+        assert.ok(lines.length >= 12 && lines.length <= 20, `${lines.length} lines: ${JSON.stringify(lines)}`);
+        assert.ok(lines.some((line) => /^0\/12 domains serve the certificate; 12 set and confirming \(12 configuring\)$/.test(line)), JSON.stringify(lines));
+        assert.equal(lines.at(-1), "12/12 domains serve the certificate");
     });
 });

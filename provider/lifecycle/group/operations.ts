@@ -6,14 +6,35 @@
 import { randomUUID } from "node:crypto";
 import { coversDomain, parseCertificateChain } from "../../certificate";
 import { meaningOfDomainState } from "../cloudStates";
+import { systemClock } from "../../clock";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
 import { createCertificate, deleteCertificate, readCertificate, updateCertificate, type LifecycleContext } from "../operations";
 import { NAMES_LISTED } from "./check";
 import { groupChanges } from "./diff";
+import { ProgressTracker, reportPeriodically, SILENT, type ProgressSink } from "./progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 
 /** The group's error: kept in state with what each domain serves, naming the domains that failed. */
 export class GroupPartialFailureError extends KeptInStateError {}
+
+/** A group's context: the single resource's, and where its progress goes. */
+export interface GroupContext extends LifecycleContext {
+    readonly progress?: ProgressSink;
+}
+
+/**
+ * Runs `work` over the domains with progress: each domain's events feed a tracker whose summary goes to the sink
+ * every 10 s, and once more at the end.
+ */
+async function withProgress<T>(ctx: GroupContext, what: string, domains: readonly string[], work: (ctx: GroupContext, tracker: ProgressTracker) => Promise<T>): Promise<T> {
+    const tracker = new ProgressTracker(what, domains);
+    const reporting = reportPeriodically(tracker, ctx.progress ?? SILENT, ctx.clock ?? systemClock);
+    try {
+        return await work({ ...ctx, events: tracker.event }, tracker);
+    } finally {
+        reporting.stop();
+    }
+}
 
 interface DomainOutcome {
     readonly domainName: string;
@@ -43,39 +64,47 @@ export async function resolveDomains(ctx: LifecycleContext, inputs: GroupInputs)
     return { declared: { ...inputs, domains: domains.sort() }, leftOut };
 }
 
-export async function createGroup(ctx: LifecycleContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
+export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
     const id = randomUUID();
     const { declared, leftOut } = await resolveDomains(ctx, inputs);
-    const outcomes = await Promise.all(declared.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(declared, domainName)))));
+    const outcomes = await withProgress(ctx, "serve the certificate", declared.domains, (ctx, tracker) =>
+        Promise.all(declared.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(declared, domainName)), tracker))),
+    );
     return { id, outs: finish(id, declared, outcomes, {}, leftOut) };
 }
 
-export async function updateGroup(ctx: LifecycleContext, id: string, olds: GroupOutputs, wanted: GroupInputs): Promise<GroupOutputs> {
-    const { declared: news, leftOut } = await resolveDomains(ctx, wanted);
+export async function updateGroup(outer: GroupContext, id: string, olds: GroupOutputs, wanted: GroupInputs): Promise<GroupOutputs> {
+    const { declared: news, leftOut } = await resolveDomains(outer, wanted);
     const changes = groupChanges(olds, news);
     // A change to the shared settings goes to every domain; otherwise only to new domains and to those that drifted
     // or failed before. The others keep what they serve, with no call.
     const all = changes.shared.length > 0;
     const added = new Set(changes.added);
     const touched = new Set(all ? news.domains : [...changes.added, ...changes.drifted]);
-    const applied = news.domains.map((domainName): Promise<DomainOutcome> => {
-        if (!touched.has(domainName)) return Promise.resolve({ domainName, served: olds.served?.[domainName] ?? { status: "off" } });
-        const desired = inputsForDomain(news, domainName);
-        // A new domain may already serve the certificate (adopted without a call); a known one is set straight away.
-        return attempt(ctx, domainName, () => (added.has(domainName) ? createCertificate(ctx, desired) : updateCertificate(ctx, desired)));
+    const removing = news.retainRemovedDomains ? [] : changes.removed;
+    return withProgress(outer, "done", [...touched, ...removing], async (ctx, tracker) => {
+        const applied = news.domains.map((domainName): Promise<DomainOutcome> => {
+            if (!touched.has(domainName)) return Promise.resolve({ domainName, served: olds.served?.[domainName] ?? { status: "off" } });
+            const desired = inputsForDomain(news, domainName);
+            // A new domain may already serve the certificate (adopted without a call); a known one is set straight away.
+            return attempt(ctx, domainName, () => (added.has(domainName) ? createCertificate(ctx, desired) : updateCertificate(ctx, desired)), tracker);
+        });
+        const removals = removing.map((domainName) =>
+            attempt(
+                ctx,
+                domainName,
+                async () => {
+                    await deleteCertificate(ctx, domainName, inputsForDomain(olds, domainName));
+                    return { status: "off" as const };
+                },
+                tracker,
+            ),
+        );
+        const outcomes = await Promise.all(applied);
+        // A removed domain that could not be turned off stays in the group's state, so that the next run tries again.
+        const failedRemovals = (await Promise.all(removals)).filter((outcome) => outcome.error !== undefined);
+        return finish(id, news, [...outcomes, ...failedRemovals], olds, leftOut);
     });
-    const removals = news.retainRemovedDomains
-        ? []
-        : changes.removed.map((domainName) =>
-              attempt(ctx, domainName, async () => {
-                  await deleteCertificate(ctx, domainName, inputsForDomain(olds, domainName));
-                  return { status: "off" as const };
-              }),
-          );
-    const outcomes = await Promise.all(applied);
-    // A removed domain that could not be turned off stays in the group's state, so that the next run tries again.
-    const failedRemovals = (await Promise.all(removals)).filter((outcome) => outcome.error !== undefined);
-    return finish(id, news, [...outcomes, ...failedRemovals], olds, leftOut);
 }
 
 /** Refresh: what each domain serves now (one certificate read each). */
@@ -103,13 +132,21 @@ export async function readGroup(ctx: LifecycleContext, id: string, state: GroupO
 }
 
 /** Delete: HTTPS off on every domain of the group. Fails naming the domains that refused; the engine keeps the group. */
-export async function deleteGroup(ctx: LifecycleContext, state: GroupOutputs): Promise<void> {
-    const outcomes = await Promise.all(
-        (state.domains ?? []).map((domainName) =>
-            attempt(ctx, domainName, async () => {
-                await deleteCertificate(ctx, domainName, inputsForDomain(state, domainName));
-                return { status: "off" as const };
-            }),
+export async function deleteGroup(outer: GroupContext, state: GroupOutputs): Promise<void> {
+    const domains = state.domains ?? [];
+    const outcomes = await withProgress(outer, "turned off", domains, (ctx, tracker) =>
+        Promise.all(
+            domains.map((domainName) =>
+                attempt(
+                    ctx,
+                    domainName,
+                    async () => {
+                        await deleteCertificate(ctx, domainName, inputsForDomain(state, domainName));
+                        return { status: "off" as const };
+                    },
+                    tracker,
+                ),
+            ),
         ),
     );
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
@@ -119,7 +156,13 @@ export async function deleteGroup(ctx: LifecycleContext, state: GroupOutputs): P
 class GoneError extends Error {}
 
 /** Runs one domain's step; its failure becomes the domain's outcome instead of ending the group's. */
-async function attempt(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>): Promise<DomainOutcome> {
+async function attempt(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>, tracker?: ProgressTracker): Promise<DomainOutcome> {
+    const outcome = await attemptOnce(ctx, domainName, step);
+    tracker?.finished(domainName, outcome.error === undefined);
+    return outcome;
+}
+
+async function attemptOnce(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>): Promise<DomainOutcome> {
     try {
         return { domainName, served: servedFrom(await step()) };
     } catch (error) {

@@ -5,10 +5,23 @@ import { withoutEchoedValue, type ProviderDependencies } from "../provider";
 import { checkGroupInputs } from "./check";
 import { diffGroup } from "./diff";
 import type { GroupInputs, GroupOutputs } from "./model";
-import { createGroup, deleteGroup, readGroup, updateGroup } from "./operations";
+import { createGroup, deleteGroup, readGroup, updateGroup, type GroupContext } from "./operations";
+import { engineAddressFromArgv, engineSink, type ProgressSink } from "./progress";
 
-export function groupProvider(deps: ProviderDependencies): dynamic.ResourceProvider {
-    const context = () => ({ product: deps.product, service: deps.service(), clock: deps.clock, confirm: deps.confirm });
+export interface GroupProviderDependencies extends ProviderDependencies {
+    /** Where a group's progress goes; default: the engine's Log RPC, for the resource's URN (progress.ts). */
+    readonly progress?: (urn: string | undefined) => ProgressSink;
+}
+
+export function groupProvider(deps: GroupProviderDependencies): dynamic.ResourceProvider {
+    const sink = deps.progress ?? ((urn: string | undefined) => engineSink(engineAddressFromArgv(), urn));
+    const context = (inputs?: Partial<GroupInputs>): GroupContext => ({
+        product: deps.product,
+        service: deps.service(),
+        clock: deps.clock,
+        confirm: deps.confirm,
+        progress: sink(typeof inputs?.progressUrn === "string" ? inputs.progressUrn : undefined),
+    });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
             const result = checkGroupInputs(deps.product, news, deps.now ? deps.now() : new Date());
@@ -18,16 +31,17 @@ export function groupProvider(deps: ProviderDependencies): dynamic.ResourceProvi
             return diffGroup(olds, news);
         },
         async create(inputs: GroupInputs) {
-            return createGroup(context(), inputs);
+            return createGroup(context(inputs), inputs);
         },
         async read(id: string, props?: GroupOutputs) {
+            // No URN given: a refresh reports no progress (its reads take seconds).
             return { id, props: await readGroup(context(), id, props ?? ({} as GroupOutputs)) };
         },
         async update(id: string, olds: GroupOutputs, news: GroupInputs) {
-            return { outs: await updateGroup(context(), id, olds, news) };
+            return { outs: await updateGroup(context(news), id, olds, news) };
         },
         async delete(_id: string, props: GroupOutputs) {
-            await deleteGroup(context(), props);
+            await deleteGroup(context(props), props);
         },
     };
 }

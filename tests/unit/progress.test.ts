@@ -1,0 +1,78 @@
+// A group's progress: the summary a user reads while hundreds of domains configure, how often it comes, and that it
+// reaches the engine as an ephemeral Log request on the resource's URN (sent to a gRPC server speaking Pulumi's own
+// Engine service definition).
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { engineAddressFromArgv, engineSink, ProgressTracker, reportPeriodically, type ProgressSink } from "../../provider/lifecycle/group/progress";
+import { VirtualClock } from "../support/virtualClock";
+
+describe("ProgressTracker", () => {
+    it("GIVEN domains in every phase THEN one line: done of all, confirming and on what, not set yet, failed", () => {
+        const tracker = new ProgressTracker("serve the certificate", ["a", "b", "c", "d", "e", "f", "g"]);
+        tracker.event("a", { kind: "set" });
+        tracker.event("b", { kind: "waiting", on: "configuring" });
+        tracker.event("c", { kind: "waiting", on: "configuring" });
+        tracker.event("d", { kind: "waiting", on: "ServiceBusy" });
+        tracker.finished("e", true);
+        tracker.finished("f", false);
+        tracker.event("not-mine", { kind: "set" });
+        assert.equal(tracker.summary(), "1/7 domains serve the certificate; 4 set and confirming (2 configuring, 1 ServiceBusy); 1 not set yet; 1 failed");
+    });
+
+    it("GIVEN a rollout of two minutes THEN a line every 10 s, and the final count when it ends", async () => {
+        const clock = new VirtualClock();
+        const lines: string[] = [];
+        const sink: ProgressSink = { report: (m) => lines.push(`${clock.now() / 1000}s ${m}`), close: () => lines.push("closed") };
+        const tracker = new ProgressTracker("done", ["a", "b"]);
+        const reporting = reportPeriodically(tracker, sink, clock);
+        const work = (async () => {
+            await clock.sleep(25_000);
+            tracker.finished("a", true);
+            await clock.sleep(10_000);
+            tracker.finished("b", true);
+            reporting.stop();
+        })();
+        await clock.run();
+        await work;
+        assert.deepEqual(lines, ["10s 0/2 domains done; 2 not set yet", "20s 0/2 domains done; 2 not set yet", "30s 1/2 domains done; 1 not set yet", "35s 2/2 domains done", "closed"]);
+    });
+});
+
+describe("engineSink", () => {
+    it("GIVEN the engine's address and the resource's URN THEN each line is an ephemeral INFO Log request on that URN", async (t) => {
+        const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+        const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
+        const services = require("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineService: import("@grpc/grpc-js").ServiceDefinition };
+        const received: { message: string; urn: string; ephemeral: boolean; severity: number }[] = [];
+        const server = new grpc.Server();
+        const arrived = new Promise<void>((resolve) => {
+            server.addService(services.EngineService, {
+                log(call: { request: { getMessage(): string; getUrn(): string; getEphemeral(): boolean; getSeverity(): number } }, callback: (e: null, r: unknown) => void) {
+                    received.push({ message: call.request.getMessage(), urn: call.request.getUrn(), ephemeral: call.request.getEphemeral(), severity: call.request.getSeverity() });
+                    const { Empty } = require("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => unknown };
+                    callback(null, new Empty());
+                    if (received.length === 2) resolve();
+                },
+            } as never);
+        });
+        const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+        t.after(() => server.forceShutdown());
+        const urn = "urn:pulumi:dev::demo::pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup::all";
+        const sink = engineSink(`127.0.0.1:${port}`, urn);
+        sink.report("3/500 domains serve the certificate");
+        sink.report("500/500 domains serve the certificate");
+        await arrived;
+        sink.close();
+        const { LogSeverity } = require("@pulumi/pulumi/proto/engine_pb") as { LogSeverity: { INFO: number } };
+        assert.deepEqual(received, [
+            { message: "3/500 domains serve the certificate", urn, ephemeral: true, severity: LogSeverity.INFO },
+            { message: "500/500 domains serve the certificate", urn, ephemeral: true, severity: LogSeverity.INFO },
+        ]);
+    });
+
+    it("finds the engine's address among the dynamic-provider host's arguments", () => {
+        assert.equal(engineAddressFromArgv(["node", "/x/@pulumi/pulumi/cmd/dynamic-provider/index.js", "127.0.0.1:40213"]), "127.0.0.1:40213");
+        assert.equal(engineAddressFromArgv(["node", "index.ts"]), undefined);
+    });
+});
