@@ -35,6 +35,25 @@ export const cdnServed = cdn.served;
 export const liveServed = live.served;
 `;
 
+/** Three DomainCertificates, or (config `asGroup`) the same domains as one group; `retain` sets retainOnDelete. */
+const MIGRATION_PROGRAM = `
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { DomainCertificate, DomainCertificateGroup } from "pulumi-alicloud-certs";
+
+const config = new pulumi.Config();
+const certificate = fs.readFileSync("fullchain.pem", "utf8");
+const privateKey = fs.readFileSync("privkey.pem", "utf8");
+const domains = config.requireObject<string[]>("cdnDomains");
+if (config.getBoolean("asGroup")) {
+    new DomainCertificateGroup("all", { certificate, privateKey, domains });
+} else {
+    for (const domainName of domains) {
+        new DomainCertificate(domainName.split(".")[0]!, { domainName, certificate, privateKey }, { retainOnDelete: config.getBoolean("retain") ?? false });
+    }
+}
+`;
+
 const skip = e2eSkipReason();
 
 describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi CLI", { skip }, () => {
@@ -144,4 +163,34 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         await project.destroy();
         for (const domain of CDN_DOMAINS.slice(0, 10)) assert.equal(await served(domain), undefined, `${domain} turned off by destroy`);
     });
+
+    test("moving from DomainCertificate resources to a group, in the README's two runs, makes no set call and leaves HTTPS on", async () => {
+        const migrated = CDN_DOMAINS.slice(0, 3);
+        const other = await PulumiProject.create({ program: MIGRATION_PROGRAM, installDir: await preparePackageInstall(), name: "certs-migration" });
+        try {
+            fs.writeFileSync(path.join(other.dir, "fullchain.pem"), current.chainPem);
+            fs.writeFileSync(path.join(other.dir, "privkey.pem"), current.key.pkcs8);
+            await other.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
+            await other.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
+            await other.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+            await other.setConfig("cdnDomains", JSON.stringify(migrated));
+            await other.up();
+            const fingerprint = await fingerprintOf(current);
+            for (const domain of migrated) assert.equal(await served(domain), fingerprint);
+            await hooks.reset();
+            // Run 1: retainOnDelete on the single resources. Run 2: the group instead of them.
+            await other.setConfig("retain", "true");
+            await other.up();
+            await other.setConfig("asGroup", "true");
+            await other.up();
+            assert.deepEqual(await hooks.setCalls(), [], "no set call in either run");
+            for (const domain of migrated) assert.equal(await served(domain), fingerprint, `${domain} still served`);
+            const types = ((await other.exportStack()).deployment.resources as { type: string }[]).map((r) => r.type).filter((t) => t.includes("alicloud-certs"));
+            assert.deepEqual(types, ["pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup"]);
+            await other.up(["--expect-no-changes"]);
+        } finally {
+            await other.cleanup();
+        }
+    });
 });
+
