@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type ProductId } from "../alicloud/products";
 import type { CertificateArgs } from "./certificateResource";
-import { quietRegistration } from "./registration";
+import { certificateRegistration, LEAF_OUTPUTS, quietRegistration } from "./registration";
 import { serializedProviderFor } from "./serializedProvider";
 
 export interface CertificateGroupArgs extends Omit<CertificateArgs, "domainName"> {
@@ -47,36 +47,15 @@ export abstract class CertificateGroupResource extends pulumi.dynamic.Resource {
 
     protected constructor(product: ProductId, name: string, args: CertificateGroupArgs, opts?: pulumi.CustomResourceOptions) {
         const type = `${PRODUCTS[product].resourceTypeName}Group`;
-        const secretArgs = {
-            ...args,
+        const registration = certificateRegistration(
             // The engine gives a dynamic provider no URN; the group's progress messages are shown on this resource.
-            progressUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent),
-            privateKey: args.privateKey === undefined ? undefined : pulumi.secret(args.privateKey),
-            certificate: args.certificate === undefined ? undefined : pulumi.secret(args.certificate),
-        };
-        const outputs = {
-            domainNames: undefined,
-            served: undefined,
-            status: undefined,
-            fingerprint: undefined,
-            chainFingerprint: undefined,
-            notBefore: undefined,
-            notAfter: undefined,
-            subject: undefined,
-            issuer: undefined,
-            serialNumber: undefined,
-            dnsNames: undefined,
-        };
+            { ...args, progressUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent) },
+            ["domainNames", "served", ...LEAF_OUTPUTS],
+            opts,
+        );
         const quiet = quietRegistration();
         try {
-            super(
-                serializedProviderFor(`${product}-group`),
-                name,
-                { ...outputs, ...secretArgs },
-                { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey", "certificate"] },
-                "alicloud-certs",
-                type,
-            );
+            super(serializedProviderFor(`${product}-group`), name, registration.props, registration.opts, "alicloud-certs", type);
         } catch (error) {
             quiet.failed(error, CertificateGroupResource);
             throw error;

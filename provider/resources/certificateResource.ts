@@ -2,7 +2,7 @@
 // outputs) is the same for both products; only the product id differs.
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type CertType, type ProductId } from "../alicloud/products";
-import { quietRegistration } from "./registration";
+import { certificateRegistration, LEAF_OUTPUTS, quietRegistration } from "./registration";
 import { serializedProviderFor } from "./serializedProvider";
 
 export interface CertificateArgs {
@@ -59,36 +59,10 @@ export abstract class CertificateResource extends pulumi.dynamic.Resource {
     declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
 
     protected constructor(product: ProductId, name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
-        const secretArgs = {
-            ...args,
-            // Secret whatever the user passed: a key read from a file is a plain string until we wrap it.
-            privateKey: args.privateKey === undefined ? undefined : pulumi.secret(args.privateKey),
-            certificate: args.certificate === undefined ? undefined : pulumi.secret(args.certificate),
-        };
-        const outputs = {
-            status: undefined,
-            fingerprint: undefined,
-            chainFingerprint: undefined,
-            notBefore: undefined,
-            notAfter: undefined,
-            subject: undefined,
-            issuer: undefined,
-            serialNumber: undefined,
-            dnsNames: undefined,
-        };
+        const registration = certificateRegistration(args, LEAF_OUTPUTS, opts);
         const quiet = quietRegistration();
         try {
-            super(
-                serializedProviderFor(product),
-                name,
-                { ...outputs, ...secretArgs },
-                {
-                    ...opts,
-                    additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey", "certificate"],
-                },
-                "alicloud-certs",
-                PRODUCTS[product].resourceTypeName,
-            );
+            super(serializedProviderFor(product), name, registration.props, registration.opts, "alicloud-certs", PRODUCTS[product].resourceTypeName);
         } catch (error) {
             // An error registration throws gets the stack it would have had, from the user's `new ...` down.
             quiet.failed(error, CertificateResource);

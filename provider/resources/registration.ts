@@ -8,6 +8,28 @@
 // the resource and property. The one stack Pulumi does take (it raises the limit itself), for the source position
 // and stack trace it records with the resource, leaves out this package's frames.
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The outputs every certificate resource reports: the served (or declared) leaf's details. */
+export const LEAF_OUTPUTS = ["status", "fingerprint", "chainFingerprint", "notBefore", "notAfter", "subject", "issuer", "serialNumber", "dnsNames"] as const;
+
+/**
+ * What a certificate resource registers: its args with the certificate and key made secret whatever the user
+ * passed (a key read from a file is a plain string until it is wrapped), and its output properties declared; and
+ * its options, with the key and certificate secret in the outputs too.
+ */
+export function certificateRegistration<A extends { certificate?: pulumi.Input<string>; privateKey?: pulumi.Input<string> }>(
+    args: A,
+    outputs: readonly string[],
+    opts: pulumi.CustomResourceOptions | undefined,
+): { props: Record<string, unknown>; opts: pulumi.CustomResourceOptions } {
+    const props: Record<string, unknown> = Object.fromEntries(outputs.map((key) => [key, undefined]));
+    Object.assign(props, args, {
+        privateKey: args.privateKey === undefined ? undefined : pulumi.secret(args.privateKey),
+        certificate: args.certificate === undefined ? undefined : pulumi.secret(args.certificate),
+    });
+    return { props, opts: { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "privateKey", "certificate"] } };
+}
 
 export interface QuietRegistration {
     /** Puts the stack settings back (idempotent). */

@@ -7,15 +7,12 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { clientSettingsFromConfig } from "../../provider/alicloud/client";
-import { configFromRecord } from "../../provider/alicloud/endpoint";
-import { PacerRegistry } from "../../provider/alicloud/pacing";
 import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
-import { serviceFor } from "../../provider/runtime";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { FastClock } from "../support/fastClock";
+import { serviceOnClock } from "../support/serviceOnClock";
 
 const ACCOUNT = { accessKeyId: "LTAIgroupTest0000000001", accessKeySecret: "groupTestSecret0000000000001" };
 const MINUTE = 60_000;
@@ -38,19 +35,7 @@ async function world(t: { after: (fn: () => Promise<void>) => void }, product: P
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
     });
     t.after(() => emulator.close());
-    const config = configFromRecord({
-        "alicloud:accessKey": ACCOUNT.accessKeyId,
-        "alicloud:secretKey": ACCOUNT.accessKeySecret,
-        [`alicloud-certs:${product.endpointConfigKey}`]: emulator.endpoint,
-    });
-    const settings = {
-        ...clientSettingsFromConfig(product, config, {}),
-        timeouts: { connectTimeoutMs: 5000, readTimeoutMs: 5000 },
-        retry: { sleep: clock.sleep, now: clock.now },
-        pacers: new PacerRegistry({ clock }),
-        clock,
-    };
-    const service = serviceFor(product, config, { settings });
+    const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock);
     const progress: { urn: string | undefined; message: string }[] = [];
     const sink = (urn: string | undefined) => ({ report: (message: string) => progress.push({ urn, message }), close: () => undefined });
     return { emulator, provider: groupProvider({ product, service: () => service, clock, progress: sink }), domains, progress };

@@ -7,15 +7,12 @@ import { X509Certificate } from "node:crypto";
 import { describe, it } from "node:test";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { startEmulator, type EmulatorOptions, type FaultSpec, type RunningEmulator } from "../../emulator";
-import { clientSettingsFromConfig } from "../../provider/alicloud/client";
-import { configFromRecord } from "../../provider/alicloud/endpoint";
-import { PacerRegistry } from "../../provider/alicloud/pacing";
 import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
-import { serviceFor } from "../../provider/runtime";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { FastClock } from "../support/fastClock";
+import { serviceOnClock } from "../support/serviceOnClock";
 import { $Cdn, Client as CdnClient } from "../emulator/support";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
@@ -50,20 +47,7 @@ async function world(
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
     });
     t.after(() => emulator.close());
-    const config = configFromRecord({
-        "alicloud:accessKey": ACCOUNT.accessKeyId,
-        "alicloud:secretKey": ACCOUNT.accessKeySecret,
-        [`alicloud-certs:${product.endpointConfigKey}`]: emulator.endpoint,
-    });
-    const settings = {
-        ...clientSettingsFromConfig(product, config, {}),
-        timeouts: { connectTimeoutMs: 5000, readTimeoutMs: 5000 },
-        retry: { sleep: clock.sleep, now: clock.now },
-        pacers: new PacerRegistry({ clock }),
-        clock,
-    };
-    // The service the runtime builds (batching on CDN), on the shared clock.
-    const service = serviceFor(product, config, { settings });
+    const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock);
     const provider = certificateProvider({ product, service: () => service, clock });
     return { emulator, clock, product, provider, domains };
 }
