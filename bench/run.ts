@@ -44,6 +44,8 @@ const USAGE = `Usage: npm run bench -- [options]
                        configuring times of the realistic rollout, drawn per domain (default 60000-180000)
   --skip-realistic     skip the realistic rollout (a create of N at minutes of configuring each)
   --skip-groups        skip the rollout of the same N domains as one DomainCertificateGroup
+  --only-groups        only the group's create, rotation and refresh (allows N up to 3000: a group phase makes
+                       about 3 calls per domain, within the emulator's request log)
   --keep               keep the temporary projects (their paths are printed)
   -h, --help           this text
 
@@ -61,6 +63,8 @@ interface Options {
     readonly anchors: boolean;
     readonly keep: boolean;
     readonly groups: boolean;
+    /** Only the group phases. */
+    readonly onlyGroups: boolean;
     /** The realistic rollout's configuring times, or undefined to skip it. */
     readonly realistic?: { readonly min: number; readonly max: number };
 }
@@ -78,6 +82,7 @@ function parseOptions(argv: string[]): Options | undefined {
             "realistic-ms": { type: "string" },
             "skip-realistic": { type: "boolean" },
             "skip-groups": { type: "boolean" },
+            "only-groups": { type: "boolean" },
             keep: { type: "boolean" },
             help: { type: "boolean", short: "h" },
         },
@@ -94,7 +99,8 @@ function parseOptions(argv: string[]): Options | undefined {
     };
     // At most 1500: the emulator's request log keeps 10 000 entries, and a phase (up to ~6 calls per domain) must
     // fit in it to be counted.
-    const domains = int(values.domains ?? process.env.BENCH_DOMAINS, 500, "--domains", 1, 1500);
+    const onlyGroups = !!values["only-groups"];
+    const domains = int(values.domains ?? process.env.BENCH_DOMAINS, 500, "--domains", 1, onlyGroups ? 3000 : 1500);
     return {
         domains,
         // Alibaba documents no propagation time. 2 s is long enough that every change is seen configuring and the
@@ -111,6 +117,7 @@ function parseOptions(argv: string[]): Options | undefined {
         anchors: !values["skip-anchors"],
         keep: !!values.keep,
         groups: !values["skip-groups"],
+        onlyGroups,
         ...(values["skip-realistic"] ? {} : { realistic: range(values["realistic-ms"] ?? "60000-180000") }),
     };
 }
@@ -257,37 +264,39 @@ async function main(): Promise<void> {
 
     let anchors: AnchorResult[] = [];
     try {
-        const certs = await certificatesProject("bench-certs", current);
-        await runPhase(PHASE.create, certs.project, () => certs.project.up(parallel, { allowFailure: true }), current);
-        certs.use(renewed);
-        await runPhase(PHASE.rotate, certs.project, () => certs.project.up(parallel, { allowFailure: true }), renewed);
-        await runPhase(PHASE.refresh, certs.project, () => certs.project.refresh(["--expect-no-changes", ...parallel], { allowFailure: true }));
-        await runPhase(PHASE.preview, certs.project, () => certs.project.preview(["--expect-no-changes", ...parallel], { allowFailure: true }));
-        if (options.variants) {
-            certs.use(renewedAgain);
-            log(`the engine's default --parallel is ${engineDefaultParallel()} here`);
-            await runPhase(PHASE.rotateDefaultParallel, certs.project, () => certs.project.up([], { allowFailure: true }), renewedAgain);
-            // Reads are paced, not held for seconds as a create is: the engine's default lets them go at the limit.
-            await runPhase(PHASE.refreshDefaultParallel, certs.project, () => certs.project.refresh(["--expect-no-changes"], { allowFailure: true }));
+        if (!options.onlyGroups) {
+            const certs = await certificatesProject("bench-certs", current);
+            await runPhase(PHASE.create, certs.project, () => certs.project.up(parallel, { allowFailure: true }), current);
+            certs.use(renewed);
+            await runPhase(PHASE.rotate, certs.project, () => certs.project.up(parallel, { allowFailure: true }), renewed);
+            await runPhase(PHASE.refresh, certs.project, () => certs.project.refresh(["--expect-no-changes", ...parallel], { allowFailure: true }));
+            await runPhase(PHASE.preview, certs.project, () => certs.project.preview(["--expect-no-changes", ...parallel], { allowFailure: true }));
+            if (options.variants) {
+                certs.use(renewedAgain);
+                log(`the engine's default --parallel is ${engineDefaultParallel()} here`);
+                await runPhase(PHASE.rotateDefaultParallel, certs.project, () => certs.project.up([], { allowFailure: true }), renewedAgain);
+                // Reads are paced, not held for seconds as a create is: the engine's default lets them go at the limit.
+                await runPhase(PHASE.refreshDefaultParallel, certs.project, () => certs.project.refresh(["--expect-no-changes"], { allowFailure: true }));
+            }
+
+            const noop = await noOpProject("bench-noop");
+            await runPhase(PHASE.noopUp, noop, () => noop.up(parallel, { allowFailure: true }));
+            await runPhase(PHASE.noopPreview, noop, () => noop.preview(["--expect-no-changes", ...parallel], { allowFailure: true }));
+
+            if (options.variants) {
+                // The same rollout without a state checkpoint per step (the engine then writes the state once, at the
+                // end): separates what the provider and the API limits cost from what the engine's state writes cost.
+                // A second stack over the same domains, which now serve `renewedAgain` (or `renewed`): a real create.
+                const fast = await certificatesProject("bench-certs-fast", current, noCheckpoints);
+                await runPhase(PHASE.createNoCheckpoints, fast.project, () => fast.project.up(parallel, { allowFailure: true }), current);
+                fast.use(another);
+                await runPhase(PHASE.rotateNoCheckpoints, fast.project, () => fast.project.up(parallel, { allowFailure: true }), another);
+                const fastNoop = await noOpProject("bench-noop-fast", noCheckpoints);
+                await runPhase(PHASE.noopUpNoCheckpoints, fastNoop, () => fastNoop.up(parallel, { allowFailure: true }));
+            }
         }
 
-        const noop = await noOpProject("bench-noop");
-        await runPhase(PHASE.noopUp, noop, () => noop.up(parallel, { allowFailure: true }));
-        await runPhase(PHASE.noopPreview, noop, () => noop.preview(["--expect-no-changes", ...parallel], { allowFailure: true }));
-
-        if (options.variants) {
-            // The same rollout without a state checkpoint per step (the engine then writes the state once, at the
-            // end): separates what the provider and the API limits cost from what the engine's state writes cost.
-            // A second stack over the same domains, which now serve `renewedAgain` (or `renewed`): a real create.
-            const fast = await certificatesProject("bench-certs-fast", current, noCheckpoints);
-            await runPhase(PHASE.createNoCheckpoints, fast.project, () => fast.project.up(parallel, { allowFailure: true }), current);
-            fast.use(another);
-            await runPhase(PHASE.rotateNoCheckpoints, fast.project, () => fast.project.up(parallel, { allowFailure: true }), another);
-            const fastNoop = await noOpProject("bench-noop-fast", noCheckpoints);
-            await runPhase(PHASE.noopUpNoCheckpoints, fastNoop, () => fastNoop.up(parallel, { allowFailure: true }));
-        }
-
-        if (options.groups) {
+        if (options.groups || options.onlyGroups) {
             // The same domains as one group, as #11 measures it: the engine's default --parallel, checkpoints on.
             const group = await certificatesProject("bench-group", groupFirst, {}, emulator.endpoint, GROUP_PROGRAM);
             await runPhase(PHASE.groupCreate, group.project, () => group.project.up([], { allowFailure: true }), groupFirst);
@@ -296,7 +305,7 @@ async function main(): Promise<void> {
             await runPhase(PHASE.groupRefresh, group.project, () => group.project.refresh(["--expect-no-changes"], { allowFailure: true }));
         }
 
-        if (options.realistic) {
+        if (options.realistic && !options.onlyGroups) {
             // A cloud that configures for minutes, as the real one does, in an emulator of its own.
             const { min, max } = options.realistic;
             const slow = await EmulatorProcess.start({
@@ -318,7 +327,7 @@ async function main(): Promise<void> {
             }
         }
 
-        if (options.anchors) {
+        if (options.anchors && !options.onlyGroups) {
             const stamp = Date.now().toString(36);
             await emulator.reset();
             log(`anchor: ${n} SetCdnDomainSSLCertificate calls in sequence, no retry`);

@@ -153,8 +153,11 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         assert.deepEqual((await hooks.setCalls()).flatMap((c) => c.domains), [CDN_DOMAINS[4]], "only the drifted domain");
         assert.equal(await served(CDN_DOMAINS[4]!), fingerprint);
 
-        // Remove two domains from the list.
+        // Remove two domains from the list: the preview names them, one line each, and nothing else changes.
         await project.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS.slice(0, 10)));
+        const removal = (await project.preview(["--diff"])).stdout;
+        const removalLines = removal.split("\n").filter((line) => /^\s+[~+-] /.test(line) && !/pulumi-nodejs:dynamic|to update/.test(line));
+        assert.deepEqual(removalLines.map((line) => line.trim().replace(/\s+/g, " ")), ["~ domains : {", ...CDN_DOMAINS.slice(10).map((d) => `- ${d}: true`)], removal);
         await hooks.reset();
         await project.up();
         assert.deepEqual((await hooks.setCalls()).flatMap((c) => c.domains).sort(), CDN_DOMAINS.slice(10));

@@ -8,6 +8,7 @@ import { diffGroup, groupChanges } from "../../provider/lifecycle/group/diff";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
 import { UNKNOWN } from "../../provider/lifecycle/model";
 import { withoutEchoedValue } from "../../provider/lifecycle/provider";
+import { fromEngine, toEngine } from "../../provider/lifecycle/group/provider";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 
 let wildcard: Issued;
@@ -163,5 +164,16 @@ describe("group check and diff: matchDomains", () => {
         const settled = { ...olds, matchedDomains: ["a.example.com"] };
         assert.equal(diffGroup(settled, inputs).changes, false);
         assert.deepEqual(groupChanges(settled, check({ matchDomains: true, excludeDomains: ["a.example.com"] }).inputs!).removed, ["a.example.com"]);
+    });
+});
+
+describe("the domains as the engine stores them", () => {
+    it("GIVEN checked inputs THEN the engine gets a map keyed by domain, so a preview shows one line per domain added or removed; the provider turns it back", () => {
+        const inputs = check({ domains: ["b.example.com", "a.example.com"] }).inputs!;
+        const stored = toEngine(inputs);
+        assert.deepEqual(stored.domains, { "a.example.com": true, "b.example.com": true });
+        assert.deepEqual(fromEngine(stored).domains, ["a.example.com", "b.example.com"]);
+        assert.equal(toEngine({ ...inputs, domains: UNKNOWN as unknown as string[] }).domains, UNKNOWN);
+        assert.deepEqual(fromEngine(inputs).domains, ["a.example.com", "b.example.com"], "a list stays a list");
     });
 });

@@ -13,6 +13,24 @@ export interface GroupProviderDependencies extends ProviderDependencies {
     readonly progress?: (urn: string | undefined) => ProgressSink;
 }
 
+/**
+ * The engine's preview shows the diff of the inputs it stores. A sorted list of 500 names diffs index by index, so
+ * one domain added in the middle reads as hundreds of changed lines; a map keyed by domain reads as one `+` or `-`
+ * line per domain added or removed. So the engine is handed the domains as `{ "<domain>": true }` (users still pass
+ * a list, and the lifecycle works on lists); `fromEngine` turns them back.
+ */
+export function toEngine<T extends { domains?: unknown }>(inputs: T): T {
+    const domains = inputs.domains;
+    if (!Array.isArray(domains)) return inputs;
+    return { ...inputs, domains: Object.fromEntries(domains.map((domain) => [domain, true])) };
+}
+
+export function fromEngine<T extends { domains?: unknown }>(inputs: T): T {
+    const domains = inputs.domains;
+    if (typeof domains !== "object" || domains === null || Array.isArray(domains)) return inputs;
+    return { ...inputs, domains: Object.keys(domains).sort() };
+}
+
 export function groupProvider(deps: GroupProviderDependencies): dynamic.ResourceProvider {
     const sink = deps.progress ?? ((urn: string | undefined) => engineSink(engineAddressFromArgv(), urn));
     const context = (inputs?: Partial<GroupInputs>): GroupContext => ({
@@ -25,19 +43,22 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
             const result = checkGroupInputs(deps.product, news, deps.now ? deps.now() : new Date());
-            return result.failures ? { ...result, failures: result.failures.map(withoutEchoedValue) } : result;
+            const inputs = toEngine(result.inputs!);
+            return result.failures ? { inputs, failures: result.failures.map(withoutEchoedValue) } : { inputs };
         },
         async diff(_id: string, olds: GroupOutputs, news: GroupInputs) {
-            return diffGroup(olds, news);
+            return diffGroup(olds, fromEngine(news));
         },
-        async create(inputs: GroupInputs) {
+        async create(engineInputs: GroupInputs) {
+            const inputs = fromEngine(engineInputs);
             return createGroup(context(inputs), inputs);
         },
         async read(id: string, props?: GroupOutputs) {
             // No URN given: a refresh reports no progress (its reads take seconds).
             return { id, props: await readGroup(context(), id, props ?? ({} as GroupOutputs)) };
         },
-        async update(id: string, olds: GroupOutputs, news: GroupInputs) {
+        async update(id: string, olds: GroupOutputs, engineNews: GroupInputs) {
+            const news = fromEngine(engineNews);
             return { outs: await updateGroup(context(news), id, olds, news) };
         },
         async delete(_id: string, props: GroupOutputs) {
