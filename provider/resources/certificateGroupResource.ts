@@ -3,6 +3,7 @@
 // per-step state writes). Each domain is worked on by the same per-domain steps as a single resource.
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type ProductId } from "../alicloud/products";
+import { CertificateOutputsResource } from "./certificateOutputs";
 import type { CertificateArgs } from "./certificateResource";
 import { certificateRegistration, LEAF_OUTPUTS, quietRegistration } from "./registration";
 import { serializedProviderFor } from "./serializedProvider";
@@ -24,33 +25,23 @@ export interface ServedByDomain {
     failure?: string;
 }
 
-export abstract class CertificateGroupResource extends pulumi.dynamic.Resource {
-    /** The declared domains, normalized and sorted. */
+/** A group's resource: the shared outputs (certificateOutputs.ts), its domains and what each serves. */
+export abstract class CertificateGroupResource extends CertificateOutputsResource {
+    /** The declared domains, normalized and sorted (with matchDomains, those found at the last update). */
     declare public readonly domains: pulumi.Output<string[]>;
     /** The group's domains, sorted, as of the last read (a domain removed from the account drops out). */
     declare public readonly domainNames: pulumi.Output<string[]>;
     /** For each domain, what it serves: status and fingerprint. */
     declare public readonly served: pulumi.Output<Record<string, ServedByDomain>>;
-    declare public readonly status: pulumi.Output<"on" | "off">;
-    declare public readonly certificate: pulumi.Output<string | undefined>;
-    declare public readonly privateKey: pulumi.Output<string | undefined>;
-    declare public readonly certName: pulumi.Output<string | undefined>;
-    /** SHA-256 of the declared leaf certificate, lowercase hex (each domain's own is in `served`). */
-    declare public readonly fingerprint: pulumi.Output<string | undefined>;
-    declare public readonly chainFingerprint: pulumi.Output<string | undefined>;
-    declare public readonly notBefore: pulumi.Output<string | undefined>;
-    declare public readonly notAfter: pulumi.Output<string | undefined>;
-    declare public readonly subject: pulumi.Output<string | undefined>;
-    declare public readonly issuer: pulumi.Output<string | undefined>;
-    declare public readonly serialNumber: pulumi.Output<string | undefined>;
-    declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
+    /** With matchDomains: the covered domains left out, and why (their state). */
+    declare public readonly leftOut: pulumi.Output<Record<string, string> | undefined>;
 
     protected constructor(product: ProductId, name: string, args: CertificateGroupArgs, opts?: pulumi.CustomResourceOptions) {
         const type = `${PRODUCTS[product].resourceTypeName}Group`;
         const registration = certificateRegistration(
             // The engine gives a dynamic provider no URN; the group's progress messages are shown on this resource.
             { ...args, progressUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent) },
-            ["domainNames", "served", ...LEAF_OUTPUTS],
+            ["domainNames", "served", "leftOut", ...LEAF_OUTPUTS],
             opts,
         );
         const quiet = quietRegistration();

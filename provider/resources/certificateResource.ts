@@ -2,6 +2,7 @@
 // outputs) is the same for both products; only the product id differs.
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type CertType, type ProductId } from "../alicloud/products";
+import { CertificateOutputsResource } from "./certificateOutputs";
 import { certificateRegistration, LEAF_OUTPUTS, quietRegistration } from "./registration";
 import { serializedProviderFor } from "./serializedProvider";
 
@@ -28,35 +29,10 @@ export interface CertificateArgs {
     confirmTimeoutSeconds?: pulumi.Input<number>;
 }
 
-/**
- * Properties read from the cloud and declared settings, as exposed on the resource. They are `declare`d: a compiled
- * class field would be initialized to undefined after `super()` has filled it in, and every output would be lost.
- */
-export abstract class CertificateResource extends pulumi.dynamic.Resource {
+/** One domain's certificate resource: the shared outputs (certificateOutputs.ts) and the domain. */
+export abstract class CertificateResource extends CertificateOutputsResource {
     /** The domain (normalized). Also the resource's id. */
     declare public readonly domainName: pulumi.Output<string>;
-    /** Whether HTTPS is on, as the cloud reports it. */
-    declare public readonly status: pulumi.Output<"on" | "off">;
-    /** The declared chain, normalized (secret, so that diffs show fingerprints instead of PEM). */
-    declare public readonly certificate: pulumi.Output<string | undefined>;
-    /** The declared private key (secret). */
-    declare public readonly privateKey: pulumi.Output<string | undefined>;
-    declare public readonly certName: pulumi.Output<string | undefined>;
-    declare public readonly certType: pulumi.Output<CertType>;
-    declare public readonly certId: pulumi.Output<string | undefined>;
-    declare public readonly certRegion: pulumi.Output<string | undefined>;
-    declare public readonly forceSet: pulumi.Output<boolean>;
-    /** SHA-256 of the served leaf certificate, lowercase hex (openssl's -fingerprint -sha256 without colons). */
-    declare public readonly fingerprint: pulumi.Output<string | undefined>;
-    /** SHA-256 over the declared chain; changes when only an intermediate does. */
-    declare public readonly chainFingerprint: pulumi.Output<string | undefined>;
-    declare public readonly notBefore: pulumi.Output<string | undefined>;
-    /** Expiry of the served certificate (ISO 8601). */
-    declare public readonly notAfter: pulumi.Output<string | undefined>;
-    declare public readonly subject: pulumi.Output<string | undefined>;
-    declare public readonly issuer: pulumi.Output<string | undefined>;
-    declare public readonly serialNumber: pulumi.Output<string | undefined>;
-    declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
 
     protected constructor(product: ProductId, name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
         const registration = certificateRegistration(args, LEAF_OUTPUTS, opts);

@@ -1,0 +1,33 @@
+// The outputs every certificate resource has, one domain or a group: the declared settings and the certificate's
+// details. They are `declare`d: a compiled class field would be initialized to undefined after `super()` has filled
+// it in, and every output would be lost.
+import * as pulumi from "@pulumi/pulumi";
+import type { CertType } from "../alicloud/products";
+
+export abstract class CertificateOutputsResource extends pulumi.dynamic.Resource {
+    /** Whether HTTPS is on: as the cloud reports it for one domain; as declared for a group (each domain's is in `served`). */
+    declare public readonly status: pulumi.Output<"on" | "off">;
+    /** The declared chain, normalized (secret, so that diffs show fingerprints instead of PEM). */
+    declare public readonly certificate: pulumi.Output<string | undefined>;
+    /** The declared private key (secret). */
+    declare public readonly privateKey: pulumi.Output<string | undefined>;
+    declare public readonly certName: pulumi.Output<string | undefined>;
+    declare public readonly certType: pulumi.Output<CertType>;
+    declare public readonly certId: pulumi.Output<string | undefined>;
+    declare public readonly certRegion: pulumi.Output<string | undefined>;
+    declare public readonly forceSet: pulumi.Output<boolean>;
+    /**
+     * SHA-256 of the leaf certificate, lowercase hex (openssl's -fingerprint -sha256 without colons): the one the
+     * domain serves, for one domain; the declared one, for a group (each domain's is in `served`).
+     */
+    declare public readonly fingerprint: pulumi.Output<string | undefined>;
+    /** SHA-256 over the declared chain; changes when only an intermediate does. */
+    declare public readonly chainFingerprint: pulumi.Output<string | undefined>;
+    declare public readonly notBefore: pulumi.Output<string | undefined>;
+    /** Expiry of the certificate (ISO 8601). */
+    declare public readonly notAfter: pulumi.Output<string | undefined>;
+    declare public readonly subject: pulumi.Output<string | undefined>;
+    declare public readonly issuer: pulumi.Output<string | undefined>;
+    declare public readonly serialNumber: pulumi.Output<string | undefined>;
+    declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
+}
