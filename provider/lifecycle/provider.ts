@@ -4,8 +4,9 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ProductSpec } from "../alicloud/products";
 import type { Clock } from "../clock";
 import { checkInputs } from "./check";
+import { conflictReason, processClaims } from "./claims";
 import { diffCertificate } from "./diff";
-import type { CertificateInputs, CertificateOutputs } from "./model";
+import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
 import {
     createCertificate,
     deleteCertificate,
@@ -29,6 +30,13 @@ export function withoutEchoedValue(failure: dynamic.CheckFailure): dynamic.Check
     return PROPERTIES_NEVER_ECHOED.has(failure.property) ? { property: "", reason: `${failure.property}: ${failure.reason}` } : failure;
 }
 
+/** Claims the domains for the resource whose `resourceUrn` the inputs carry (none claimed without one). */
+export function claimFor(news: Record<string, unknown>, domains: readonly string[]): { domain: string; holder: string }[] {
+    const urn = news.resourceUrn;
+    if (typeof urn !== "string" || isUnknown(urn)) return [];
+    return processClaims().claim(urn, domains.filter((domain) => !isUnknown(domain)));
+}
+
 export interface ProviderDependencies {
     readonly product: ProductSpec;
     /** Builds (or returns the cached) service; called inside each method, never at load time. */
@@ -48,7 +56,10 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
             const result = checkInputs(deps.product, news, deps.now ? deps.now() : new Date());
-            return result.failures ? { ...result, failures: result.failures.map(withoutEchoedValue) } : result;
+            const domainName = result.inputs?.domainName;
+            const conflicts = typeof domainName === "string" && !isUnknown(domainName) ? claimFor(news, [domainName]) : [];
+            const failures = [...(result.failures ?? []), ...(conflicts.length > 0 ? [{ property: "domainName", reason: conflictReason(conflicts) }] : [])];
+            return failures.length > 0 ? { ...result, failures: failures.map(withoutEchoedValue) } : result;
         },
         async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
             return diffCertificate(olds, news);

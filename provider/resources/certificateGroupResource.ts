@@ -39,8 +39,9 @@ export abstract class CertificateGroupResource extends CertificateOutputsResourc
     protected constructor(product: ProductId, name: string, args: CertificateGroupArgs, opts?: pulumi.CustomResourceOptions) {
         const type = `${PRODUCTS[product].resourceTypeName}Group`;
         const registration = certificateRegistration(
-            // The engine gives a dynamic provider no URN; the group's progress messages are shown on this resource.
-            { ...args, progressUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent) },
+            // The engine gives a dynamic provider no URN: the group's progress is shown on it, and check refuses a
+            // domain another resource claims.
+            { ...args, resourceUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent) },
             ["domainNames", "served", "leftOut", ...LEAF_OUTPUTS],
             opts,
         );

@@ -35,10 +35,16 @@ export abstract class CertificateResource extends CertificateOutputsResource {
     declare public readonly domainName: pulumi.Output<string>;
 
     protected constructor(product: ProductId, name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
-        const registration = certificateRegistration(args, LEAF_OUTPUTS, opts);
+        const type = PRODUCTS[product].resourceTypeName;
+        const registration = certificateRegistration(
+            // Its own URN, which the engine does not hand a dynamic provider: check refuses a domain two resources claim.
+            { ...args, resourceUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent) },
+            LEAF_OUTPUTS,
+            opts,
+        );
         const quiet = quietRegistration();
         try {
-            super(serializedProviderFor(product), name, registration.props, registration.opts, "alicloud-certs", PRODUCTS[product].resourceTypeName);
+            super(serializedProviderFor(product), name, registration.props, registration.opts, "alicloud-certs", type);
         } catch (error) {
             // An error registration throws gets the stack it would have had, from the user's `new ...` down.
             quiet.failed(error, CertificateResource);

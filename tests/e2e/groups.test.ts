@@ -45,9 +45,10 @@ const config = new pulumi.Config();
 const certificate = fs.readFileSync("fullchain.pem", "utf8");
 const privateKey = fs.readFileSync("privkey.pem", "utf8");
 const domains = config.requireObject<string[]>("cdnDomains");
-if (config.getBoolean("asGroup")) {
+if (config.getBoolean("asGroup") || config.getBoolean("both")) {
     new DomainCertificateGroup("all", { certificate, privateKey, domains });
-} else {
+}
+if (!config.getBoolean("asGroup")) {
     for (const domainName of domains) {
         new DomainCertificate(domainName.split(".")[0]!, { domainName, certificate, privateKey }, { retainOnDelete: config.getBoolean("retain") ?? false });
     }
@@ -193,6 +194,27 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
             await other.up(["--expect-no-changes"]);
         } finally {
             await other.cleanup();
+        }
+    });
+
+    test("a domain declared by a DomainCertificate and by a group fails preview, naming both, before any call", async () => {
+        const both = await PulumiProject.create({ program: MIGRATION_PROGRAM, installDir: await preparePackageInstall(), name: "certs-claimed-twice" });
+        try {
+            fs.writeFileSync(path.join(both.dir, "fullchain.pem"), current.chainPem);
+            fs.writeFileSync(path.join(both.dir, "privkey.pem"), current.key.pkcs8);
+            await both.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
+            await both.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
+            await both.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+            await both.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS.slice(0, 2)));
+            await both.setConfig("both", "true");
+            await hooks.reset();
+            const preview = await both.preview([], { allowFailure: true });
+            const output = preview.stdout + preview.stderr;
+            assert.notEqual(preview.code, 0);
+            assert.match(output, /already declared by another resource of this stack: g0[01]\.cdn-groups\.test \(declared by the (DomainCertificate `g0[01]`|DomainCertificateGroup `all`)\)/, output);
+            assert.deepEqual(await hooks.requests(), [], "no call");
+        } finally {
+            await both.cleanup();
         }
     });
 });

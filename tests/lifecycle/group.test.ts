@@ -212,7 +212,7 @@ describe("a group's progress", () => {
         const w = await world(t, CDN, 12);
         const { current } = await certificates();
         const urn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup::all";
-        await w.provider.create(await declared(w, w.domains, current, { progressUrn: urn }));
+        await w.provider.create(await declared(w, w.domains, current, { resourceUrn: urn }));
         const lines = w.progress.map((p) => p.message);
         assert.ok(w.progress.every((p) => p.urn === urn));
         // Two minutes of configuring at a line per 10 s, plus the reads and sets (HTTP round trips count as seconds on

@@ -20,7 +20,7 @@ export interface GroupInputs extends SharedInputs {
     /** Leave a domain removed from the group serving its certificate, instead of turning HTTPS off on it. */
     retainRemovedDomains: boolean;
     /** The resource's own URN, which the engine does not hand a dynamic provider: its progress messages name it. */
-    progressUrn?: string;
+    resourceUrn?: string;
 }
 
 /** What one domain of the group serves, as of the last read or deploy. */
@@ -54,7 +54,7 @@ export interface GroupOutputs extends GroupInputs {
 
 /** One domain's declared settings, as the per-domain steps take them. */
 export function inputsForDomain(group: Partial<GroupOutputs> & SharedInputs, domainName: string): CertificateInputs {
-    const { domains: _d, retainRemovedDomains: _r, matchDomains: _m, excludeDomains: _e, matchedDomains: _md, leftOut: _l, served: _s, domainNames: _n, progressUrn: _u, ...shared } = group;
+    const { domains: _d, retainRemovedDomains: _r, matchDomains: _m, excludeDomains: _e, matchedDomains: _md, leftOut: _l, served: _s, domainNames: _n, resourceUrn: _u, ...shared } = group;
     return { ...(shared as SharedInputs), domainName };
 }
 

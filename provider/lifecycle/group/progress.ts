@@ -5,7 +5,7 @@
 // The engine takes those through its Log RPC (LogRequest with `ephemeral` and the resource's URN). The dynamic
 // provider's host is started with the engine's address as its first argument, but does not connect @pulumi/pulumi's
 // log functions to it (cmd/dynamic-provider/index.js, 3.248), and a dynamic provider's create and update are not
-// given the resource's URN: the resource passes its URN as the input `progressUrn`, and this module makes its own
+// given the resource's URN: the resource passes its URN as the input `resourceUrn`, and this module makes its own
 // Engine client to that address.
 import * as path from "node:path";
 import type { Clock } from "../../clock";

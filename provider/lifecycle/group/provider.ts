@@ -1,7 +1,8 @@
 // The dynamic ResourceProvider of a group, for one product: the engine-facing methods over the group's pure check
 // and diff and its operations, which run the single resource's per-domain steps.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { withoutEchoedValue, type ProviderDependencies } from "../provider";
+import { conflictReason } from "../claims";
+import { claimFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
 import { checkGroupInputs } from "./check";
 import { diffGroup } from "./diff";
 import type { GroupInputs, GroupOutputs } from "./model";
@@ -38,13 +39,16 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
         service: deps.service(),
         clock: deps.clock,
         confirm: deps.confirm,
-        progress: sink(typeof inputs?.progressUrn === "string" ? inputs.progressUrn : undefined),
+        progress: sink(typeof inputs?.resourceUrn === "string" ? inputs.resourceUrn : undefined),
     });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
             const result = checkGroupInputs(deps.product, news, deps.now ? deps.now() : new Date());
+            const domains = result.inputs?.domains;
+            const conflicts = Array.isArray(domains) ? claimFor(news, domains) : [];
+            const failures = [...(result.failures ?? []), ...(conflicts.length > 0 ? [{ property: "domains", reason: conflictReason(conflicts) }] : [])];
             const inputs = toEngine(result.inputs!);
-            return result.failures ? { inputs, failures: result.failures.map(withoutEchoedValue) } : { inputs };
+            return failures.length > 0 ? { inputs, failures: failures.map(withoutEchoedValue) } : { inputs };
         },
         async diff(_id: string, olds: GroupOutputs, news: GroupInputs) {
             return diffGroup(olds, fromEngine(news));
