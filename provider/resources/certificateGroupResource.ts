@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type ProductId } from "../alicloud/products";
 import { CertificateOutputsResource } from "./certificateOutputs";
 import type { CertificateArgs } from "./certificateResource";
-import { certificateRegistration, LEAF_OUTPUTS, quietRegistration } from "./registration";
+import { certificateRegistration, LEAF_OUTPUTS, ownUrn, quietRegistration } from "./registration";
 import { serializedProviderFor } from "./serializedProvider";
 
 export interface CertificateGroupArgs extends Omit<CertificateArgs, "domainName"> {
@@ -39,9 +39,7 @@ export abstract class CertificateGroupResource extends CertificateOutputsResourc
     protected constructor(product: ProductId, name: string, args: CertificateGroupArgs, opts?: pulumi.CustomResourceOptions) {
         const type = `${PRODUCTS[product].resourceTypeName}Group`;
         const registration = certificateRegistration(
-            // The engine gives a dynamic provider no URN: the group's progress is shown on it, and check refuses a
-            // domain another resource claims.
-            { ...args, resourceUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent) },
+            { ...args, resourceUrn: ownUrn(name, type, opts) },
             ["domainNames", "served", "leftOut", ...LEAF_OUTPUTS],
             opts,
         );

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type CertType, type ProductId } from "../alicloud/products";
 import { CertificateOutputsResource } from "./certificateOutputs";
-import { certificateRegistration, LEAF_OUTPUTS, quietRegistration } from "./registration";
+import { certificateRegistration, LEAF_OUTPUTS, ownUrn, quietRegistration } from "./registration";
 import { serializedProviderFor } from "./serializedProvider";
 
 export interface CertificateArgs {
@@ -37,8 +37,7 @@ export abstract class CertificateResource extends CertificateOutputsResource {
     protected constructor(product: ProductId, name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
         const type = PRODUCTS[product].resourceTypeName;
         const registration = certificateRegistration(
-            // Its own URN, which the engine does not hand a dynamic provider: check refuses a domain two resources claim.
-            { ...args, resourceUrn: pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, opts?.parent) },
+            { ...args, resourceUrn: ownUrn(name, type, opts) },
             LEAF_OUTPUTS,
             opts,
         );

@@ -10,6 +10,16 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * The resource's own URN, which the engine does not hand a dynamic provider (its check refuses a domain two
+ * resources claim; a group shows its progress on it). A `parent` that is not a resource is left to registration,
+ * which refuses it with its own message; given to createUrn it would only add an unhandled rejection.
+ */
+export function ownUrn(name: string, type: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<string> {
+    const parent = pulumi.Resource.isInstance(opts?.parent) ? opts?.parent : undefined;
+    return pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, parent);
+}
+
 /** The outputs every certificate resource reports: the served (or declared) leaf's details. */
 export const LEAF_OUTPUTS = ["status", "fingerprint", "chainFingerprint", "notBefore", "notAfter", "subject", "issuer", "serialNumber", "dnsNames"] as const;
 

@@ -3,6 +3,7 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { DomainCertificateGroup } from "../../provider/resources/domainCertificateGroup";
 import { DomainCertificate, LiveDomainCertificate } from "../../provider";
 
 describe("constructing DomainCertificate and LiveDomainCertificate", () => {
@@ -84,6 +85,13 @@ describe("constructing DomainCertificate and LiveDomainCertificate", () => {
         assert.match(caught.message, /parent is not a valid Resource/);
         assert.match(caught.stack ?? "", /resources\.test\.ts/, "the stack shows where the resource was declared");
         assert.equal(Error.stackTraceLimit, before);
+    });
+
+    it("a group with a parent that is not a resource is refused the same way, with nothing left to reject later", () => {
+        assert.throws(
+            () => new DomainCertificateGroup("bad-parent-group", { domains: ["www.example.test"], status: "off" }, { parent: {} as pulumi.Resource }),
+            /parent is not a valid Resource/,
+        );
     });
 });
 
