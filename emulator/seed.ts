@@ -3,6 +3,7 @@
 
 export type Product = "cdn" | "live";
 
+import { policyProblem, type PolicyDocument } from "./authentication/ramPolicy";
 import { DOMAIN_STATUSES, isDomainStatus, type DomainStatus } from "./domainStates";
 
 /** Any of the eight states; `configuring` starts the domain in a change that ends after the configuring time. */
@@ -40,6 +41,8 @@ export interface SeedAccount {
     readonly domains: readonly SeedDomain[];
     readonly casCertificates?: readonly SeedCasCertificate[];
     readonly stsTokens?: readonly SeedStsToken[];
+    /** Limits the account's key pairs to a RAM policy (Allow / Deny statements over actions); default: everything. */
+    readonly ramPolicy?: PolicyDocument;
 }
 
 export interface Seed {
@@ -148,7 +151,13 @@ export function validateSeed(input: unknown): Seed {
                 ...(expiration === undefined ? {} : { expiration }),
             };
         });
-        return { accessKeyId, accessKeySecret, domains, casCertificates, stsTokens };
+        let ramPolicy: PolicyDocument | undefined;
+        if (raw.ramPolicy !== undefined) {
+            const problem = policyProblem(raw.ramPolicy);
+            if (problem) throw new SeedError(`${at}.ramPolicy ${problem}`);
+            ramPolicy = raw.ramPolicy as PolicyDocument;
+        }
+        return { accessKeyId, accessKeySecret, domains, casCertificates, stsTokens, ...(ramPolicy ? { ramPolicy } : {}) };
     });
     return { accounts };
 }

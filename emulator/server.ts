@@ -10,6 +10,7 @@ import * as http from "node:http";
 import type { Socket } from "node:net";
 import { actionParameters, header, parseParameters, type ApiRequest } from "./apiRequest";
 import { authenticate, claimedAccessKeyId, claimedAction } from "./authentication";
+import { policyAllows } from "./authentication/ramPolicy";
 import { ReplayGuard } from "./authentication/replayGuard";
 import * as errors from "./errors";
 import { ApiError } from "./errors";
@@ -250,6 +251,8 @@ export class EmulatorServer {
             action = caller.action;
             if (path !== "/") throw errors.invalidActionNotFound(caller.action);
             const { spec } = resolveAction(caller.action, caller.version);
+            const policy = caller.credential.account.ramPolicy;
+            if (policy && !policyAllows(policy, `${spec.product}:${spec.name}`)) throw errors.forbiddenRam();
             const params = actionParameters(request);
             domains = requestedDomains(params, spec.set?.batch ?? false);
 

@@ -58,6 +58,10 @@ export const invalidSecurityTokenExpired = () => err(400, "InvalidSecurityToken.
 export const invalidSecurityTokenMalformed = () =>
     err(400, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed.");
 
+/** A RAM user's policy does not allow the action (authentication/ramPolicy.ts). */
+export const forbiddenRam = () =>
+    err(400, "Forbidden.RAM", "User not authorized to operate on the specified resource, or this API doesn't support RAM.");
+
 // ---- Platform-wide -----------------------------------------------------------------------------------------------
 
 export const throttlingUser = () => err(400, "Throttling.User", "Request was denied due to user flow control.");

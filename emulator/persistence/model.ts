@@ -1,5 +1,6 @@
 // The emulated cloud as data: what the state file holds. Certificates only, never a private key: the key is
 // checked against the certificate when it arrives and then forgotten.
+import type { PolicyDocument } from "../authentication/ramPolicy";
 import type { FailedOutcome, RestingStatus } from "../domainStates";
 import type { Product } from "../seed";
 
@@ -93,6 +94,8 @@ export interface AccountRecord {
     readonly certificateNames: Record<string, string>;
     /** Keyed by lower-case domain name. */
     readonly domains: Record<string, DomainRecord>;
+    /** The RAM policy the account's key pairs are limited to; absent: everything is allowed. */
+    readonly ramPolicy?: PolicyDocument;
 }
 
 export interface CloudState {

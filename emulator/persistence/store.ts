@@ -39,6 +39,7 @@ export function stateFromSeed(seed: Seed, now: Date = new Date()): CloudState {
                     region: c.region ?? "cn-hangzhou",
                 })),
                 certificateNames: {},
+                ...(account.ramPolicy ? { ramPolicy: account.ramPolicy } : {}),
                 domains: Object.fromEntries(
                     account.domains.map((d) => {
                         const name = d.domainName.toLowerCase();

@@ -56,7 +56,7 @@ export const ERROR_HINTS: Readonly<Record<string, string>> = {
     "InvalidCredentials": `no usable credentials reached the SDK; ${CONFIGURE_CREDENTIALS}`,
     "MissingParameter": "a required parameter was not sent; this is a provider bug, please report it with the request id",
     "OperationDenied": "the account's CDN service is suspended (overdue payment); top up the account and run again",
-    "Forbidden.RAM": "the RAM user lacks permission for this action; grant it (e.g. AliyunCDNFullAccess / AliyunLiveFullAccess)",
+    "Forbidden.RAM": "the RAM user may not call this action; grant the policy in the README's credentials section (examples/ram-policy.json in the repository: exactly the actions this package calls), or AliyunCDNFullAccess / AliyunLiveFullAccess",
     "AuthenticationFailed": `authentication failed; ${CONFIGURE_CREDENTIALS}, and check the RAM user may call this action`,
 
     // --- Domain ---

@@ -1,0 +1,101 @@
+// The least-privilege RAM policy, examples/ram-policy.json, as users grant it: every resource kind goes through
+// create, rotation, refresh and destroy with the real CLI against an emulator that enforces exactly that policy.
+// It fails if the package calls an action the policy does not list; and the package calls every action it lists.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { startEmulator, type RunningEmulator, type SeedAccount } from "../../emulator";
+import type { PolicyDocument } from "../../emulator/authentication/ramPolicy";
+import { issueCertificate, type Issued } from "../support/certs";
+import { e2eSkipReason, preparePackageInstall, PulumiProject, REPO_ROOT } from "../support/pulumi";
+
+const POLICY = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "examples", "ram-policy.json"), "utf8")) as PolicyDocument;
+const KEYS = { accessKeyId: "LTAIe2eRamPolicy0000001", accessKeySecret: "e2eRamPolicySecretNotReal00000001" };
+
+/** One of each resource kind, each on its own certificate so that no two share a batch. */
+const PROGRAM = `
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { DomainCertificate, DomainCertificateGroup, LiveDomainCertificate, LiveDomainCertificateGroup } from "pulumi-alicloud-certs";
+
+const read = (name: string) => ({ certificate: fs.readFileSync(name + ".crt", "utf8"), privateKey: fs.readFileSync(name + ".key", "utf8") });
+new DomainCertificate("single", { domainName: "single.ram.test", ...read("single") });
+new DomainCertificate("free", { domainName: "free.ram.test", certType: "free" });
+new LiveDomainCertificate("live", { domainName: "live.ram.test", ...read("live") });
+new DomainCertificateGroup("listed", { domains: ["a.g.ram.test", "b.g.ram.test"], ...read("group") });
+new DomainCertificateGroup("matched", { matchDomains: true, ...read("matched") });
+new LiveDomainCertificateGroup("live-matched", { matchDomains: true, ...read("livematched") });
+`;
+
+const DOMAINS: SeedAccount["domains"] = [
+    ...["single.ram.test", "free.ram.test", "a.g.ram.test", "b.g.ram.test", "a.m.ram.test", "b.m.ram.test"].map((domainName) => ({ domainName, product: "cdn" as const })),
+    ...["live.ram.test", "a.lm.ram.test", "b.lm.ram.test"].map((domainName) => ({ domainName, product: "live" as const })),
+];
+
+const NAMES: Record<string, string[]> = {
+    single: ["single.ram.test"],
+    live: ["live.ram.test"],
+    group: ["*.g.ram.test"],
+    matched: ["*.m.ram.test"],
+    livematched: ["*.lm.ram.test"],
+};
+
+const skip = e2eSkipReason();
+
+describe("examples/ram-policy.json", { skip }, () => {
+    let installDir: string;
+    const cleanups: (() => Promise<void>)[] = [];
+
+    before(async () => {
+        installDir = await preparePackageInstall();
+    });
+    after(async () => {
+        for (const cleanup of cleanups) await cleanup();
+    });
+
+    async function setUp(policy: PolicyDocument): Promise<{ emulator: RunningEmulator; project: PulumiProject; write(): Promise<void> }> {
+        const emulator = await startEmulator({ port: 0, configuringMs: 150, freeIssueMs: 150, seed: { accounts: [{ ...KEYS, domains: DOMAINS, ramPolicy: policy }] } });
+        const project = await PulumiProject.create({ program: PROGRAM, installDir, name: "certs-ram-policy" });
+        cleanups.push(() => project.cleanup(), () => emulator.close());
+        await project.setConfig("alicloud:accessKey", KEYS.accessKeyId);
+        await project.setConfig("alicloud:secretKey", KEYS.accessKeySecret, { secret: true });
+        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        const write = async () => {
+            for (const [name, dnsNames] of Object.entries(NAMES)) {
+                const cert: Issued = await issueCertificate({ dnsNames, key: "ec256" });
+                fs.writeFileSync(path.join(project.dir, `${name}.crt`), cert.chainPem);
+                fs.writeFileSync(path.join(project.dir, `${name}.key`), cert.key.pkcs8);
+            }
+        };
+        await write();
+        return { emulator, project, write };
+    }
+
+    test("every resource kind: create, rotation, refresh and destroy under exactly the policy, and every action it lists is used", async () => {
+        const { emulator, project, write } = await setUp(POLICY);
+        await project.up();
+        await write(); // a rotation of every certificate
+        await project.up();
+        await project.refresh(["--expect-no-changes"]);
+        await project.destroy();
+        const log = emulator.requests();
+        assert.deepEqual(log.filter((r) => r.code === "Forbidden.RAM").map((r) => r.action), [], "no call outside the policy");
+        const listed = POLICY.Statement.flatMap((s) => [s.Action].flat()).sort();
+        const called = [...new Set(log.map((r) => `${r.action!.startsWith("DescribeLive") || r.action!.startsWith("SetLive") ? "live" : "cdn"}:${r.action}`))].sort();
+        assert.deepEqual(called, listed, "the policy lists exactly the actions the package calls");
+    });
+
+    test("GIVEN the policy without SetCdnDomainSSLCertificate THEN up fails, naming the action and Forbidden.RAM", async () => {
+        const narrower: PolicyDocument = {
+            Statement: POLICY.Statement.map((s) => ({ ...s, Action: [s.Action].flat().filter((a) => a !== "cdn:SetCdnDomainSSLCertificate") })),
+        };
+        const { project } = await setUp(narrower);
+        const result = await project.up([], { allowFailure: true });
+        const output = result.stdout + result.stderr;
+        assert.notEqual(result.code, 0);
+        assert.match(output, /SetCdnDomainSSLCertificate on single\.ram\.test failed: Forbidden\.RAM/, output);
+        assert.match(output, /examples\/ram-policy\.json/);
+    });
+});
