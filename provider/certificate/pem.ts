@@ -101,15 +101,19 @@ function splitHeaders(body: string): { headers: Map<string, string>; base64: str
     return { headers, base64: lines.slice(index).join("").replace(/\s+/g, "") };
 }
 
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// Base64 characters, then at most two "=" at the very end; with a length that is a multiple of 4 this is exactly
+// strict base64. Written without a repeated group: V8's regex engine recurses once per repetition of a group, and a
+// pattern like (?:[A-Za-z0-9+/]{4})* overflowed the stack on a 5 MB block ("Maximum call stack size exceeded").
+const BASE64_CHARACTERS = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Decode a block's body, or `undefined` when it is not exactly base64 (a stray character, a missing line, a
  * truncated end). Node's decoder alone would skip bad characters silently and hand us a corrupted DER.
  */
 export function decodeBlock(block: PemBlock): Buffer | undefined {
-    if (block.base64 === "" || !STRICT_BASE64.test(block.base64)) return undefined;
-    return Buffer.from(block.base64, "base64");
+    const base64 = block.base64;
+    if (base64 === "" || base64.length % 4 !== 0 || !BASE64_CHARACTERS.test(base64)) return undefined;
+    return Buffer.from(base64, "base64");
 }
 
 /** The canonical layout: BEGIN line, base64 wrapped at 64 columns, END line, "\n" line endings, final "\n". */

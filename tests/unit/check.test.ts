@@ -4,6 +4,7 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { CDN, LIVE } from "../../provider/alicloud/products";
 import { checkInputs } from "../../provider/lifecycle/check";
+import { decodeBlock } from "../../provider/certificate/pem";
 import { UNKNOWN } from "../../provider/lifecycle/model";
 import { issueCertificate, issueChain, fingerprintOf, type Issued } from "../support/certs";
 
@@ -223,5 +224,36 @@ describe("check: values unknown during preview", () => {
         assert.equal(result.failures, undefined);
         assert.equal(result.inputs!.domainName, UNKNOWN);
         assert.equal(result.inputs!.certificate, UNKNOWN);
+    });
+});
+
+describe("check: hostile sizes", () => {
+    it("GIVEN a 5 MB PEM block of junk as the certificate THEN a failure names certificate (no stack overflow)", () => {
+        const junk = `-----BEGIN CERTIFICATE-----\n${"QUJD".repeat(5 * 1024 * 1024 / 4)}\n-----END CERTIFICATE-----\n`;
+        const result = checkInputs(CDN, { domainName: DOMAIN, certificate: junk, privateKey: good.key.pkcs8 });
+        const failures = failuresOf(result);
+        assert.ok(failures.certificate, JSON.stringify(result.failures));
+    });
+
+    it("GIVEN a 5 MB PEM block of junk as the key THEN a failure names privateKey", () => {
+        const junk = `-----BEGIN PRIVATE KEY-----\n${"QUJD".repeat(5 * 1024 * 1024 / 4)}\n-----END PRIVATE KEY-----\n`;
+        const failures = failuresOf(checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: junk }));
+        assert.ok(failures.privateKey, JSON.stringify(failures));
+    });
+});
+
+describe("PEM body validation", () => {
+    it("accepts exactly the strings strict base64 does (every string up to 6 characters over an alphabet with the edge cases)", () => {
+        const strict = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+        const alphabet = ["A", "z", "+", "/", "=", "-"];
+        let compared = 0;
+        const visit = (prefix: string) => {
+            const ours = decodeBlock({ label: "CERTIFICATE", headers: new Map(), base64: prefix, position: 1 }) !== undefined;
+            assert.equal(ours, prefix !== "" && strict.test(prefix), JSON.stringify(prefix));
+            compared++;
+            if (prefix.length < 6) for (const c of alphabet) visit(prefix + c);
+        };
+        visit("");
+        assert.equal(compared, (6 ** 7 - 1) / 5);
     });
 });
