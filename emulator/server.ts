@@ -14,7 +14,7 @@ import { policyAllows } from "./authentication/ramPolicy";
 import { ReplayGuard } from "./authentication/replayGuard";
 import * as errors from "./errors";
 import { ApiError } from "./errors";
-import { isDomainStatus } from "./domainStates";
+import { DOMAIN_STATUSES, isDomainStatus } from "./domainStates";
 import { FaultInjector, faultError, faultOutcome, parseFaultSpec, type FaultKind } from "./faults";
 import type { CloudBehaviour, EmulatorClock } from "./handlers/context";
 import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
@@ -125,7 +125,7 @@ export class EmulatorServer {
         if (typeof input !== "object" || input === null || Array.isArray(input)) throw errors.hookInvalidRequest("expected a JSON object");
         const { domainName, domainStatus, product, accessKeyId } = input as Record<string, unknown>;
         if (typeof domainName !== "string" || domainName.trim() === "") throw errors.hookInvalidRequest(`"domainName" must be a domain of the emulator`);
-        if (!isDomainStatus(domainStatus)) throw errors.hookInvalidRequest(`"domainStatus" must be one of online, offline, configuring, configure_failed, checking, check_failed, stopping, deleting`);
+        if (!isDomainStatus(domainStatus)) throw errors.hookInvalidRequest(`"domainStatus" must be one of ${DOMAIN_STATUSES.join(", ")}`);
         const store = this.settings.store;
         store.refresh();
         let domain = store.accounts.map((account) => store.findDomain(account, domainName.trim())).find((d) => d !== undefined);
@@ -261,6 +261,7 @@ export class EmulatorServer {
             }
 
             const fault = this.faults.take(spec.name, (kind) => faultOutcome(kind) === undefined || spec.kind === "set");
+            const outcome = fault === undefined ? undefined : faultOutcome(fault);
             if (fault !== undefined) {
                 const injected = faultError(fault);
                 if (injected) {
@@ -290,17 +291,12 @@ export class EmulatorServer {
                     now: () => this.settings.clock.now(),
                     behaviour: this.settings.behaviour,
                     batchLimit: this.settings.batchLimit,
-                    ...(fault === undefined || faultOutcome(fault) === undefined ? {} : { outcome: faultOutcome(fault)! }),
+                    ...(outcome ? { outcome } : {}),
                 });
                 answer = { status: 200, body: { RequestId: requestId, ...result } };
             } catch (error) {
                 if (!(error instanceof ApiError)) throw error;
                 answer = { status: error.status, code: error.code, body: errorBody(error, requestId, hostId) };
-            }
-            if (fault !== undefined && faultOutcome(fault) !== undefined) {
-                record(answer.status, answer.code, fault);
-                this.send(res, answer.status, answer.body, { "x-acs-request-id": requestId });
-                return;
             }
             if (fault === "applied-then-drop") {
                 // The change (if any) is made and saved; the answer is lost on the way back.
@@ -308,7 +304,8 @@ export class EmulatorServer {
                 req.socket.destroy();
                 return;
             }
-            record(answer.status, answer.code);
+            // An outcome fault answers as usual: only the log says it fired.
+            record(answer.status, answer.code, outcome ? fault : undefined);
             this.send(res, answer.status, answer.body, { "x-acs-request-id": requestId });
         } catch (error) {
             fail(error instanceof ApiError ? error : errors.internalError());
@@ -353,11 +350,6 @@ export class EmulatorServer {
             fail(error instanceof ApiError ? error : errors.internalError());
         }
     }
-}
-
-export interface DomainStatusChange {
-    readonly domainName: string;
-    readonly domainStatus: string;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -189,7 +189,7 @@ export class Store {
     stage(domain: DomainRecord, config: CertificateConfig, now: number, timing: ChangeTiming): void {
         domain.modifiedAt = new Date(now).toISOString();
         const issuingMs = timing.issue ? timing.issue.durationMs : 0;
-        if (timing.configuringMs <= 0 && issuingMs <= 0 && !timing.endsIn && !timing.issue) {
+        if (timing.configuringMs <= 0 && !timing.endsIn && !timing.issue) {
             domain.current = config;
             delete domain.pending;
             return;

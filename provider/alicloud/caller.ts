@@ -164,7 +164,7 @@ export class DomainCertificateAdapter implements CertificateService {
         settings: ClientSettings,
     ) {
         this.caller = new ApiCaller(product, settings);
-        this.states = product.domainListing
+        this.states = product.domainListing.byName
             ? new ListingStateReader(this.caller, product.domainListing, settings.clock)
             : new DetailStateReader(this.caller, product);
     }
@@ -174,7 +174,7 @@ export class DomainCertificateAdapter implements CertificateService {
     }
 
     async listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
-        const listing = this.product.accountListing;
+        const listing = this.product.domainListing;
         const domains: { domainName: string; domainStatus: string }[] = [];
         for (let page = 1; ; page++) {
             const body = await this.caller.callRpc(

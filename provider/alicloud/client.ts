@@ -34,8 +34,3 @@ export function clientSettingsFromConfig(
 ): ClientSettings {
     return { credentials: resolveCredentials(config, env), endpoint: resolveEndpoint(product, config, env) };
 }
-
-/** Shorthand: the service of `product` configured from `configure(req)`'s config and the environment. */
-export function certificateServiceFromConfig(product: ProductSpec, config?: ConfigSource): CertificateService {
-    return createCertificateService(product, clientSettingsFromConfig(product, config));
-}

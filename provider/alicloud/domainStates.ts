@@ -27,7 +27,7 @@ interface Waiter {
     reject(error: unknown): void;
 }
 
-/** Reads through the product's listing: up to `namesPerCall` domains per call, coalesced within a window. */
+/** Reads through the product's listing by name: up to `byName.namesPerCall` domains per call, coalesced within a window. */
 export class ListingStateReader implements DomainStateReader {
     private group: Waiter[] = [];
     private flushScheduled = false;
@@ -39,10 +39,14 @@ export class ListingStateReader implements DomainStateReader {
         private readonly windowMs = DOMAIN_STATE_WINDOW_MS,
     ) {}
 
+    private get namesPerCall(): number {
+        return this.listing.byName?.namesPerCall ?? 1;
+    }
+
     read(domainName: string): Promise<string | undefined> {
         return new Promise((resolve, reject) => {
             this.group.push({ domainName: domainName.toLowerCase(), resolve, reject });
-            if (this.group.length >= this.listing.namesPerCall) {
+            if (this.group.length >= this.namesPerCall) {
                 this.flush();
             } else if (!this.flushScheduled) {
                 this.flushScheduled = true;
@@ -54,7 +58,7 @@ export class ListingStateReader implements DomainStateReader {
     /** Sends what has gathered. A window's timer that fires after its group went out early only sends a later group sooner. */
     private flush(): void {
         this.flushScheduled = false;
-        while (this.group.length > 0) void this.send(this.group.splice(0, this.listing.namesPerCall));
+        while (this.group.length > 0) void this.send(this.group.splice(0, this.namesPerCall));
     }
 
     private async send(waiters: readonly Waiter[]): Promise<void> {
@@ -63,7 +67,7 @@ export class ListingStateReader implements DomainStateReader {
             const body = await this.caller.callRpc(
                 { action: this.listing.action, domainNames: names },
                 // A page as large as the names asked for, so that one page holds every answer.
-                { ...this.listing.query, DomainName: names.join(","), PageSize: String(Math.max(names.length, 1)), PageNumber: "1" },
+                { ...this.listing.query, ...this.listing.byName?.query, DomainName: names.join(","), PageSize: String(Math.max(names.length, 1)), PageNumber: "1" },
             );
             const states = domainStatesFromListing(this.listing, body);
             // A domain the listing does not return (with every state shown) is not one of the account's.

@@ -1,5 +1,5 @@
 // The client layer's public surface: what the lifecycle and the resources import.
-export { createCertificateService, clientSettingsFromConfig, certificateServiceFromConfig, DEFAULT_TIMEOUTS } from "./client";
+export { createCertificateService, clientSettingsFromConfig, DEFAULT_TIMEOUTS } from "./client";
 export type { ClientSettings, Timeouts } from "./client";
 export { CdnCertificateService, validBatchSize } from "./cdn";
 export type { BatchSetCertificateRequest, CdnServiceOptions } from "./cdn";

@@ -59,21 +59,6 @@ export interface CertificateInfoShape {
     readonly certificateStatus: string;
 }
 
-/**
- * How a product lists its domains' states for many domains in one call (CDN's DescribeUserDomains), or `undefined`
- * where it cannot name several domains in one call and each domain's own detail is read instead.
- */
-export interface DomainListingShape {
-    readonly action: ActionSpec;
-    /** Domains one call may name (comma-separated). */
-    readonly namesPerCall: number;
-    /** Sent with every listing: exact names, and every state shown. */
-    readonly query: Readonly<Record<string, string>>;
-    readonly listPath: readonly string[];
-    readonly domainName: string;
-    readonly domainStatus: string;
-}
-
 /** JSON response field names of a describe-domain action. */
 export interface DomainDetailShape {
     /** Path to the object describing the domain, e.g. GetDomainDetailModel. */
@@ -81,18 +66,24 @@ export interface DomainDetailShape {
     readonly domainStatus: string;
 }
 
-/** How a product pages through all of the account's domains (DescribeUserDomains, DescribeLiveUserDomains). */
-export interface AccountListingShape {
+/**
+ * How a product lists the account's domains with their states (DescribeUserDomains, DescribeLiveUserDomains): a page
+ * at a time for a group's `matchDomains`, and, where the product can name several domains in one call (`byName`),
+ * the states of those domains while their changes configure.
+ */
+export interface DomainListingShape {
     readonly action: ActionSpec;
     /** The largest page the action takes. */
     readonly pageSize: number;
-    /** Sent with every page. */
+    /** Sent with every call. */
     readonly query: Readonly<Record<string, string>>;
     readonly listPath: readonly string[];
     readonly domainName: string;
     readonly domainStatus: string;
     /** The total the answer reports, to know when the last page has come. */
     readonly totalCount: string;
+    /** Naming the domains: how many one call may name (comma-separated), and what else such a call sends. */
+    readonly byName?: { readonly namesPerCall: number; readonly query: Readonly<Record<string, string>> };
 }
 
 export interface ProductSpec {
@@ -121,10 +112,8 @@ export interface ProductSpec {
     readonly describeDomainAction: ActionSpec;
     /** Where the domain's state sits in `describeDomainAction`'s JSON response. */
     readonly domainDetail: DomainDetailShape;
-    /** The bulk read of domain states, where the product has one that names several domains. */
-    readonly domainListing?: DomainListingShape;
-    /** Every domain of the account, a page at a time (a group's `matchDomains`). */
-    readonly accountListing: AccountListingShape;
+    /** Every domain of the account with its state; by name too where the product can (`byName`). */
+    readonly domainListing: DomainListingShape;
     /** Certificate types the product's set action accepts. */
     readonly certTypes: readonly CertType[];
 }
@@ -161,18 +150,10 @@ export const CDN: ProductSpec = {
     },
     describeDomainAction: { name: "DescribeCdnDomainDetail", callsPerSecond: 30 },
     domainDetail: { objectPath: ["GetDomainDetailModel"], domainStatus: "DomainStatus" },
-    // DescribeUserDomains (cdn20180510 5.0.0): 100 calls/s, up to 50 comma-separated names. Exact match, and
-    // CheckDomainShow=true: without it, domains under review or failed to configure are not listed at all, and a
-    // domain that just failed would look deleted.
+    // DescribeUserDomains (cdn20180510 5.0.0): 100 calls/s, pages of up to 500, up to 50 comma-separated names matched
+    // exactly. CheckDomainShow=true: without it, domains under review or failed to configure are not listed at all,
+    // and a domain that just failed would look deleted.
     domainListing: {
-        action: { name: "DescribeUserDomains", callsPerSecond: 100 },
-        namesPerCall: 50,
-        query: { DomainSearchType: "full_match", CheckDomainShow: "true" },
-        listPath: ["Domains", "PageData"],
-        domainName: "DomainName",
-        domainStatus: "DomainStatus",
-    },
-    accountListing: {
         action: { name: "DescribeUserDomains", callsPerSecond: 100 },
         pageSize: 500,
         query: { CheckDomainShow: "true" },
@@ -180,6 +161,7 @@ export const CDN: ProductSpec = {
         domainName: "DomainName",
         domainStatus: "DomainStatus",
         totalCount: "TotalCount",
+        byName: { namesPerCall: 50, query: { DomainSearchType: "full_match" } },
     },
     // `free` is not accepted by SetCdnDomainSSLCertificate; it goes through the legacy SetDomainServerCertificate.
     certTypes: ["upload", "cas", "free"],
@@ -255,10 +237,9 @@ export const LIVE: ProductSpec = {
     },
     describeDomainAction: { name: "DescribeLiveDomainDetail", callsPerSecond: 50 },
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
-    // No domainListing: DescribeLiveUserDomains takes one keyword, not a list of names, so each domain's state is
-    // its own DescribeLiveDomainDetail (50/s). It does page the whole account (live-20161101: 100/s, pages of 50,
-    // the state in LiveDomainStatus).
-    accountListing: {
+    // DescribeLiveUserDomains (live-20161101: 100/s, pages of 50, the state in LiveDomainStatus) takes one keyword, not a
+    // list of names: no byName, so each domain's state while it configures is its own DescribeLiveDomainDetail (50/s).
+    domainListing: {
         action: { name: "DescribeLiveUserDomains", callsPerSecond: 100 },
         pageSize: 50,
         query: {},

@@ -97,7 +97,7 @@ export function domainStatusFromDetail(shape: DomainDetailShape, body: unknown):
 }
 
 /** Each listed domain's state, by lower-case name, from a domain listing's response. */
-export function domainStatesFromListing(shape: Pick<DomainListingShape, "listPath" | "domainName" | "domainStatus">, body: unknown): Map<string, string> {
+export function domainStatesFromListing(shape: DomainListingShape, body: unknown): Map<string, string> {
     const list = valueAt(body, shape.listPath);
     const states = new Map<string, string>();
     for (const entry of Array.isArray(list) ? list : []) {

@@ -16,6 +16,7 @@ import { fingerprintsAsWritten, parseCertificateChain } from "../certificate";
 import type { Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
 import type { CertificateInputs } from "./model";
+import { codeOf, isCode } from "./errors";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "./port";
 
 /** `confirm`: our set was accepted, wait for it to show. `await-idle`: our set is still to be sent once the domain takes it. */
@@ -140,12 +141,12 @@ export interface ConvergeIO {
 export async function converge(
     io: ConvergeIO,
     desired: CertificateInputs,
-    request: SetCertificateRequest,
     start: { readonly phase: Phase; readonly observation?: Observation } | "set",
     deadline: number,
 ): Promise<Outcome> {
     const { service, clock, policy } = io;
     const domainName = desired.domainName;
+    const request = setRequestFor(desired);
     let phase: Phase = start === "set" ? "await-idle" : start.phase;
     let observation = start === "set" ? undefined : start.observation;
     let decision: Decision | undefined = start === "set" ? { next: "set" } : undefined;
@@ -202,8 +203,7 @@ export async function converge(
                     else if (isOutcomeUnknown(error)) changed = true;
                     // Refused for the domain's state (it changed since it was read): read it, and report it as a state.
                     // Refused again while it reads online, the refusal is reported as the API gave it.
-                    else if (STATE_REFUSALS.has(codeOf(error) ?? "") && ++stateRefusals < MAX_STATE_REFUSALS) observation = undefined;
-                    else throw error;
+                    else if (!STATE_REFUSALS.has(codeOf(error) ?? "") || ++stateRefusals >= MAX_STATE_REFUSALS) throw error;
                     // Busy, or the answer was lost (the set may have applied): read the domain before sending again.
                     phase = "await-idle";
                 }
@@ -223,15 +223,24 @@ export async function converge(
 const STATE_REFUSALS = new Set(["InvalidDomain.Offline", "InvalidDomain.notOnline", "InvalidDomain.Configure_failed"]);
 const MAX_STATE_REFUSALS = 3;
 
-function codeOf(error: unknown): string | undefined {
-    const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-    return typeof code === "string" ? code : undefined;
-}
-
-function isCode(error: unknown, code: string): boolean {
-    return codeOf(error) === code;
-}
-
 function isOutcomeUnknown(error: unknown): boolean {
     return typeof error === "object" && error !== null && (error as { outcomeUnknown?: unknown }).outcomeUnknown === true;
+}
+
+/** The full parameter set for one set call: never only the changed fields. */
+export function setRequestFor(desired: CertificateInputs): SetCertificateRequest {
+    if (desired.status === "off") {
+        return { domainName: desired.domainName, status: "off", certType: desired.certType };
+    }
+    return {
+        domainName: desired.domainName,
+        status: "on",
+        certType: desired.certType,
+        certificate: desired.certType === "upload" ? desired.certificate : undefined,
+        privateKey: desired.certType === "upload" ? desired.privateKey : undefined,
+        certName: desired.certName,
+        certId: desired.certType === "cas" ? desired.certId : undefined,
+        certRegion: desired.certType === "cas" ? desired.certRegion : undefined,
+        forceSet: desired.forceSet,
+    };
 }

@@ -37,3 +37,13 @@ export class DomainNotFoundError extends Error {
         this.name = "DomainNotFoundError";
     }
 }
+
+/** The `code` an error carries (the API's, or a local one), if any. */
+export function codeOf(error: unknown): string | undefined {
+    const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+    return typeof code === "string" ? code : undefined;
+}
+
+export function isCode(error: unknown, code: string): boolean {
+    return codeOf(error) === code;
+}

@@ -5,14 +5,14 @@ import type { ProductSpec } from "../alicloud/products";
 import { systemClock, type Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
 import { converge, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
-import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, PROVIDER_KEY } from "./errors";
+import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, PROVIDER_KEY } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
-import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "./port";
+import type { CertificateService, DeployedCertificate } from "./port";
 
 export { ConfirmationTimeoutError, CloudStateError, DomainNotFoundError } from "./errors";
 export { outputsFrom } from "./outputs";
-export { serves, DEFAULT_CONFIRM_POLICY, type ConfirmPolicy } from "./confirmation";
+export { serves, setRequestFor, DEFAULT_CONFIRM_POLICY, type ConfirmPolicy } from "./confirmation";
 
 export interface LifecycleContext {
     readonly product: ProductSpec;
@@ -28,7 +28,7 @@ export async function createCertificate(ctx: LifecycleContext, inputs: Certifica
     const deadline = deadlineFor(ctx, inputs);
     const observation = await observe(ctx, inputs.domainName);
     if (observation.domainStatus === undefined) throw new DomainNotFoundError(ctx.product, inputs.domainName);
-    const outcome = await converge(io(ctx), inputs, setRequestFor(inputs), { phase: "await-idle", observation }, deadline);
+    const outcome = await converge(io(ctx), inputs, { phase: "await-idle", observation }, deadline);
     return finish(ctx, inputs, inputs, outcome);
 }
 
@@ -36,7 +36,7 @@ export async function createCertificate(ctx: LifecycleContext, inputs: Certifica
 export async function updateCertificate(ctx: LifecycleContext, news: CertificateInputs): Promise<CertificateOutputs> {
     // No read first: diff has just compared the declared state with the last read and found a difference. Setting
     // straight away saves one read per domain, which is the budget a fleet-wide rotation waits on.
-    const outcome = await converge(io(ctx), news, setRequestFor(news), "set", deadlineFor(ctx, news));
+    const outcome = await converge(io(ctx), news, "set", deadlineFor(ctx, news));
     return finish(ctx, news, news, outcome);
 }
 
@@ -65,7 +65,7 @@ export async function deleteCertificate(
     const off: CertificateInputs = { ...(state as CertificateInputs), domainName, status: "off" };
     let outcome: Outcome;
     try {
-        outcome = await converge(io(ctx), off, setRequestFor(off), { phase: "await-idle", observation }, deadlineFor(ctx, off));
+        outcome = await converge(io(ctx), off, { phase: "await-idle", observation }, deadlineFor(ctx, off));
     } catch (error) {
         if (isCode(error, "InvalidDomain.NotFound")) return; // removed while we were deleting
         if (isCode(error, "Certificate.NotPermittedOff")) {
@@ -158,24 +158,6 @@ function certificateFailureMessage(domainName: string, status: string): string {
     return `The free certificate for ${domainName} ended in status ${status}: ${meaning.meaning}. Fix: ${meaning.fix ?? "run `pulumi up` again"}.`;
 }
 
-/** The full parameter set for one set call: never only the changed fields. */
-export function setRequestFor(desired: CertificateInputs): SetCertificateRequest {
-    if (desired.status === "off") {
-        return { domainName: desired.domainName, status: "off", certType: desired.certType };
-    }
-    return {
-        domainName: desired.domainName,
-        status: "on",
-        certType: desired.certType,
-        certificate: desired.certType === "upload" ? desired.certificate : undefined,
-        privateKey: desired.certType === "upload" ? desired.privateKey : undefined,
-        certName: desired.certName,
-        certId: desired.certType === "cas" ? desired.certId : undefined,
-        certRegion: desired.certType === "cas" ? desired.certRegion : undefined,
-        forceSet: desired.forceSet,
-    };
-}
-
 function describeServed(live: DeployedCertificate): string {
     if (live.status === "off") return "no certificate (HTTPS off)";
     const fingerprint = leafFingerprintOf(live);
@@ -191,8 +173,4 @@ function describeDesired(desired: CertificateInputs): string {
 
 function providerOf(desired: CertificateInputs, previous: Partial<CertificateOutputs>): unknown {
     return (desired as unknown as Record<string, unknown>)[PROVIDER_KEY] ?? (previous as Record<string, unknown>)[PROVIDER_KEY];
-}
-
-function isCode(error: unknown, code: string): boolean {
-    return typeof error === "object" && error !== null && (error as { code?: unknown }).code === code;
 }

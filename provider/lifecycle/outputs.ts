@@ -53,7 +53,7 @@ function leafDetails(pem: string, recorded: Partial<CertificateOutputs> | undefi
     return info ? pickLeafDetails(info) : undefined;
 }
 
-function pickLeafDetails(from: LeafDetails): LeafDetails {
+export function pickLeafDetails(from: LeafDetails): LeafDetails {
     const { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames } = from;
     return { fingerprint, notBefore, notAfter, subject, issuer, serialNumber, dnsNames };
 }

@@ -83,13 +83,7 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         hooks = new EmulatorHooks(emulator.endpoint);
         current = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 90 });
         renewed = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 180 });
-        project = await PulumiProject.create({ program: PROGRAM, installDir: await preparePackageInstall(), name: "certs-groups" });
-        use(current);
-        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
-        await project.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS));
+        project = await configuredProject(PROGRAM, "certs-groups", CDN_DOMAINS);
         await project.setConfig("liveDomains", JSON.stringify(LIVE_DOMAINS));
     });
 
@@ -98,9 +92,21 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         await emulator?.close();
     });
 
-    function use(cert: Issued): void {
-        fs.writeFileSync(path.join(project.dir, "fullchain.pem"), cert.chainPem);
-        fs.writeFileSync(path.join(project.dir, "privkey.pem"), cert.key.pkcs8);
+    function use(cert: Issued, into: PulumiProject = project): void {
+        fs.writeFileSync(path.join(into.dir, "fullchain.pem"), cert.chainPem);
+        fs.writeFileSync(path.join(into.dir, "privkey.pem"), cert.key.pkcs8);
+    }
+
+    /** A project of `program` on the emulator's account, with the current certificate and `cdnDomains` set. */
+    async function configuredProject(program: string, name: string, cdnDomains: readonly string[]): Promise<PulumiProject> {
+        const created = await PulumiProject.create({ program, installDir: await preparePackageInstall(), name });
+        use(current, created);
+        await created.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
+        await created.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
+        await created.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await created.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await created.setConfig("cdnDomains", JSON.stringify(cdnDomains));
+        return created;
     }
 
     function sdk(): Cdn {
@@ -170,14 +176,8 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
 
     test("moving from DomainCertificate resources to a group, in the README's two runs, makes no set call and leaves HTTPS on", async () => {
         const migrated = CDN_DOMAINS.slice(0, 3);
-        const other = await PulumiProject.create({ program: MIGRATION_PROGRAM, installDir: await preparePackageInstall(), name: "certs-migration" });
+        const other = await configuredProject(MIGRATION_PROGRAM, "certs-migration", migrated);
         try {
-            fs.writeFileSync(path.join(other.dir, "fullchain.pem"), current.chainPem);
-            fs.writeFileSync(path.join(other.dir, "privkey.pem"), current.key.pkcs8);
-            await other.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-            await other.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-            await other.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-            await other.setConfig("cdnDomains", JSON.stringify(migrated));
             await other.up();
             const fingerprint = await fingerprintOf(current);
             for (const domain of migrated) assert.equal(await served(domain), fingerprint);
@@ -198,14 +198,8 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
     });
 
     test("a domain declared by a DomainCertificate and by a group fails preview, naming both, before any call", async () => {
-        const both = await PulumiProject.create({ program: MIGRATION_PROGRAM, installDir: await preparePackageInstall(), name: "certs-claimed-twice" });
+        const both = await configuredProject(MIGRATION_PROGRAM, "certs-claimed-twice", CDN_DOMAINS.slice(0, 2));
         try {
-            fs.writeFileSync(path.join(both.dir, "fullchain.pem"), current.chainPem);
-            fs.writeFileSync(path.join(both.dir, "privkey.pem"), current.key.pkcs8);
-            await both.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-            await both.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-            await both.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-            await both.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS.slice(0, 2)));
             await both.setConfig("both", "true");
             await hooks.reset();
             const preview = await both.preview([], { allowFailure: true });

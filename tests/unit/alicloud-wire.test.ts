@@ -69,8 +69,8 @@ describe("toDeployedCertificate", () => {
 describe("domain states", () => {
     it("GIVEN a DescribeUserDomains page THEN each listed domain's state by lower-case name", () => {
         const body = { Domains: { PageData: [{ DomainName: "A.example.com", DomainStatus: "configuring" }, { DomainName: "b.example.com", DomainStatus: "configure_failed" }, { DomainName: "c.example.com" }] } };
-        assert.deepEqual([...domainStatesFromListing(CDN.domainListing!, body)], [["a.example.com", "configuring"], ["b.example.com", "configure_failed"], ["c.example.com", "unknown"]]);
-        assert.deepEqual([...domainStatesFromListing(CDN.domainListing!, { Domains: {} })], []);
+        assert.deepEqual([...domainStatesFromListing(CDN.domainListing, body)], [["a.example.com", "configuring"], ["b.example.com", "configure_failed"], ["c.example.com", "unknown"]]);
+        assert.deepEqual([...domainStatesFromListing(CDN.domainListing, { Domains: {} })], []);
     });
     it("GIVEN a domain detail THEN its state; without one, unknown", () => {
         assert.equal(domainStatusFromDetail(LIVE.domainDetail, { DomainDetail: { DomainStatus: "offline" } }), "offline");

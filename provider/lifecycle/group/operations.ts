@@ -9,6 +9,7 @@ import { meaningOfDomainState } from "../cloudStates";
 import { systemClock } from "../../clock";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
 import { createCertificate, deleteCertificate, readCertificate, updateCertificate, type LifecycleContext } from "../operations";
+import { pickLeafDetails } from "../outputs";
 import { NAMES_LISTED } from "./check";
 import { groupChanges } from "./diff";
 import { ProgressTracker, reportPeriodically, SILENT, type ProgressSink } from "./progress";
@@ -89,17 +90,7 @@ export async function updateGroup(outer: GroupContext, id: string, olds: GroupOu
             // A new domain may already serve the certificate (adopted without a call); a known one is set straight away.
             return attempt(ctx, domainName, () => (added.has(domainName) ? createCertificate(ctx, desired) : updateCertificate(ctx, desired)), tracker);
         });
-        const removals = removing.map((domainName) =>
-            attempt(
-                ctx,
-                domainName,
-                async () => {
-                    await deleteCertificate(ctx, domainName, inputsForDomain(olds, domainName));
-                    return { status: "off" as const };
-                },
-                tracker,
-            ),
-        );
+        const removals = removing.map((domainName) => attempt(ctx, domainName, () => turnOff(ctx, domainName, olds), tracker));
         const outcomes = await Promise.all(applied);
         // A removed domain that could not be turned off stays in the group's state, so that the next run tries again.
         const failedRemovals = (await Promise.all(removals)).filter((outcome) => outcome.error !== undefined);
@@ -135,25 +126,19 @@ export async function readGroup(ctx: LifecycleContext, id: string, state: GroupO
 export async function deleteGroup(outer: GroupContext, state: GroupOutputs): Promise<void> {
     const domains = state.domains ?? [];
     const outcomes = await withProgress(outer, "turned off", domains, (ctx, tracker) =>
-        Promise.all(
-            domains.map((domainName) =>
-                attempt(
-                    ctx,
-                    domainName,
-                    async () => {
-                        await deleteCertificate(ctx, domainName, inputsForDomain(state, domainName));
-                        return { status: "off" as const };
-                    },
-                    tracker,
-                ),
-            ),
-        ),
+        Promise.all(domains.map((domainName) => attempt(ctx, domainName, () => turnOff(ctx, domainName, state), tracker))),
     );
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     if (failed.length > 0) throw new Error(failureMessage("could not turn HTTPS off on", failed, outcomes.length, "Fix each as its message says and run `pulumi destroy` again."));
 }
 
 class GoneError extends Error {}
+
+/** One domain's delete step, as a single resource's: HTTPS off (a domain gone or being deleted is done). */
+async function turnOff(ctx: LifecycleContext, domainName: string, state: GroupOutputs): Promise<ServedLike> {
+    await deleteCertificate(ctx, domainName, inputsForDomain(state, domainName));
+    return { status: "off" };
+}
 
 /** Runs one domain's step; its failure becomes the domain's outcome instead of ending the group's. */
 async function attempt(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>, tracker?: ProgressTracker): Promise<DomainOutcome> {
@@ -196,8 +181,8 @@ function outputsOf(declared: GroupInputs & Partial<GroupOutputs>, outcomes: read
     }
     if (declared.certificate !== undefined && declared.status === "on") {
         try {
-            const { chainFingerprint, notBefore, subject, issuer, serialNumber, dnsNames } = parseCertificateChain(declared.certificate).info;
-            Object.assign(outputs, { chainFingerprint, notBefore, subject, issuer, serialNumber, dnsNames });
+            const info = parseCertificateChain(declared.certificate).info;
+            Object.assign(outputs, pickLeafDetails(info), { chainFingerprint: info.chainFingerprint });
         } catch {
             // check() refused an unparsable certificate; state from an older version may hold one.
         }
