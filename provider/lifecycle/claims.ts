@@ -2,7 +2,9 @@
 // each other's change whenever their certificates differ, and a delete of either turns HTTPS off on it. Within one
 // `pulumi preview` or `pulumi up`, every certificate resource of the stack is checked in this one provider process,
 // so `check` records which resource claims which domain and refuses a second claimant, before anything is called.
-// Across stacks (or with matchDomains, whose domains are known only at apply) nothing can see it: the README says so.
+// A group with matchDomains learns its domains only at apply: it leaves out any domain another resource of the
+// stack declares by name, since the one that names it is the more specific (group/operations.ts). Across stacks
+// nothing can see it: the README says so.
 
 /** Domains claimed in this process, by resource URN. */
 export class DomainClaims {
@@ -27,6 +29,11 @@ export class DomainClaims {
         }
         this.claimedBy.set(urn, taken);
         return conflicts;
+    }
+
+    /** The URN of the resource that claimed `domain`, if one did. */
+    holder(domain: string): string | undefined {
+        return this.holderOf.get(domain);
     }
 }
 

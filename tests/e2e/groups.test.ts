@@ -149,6 +149,9 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
             ["~ certName", "~ fingerprint", "~ notAfter", "~ certName", "~ fingerprint", "~ notAfter", "~ fingerprint"],
             text,
         );
+        // And the number of domains, once per group, in its note (diagnostics go to stderr under --diff).
+        assert.match(preview.stderr, /puts the new certificate on all 12 domains; 12 domains in all/);
+        assert.match(preview.stderr, /puts the new certificate on all 2 domains; 2 domains in all/);
         use(current);
 
         // Someone turns HTTPS off on one domain.
@@ -160,11 +163,17 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         assert.deepEqual((await hooks.setCalls()).flatMap((c) => c.domains), [CDN_DOMAINS[4]], "only the drifted domain");
         assert.equal(await served(CDN_DOMAINS[4]!), fingerprint);
 
-        // Remove two domains from the list: the preview names them, one line each, and nothing else changes.
+        // Remove two domains from the list: the preview counts them, names them in one note on the group, and
+        // nothing else changes.
         await project.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS.slice(0, 10)));
         const removal = (await project.preview(["--diff"])).stdout;
         const removalLines = removal.split("\n").filter((line) => /^\s+[~+-] /.test(line) && !/pulumi-nodejs:dynamic|to update/.test(line));
-        assert.deepEqual(removalLines.map((line) => line.trim().replace(/\s+/g, " ")), ["~ domains : {", ...CDN_DOMAINS.slice(10).map((d) => `- ${d}: true`)], removal);
+        assert.deepEqual(removalLines.map((line) => line.trim().replace(/\s+/g, " ")), ["~ domainCount : 12 => 10"], removal);
+        // The plain preview puts the note on the group's row, and under its name in the diagnostics.
+        const note = `removes 2 domains, turning HTTPS off on them: ${CDN_DOMAINS.slice(10).join(", ")}; 10 domains in all`;
+        const plain = (await project.preview()).stdout;
+        assert.ok(plain.split("\n").some((line) => /DomainCertificateGroup cdn update \[diff: ~domainCount\]; /.test(line) && line.endsWith(note)), plain);
+        assert.ok(plain.includes(`DomainCertificateGroup (cdn):\n    ${note}\n`), plain);
         await hooks.reset();
         await project.up();
         assert.deepEqual((await hooks.setCalls()).flatMap((c) => c.domains).sort(), CDN_DOMAINS.slice(10));

@@ -9,6 +9,8 @@ import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
+import { certificateProvider } from "../../provider/lifecycle/provider";
+import { processClaims } from "../../provider/lifecycle/claims";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { FastClock } from "../support/fastClock";
@@ -204,6 +206,33 @@ describe("DomainCertificateGroup with matchDomains", () => {
         assert.deepEqual(sets(w).flatMap((s) => s.domains).sort(), [w.domains[4]!, added].sort(), "only the new ones");
         assert.deepEqual(updated.domains, [...w.domains.slice(0, 3), w.domains[4]!, added].sort());
         assert.equal(await servedFingerprint(w, added), await fingerprintOf(current));
+    });
+});
+
+describe("a matchDomains group and a resource that names one of its domains", () => {
+    it("GIVEN a DomainCertificate of the stack declaring a covered domain THEN the group leaves it out, saying by whom, and hands it over without turning it off", async (t) => {
+        const w = await world(t, CDN, 4);
+        const { current, renewed } = await certificates();
+        const groupUrn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup::matched";
+        const group = await w.provider.check!({}, { matchDomains: true, certificate: current.chainPem, privateKey: current.key.pkcs8, confirmTimeoutSeconds: 3600, resourceUrn: groupUrn });
+        const inputs = group.inputs as GroupInputs;
+        const { id, outs } = (await w.provider.create(inputs)) as { id: string; outs: GroupOutputs };
+        assert.deepEqual(outs.domains, w.domains, "nothing claims them yet: the group takes all four");
+
+        // The same stack now also declares one of them by name, with another certificate (the single resource's check
+        // runs in this process, as the engine runs every check of a stack in one provider process).
+        const single = certificateProvider({ product: CDN, service: () => { throw new Error("check calls nothing"); } });
+        const singleUrn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/alicloud-certs:DomainCertificate::special";
+        t.after(() => void processClaims().claim(singleUrn, [])); // the registry is the process's: release for later tests
+        const checked = await single.check!({}, { domainName: w.domains[2], certificate: renewed.chainPem, privateKey: renewed.key.pkcs8, resourceUrn: singleUrn });
+        assert.deepEqual(checked.failures ?? [], []);
+
+        w.emulator.reset();
+        const updated = ((await w.provider.update!(id, outs, inputs)) as { outs: GroupOutputs }).outs;
+        assert.deepEqual(updated.domains, [w.domains[0], w.domains[1], w.domains[3]]);
+        assert.equal(updated.leftOut?.[w.domains[2]!], "declared by the DomainCertificate `special`, which keeps its certificate; add it to excludeDomains to say so");
+        assert.deepEqual(sets(w), [], "handed over: not turned off, nothing else set");
+        assert.equal(await servedFingerprint(w, w.domains[2]!), await fingerprintOf(current), "still serving until the DomainCertificate sets its own");
     });
 });
 

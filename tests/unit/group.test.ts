@@ -4,11 +4,12 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { CDN } from "../../provider/alicloud/products";
 import { checkGroupInputs, listSome } from "../../provider/lifecycle/group/check";
-import { diffGroup, groupChanges } from "../../provider/lifecycle/group/diff";
+import { describeGroupChanges, diffGroup, groupChanges } from "../../provider/lifecycle/group/diff";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
 import { UNKNOWN } from "../../provider/lifecycle/model";
 import { withoutEchoedValue } from "../../provider/lifecycle/provider";
-import { fromEngine, toEngine } from "../../provider/lifecycle/group/provider";
+import { fromEngine, groupProvider, toEngine } from "../../provider/lifecycle/group/provider";
+import type { ProgressSink } from "../../provider/lifecycle/group/progress";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 
 let wildcard: Issued;
@@ -167,13 +168,72 @@ describe("group check and diff: matchDomains", () => {
     });
 });
 
+describe("a group's preview note", () => {
+    const declared = (cert: Issued, domains: string[], extra: Record<string, unknown> = {}): GroupInputs =>
+        checkGroupInputs(CDN, { certificate: cert.chainPem, privateKey: cert.key.pkcs8, domains, ...extra }).inputs!;
+    const names = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `d${String(i + from).padStart(4, "0")}.example.com`);
+
+    async function stateOf(inputs: GroupInputs, fingerprint?: string): Promise<GroupOutputs> {
+        const served = Object.fromEntries(inputs.domains.map((d) => [d, { status: "on" as const, fingerprint: fingerprint ?? inputs.fingerprint, certType: "upload" }]));
+        return { ...inputs, domainNames: [...inputs.domains], served };
+    }
+
+    function note(olds: GroupOutputs, news: GroupInputs): string | undefined {
+        return describeGroupChanges(groupChanges(olds, news), news, news.domains.length);
+    }
+
+    it("GIVEN 495 domains added to 5 and one removed THEN one line names the first five of each, then counts", async () => {
+        const olds = await stateOf(declared(wildcard, [...names(5), "old.example.com"]));
+        assert.equal(
+            note(olds, declared(wildcard, names(500))),
+            "adds 495 domains: d0005.example.com, d0006.example.com, d0007.example.com, d0008.example.com, d0009.example.com and 490 more; " +
+                "removes 1 domain, turning HTTPS off on it: old.example.com; 500 domains in all",
+        );
+    });
+
+    it("GIVEN a rotation of 500 domains THEN it says the new certificate goes on all of them, in one line", async () => {
+        const olds = await stateOf(declared(wildcard, names(500)));
+        assert.equal(note(olds, declared(renewed, names(500))), "puts the new certificate on all 500 domains; 500 domains in all");
+    });
+
+    it("GIVEN removals kept serving (retainRemovedDomains), drift, and HTTPS off THEN each is said as such", async () => {
+        const olds = await stateOf(declared(wildcard, names(3)));
+        assert.equal(
+            note(olds, declared(wildcard, names(2), { retainRemovedDomains: true })),
+            "removes 1 domain, leaving HTTPS on as it is: d0002.example.com; 2 domains in all",
+        );
+        const drifted = { ...olds, served: { ...olds.served, "d0001.example.com": { status: "off" as const } } };
+        assert.equal(note(drifted, declared(wildcard, names(3))), "restores 1 domain that no longer serves the certificate: d0001.example.com; 3 domains in all");
+        assert.equal(note(olds, declared(wildcard, names(3), { status: "off" })), "turns HTTPS off on all 3 domains; 3 domains in all");
+        assert.equal(note(olds, declared(wildcard, names(3))), undefined, "nothing to say when nothing changes");
+    });
+
+    it("GIVEN the provider's diff at preview THEN the note goes to the resource's URN, not ephemeral, once per diff", async () => {
+        const notes: { urn: string | undefined; message: string; closed?: boolean }[] = [];
+        const notesFor = (urn: string | undefined): ProgressSink => ({ report: (message) => notes.push({ urn, message }), close: () => void notes.push({ urn, message: "(closed)" }) });
+        const provider = groupProvider({ product: CDN, service: () => { throw new Error("diff calls nothing"); }, notes: notesFor });
+        const urn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic:Resource$alicloud-certs:index:DomainCertificateGroup::all";
+        const olds = await stateOf(declared(wildcard, names(2)));
+        const news = toEngine({ ...declared(wildcard, names(3)), resourceUrn: urn });
+        await provider.diff!("id", olds, news);
+        assert.deepEqual(notes, [{ urn, message: "adds 1 domain: d0002.example.com; 3 domains in all" }, { urn, message: "(closed)" }]);
+    });
+});
+
 describe("the domains as the engine stores them", () => {
-    it("GIVEN checked inputs THEN the engine gets a map keyed by domain, so a preview shows one line per domain added or removed; the provider turns it back", () => {
+    it("GIVEN checked inputs THEN the engine keeps the list under a key it never displays, and shows only the count; the provider turns it back", () => {
         const inputs = check({ domains: ["b.example.com", "a.example.com"] }).inputs!;
-        const stored = toEngine(inputs);
-        assert.deepEqual(stored.domains, { "a.example.com": true, "b.example.com": true });
-        assert.deepEqual(fromEngine(stored).domains, ["a.example.com", "b.example.com"]);
-        assert.equal(toEngine({ ...inputs, domains: UNKNOWN as unknown as string[] }).domains, UNKNOWN);
+        const stored = toEngine(inputs) as unknown as Record<string, unknown>;
+        assert.deepEqual(stored.__domains, ["a.example.com", "b.example.com"]);
+        assert.equal(stored.domainCount, 2);
+        assert.equal("domains" in stored, false);
+        const back = fromEngine(stored as unknown as GroupInputs);
+        assert.deepEqual(back, inputs, "exactly the checked inputs again");
+        const unknown = toEngine({ ...inputs, domains: UNKNOWN as unknown as string[] }) as unknown as Record<string, unknown>;
+        assert.equal(unknown.__domains, UNKNOWN);
+        assert.equal(unknown.domainCount, UNKNOWN);
         assert.deepEqual(fromEngine(inputs).domains, ["a.example.com", "b.example.com"], "a list stays a list");
+        const matching = check({ matchDomains: true }).inputs!;
+        assert.deepEqual(toEngine(matching), matching, "with matchDomains there is no list to store");
     });
 });

@@ -4,6 +4,7 @@
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
 import { changedProperties } from "../diff";
 import { isUnknown } from "../model";
+import { listSome } from "./check";
 import { inputsForDomain, servesDeclared, type GroupInputs, type GroupOutputs } from "./model";
 
 /** What differs between the group's state (`olds`: its outputs, or refreshed outputs) and what is declared. */
@@ -50,4 +51,33 @@ export function diffGroup(olds: Partial<GroupOutputs>, news: Partial<GroupInputs
         (olds.retainRemovedDomains ?? false) !== (news.retainRemovedDomains ?? false) || (olds.matchDomains ?? false) !== (news.matchDomains ?? false);
     const any = changes.shared.length > 0 || changes.added.length > 0 || changes.removed.length > 0 || changes.drifted.length > 0 || changes.domainsUnknown || settingChanged;
     return { changes: any, replaces: [], deleteBeforeReplace: false };
+}
+
+/** How many domains a preview's message names before it gives a count. */
+export const NAMES_PREVIEWED = 5;
+
+/**
+ * The preview's one line for a group's change (the engine's own diff shows only `domainCount`, see provider.ts):
+ * e.g. "adds 495 domains: a.example.com, b.example.com, c.example.com, d.example.com, e.example.com and 490 more;
+ * removes 1, turning HTTPS off on it: old.example.com; 500 domains in all". Undefined when no domain changes.
+ */
+export function describeGroupChanges(changes: GroupChanges, wanted: Partial<GroupInputs>, total: number): string | undefined {
+    if (changes.domainsUnknown) return undefined;
+    const counted = (n: number) => `${n} domain${n === 1 ? "" : "s"}`;
+    const parts: string[] = [];
+    if (changes.shared.length > 0 && total > 0) parts.push(`${sharedChange(changes.shared, wanted)} on all ${counted(total)}`);
+    if (changes.added.length > 0) parts.push(`adds ${counted(changes.added.length)}: ${listSome(changes.added, NAMES_PREVIEWED)}`);
+    if (changes.removed.length > 0) {
+        const how = wanted.retainRemovedDomains ? "leaving HTTPS on as it is" : `turning HTTPS off on ${changes.removed.length === 1 ? "it" : "them"}`;
+        parts.push(`removes ${counted(changes.removed.length)}, ${how}: ${listSome(changes.removed, NAMES_PREVIEWED)}`);
+    }
+    if (changes.drifted.length > 0) parts.push(`restores ${counted(changes.drifted.length)} that no longer ${changes.drifted.length === 1 ? "serves" : "serve"} the certificate: ${listSome(changes.drifted, NAMES_PREVIEWED)}`);
+    if (parts.length === 0) return undefined;
+    return `${parts.join("; ")}; ${counted(total)} in all`;
+}
+
+function sharedChange(shared: readonly string[], wanted: Partial<GroupInputs>): string {
+    if (shared.includes("status")) return wanted.status === "off" ? "turns HTTPS off" : "turns HTTPS on";
+    if (["fingerprint", "certId", "certType"].some((p) => shared.includes(p))) return "puts the new certificate";
+    return `changes ${shared.join(", ")}`;
 }

@@ -5,6 +5,7 @@
 // every failed domain (the first 20, then a count). The next `pulumi up` works only on the domains that differ.
 import { randomUUID } from "node:crypto";
 import { coversDomain, parseCertificateChain } from "../../certificate";
+import { describeHolder, processClaims } from "../claims";
 import { meaningOfDomainState } from "../cloudStates";
 import { systemClock } from "../../clock";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
@@ -50,19 +51,34 @@ interface DomainOutcome {
  * certificate covers (a wildcard one label), less `excludeDomains`. A matched domain whose state cannot take a
  * certificate (offline, failed, stopping, deleting, under review) is left out, and the outputs say which and why.
  */
-export async function resolveDomains(ctx: LifecycleContext, inputs: GroupInputs): Promise<{ declared: GroupInputs; leftOut: Record<string, string> }> {
-    if (!inputs.matchDomains) return { declared: inputs, leftOut: {} };
+export async function resolveDomains(ctx: LifecycleContext, inputs: GroupInputs): Promise<ResolvedDomains> {
+    if (!inputs.matchDomains) return { declared: inputs, leftOut: {}, heldElsewhere: new Set() };
     const names = parseCertificateChain(inputs.certificate!).info.dnsNames;
     const excluded = new Set(inputs.excludeDomains ?? []);
+    const claims = processClaims();
     const domains: string[] = [];
     const leftOut: Record<string, string> = {};
+    const heldElsewhere = new Set<string>();
     for (const { domainName, domainStatus } of await ctx.service.listDomains()) {
         if (excluded.has(domainName) || !coversDomain(names, domainName)) continue;
+        const holder = claims.holder(domainName);
         const meaning = meaningOfDomainState(domainStatus);
-        if (meaning.condition === "failed" || domainStatus === "checking") leftOut[domainName] = `${domainStatus}: ${meaning.meaning}`;
+        if (holder !== undefined && holder !== inputs.resourceUrn) {
+            // A resource of this stack names the domain: it is the more specific, and two owners would undo each other.
+            leftOut[domainName] = `declared by ${describeHolder(holder)}, which keeps its certificate; add it to excludeDomains to say so`;
+            heldElsewhere.add(domainName);
+        } else if (meaning.condition === "failed" || domainStatus === "checking") leftOut[domainName] = `${domainStatus}: ${meaning.meaning}`;
         else domains.push(domainName);
     }
-    return { declared: { ...inputs, domains: domains.sort() }, leftOut };
+    return { declared: { ...inputs, domains: domains.sort() }, leftOut, heldElsewhere };
+}
+
+interface ResolvedDomains {
+    readonly declared: GroupInputs;
+    /** Covered domains the group does not take, and why. */
+    readonly leftOut: Record<string, string>;
+    /** Of those, the ones another resource of the stack declares: the group hands them over, never turns them off. */
+    readonly heldElsewhere: ReadonlySet<string>;
 }
 
 export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
@@ -75,14 +91,14 @@ export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promi
 }
 
 export async function updateGroup(outer: GroupContext, id: string, olds: GroupOutputs, wanted: GroupInputs): Promise<GroupOutputs> {
-    const { declared: news, leftOut } = await resolveDomains(outer, wanted);
+    const { declared: news, leftOut, heldElsewhere } = await resolveDomains(outer, wanted);
     const changes = groupChanges(olds, news);
     // A change to the shared settings goes to every domain; otherwise only to new domains and to those that drifted
     // or failed before. The others keep what they serve, with no call.
     const all = changes.shared.length > 0;
     const added = new Set(changes.added);
     const touched = new Set(all ? news.domains : [...changes.added, ...changes.drifted]);
-    const removing = news.retainRemovedDomains ? [] : changes.removed;
+    const removing = news.retainRemovedDomains ? [] : changes.removed.filter((domainName) => !heldElsewhere.has(domainName));
     return withProgress(outer, "done", [...touched, ...removing], async (ctx, tracker) => {
         const applied = news.domains.map((domainName): Promise<DomainOutcome> => {
             if (!touched.has(domainName)) return Promise.resolve({ domainName, served: olds.served?.[domainName] ?? { status: "off" } });

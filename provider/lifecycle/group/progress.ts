@@ -17,8 +17,8 @@ export const PROGRESS_INTERVAL_MS = 10_000;
 /** Where progress lines go. */
 export interface ProgressSink {
     report(message: string): void;
-    /** Flush and release (idempotent). */
-    close(): void;
+    /** Release, once what was reported has gone out (or after a second); idempotent. */
+    close(): Promise<void> | void;
 }
 
 type DomainPhase = { readonly phase: "pending" } | { readonly phase: "set" } | { readonly phase: "waiting"; readonly on: string } | { readonly phase: "done" } | { readonly phase: "failed" };
@@ -94,9 +94,10 @@ export const SILENT: ProgressSink = { report: () => undefined, close: () => unde
 /**
  * The engine's Log RPC, for the resource `urn`, at `address` (the dynamic-provider host's first argument). The
  * client is @pulumi/pulumi's own generated one, over the gRPC library it ships with. Any failure to connect or send
- * is dropped: progress must never fail a rollout.
+ * is dropped: progress must never fail a rollout. Progress is `ephemeral` (the CLI shows it on the resource's row
+ * until the next one); a preview's note about what a change does is not (it stays in the resource's diagnostics).
  */
-export function engineSink(address: string | undefined, urn: string | undefined): ProgressSink {
+export function engineSink(address: string | undefined, urn: string | undefined, { ephemeral = true }: { ephemeral?: boolean } = {}): ProgressSink {
     if (!address || !urn) return SILENT;
     try {
         const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
@@ -106,18 +107,26 @@ export function engineSink(address: string | undefined, urn: string | undefined)
         const proto = require("@pulumi/pulumi/proto/engine_pb") as { LogRequest: new () => LogRequestLike; LogSeverity: { INFO: number } };
         /* eslint-enable @typescript-eslint/no-require-imports */
         const client = new EngineClient(address, grpc.credentials.createInsecure());
+        const pending = new Set<Promise<void>>();
         return {
             report(message) {
                 const request = new proto.LogRequest();
                 request.setSeverity(proto.LogSeverity.INFO);
                 request.setMessage(message);
                 request.setUrn(urn);
-                request.setEphemeral(true);
-                client.log(request, () => undefined);
+                request.setEphemeral(ephemeral);
+                const sent = new Promise<void>((resolve) => client.log(request, () => resolve()));
+                pending.add(sent);
+                void sent.then(() => pending.delete(sent));
             },
-            close() {
-                // Let the last message go out before the channel closes.
-                setTimeout(() => client.close(), 1000).unref();
+            async close() {
+                // The last message must reach the engine before the channel closes (a preview's note is sent just before
+                // the diff returns, and the preview may end right after), but a stuck engine must not hold a rollout.
+                let timer: NodeJS.Timeout | undefined;
+                const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
+                await Promise.race([Promise.all(pending), limit]);
+                clearTimeout(timer);
+                client.close();
             },
         };
     } catch {

@@ -4,7 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { conflictReason } from "../claims";
 import { claimFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
 import { checkGroupInputs } from "./check";
-import { diffGroup } from "./diff";
+import { describeGroupChanges, diffGroup, groupChanges, wantedDomains } from "./diff";
 import type { GroupInputs, GroupOutputs } from "./model";
 import { createGroup, deleteGroup, readGroup, updateGroup, type GroupContext } from "./operations";
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "./progress";
@@ -12,28 +12,39 @@ import { engineAddressFromArgv, engineSink, type ProgressSink } from "./progress
 export interface GroupProviderDependencies extends ProviderDependencies {
     /** Where a group's progress goes; default: the engine's Log RPC, for the resource's URN (progress.ts). */
     readonly progress?: (urn: string | undefined) => ProgressSink;
+    /** Where a preview's note on the domains a change adds, removes or restores goes; default: the same, not ephemeral. */
+    readonly notes?: (urn: string | undefined) => ProgressSink;
 }
 
 /**
- * The engine's preview shows the diff of the inputs it stores. A sorted list of 500 names diffs index by index, so
- * one domain added in the middle reads as hundreds of changed lines; a map keyed by domain reads as one `+` or `-`
- * line per domain added or removed. So the engine is handed the domains as `{ "<domain>": true }` (users still pass
- * a list, and the lifecycle works on lists); `fromEngine` turns them back.
+ * The engine's preview shows the diff of the inputs it stores, every changed element of a list or map on a line of
+ * its own: 500 domains added would be 500 lines. So the engine is handed the domains under `__domains`, a key it
+ * keeps but never displays (Pulumi's display skips keys that start with `__`: IsInternalPropertyKey, 3.248), with
+ * their number as `domainCount`, which it does display. What was added, removed or drifted is said in one
+ * message at preview, the first few names and then a count (`describeGroupChanges`). Users still pass a list,
+ * and the lifecycle works on lists; `fromEngine` turns them back.
  */
+export const ENGINE_DOMAINS_KEY = "__domains";
+
 export function toEngine<T extends { domains?: unknown }>(inputs: T): T {
-    const domains = inputs.domains;
-    if (!Array.isArray(domains)) return inputs;
-    return { ...inputs, domains: Object.fromEntries(domains.map((domain) => [domain, true])) };
+    if (!("domains" in inputs)) return inputs;
+    const { domains, ...rest } = inputs;
+    const count = Array.isArray(domains) ? domains.length : domains; // unknown stays unknown
+    return { ...rest, [ENGINE_DOMAINS_KEY]: domains, domainCount: count } as unknown as T;
 }
 
 export function fromEngine<T extends { domains?: unknown }>(inputs: T): T {
-    const domains = inputs.domains;
-    if (typeof domains !== "object" || domains === null || Array.isArray(domains)) return inputs;
-    return { ...inputs, domains: Object.keys(domains).sort() };
+    const stored = inputs as Record<string, unknown>;
+    if (ENGINE_DOMAINS_KEY in stored) {
+        const { [ENGINE_DOMAINS_KEY]: domains, domainCount: _count, ...rest } = stored;
+        return { ...rest, domains } as unknown as T;
+    }
+    return inputs;
 }
 
 export function groupProvider(deps: GroupProviderDependencies): dynamic.ResourceProvider {
     const sink = deps.progress ?? ((urn: string | undefined) => engineSink(engineAddressFromArgv(), urn));
+    const notes = deps.notes ?? ((urn: string | undefined) => engineSink(engineAddressFromArgv(), urn, { ephemeral: false }));
     const context = (inputs?: Partial<GroupInputs>): GroupContext => ({
         product: deps.product,
         service: deps.service(),
@@ -50,8 +61,16 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
             const inputs = toEngine(result.inputs!);
             return failures.length > 0 ? { inputs, failures: failures.map(withoutEchoedValue) } : { inputs };
         },
-        async diff(_id: string, olds: GroupOutputs, news: GroupInputs) {
-            return diffGroup(olds, fromEngine(news));
+        async diff(_id: string, olds: GroupOutputs, engineNews: GroupInputs) {
+            const news = fromEngine(engineNews);
+            const result = diffGroup(olds, news);
+            const note = result.changes ? describeGroupChanges(groupChanges(olds, news), news, wantedDomains(olds, news).domains?.length ?? 0) : undefined;
+            if (note !== undefined) {
+                const sink = notes(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined);
+                sink.report(note);
+                await sink.close();
+            }
+            return result;
         },
         async create(engineInputs: GroupInputs) {
             const inputs = fromEngine(engineInputs);
