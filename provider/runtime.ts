@@ -8,6 +8,7 @@ import { CdnCertificateService } from "./alicloud/cdn";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./alicloud/endpoint";
 import { PRODUCTS, type ProductId, type ProductSpec } from "./alicloud/products";
+import { expiryPolicyFromConfig } from "./lifecycle/expiry";
 import { groupProvider } from "./lifecycle/group/provider";
 import { certificateProvider } from "./lifecycle/provider";
 import type { CertificateService } from "./lifecycle/port";
@@ -40,6 +41,7 @@ function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
         product,
         // Built on first use, not in configure: a preview that only checks and diffs needs no credentials.
         service: () => (service ??= serviceFor(product, config)),
+        expiry: () => expiryPolicyFromConfig(config),
     });
     return {
         ...lifecycle,

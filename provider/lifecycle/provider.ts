@@ -4,7 +4,9 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ProductSpec } from "../alicloud/products";
 import type { Clock } from "../clock";
 import { checkInputs } from "./check";
-import { conflictReason, processClaims } from "./claims";
+import { conflictReason, describeHolder, processClaims } from "./claims";
+import { expiryFinding, expiryPolicyFromConfig, type ExpiryPolicy } from "./expiry";
+import { engineAddressFromArgv, engineSink, type ProgressSink } from "./group/progress";
 import { diffCertificate } from "./diff";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
 import {
@@ -37,7 +39,30 @@ export function claimFor(news: Record<string, unknown>, domains: readonly string
     return processClaims().claim(urn, domains.filter((domain) => !isUnknown(domain)));
 }
 
+/**
+ * The expiry windows (expiry.ts) for the certificate a check accepted: a failure inside the fail window, else a
+ * warning inside the warning window, sent on the resource's URN. `domains` says where it is served ("www.example.com",
+ * "its 500 domains").
+ */
+export async function checkExpiry(deps: ProviderDependencies, news: Record<string, unknown>, inputs: { notAfter?: unknown; status?: unknown } | undefined, domains: string, now: Date): Promise<dynamic.CheckFailure[]> {
+    const { policy, failures } = deps.expiry ? deps.expiry() : expiryPolicyFromConfig(undefined);
+    if (typeof inputs?.notAfter !== "string" || isUnknown(inputs.notAfter) || inputs.status !== "on") return failures;
+    const urn = typeof news.resourceUrn === "string" && !isUnknown(news.resourceUrn) ? news.resourceUrn : undefined;
+    const finding = expiryFinding(inputs.notAfter, now, policy, { resource: urn ? describeHolder(urn) : "this resource", domains });
+    if (finding?.kind === "fail") return [...failures, finding.failure];
+    if (finding?.kind === "warn") {
+        const sink = (deps.warnings ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u, { ephemeral: false, severity: "warning" })))(urn);
+        sink.report(finding.message);
+        await sink.close();
+    }
+    return failures;
+}
+
 export interface ProviderDependencies {
+    /** The expiry windows, from the stack config (read when a check runs: configure comes first). */
+    readonly expiry?: () => { policy: ExpiryPolicy; failures: dynamic.CheckFailure[] };
+    /** Where a check's warnings go (a certificate about to expire); default: the engine's Log RPC, on the URN. */
+    readonly warnings?: (urn: string | undefined) => ProgressSink;
     readonly product: ProductSpec;
     /** Builds (or returns the cached) service; called inside each method, never at load time. */
     readonly service: () => CertificateService;
@@ -55,10 +80,16 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
     });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
-            const result = checkInputs(deps.product, news, deps.now ? deps.now() : new Date());
+            const now = deps.now ? deps.now() : new Date();
+            const result = checkInputs(deps.product, news, now);
             const domainName = result.inputs?.domainName;
-            const conflicts = typeof domainName === "string" && !isUnknown(domainName) ? claimFor(news, [domainName]) : [];
-            const failures = [...(result.failures ?? []), ...(conflicts.length > 0 ? [{ property: "domainName", reason: conflictReason(conflicts) }] : [])];
+            const known = typeof domainName === "string" && !isUnknown(domainName);
+            const conflicts = known ? claimFor(news, [domainName]) : [];
+            const failures = [
+                ...(result.failures ?? []),
+                ...(conflicts.length > 0 ? [{ property: "domainName", reason: conflictReason(conflicts) }] : []),
+                ...(await checkExpiry(deps, news, result.inputs, known ? domainName : "its domain", now)),
+            ];
             return failures.length > 0 ? { ...result, failures: failures.map(withoutEchoedValue) } : result;
         },
         async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {

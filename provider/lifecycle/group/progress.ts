@@ -97,21 +97,25 @@ export const SILENT: ProgressSink = { report: () => undefined, close: () => unde
  * is dropped: progress must never fail a rollout. Progress is `ephemeral` (the CLI shows it on the resource's row
  * until the next one); a preview's note about what a change does is not (it stays in the resource's diagnostics).
  */
-export function engineSink(address: string | undefined, urn: string | undefined, { ephemeral = true }: { ephemeral?: boolean } = {}): ProgressSink {
+export function engineSink(
+    address: string | undefined,
+    urn: string | undefined,
+    { ephemeral = true, severity = "info" }: { ephemeral?: boolean; severity?: "info" | "warning" } = {},
+): ProgressSink {
     if (!address || !urn) return SILENT;
     try {
         const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
         /* eslint-disable @typescript-eslint/no-require-imports */
         const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
         const { EngineClient } = require("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineClient: new (address: string, credentials: unknown) => EngineLike };
-        const proto = require("@pulumi/pulumi/proto/engine_pb") as { LogRequest: new () => LogRequestLike; LogSeverity: { INFO: number } };
+        const proto = require("@pulumi/pulumi/proto/engine_pb") as { LogRequest: new () => LogRequestLike; LogSeverity: { INFO: number; WARNING: number } };
         /* eslint-enable @typescript-eslint/no-require-imports */
         const client = new EngineClient(address, grpc.credentials.createInsecure());
         const pending = new Set<Promise<void>>();
         return {
             report(message) {
                 const request = new proto.LogRequest();
-                request.setSeverity(proto.LogSeverity.INFO);
+                request.setSeverity(severity === "warning" ? proto.LogSeverity.WARNING : proto.LogSeverity.INFO);
                 request.setMessage(message);
                 request.setUrn(urn);
                 request.setEphemeral(ephemeral);

@@ -2,7 +2,7 @@
 // and diff and its operations, which run the single resource's per-domain steps.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { conflictReason } from "../claims";
-import { claimFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
+import { checkExpiry, claimFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
 import { checkGroupInputs } from "./check";
 import { describeGroupChanges, diffGroup, groupChanges, wantedDomains } from "./diff";
 import type { GroupInputs, GroupOutputs } from "./model";
@@ -54,10 +54,16 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
     });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
-            const result = checkGroupInputs(deps.product, news, deps.now ? deps.now() : new Date());
+            const now = deps.now ? deps.now() : new Date();
+            const result = checkGroupInputs(deps.product, news, now);
             const domains = result.inputs?.domains;
             const conflicts = Array.isArray(domains) ? claimFor(news, domains) : [];
-            const failures = [...(result.failures ?? []), ...(conflicts.length > 0 ? [{ property: "domains", reason: conflictReason(conflicts) }] : [])];
+            const where = Array.isArray(domains) ? `its ${domains.length} domain${domains.length === 1 ? "" : "s"}` : "its domains";
+            const failures = [
+                ...(result.failures ?? []),
+                ...(conflicts.length > 0 ? [{ property: "domains", reason: conflictReason(conflicts) }] : []),
+                ...(await checkExpiry(deps, news, result.inputs, where, now)),
+            ];
             const inputs = toEngine(result.inputs!);
             return failures.length > 0 ? { inputs, failures: failures.map(withoutEchoedValue) } : { inputs };
         },
