@@ -2,9 +2,9 @@
 // It runs in the engine's dynamic-provider process, which calls `configure` once per provider before anything else;
 // the stack config it receives (credentials, endpoints) stays in this process's memory and is never serialized.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { BatchingCertificateService, batchSettingsFromConfig, type BatchTimer } from "./alicloud/batching";
+import { BatchingCertificateService, type BatchTimer } from "./lifecycle/batching";
 import type { Clock } from "./clock";
-import { CdnCertificateService } from "./alicloud/cdn";
+import { batchSettingsFromConfig, CdnCertificateService } from "./alicloud/cdn";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./alicloud/endpoint";
 import { PRODUCTS, type ProductId, type ProductSpec } from "./alicloud/products";
@@ -53,18 +53,16 @@ function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
 }
 
 /**
- * The service behind a product's provider. CDN sets go through the batching layer: this provider is the one every
- * DomainCertificate of the process uses, so concurrent creates and updates share its window. Live stays one call
- * per domain: the batch action refuses Live domains.
+ * The service behind a product's provider: the product's adapter under the batching layer (lifecycle/batching.ts).
+ * This provider is the one every resource of the kind in the process uses, so concurrent creates and updates share
+ * its window. CDN offers its batch action as the port's setMany; Live has none (the batch action refuses Live
+ * domains), so its sets pass straight through.
  */
 export function serviceFor(product: ProductSpec, config?: ConfigSource, overrides: ServiceOverrides = {}): CertificateService {
     const settings = overrides.settings ?? clientSettingsFromConfig(product, config);
-    if (product.id !== "cdn") return createCertificateService(product, settings);
-    const { batchSize, windowMs } = batchSettingsFromConfig(config);
-    return new BatchingCertificateService(new CdnCertificateService(settings, { batchSize }), {
-        windowMs,
-        ...(settings.clock ? { timer: timerOn(settings.clock) } : {}),
-    });
+    if (product.id !== "cdn") return new BatchingCertificateService(createCertificateService(product, settings));
+    const { batchSize, windowMs } = batchSettingsFromConfig(config); // CDN's own keys: a typo in them fails CDN only
+    return new BatchingCertificateService(new CdnCertificateService(settings, { batchSize }), { windowMs, ...(settings.clock ? { timer: timerOn(settings.clock) } : {}) });
 }
 
 /** What a test replaces: the client settings (a shared clock's retry, pacing and read windows). */

@@ -1,15 +1,31 @@
 // The CDN adapter: the product-table adapter plus what only CDN has: SetDomainServerCertificate (deprecated), the
 // only CDN set action documented to take `certType: "free"`, and BatchSetCdnDomainServerCertificate, one certificate on
-// several domains in one call.
+// several domains in one call, which it offers the lifecycle as the port's `setMany`. Also the stack config of that
+// batching (`alicloud-certs:cdnBatchSize`, `cdnBatchWindowMs`).
 
-import type { SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
+import { DEFAULT_BATCH_WINDOW_MS, validBatchWindow } from "../lifecycle/batching";
+import type { SetCertificateRequest, SetCertificateResult, SetManyCapability, SetManyRequest } from "../lifecycle/port";
 import { ClientSettings, DomainCertificateAdapter, requestIdOf } from "./caller";
+import { CONFIG_NAMESPACE, type ConfigSource } from "./endpoint";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, SetActionSpec } from "./products";
 import { buildSetQuery, SetCertificateFields } from "./wire";
 
 /** One set call for several CDN domains (BatchSetCdnDomainServerCertificate): the same certificate on each. */
-export interface BatchSetCertificateRequest extends SetCertificateFields {
-    readonly domainNames: readonly string[];
+export type BatchSetCertificateRequest = SetManyRequest & SetCertificateFields;
+
+/**
+ * Whether a set may go out in a BatchSetCdnDomainServerCertificate call:
+ * - `upload` with status on, and status off (the batch action documents both);
+ * - not `cas`: the batch action names a certificate-service certificate by CertName, while the single-domain action
+ *   and the lifecycle's confirmation name it by CertId, so a batch could deploy another certificate than declared;
+ * - not `free`: only SetDomainServerCertificate takes it;
+ * - not `forceSet: true`: SetCdnDomainSSLCertificate has no ForceSet, and a resource's outcome must not depend on
+ *   whether other resources happened to share its window.
+ */
+export function isBatchable(request: SetCertificateRequest): boolean {
+    if (request.forceSet === true) return false;
+    if (request.status === "off") return request.certType === "upload";
+    return request.certType === "upload" && !!request.certificate && !!request.privateKey;
 }
 
 export interface CdnServiceOptions {
@@ -33,9 +49,12 @@ export class CdnCertificateService extends DomainCertificateAdapter {
     /** Domains per BatchSetCdnDomainServerCertificate call; `batchSet` refuses more. */
     readonly batchSize: number;
 
+    readonly setMany: SetManyCapability;
+
     constructor(settings: ClientSettings, options: CdnServiceOptions = {}) {
         super(CDN, settings);
         this.batchSize = validBatchSize(options.batchSize ?? CDN_BATCH_SET.maxDomainsPerCall, "batchSize");
+        this.setMany = { maxDomains: this.batchSize, accepts: isBatchable, send: (request) => this.batchSet(request) };
     }
 
     /** SetCdnDomainSSLCertificate for upload/cas; `free` goes through the legacy action. */
@@ -73,4 +92,28 @@ export class CdnCertificateService extends DomainCertificateAdapter {
         const body = await this.caller.callRpc(this.setCall(action, domainNames, fields), query);
         return requestIdOf(body);
     }
+}
+
+/** Stack config keys (namespace `alicloud-certs`) of the batching settings. */
+export const BATCH_CONFIG_KEYS = {
+    batchSize: `${CONFIG_NAMESPACE}:cdnBatchSize`,
+    windowMs: `${CONFIG_NAMESPACE}:cdnBatchWindowMs`,
+} as const;
+
+function integerFrom(config: ConfigSource | undefined, key: string): number | undefined {
+    const raw = config?.get(key)?.trim();
+    if (raw === undefined || raw === "") return undefined;
+    // Number("") is 0 and Number("1e1") is 10: accept plain digits only, so a typo is an error, not a surprise.
+    if (!/^\d+$/.test(raw)) throw new RangeError(`stack config ${key} must be a whole number; got ${JSON.stringify(raw)}`);
+    return Number(raw);
+}
+
+/** The batching settings from stack config: `alicloud-certs:cdnBatchSize` (1..50) and `cdnBatchWindowMs` (0..1000). */
+export function batchSettingsFromConfig(config?: ConfigSource): { batchSize: number; windowMs: number } {
+    const batchSize = integerFrom(config, BATCH_CONFIG_KEYS.batchSize);
+    const windowMs = integerFrom(config, BATCH_CONFIG_KEYS.windowMs);
+    return {
+        batchSize: batchSize === undefined ? CDN_BATCH_SET.maxDomainsPerCall : validBatchSize(batchSize, `stack config ${BATCH_CONFIG_KEYS.batchSize}`),
+        windowMs: windowMs === undefined ? DEFAULT_BATCH_WINDOW_MS : validBatchWindow(windowMs, `stack config ${BATCH_CONFIG_KEYS.windowMs}`),
+    };
 }

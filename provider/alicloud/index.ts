@@ -1,17 +1,8 @@
 // The client layer's public surface: what the lifecycle and the resources import.
 export { createCertificateService, clientSettingsFromConfig, DEFAULT_TIMEOUTS } from "./client";
 export type { ClientSettings, Timeouts } from "./client";
-export { CdnCertificateService, validBatchSize } from "./cdn";
+export { BATCH_CONFIG_KEYS, CdnCertificateService, batchSettingsFromConfig, isBatchable, validBatchSize } from "./cdn";
 export type { BatchSetCertificateRequest, CdnServiceOptions } from "./cdn";
-export {
-    BATCH_CONFIG_KEYS,
-    BatchingCertificateService,
-    DEFAULT_BATCH_WINDOW_MS,
-    batchSettingsFromConfig,
-    groupKey,
-    isBatchable,
-} from "./batching";
-export type { BatchCapableService, BatchingOptions, BatchTimer } from "./batching";
 export { DomainCertificateAdapter } from "./caller";
 export { AlicloudApiError, CredentialsError, ERROR_HINTS, LOCAL_ERROR_CODES, hintFor, isDomainNotFound, isRetryable, redact, toApiError } from "./errors";
 export { AlicloudCredentials, resolveCredentials, staticCredentials, CREDENTIAL_CONFIG_KEYS, CREDENTIAL_ENV_VARS } from "./credentials";

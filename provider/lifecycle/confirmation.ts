@@ -223,7 +223,8 @@ export async function converge(
 const STATE_REFUSALS = new Set(["InvalidDomain.Offline", "InvalidDomain.notOnline", "InvalidDomain.Configure_failed"]);
 const MAX_STATE_REFUSALS = 3;
 
-function isOutcomeUnknown(error: unknown): boolean {
+/** A call whose answer was lost after sending (a timeout, a reset): it may have been applied. */
+export function isOutcomeUnknown(error: unknown): boolean {
     return typeof error === "object" && error !== null && (error as { outcomeUnknown?: unknown }).outcomeUnknown === true;
 }
 

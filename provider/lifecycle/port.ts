@@ -40,6 +40,24 @@ export interface SetCertificateResult {
     readonly requestId?: string;
 }
 
+/** One set call for several domains, with the same parameters on each. */
+export interface SetManyRequest extends Omit<SetCertificateRequest, "domainName"> {
+    readonly domainNames: readonly string[];
+}
+
+/**
+ * A product's set of one certificate on several domains in one call (CDN: BatchSetCdnDomainServerCertificate). All
+ * or nothing: a domain it refuses fails the whole call. The lifecycle's batching (./batching.ts) gathers the sets
+ * that meet in a short window into such calls; a product without one (Live) sets each domain on its own.
+ */
+export interface SetManyCapability {
+    /** Domains per call. */
+    readonly maxDomains: number;
+    /** Whether a set may go out in a shared call: the parameters the product's call takes (the adapter's rules). */
+    accepts(request: SetCertificateRequest): boolean;
+    send(request: SetManyRequest): Promise<SetCertificateResult>;
+}
+
 export interface CertificateService {
     readonly product: ProductSpec;
     /**
@@ -57,4 +75,6 @@ export interface CertificateService {
     listDomains(): Promise<{ readonly domainName: string; readonly domainStatus: string }[]>;
     /** Send one set call. Throws an AlicloudApiError on an API error. */
     set(request: SetCertificateRequest): Promise<SetCertificateResult>;
+    /** One call for several domains, where the product has one. */
+    readonly setMany?: SetManyCapability;
 }

@@ -1,20 +1,13 @@
-// The batching layer's window, grouping and fallback, against an in-memory CDN service and a timer that fires only
-// when the test says so.
+// The batching layer's window, grouping and fallback, against an in-memory service with CDN's set-many rules and a
+// timer that fires only when the test says so.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-    BatchingCertificateService,
-    batchSettingsFromConfig,
-    groupKey,
-    isBatchable,
-    type BatchCapableService,
-    type BatchTimer,
-} from "../../provider/alicloud/batching";
-import type { BatchSetCertificateRequest } from "../../provider/alicloud/cdn";
+import { BatchingCertificateService, groupKey, type BatchTimer } from "../../provider/lifecycle/batching";
+import { batchSettingsFromConfig, isBatchable } from "../../provider/alicloud/cdn";
 import { configFromRecord } from "../../provider/alicloud/endpoint";
 import { AlicloudApiError } from "../../provider/alicloud/errors";
 import { CDN } from "../../provider/alicloud/products";
-import type { SetCertificateRequest } from "../../provider/lifecycle/port";
+import type { CertificateService, SetCertificateRequest, SetManyCapability, SetManyRequest } from "../../provider/lifecycle/port";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIIBkey\n-----END PRIVATE KEY-----\n";
@@ -25,13 +18,17 @@ function upload(domainName: string, certificate = CERT): SetCertificateRequest {
 }
 
 /** Records calls; a domain in `refuse` makes any call naming it fail (a batch fails whole, as the API does). */
-class FakeCdn implements BatchCapableService {
+class FakeCdn implements CertificateService {
     readonly product = CDN;
     readonly calls: { kind: "set" | "batch"; domains: string[] }[] = [];
+    readonly setMany?: SetManyCapability;
     constructor(
         readonly batchSize = 10,
         private readonly refuse = new Set<string>(),
-    ) {}
+        { hasSetMany = true } = {},
+    ) {
+        if (hasSetMany) this.setMany = { maxDomains: batchSize, accepts: isBatchable, send: (request) => this.batchSet(request) };
+    }
     async describe() {
         return undefined;
     }
@@ -52,7 +49,7 @@ class FakeCdn implements BatchCapableService {
         this.check(CDN.setAction.name, [request.domainName]);
         return { requestId: `single-${request.domainName}` };
     }
-    async batchSet(request: BatchSetCertificateRequest) {
+    async batchSet(request: SetManyRequest) {
         this.calls.push({ kind: "batch", domains: [...request.domainNames] });
         this.check("BatchSetCdnDomainServerCertificate", [...request.domainNames]);
         return { requestId: "batch" };
@@ -163,6 +160,16 @@ describe("BatchingCertificateService", () => {
         await service.set({ domainName: "d.test", status: "off", certType: "free" });
         assert.equal(timer.pending(), 0);
         assert.deepEqual(cdn.calls.map((c) => c.kind), ["set", "set", "set", "set"]);
+    });
+
+    it("GIVEN a product with no set-many call (Live) THEN every set goes straight through, at once, one call each", async () => {
+        const live = new FakeCdn(10, new Set(), { hasSetMany: false });
+        const timer = manualTimer();
+        const service = new BatchingCertificateService(live, { timer });
+        assert.equal(service.batchSize, 1);
+        await Promise.all(["a", "b", "c"].map((d) => service.set(upload(`${d}.test`))));
+        assert.equal(timer.pending(), 0, "no window opened");
+        assert.deepEqual(live.calls, ["a", "b", "c"].map((d) => ({ kind: "set", domains: [`${d}.test`] })));
     });
 
     it("GIVEN batch size 1 THEN batching is off", async () => {

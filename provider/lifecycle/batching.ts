@@ -1,32 +1,21 @@
-// Coalescing CDN set calls. A stack that rotates one certificate on many CDN domains would otherwise make one
-// SetCdnDomainSSLCertificate call per domain (30/s per account); BatchSetCdnDomainServerCertificate carries the
-// same certificate to up to 10 (or, by setting, 50) domains in one call (10 calls/s). The engine runs creates and
-// updates concurrently in one provider process, so sets that reach this service within a short window with exactly
-// the same parameters (domain aside) go out together. Each resource still confirms on its own domain: only the
-// set call is shared.
+// Coalescing set calls. A stack that rotates one certificate on many domains would otherwise make one set call per
+// domain (CDN: SetCdnDomainSSLCertificate, 30/s per account); a product's set-many call (CDN:
+// BatchSetCdnDomainServerCertificate, 10 calls/s) carries the same certificate to up to 10 (or, by setting, 50)
+// domains. The engine runs creates and updates concurrently in one provider process, and a group runs its domains'
+// steps at once, so sets that reach this service within a short window with exactly the same parameters (domain
+// aside) go out together. Each domain still confirms on its own: only the set call is shared.
 //
-// What is batched, and why only that:
-// - `upload` with status on, and status off (the batch action documents both). Not `cas`: the batch action names a
-//   certificate-service certificate by CertName, while the single-domain action and the lifecycle's confirmation
-//   name it by CertId, so a batch could deploy a different certificate than the one declared. Not `free`: only
-//   SetDomainServerCertificate takes it. Not `forceSet: true`: SetCdnDomainSSLCertificate has no ForceSet, and a
-//   resource's outcome must not depend on whether other resources happened to share its window.
-// - A refused batch is all or nothing (one offline domain fails the call), so the chunk falls back to one
-//   single-domain call per resource: each resource gets its own exact error, and the others succeed.
+// Which sets may share a call is the product's rule, not this module's: the port's `setMany.accepts` (for CDN,
+// ../alicloud/cdn.ts: upload, and status off, but not cas, free or forceSet). A product without a set-many call
+// (Live) passes every set straight through.
+//
+// A refused shared call is all or nothing (one offline domain fails it), so the chunk falls back to one
+// single-domain call per domain: each gets its own exact error, and the others succeed.
 
 import { createHash } from "node:crypto";
-import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
-import type { BatchSetCertificateRequest } from "./cdn";
-import { validBatchSize } from "./cdn";
-import { CONFIG_NAMESPACE, type ConfigSource } from "./endpoint";
-import { AlicloudApiError } from "./errors";
-import { CDN_BATCH_SET, type ProductSpec } from "./products";
-
-/** Stack config keys (namespace `alicloud-certs`) of the batching settings. */
-export const BATCH_CONFIG_KEYS = {
-    batchSize: `${CONFIG_NAMESPACE}:cdnBatchSize`,
-    windowMs: `${CONFIG_NAMESPACE}:cdnBatchWindowMs`,
-} as const;
+import type { ProductSpec } from "../alicloud/products";
+import { isOutcomeUnknown } from "./confirmation";
+import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "./port";
 
 /**
  * How long the first set of a group waits for others. Before its set, every create reads the domain (paced to the
@@ -37,13 +26,6 @@ export const BATCH_CONFIG_KEYS = {
 export const DEFAULT_BATCH_WINDOW_MS = 100;
 /** A longer window would only make a lone resource wait. */
 export const LARGEST_BATCH_WINDOW_MS = 1000;
-
-/** The CDN adapter as this service uses it (CdnCertificateService; a double in unit tests). */
-export interface BatchCapableService extends CertificateService {
-    /** Domains per batch call; the adapter refuses more. */
-    readonly batchSize: number;
-    batchSet(request: BatchSetCertificateRequest): Promise<SetCertificateResult>;
-}
 
 /** Timers, injectable so that unit tests of the window run without waiting. */
 export interface BatchTimer {
@@ -73,13 +55,6 @@ interface Group {
     timer?: unknown;
 }
 
-/** Whether a set may share a batch call with others (see the file comment for each exclusion). */
-export function isBatchable(request: SetCertificateRequest): boolean {
-    if (request.forceSet === true) return false;
-    if (request.status === "off") return request.certType === "upload";
-    return request.certType === "upload" && !!request.certificate && !!request.privateKey;
-}
-
 /**
  * The identity of a set's parameters, domain aside: two requests batch together only when every parameter the call
  * sends is the same. A hash, so that no map key, debugger view or heap dump holds the certificate or the key.
@@ -91,8 +66,8 @@ export function groupKey(request: SetCertificateRequest): string {
 }
 
 /**
- * A CertificateService over the CDN adapter that coalesces concurrent, identical sets into batch calls. `describe`
- * and every set that may not be batched pass straight through.
+ * A CertificateService over a product's adapter that coalesces concurrent, identical sets into its set-many calls.
+ * The reads, and every set the product's call does not accept, pass straight through.
  */
 export class BatchingCertificateService implements CertificateService {
     readonly product: ProductSpec;
@@ -100,17 +75,21 @@ export class BatchingCertificateService implements CertificateService {
     private readonly timer: BatchTimer;
     private readonly groups = new Map<string, Group>();
 
+    private readonly many: SetManyCapability | undefined;
+
     constructor(
-        private readonly inner: BatchCapableService,
+        private readonly inner: CertificateService,
         options: BatchingOptions = {},
     ) {
         this.product = inner.product;
-        this.windowMs = validWindow(options.windowMs ?? DEFAULT_BATCH_WINDOW_MS, "windowMs");
+        this.windowMs = validBatchWindow(options.windowMs ?? DEFAULT_BATCH_WINDOW_MS, "windowMs");
         this.timer = options.timer ?? REAL_TIMER;
+        this.many = inner.setMany;
     }
 
+    /** Domains per shared call (1: no set-many call, or batching turned off). */
     get batchSize(): number {
-        return this.inner.batchSize;
+        return this.many?.maxDomains ?? 1;
     }
 
     describe(domainName: string): Promise<DeployedCertificate | undefined> {
@@ -126,7 +105,8 @@ export class BatchingCertificateService implements CertificateService {
     }
 
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {
-        if (this.inner.batchSize <= 1 || !isBatchable(request)) return this.inner.set(request);
+        const many = this.many;
+        if (many === undefined || many.maxDomains <= 1 || !many.accepts(request)) return this.inner.set(request);
         return new Promise<SetCertificateResult>((resolve, reject) => {
             const key = groupKey(request);
             let group = this.groups.get(key);
@@ -144,7 +124,7 @@ export class BatchingCertificateService implements CertificateService {
                 return;
             }
             group.members.push({ request, resolve, reject });
-            if (group.members.length >= this.inner.batchSize) this.flush(key, group);
+            if (group.members.length >= many.maxDomains) this.flush(key, group);
         });
     }
 
@@ -159,16 +139,16 @@ export class BatchingCertificateService implements CertificateService {
 
     private async send(members: readonly Pending[]): Promise<void> {
         if (members.length === 1) {
-            // A group of one is an ordinary set: the single-domain action has the higher limit (30/s against 10/s).
+            // A group of one is an ordinary set: the single-domain action has the higher limit (CDN: 30/s against 10/s).
             await settle(members[0]!, () => this.inner.set(members[0]!.request));
             return;
         }
         const { domainName: _first, ...fields } = members[0]!.request;
         let result: SetCertificateResult;
         try {
-            result = await this.inner.batchSet({ ...fields, domainNames: members.map((member) => member.request.domainName) });
+            result = await this.many!.send({ ...fields, domainNames: members.map((member) => member.request.domainName) });
         } catch (error) {
-            if (error instanceof AlicloudApiError && error.outcomeUnknown) {
+            if (isOutcomeUnknown(error)) {
                 // The batch may have been applied: each resource reads its domain before anything is sent again.
                 for (const member of members) member.reject(error);
                 return;
@@ -191,27 +171,10 @@ async function settle(member: Pending, call: () => Promise<SetCertificateResult>
     }
 }
 
-function validWindow(value: number, origin: string): number {
+/** Checks a window setting; `origin` names where it came from (a config key, a constructor option). */
+export function validBatchWindow(value: number, origin: string): number {
     if (!Number.isFinite(value) || value < 0 || value > LARGEST_BATCH_WINDOW_MS) {
         throw new RangeError(`${origin} must be a number of milliseconds from 0 to ${LARGEST_BATCH_WINDOW_MS}; got ${value}`);
     }
     return value;
-}
-
-function integerFrom(config: ConfigSource | undefined, key: string): number | undefined {
-    const raw = config?.get(key)?.trim();
-    if (raw === undefined || raw === "") return undefined;
-    // Number("") is 0 and Number("1e1") is 10: accept plain digits only, so a typo is an error, not a surprise.
-    if (!/^\d+$/.test(raw)) throw new RangeError(`stack config ${key} must be a whole number; got ${JSON.stringify(raw)}`);
-    return Number(raw);
-}
-
-/** The batching settings from stack config: `alicloud-certs:cdnBatchSize` (1..50) and `cdnBatchWindowMs` (0..1000). */
-export function batchSettingsFromConfig(config?: ConfigSource): { batchSize: number; windowMs: number } {
-    const batchSize = integerFrom(config, BATCH_CONFIG_KEYS.batchSize);
-    const windowMs = integerFrom(config, BATCH_CONFIG_KEYS.windowMs);
-    return {
-        batchSize: batchSize === undefined ? CDN_BATCH_SET.maxDomainsPerCall : validBatchSize(batchSize, `stack config ${BATCH_CONFIG_KEYS.batchSize}`),
-        windowMs: windowMs === undefined ? DEFAULT_BATCH_WINDOW_MS : validWindow(windowMs, `stack config ${BATCH_CONFIG_KEYS.windowMs}`),
-    };
 }
