@@ -2,13 +2,21 @@
 //
 // Sharing policy (one place): every API request first calls `refresh()`, which re-reads the state file when its
 // signature (inode, mtime, size) differs from the version this process last read or wrote. Every change is
-// written at once, synchronously, with write-then-rename. So two emulator processes on one state file agree on
-// the cloud request by request; if both change the file within the same instant, the last writer wins (the
-// emulator does not lock across processes, which a test or a demo never needs).
+// written at once by `save()`, which, holding the file's lock (fileLock.ts), re-reads the file, lays this
+// process's changes over it and writes the result (write-then-rename). So two emulators on one file (two
+// processes, or two in one process) keep each other's changes. The unit of a change is a domain's record and a
+// certificate name: what this process changed since it last read or wrote the file replaces the file's version
+// of those, and everything else is taken from the file. Two writers changing the same domain at the same moment:
+// the later write wins for that domain.
+//
+// The objects handlers hold (an account, a domain) stay the ones the store serves: a re-read copies the file's
+// content into them instead of replacing them, so a request that awaits (a free certificate's issuance) and then
+// changes its domain changes the cloud, not a copy that a refresh threw away.
 import type { Seed } from "../seed";
 import type { DomainStatus, FailedOutcome } from "../domainStates";
 import type { AccountRecord, CertificateConfig, CertificateStatus, CloudState, DomainRecord, PendingChange } from "./model";
-import { fileSignature, readStateFile, writeStateFile } from "./stateFile";
+import { withFileLock } from "./fileLock";
+import { fileSignature, lockPathOf, readStateFile, writeStateFile } from "./stateFile";
 
 export interface Credential {
     readonly account: AccountRecord;
@@ -62,38 +70,50 @@ export function stateFromSeed(seed: Seed, now: Date = new Date()): CloudState {
 }
 
 export class Store {
-    private state: CloudState;
+    private readonly state: CloudState;
     private signature: string | undefined;
+    /** Domains changed here since the file was last read or written: the records this process's next write replaces. */
+    private readonly changed = new Set<string>();
+    /** Each account's certificate names as the file held them then: names set here since are the difference. */
+    private baseNames = new Map<string, Record<string, string>>();
 
     private constructor(
         state: CloudState,
         private readonly stateFile: string | undefined,
     ) {
         this.state = state;
+        this.remember(state);
     }
 
     /**
      * An existing state file wins over the seed (the seed only initializes a new file): restarting on the same
-     * file resumes the same cloud. Delete the file to start again from the seed.
+     * file resumes the same cloud. Delete the file to start again from the seed. Two emulators starting at once on
+     * a new file agree on one of their seeds (the lock makes "does it exist, else write it" one step).
      */
     static open(seed: Seed, stateFile?: string, start: { now: number; configuringMs: number } = { now: Date.now(), configuringMs: 0 }): Store {
-        if (stateFile) {
+        const fromSeed = () => {
+            const store = new Store(stateFromSeed(seed), stateFile);
+            for (const [i, account] of seed.accounts.entries()) {
+                for (const d of account.domains) {
+                    if (d.domainStatus !== "configuring") continue;
+                    store.setStatus(store.findDomain(store.accounts[i]!, d.domainName)!, "configuring", start.now, start.configuringMs);
+                }
+            }
+            return store;
+        };
+        if (!stateFile) return fromSeed();
+        return withFileLock(lockPathOf(stateFile), () => {
             const existing = readStateFile(stateFile);
             if (existing) {
                 const store = new Store(existing, stateFile);
                 store.signature = fileSignature(stateFile);
                 return store;
             }
-        }
-        const store = new Store(stateFromSeed(seed), stateFile);
-        for (const [i, account] of seed.accounts.entries()) {
-            for (const d of account.domains) {
-                if (d.domainStatus !== "configuring") continue;
-                store.setStatus(store.findDomain(store.accounts[i]!, d.domainName)!, "configuring", start.now, start.configuringMs);
-            }
-        }
-        store.save();
-        return store;
+            const store = fromSeed();
+            store.signature = writeStateFile(stateFile, store.state);
+            store.changed.clear();
+            return store;
+        });
     }
 
     /** Picks up a change another process wrote to the state file. */
@@ -103,17 +123,92 @@ export class Store {
         if (signature === undefined || signature === this.signature) return;
         try {
             const state = readStateFile(this.stateFile);
-            if (state) this.state = state;
+            if (state) this.adopt(state);
             this.signature = signature;
         } catch {
-            // A file replaced by a foreign writer mid-read or damaged by hand: keep serving the last good cloud.
+            // A file damaged by hand: keep serving the last good cloud (the next save writes it whole again).
         }
     }
 
-    /** Writes the whole cloud (no-op without a state file). Call after every change. */
+    /**
+     * Writes this process's changes (no-op without a state file). Call after every change. Under the lock: the
+     * file as it is now, with what changed here laid over it, is written and becomes this store's cloud.
+     */
     save(): void {
-        if (!this.stateFile) return;
-        this.signature = writeStateFile(this.stateFile, this.state);
+        const stateFile = this.stateFile;
+        if (!stateFile) {
+            this.changed.clear();
+            return;
+        }
+        withFileLock(lockPathOf(stateFile), () => {
+            let latest: CloudState | undefined;
+            try {
+                latest = readStateFile(stateFile);
+            } catch {
+                // Damaged by hand: nothing in it can be kept; ours is written whole.
+            }
+            const merged = latest ? this.layOver(latest) : structuredClone(this.state);
+            const signature = writeStateFile(stateFile, merged);
+            this.changed.clear();
+            this.adopt(merged);
+            this.signature = signature;
+        });
+    }
+
+    /** `file` with what changed here since the last read or write: changed domains replaced, new names added. */
+    private layOver(file: CloudState): CloudState {
+        const merged = structuredClone(file) as { formatVersion: 1; accounts: AccountRecord[] };
+        for (const account of this.state.accounts) {
+            const target = merged.accounts.find((a) => a.accessKeyId === account.accessKeyId);
+            if (!target) {
+                merged.accounts.push(structuredClone(account));
+                continue;
+            }
+            for (const [name, domain] of Object.entries(account.domains)) {
+                if (this.changed.has(name)) target.domains[name] = structuredClone(domain);
+            }
+            const base = this.baseNames.get(account.accessKeyId) ?? {};
+            for (const [name, fingerprint] of Object.entries(account.certificateNames)) {
+                if (base[name] !== fingerprint) target.certificateNames[name] = fingerprint;
+            }
+        }
+        return merged;
+    }
+
+    /**
+     * Makes `file` this store's cloud, in place (see the top of the file), keeping what changed here and is not
+     * written yet.
+     */
+    private adopt(file: CloudState): void {
+        const accounts = this.state.accounts;
+        const incoming = new Map(file.accounts.map((a) => [a.accessKeyId, a]));
+        for (let i = accounts.length - 1; i >= 0; i--) if (!incoming.has(accounts[i]!.accessKeyId)) accounts.splice(i, 1);
+        for (const source of file.accounts) {
+            const target = accounts.find((a) => a.accessKeyId === source.accessKeyId);
+            if (!target) {
+                accounts.push(structuredClone(source));
+                continue;
+            }
+            const base = this.baseNames.get(target.accessKeyId) ?? {};
+            const unsavedNames = Object.entries(target.certificateNames).filter(([name, fingerprint]) => base[name] !== fingerprint);
+            const { domains: _domains, certificateNames: _names, ...fields } = structuredClone(source);
+            replaceContents(target, { ...fields, domains: target.domains, certificateNames: target.certificateNames });
+            replaceContents(target.certificateNames, { ...source.certificateNames, ...Object.fromEntries(unsavedNames) });
+            for (const name of Object.keys(target.domains)) {
+                if (!(name in source.domains) && !this.changed.has(name)) delete target.domains[name];
+            }
+            for (const [name, domain] of Object.entries(source.domains)) {
+                if (this.changed.has(name)) continue;
+                const mine = target.domains[name];
+                if (mine) replaceContents(mine, structuredClone(domain));
+                else target.domains[name] = structuredClone(domain);
+            }
+        }
+        this.remember(file);
+    }
+
+    private remember(file: CloudState): void {
+        this.baseNames = new Map(file.accounts.map((a) => [a.accessKeyId, { ...a.certificateNames }]));
     }
 
     get accounts(): readonly AccountRecord[] {
@@ -182,11 +277,13 @@ export class Store {
         const created = new Date(now).toISOString();
         const record: DomainRecord = { domainName: name, product, baseStatus: "online", cname: cnameFor(name, product), createdAt: created, modifiedAt: created, current: { status: "off" } };
         account.domains[name] = record;
+        this.changed.add(name);
         return record;
     }
 
     /** Accepts a change: in effect after `configuringMs` (immediately when 0 and nothing else delays it). The caller saves. */
     stage(domain: DomainRecord, config: CertificateConfig, now: number, timing: ChangeTiming): void {
+        this.changed.add(domain.domainName);
         domain.modifiedAt = new Date(now).toISOString();
         const issuingMs = timing.issue ? timing.issue.durationMs : 0;
         if (timing.configuringMs <= 0 && !timing.endsIn && !timing.issue) {
@@ -210,6 +307,7 @@ export class Store {
      * state ends a change in progress without applying it. The caller saves.
      */
     setStatus(domain: DomainRecord, status: DomainStatus, now: number, configuringMs: number): void {
+        this.changed.add(domain.domainName);
         domain.modifiedAt = new Date(now).toISOString();
         delete domain.pending;
         if (status === "configuring") {
@@ -227,4 +325,11 @@ export interface ChangeTiming {
     readonly endsIn?: FailedOutcome;
     /** A free certificate: issued over `durationMs`, ending in `outcome`. */
     readonly issue?: { readonly durationMs: number; readonly outcome: CertificateStatus };
+}
+
+/** Gives `target` exactly the properties of `source`, keeping the object (others hold references to it). */
+function replaceContents(target: object, source: object): void {
+    const t = target as Record<string, unknown>;
+    for (const key of Object.keys(t)) if (!(key in source)) delete t[key];
+    Object.assign(t, source);
 }

@@ -8,10 +8,10 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator } from "../../emulator";
 import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
+import { testCdnClient } from "../support/sdkClients";
 import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
@@ -107,9 +107,9 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         fs.writeFileSync(path.join(project.dir, "privkey.pem"), cert.key.pkcs8);
     }
 
+    /** A connection per call: a pooled one can be reset as the emulator closes it for idling (issue #13). */
     function sdk(): Cdn {
-        const url = new URL(emulator.endpoint);
-        return new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: url.host, protocol: "http" }));
+        return testCdnClient(emulator.endpoint, ACCOUNT);
     }
 
     /** What the CDN domain serves, asked with the official SDK: status and leaf fingerprint. */

@@ -7,10 +7,10 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
+import { testCdnClient } from "../support/sdkClients";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
@@ -109,8 +109,9 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         return created;
     }
 
+    /** A connection per call: a pooled one can be reset as the emulator closes it for idling (issue #13). */
     function sdk(): Cdn {
-        return new Cdn(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: new URL(emulator.endpoint).host, protocol: "http" }));
+        return testCdnClient(emulator.endpoint, ACCOUNT);
     }
 
     async function served(domainName: string): Promise<string | undefined> {

@@ -1,0 +1,302 @@
+// One state file, several writers: two stores in one process, two emulators in one process, two writer processes,
+// a reader parsing the file all along, and writers killed at each point of a save. What must hold: no change of
+// either writer is lost, the file always parses as a whole cloud, and a writer that died holding the lock holds
+// up nobody.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { describe, test } from "node:test";
+import { LockTimeoutError, withFileLock } from "../../emulator/persistence/fileLock";
+import type { CloudState } from "../../emulator/persistence/model";
+import { readStateFile } from "../../emulator/persistence/stateFile";
+import { Store } from "../../emulator/persistence/store";
+import type { Seed } from "../../emulator/seed";
+import { issueCertificate } from "../support/certs";
+import { $Cdn, account, cdnClient, emulatorFor, keysOf } from "./support";
+
+const WRITER = join(__dirname, "../support/stateFileWriter.ts");
+
+function scratch(t: { after: (fn: () => void) => void }): string {
+    const dir = mkdtempSync(join(tmpdir(), "cert-emulator-shared-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+}
+
+/** One account with ten CDN domains per prefix: `<prefix>-d0.cdn.test` ... `<prefix>-d9.cdn.test`. */
+function seedFor(prefixes: readonly string[]): Seed {
+    const domains = prefixes.flatMap((p) => Array.from({ length: 10 }, (_, i) => `${p}-d${i}.cdn.test`));
+    return { accounts: [account("Shared", { cdn: domains })] };
+}
+
+function writeSeed(dir: string, seed: Seed): string {
+    const file = join(dir, "seed.json");
+    writeFileSync(file, JSON.stringify(seed));
+    return file;
+}
+
+/** The state file's parts these tests look at. */
+function summary(state: CloudState): { names: Record<string, string>; certNames: Record<string, string | undefined> } {
+    const account = state.accounts[0]!;
+    return {
+        names: account.certificateNames,
+        certNames: Object.fromEntries(Object.values(account.domains).map((d) => [d.domainName, d.current.certName])),
+    };
+}
+
+function change(store: Store, domainName: string, certName: string): void {
+    const account = store.accounts[0]!;
+    store.stage(store.findDomain(account, domainName)!, { status: "on", certName, certType: "upload" }, Date.now(), { configuringMs: 0 });
+    account.certificateNames[certName] = certName;
+}
+
+function startWriter(args: string[]): { child: ChildProcess; lines: AsyncIterator<string>; exited: Promise<number | null> } {
+    const child = spawn(process.execPath, ["--import", "tsx", WRITER, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    return { child, lines: createInterface({ input: child.stdout! })[Symbol.asyncIterator](), exited };
+}
+
+async function nextLine(lines: AsyncIterator<string>): Promise<string> {
+    const next = await lines.next();
+    assert.ok(!next.done, "the writer ended without saying why (see its stderr above)");
+    return next.value;
+}
+
+describe("two stores in one process on one file", () => {
+    test("each store's change survives the other's write, though neither re-read the file in between", (t) => {
+        const stateFile = join(scratch(t), "state.json");
+        const seed = seedFor(["a", "b"]);
+        const a = Store.open(seed, stateFile);
+        const b = Store.open(seed, stateFile);
+        change(a, "a-d0.cdn.test", "from-a");
+        a.save();
+        change(b, "b-d0.cdn.test", "from-b"); // b still holds the cloud it read before a's write
+        b.save();
+        const { names, certNames } = summary(readStateFile(stateFile)!);
+        assert.deepEqual([certNames["a-d0.cdn.test"], certNames["b-d0.cdn.test"]], ["from-a", "from-b"]);
+        assert.deepEqual(Object.keys(names).sort(), ["from-a", "from-b"]);
+        // And b now serves a's change without a refresh: its write re-read the file.
+        assert.equal(b.findDomain(b.accounts[0]!, "a-d0.cdn.test")!.current.certName, "from-a");
+    });
+
+    test("a domain both change at the same moment ends as the later write left it", (t) => {
+        const stateFile = join(scratch(t), "state.json");
+        const seed = seedFor(["a"]);
+        const a = Store.open(seed, stateFile);
+        const b = Store.open(seed, stateFile);
+        change(a, "a-d0.cdn.test", "first");
+        change(b, "a-d0.cdn.test", "second");
+        a.save();
+        b.save();
+        assert.equal(summary(readStateFile(stateFile)!).certNames["a-d0.cdn.test"], "second");
+        assert.deepEqual(Object.keys(summary(readStateFile(stateFile)!).names).sort(), ["first", "second"]);
+    });
+
+    test("a domain held across a refresh (a request awaiting a free certificate) is still the one that is saved", (t) => {
+        const stateFile = join(scratch(t), "state.json");
+        const seed = seedFor(["a", "b"]);
+        const a = Store.open(seed, stateFile);
+        const b = Store.open(seed, stateFile);
+        const held = a.findDomain(a.accounts[0]!, "a-d1.cdn.test")!;
+        change(b, "b-d1.cdn.test", "other-writer");
+        b.save();
+        a.refresh(); // picks up b's write while a request still holds `held`
+        a.stage(held, { status: "on", certName: "held", certType: "free" }, Date.now(), { configuringMs: 0 });
+        a.save();
+        const { certNames } = summary(readStateFile(stateFile)!);
+        assert.deepEqual([certNames["a-d1.cdn.test"], certNames["b-d1.cdn.test"]], ["held", "other-writer"]);
+    });
+
+    test("two emulators in one process on one file keep every set made through either", async (t) => {
+        const stateFile = join(scratch(t), "state.json");
+        const domains = Array.from({ length: 8 }, (_, i) => `e${i}.cdn.test`);
+        const owner = account("TwoEmulators", { cdn: domains });
+        const first = await emulatorFor(t, { accounts: [owner] }, { stateFile, rateLimits: false });
+        const second = await emulatorFor(t, { accounts: [owner] }, { stateFile, rateLimits: false });
+        const leaf = await issueCertificate({ dnsNames: ["*.cdn.test"] });
+        await Promise.all(
+            domains.map((domainName, i) =>
+                cdnClient(i % 2 === 0 ? first : second, keysOf(owner)).setCdnDomainSSLCertificate(
+                    new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certName: `n${i}`, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                ),
+            ),
+        );
+        const { certNames, names } = summary(readStateFile(stateFile)!);
+        assert.deepEqual(domains.map((d) => certNames[d]), domains.map((_, i) => `n${i}`));
+        assert.equal(Object.keys(names).length, domains.length);
+    });
+});
+
+describe("two writer processes on one file", () => {
+    test("every change of both is in the file after, and a reader parsing it all along never saw half of one", async (t) => {
+        const dir = scratch(t);
+        const stateFile = join(dir, "state.json");
+        const seedFile = writeSeed(dir, seedFor(["a", "b"]));
+        const count = 300;
+        const writers = ["a", "b"].map((prefix) => startWriter(["writer", stateFile, seedFile, prefix, String(count)]));
+        for (const w of writers) assert.equal(await nextLine(w.lines), "ready");
+        for (const w of writers) w.child.stdin!.end("go\n");
+        // The reader: this process, reading and parsing the file on every turn of its event loop until both end.
+        let reads = 0;
+        const versions = new Set<number>();
+        let ended = false;
+        const reader = (async () => {
+            while (!ended) {
+                let text: string;
+                try {
+                    text = readFileSync(stateFile, "utf8");
+                } catch (error) {
+                    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+                        await new Promise((resolve) => setImmediate(resolve));
+                        continue; // not written yet
+                    }
+                    throw error;
+                }
+                const state = JSON.parse(text) as CloudState; // throws on a partial file
+                assert.equal(state.formatVersion, 1);
+                assert.equal(state.accounts.length, 1);
+                versions.add(Object.keys(state.accounts[0]!.certificateNames).length);
+                reads++;
+                await new Promise((resolve) => setImmediate(resolve));
+            }
+        })();
+        const spans: number[][] = [];
+        for (const w of writers) {
+            const start = Number((await nextLine(w.lines)).replace("start ", ""));
+            spans.push([start]);
+        }
+        for (const [i, w] of writers.entries()) {
+            spans[i]!.push(Number((await nextLine(w.lines)).replace("done ", "")));
+            assert.equal(await w.exited, 0);
+        }
+        ended = true;
+        await reader;
+        // The two wrote at the same time, or this test proves nothing.
+        const [[aStart, aEnd], [bStart, bEnd]] = spans as [[number, number], [number, number]];
+        assert.ok(aStart < bEnd && bStart < aEnd, `the writers did not overlap: a ${aStart}..${aEnd}, b ${bStart}..${bEnd}`);
+
+        const { names, certNames } = summary(readStateFile(stateFile)!);
+        for (const prefix of ["a", "b"]) {
+            for (let i = 0; i < count; i++) assert.equal(names[`${prefix}-${i}`], String(i), `${prefix}-${i} lost`);
+            // Each domain shows its writer's last change to it.
+            for (let d = 0; d < 10; d++) assert.equal(certNames[`${prefix}-d${d}.cdn.test`], `${prefix}-${count - 10 + d}`);
+        }
+        assert.ok(reads > 0, "the reader read");
+        t.diagnostic(`${reads} reads of the file while ${2 * count} saves interleaved (${versions.size} versions of it seen), all whole`);
+        assert.deepEqual(readdirSync(dir).sort(), ["seed.json", "state.json"], "no lock or temporary file left behind");
+    });
+});
+
+describe("a writer killed inside a save", () => {
+    for (const point of ["mid-write", "before-rename", "before-unlock"] as const) {
+        test(`killed ${point}: the file is the whole cloud before or after, and the next writer is not held up`, async (t) => {
+            const dir = scratch(t);
+            const stateFile = join(dir, "state.json");
+            const seed = seedFor(["a"]);
+            const seedFile = writeSeed(dir, seed);
+            Store.open(seed, stateFile);
+            const before = readFileSync(stateFile, "utf8");
+
+            const w = startWriter(["stall", stateFile, seedFile, point]);
+            assert.equal(await nextLine(w.lines), `at ${point}`);
+            w.child.kill("SIGKILL");
+            await w.exited;
+
+            const left = readdirSync(dir);
+            assert.ok(left.includes("state.json.lock"), `the kill left the lock behind: ${left}`);
+            const after = readStateFile(stateFile)!; // parses: never half a file
+            const changed = summary(after).certNames["a-d1.cdn.test"];
+            assert.equal(changed, point === "before-unlock" ? "a-1" : undefined);
+            if (point !== "before-unlock") assert.equal(readFileSync(stateFile, "utf8"), before);
+
+            // The dead writer's lock is broken at once (its process is gone), and what it left is removed.
+            const started = Date.now();
+            const next = Store.open(seed, stateFile);
+            change(next, "a-d2.cdn.test", "next-writer");
+            next.save();
+            assert.ok(Date.now() - started < 2000, `the next writer waited ${Date.now() - started} ms`);
+            assert.equal(summary(readStateFile(stateFile)!).certNames["a-d2.cdn.test"], "next-writer");
+            assert.deepEqual(readdirSync(dir).sort(), ["seed.json", "state.json"]);
+        });
+    }
+
+    test("killed at random moments while writing a large file: it parses after every kill", async (t) => {
+        const dir = scratch(t);
+        const stateFile = join(dir, "state.json");
+        const seed = seedFor(["a"]);
+        const seedFile = writeSeed(dir, seed);
+        // About 1 MB, so that a write takes a while and a kill lands inside one.
+        const big = Store.open(seed, stateFile);
+        const filler = "-----BEGIN CERTIFICATE-----\n" + "A".repeat(100_000) + "\n-----END CERTIFICATE-----\n";
+        for (let d = 0; d < 10; d++) {
+            big.stage(big.findDomain(big.accounts[0]!, `a-d${d}.cdn.test`)!, { status: "on", certName: "big", pem: filler }, Date.now(), { configuringMs: 0 });
+        }
+        big.save();
+        let leftLock = 0;
+        const kills = 4;
+        for (let k = 0; k < kills; k++) {
+            const w = startWriter(["forever", stateFile, seedFile, "a"]);
+            assert.equal(await nextLine(w.lines), "writing");
+            await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
+            w.child.kill("SIGKILL");
+            await w.exited;
+            if (readdirSync(dir).includes("state.json.lock")) leftLock++;
+            const state = readStateFile(stateFile)!;
+            assert.equal(Object.keys(state.accounts[0]!.domains).length, 10);
+        }
+        const next = Store.open(seed, stateFile);
+        change(next, "a-d0.cdn.test", "after-kills");
+        next.save();
+        assert.equal(summary(readStateFile(stateFile)!).certNames["a-d0.cdn.test"], "after-kills");
+        assert.deepEqual(readdirSync(dir).sort(), ["seed.json", "state.json"]);
+        t.diagnostic(`${leftLock} of ${kills} kills landed inside a save (the lock was left behind)`);
+    });
+});
+
+describe("the state file's lock", () => {
+    test("a live holder is waited for, and a waiter gives up after its timeout naming the holder", async (t) => {
+        const dir = scratch(t);
+        const lock = join(dir, "state.json.lock");
+        // A holder that is alive and never lets go: a child process whose pid is in the lock.
+        const holder = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+        t.after(() => {
+            holder.kill("SIGKILL");
+        });
+        writeFileSync(lock, JSON.stringify({ pid: holder.pid, threadId: 0, host: hostname(), token: "held" }));
+        const started = Date.now();
+        assert.throws(() => withFileLock(lock, () => "never", { timeoutMs: 300 }), (error: unknown) => {
+            assert.ok(error instanceof LockTimeoutError);
+            assert.match(error.message, new RegExp(`pid ${holder.pid}`));
+            return true;
+        });
+        assert.ok(Date.now() - started >= 300);
+        assert.equal(JSON.parse(readFileSync(lock, "utf8")).token, "held", "a live holder's lock is never broken");
+        // Once the holder is gone, its lock is broken at once.
+        holder.kill("SIGKILL");
+        await new Promise((resolve) => holder.once("exit", resolve));
+        assert.equal(withFileLock(lock, () => "ran", { timeoutMs: 300 }), "ran");
+        assert.deepEqual(readdirSync(dir), []);
+    });
+
+    test("a lock older than staleAfterMs is broken whoever holds it (another host, a reused pid)", (t) => {
+        const dir = scratch(t);
+        const lock = join(dir, "state.json.lock");
+        writeFileSync(lock, JSON.stringify({ pid: 1, threadId: 0, host: "another-host", token: "old" }));
+        assert.throws(() => withFileLock(lock, () => "never", { timeoutMs: 100, staleAfterMs: 60_000 }), LockTimeoutError);
+        assert.equal(withFileLock(lock, () => "ran", { timeoutMs: 1000, staleAfterMs: 50 }), "ran");
+    });
+
+    test("a holder whose lock was broken as stale does not remove its successor's lock", (t) => {
+        const dir = scratch(t);
+        const lock = join(dir, "state.json.lock");
+        const successor = JSON.stringify({ pid: 1, threadId: 0, host: "another-host", token: "successor" });
+        withFileLock(lock, () => {
+            // Meanwhile someone judged our lock stale and took it.
+            rmSync(lock);
+            writeFileSync(lock, successor);
+        });
+        assert.equal(readFileSync(lock, "utf8"), successor);
+    });
+});
