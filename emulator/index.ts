@@ -85,6 +85,8 @@ export interface RunningEmulator {
     close(): Promise<void>;
     /** The request log (same as GET /__emulator/requests). */
     requests(): readonly RequestLogEntry[];
+    /** TCP connections accepted so far (whether a client reused one or opened a new one). */
+    connections(): number;
     /** Adds an injected fault (same as POST /__emulator/faults). */
     injectFault(spec: FaultSpec): ActiveFault;
     /** Clears faults, the request log and rate-limit windows (same as POST /__emulator/reset). */
@@ -150,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         port,
         close: () => server.close(),
         requests: () => server.log.list(),
+        connections: () => server.connectionsAccepted,
         injectFault: (spec) => server.faults.add(spec),
         reset: () => server.reset(),
         setDomainStatus: (domainName, domainStatus) => {

@@ -107,7 +107,44 @@ export class EmulatorServer {
         // by a reset when it sends on the socket at that moment. Node would also announce its timeout in a
         // `Keep-Alive: timeout=N` header, which lets Node clients close first; front ends such as nginx send none,
         // so every answer carries its own `connection: keep-alive` and Node adds no hint (_http_outgoing.js).
-        this.http.keepAliveTimeout = settings.idleTimeoutMs;
+        // Node's own keep-alive timer closes a second late (it adds a 1000 ms buffer, _http_server.js, Node 20), so
+        // it is off, and the idle time is kept here: from the end of a connection's last answer to its next request.
+        this.http.keepAliveTimeout = 0;
+        this.http.on("connection", (socket: Socket) => {
+            this.connectionsAccepted++;
+            this.idle.set(socket, { open: 0 });
+            socket.once("close", () => this.clearIdle(socket, true));
+        });
+        this.http.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+            const socket = req.socket;
+            const state = this.idle.get(socket);
+            if (!state) return;
+            this.clearIdle(socket);
+            state.open++;
+            res.once("close", () => {
+                state.open--;
+                if (state.open === 0 && !socket.destroyed) this.startIdle(socket);
+            });
+        });
+    }
+
+    /** TCP connections accepted since the start (a test sees whether a client opened a new one). */
+    connectionsAccepted = 0;
+    private readonly idle = new Map<Socket, { open: number; timer?: NodeJS.Timeout }>();
+
+    private startIdle(socket: Socket): void {
+        const state = this.idle.get(socket);
+        if (!state || this.settings.idleTimeoutMs <= 0) return;
+        clearTimeout(state.timer);
+        // Both directions at once, as a front end that drops the connection: a request sent after this is reset.
+        state.timer = setTimeout(() => socket.destroy(), this.settings.idleTimeoutMs);
+        state.timer.unref();
+    }
+
+    private clearIdle(socket: Socket, forget = false): void {
+        const state = this.idle.get(socket);
+        if (state) clearTimeout(state.timer);
+        if (forget) this.idle.delete(socket);
     }
 
     /** Clears faults, the request log and the rate-limit windows (not the domains: they are the cloud). */
