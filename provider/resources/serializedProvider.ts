@@ -69,9 +69,9 @@ export function serializedProviderFor(product: ProviderKey): dynamic.ResourcePro
  * Whether Pulumi's closure serializer will write the product's stub module as exactly `require("<its export>")`.
  * It names a module under node_modules through the package's exports map, but finds the package.json by cutting
  * the module's absolute path at the FIRST occurrence of the package's name (getPackageDefinition in @pulumi/pulumi
- * runtime/closure/package.ts). Under a directory named like the package (~/src/pulumi-alicloud-certs-infra/
- * node_modules/...) it finds none and writes a require of the internal file path, which the exports map refuses
- * when the engine runs it. pnpm's layout (node_modules/.pnpm/<name>@<version>/node_modules/<name>/...) gets the same
+ * runtime/closure/package.ts, 3.248; 3.276 cuts at the right one). Under a directory named like the package
+ * (~/src/pulumi-alicloud-certs-infra/node_modules/...) 3.248 finds none and writes a require of the internal file
+ * path, which the exports map refuses when the engine runs it. pnpm's layout (node_modules/.pnpm/<name>@<version>/node_modules/<name>/...) gets the same
  * broken require. So ask the serializer's own function, with the path it will see, and write the stubs out unless
  * the answer is our export. Any failure to ask (a future SDK moving the function) also writes them out.
  */

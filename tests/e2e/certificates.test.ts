@@ -218,7 +218,8 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
                 name: "uncovered domain",
                 setup: () => writeCertificate(project, stranger),
                 property: "certificate",
-                words: /does not cover rejected\.cdn-e2e\.test/,
+                // Both resources fail; @pulumi/pulumi 3.248 reports both, 3.276 stops at the first it reports.
+                words: /does not cover rejected\.(cdn|live)-e2e\.test/,
             },
         ];
         await hooks.reset();
@@ -268,8 +269,9 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
     });
 
     test("a project under a directory named like the package works, its __provider written out as code", async () => {
-        // Pulumi's serializer would write a require of the package's internal file path here, which the package's
-        // exports refuse at run time; the package sees that coming and has the stubs written out instead.
+        // Pulumi's serializer (3.248) would write a require of the package's internal file path here, which the
+        // package's exports refuse at run time; the package sees that coming and has the stubs written out instead.
+        // 3.276 finds the package and writes the export's require, which the package then keeps.
         const lookalike = installUnder(installDir, fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-alicloud-certs-lookalike-")));
         try {
             const project = await projectFor("lookalike", current, lookalike);
@@ -277,7 +279,8 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
             for (const resource of (await project.exportStack()).deployment.resources as Array<Record<string, any>>) {
                 if (!/alicloud-certs:/.test(resource.type)) continue;
                 const provider = resource.outputs.__provider as string;
-                assert.ok(provider.includes('require("pulumi-alicloud-certs/runtime")'), provider);
+                const product = resource.type.endsWith(":DomainCertificate") ? "cdn" : "live";
+                assert.ok(provider.includes('require("pulumi-alicloud-certs/runtime")') || provider.includes(`require("pulumi-alicloud-certs/dynamic-provider/${product}")`), provider);
                 assert.ok(!provider.includes("/dist/"), provider);
             }
             assert.equal((await served(cdnDomain("lookalike"))).fingerprint, await fingerprintOf(current));

@@ -51,8 +51,54 @@ function lockfileVersion(name: string): string {
   return entry.version as string;
 }
 
-/** The @pulumi/pulumi version of the lockfile: the SDK, the engine and the language host all use it. */
+/** The @pulumi/pulumi version of the lockfile: the SDK the test programs install, and the engine built by default. */
 export const PULUMI_VERSION = lockfileVersion("@pulumi/pulumi");
+
+/**
+ * The engine versions the tests accept: the range package.json's peerDependencies give @pulumi/pulumi (the same
+ * reading as scripts/pulumi-install.sh, which takes a user's own CLI in that range). An engine of another version
+ * than the SDK is what users run (their CLI is rarely the SDK's version), and the CI matrix runs each end of it.
+ */
+export const SUPPORTED_ENGINES = supportedRange();
+
+function supportedRange(): { low: string; high: string; text: string } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+  const range: string = pkg.peerDependencies?.["@pulumi/pulumi"] ?? "";
+  let m = /^\s*>=\s*(\d+\.\d+\.\d+)\s+<\s*(\d+)(?:\.0\.0)?\s*$/.exec(range);
+  if (m) {
+    return { low: m[1]!, high: `${m[2]}.0.0`, text: range };
+  }
+  m = /^\s*\^\s*(\d+)(\.\d+\.\d+)\s*$/.exec(range);
+  if (m) {
+    return { low: `${m[1]}${m[2]}`, high: `${Number(m[1]) + 1}.0.0`, text: range };
+  }
+  throw new Error(`package.json peerDependencies["@pulumi/pulumi"] is "${range}": expected ">=A.B.C <D" or "^A.B.C"`);
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (pa[i] !== pb[i]) {
+      return pa[i]! < pb[i]! ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+/** Why `pulumi version`'s output is not a supported engine, or undefined when it is. */
+export function engineVersionProblem(printed: string): string | undefined {
+  const m = /^v?(\d+\.\d+\.\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(printed);
+  if (!m) {
+    return `prints ${JSON.stringify(printed || "nothing")} as its version`;
+  }
+  const [, triple, pre] = m;
+  const low = compareVersions(triple!, SUPPORTED_ENGINES.low);
+  if (low < 0 || (low === 0 && pre) || compareVersions(triple!, SUPPORTED_ENGINES.high) >= 0) {
+    return `is ${printed}, outside the supported @pulumi/pulumi ${SUPPORTED_ENGINES.text}`;
+  }
+  return undefined;
+}
 
 /** The cache root of scripts/pulumi-install.sh; keep the two formulas equal. */
 export function cacheRoot(): string {
@@ -83,12 +129,13 @@ function checkEngineDir(dir: string): string | undefined {
   if (missing.length > 0) {
     return `${dir} lacks ${missing.join(", ")}`;
   }
-  const out = spawnSync(path.join(dir, "pulumi"), ["version"], { encoding: "utf8", timeout: 30_000 });
-  const version = (out.stdout ?? "").trim();
-  if (version !== `v${PULUMI_VERSION}`) {
-    return `${dir}/pulumi is ${version || "unknown"}, not v${PULUMI_VERSION}`;
-  }
-  return undefined;
+  const out = spawnSync(path.join(dir, "pulumi"), ["version"], {
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+  const problem = engineVersionProblem((out.stdout ?? "").trim());
+  return problem ? `${dir}/pulumi ${problem}` : undefined;
 }
 
 let located: CliLocation | undefined;
@@ -123,7 +170,7 @@ export function locatePulumiCli(): CliLocation {
   }
   located = {
     reason:
-      `no Pulumi engine v${PULUMI_VERSION} found (${problems.join("; ")}). ` +
+      `no Pulumi engine for @pulumi/pulumi ${SUPPORTED_ENGINES.text} found (${problems.join("; ")}). ` +
       "Run `npm run pulumi:install` (builds it once into a cache, needs Go 1.25+) or set PULUMI_CLI_DIR.",
   };
   return located;
