@@ -67,6 +67,8 @@ export interface Phase {
     readonly lastCall?: number;
     /** Domains not serving the declared certificate after the command (checked with the SDK), if checked. */
     readonly notServing?: number;
+    /** Bytes of the stack's state after the command (`pulumi stack export`), if measured. */
+    readonly stateBytes?: number;
 }
 
 export interface ReportInput {
@@ -271,6 +273,19 @@ export function renderReport(input: ReportInput): string {
         target: `< ${megabytes(TARGETS.providerPeakBytes)}`,
         ok: peak > 0 && peak < TARGETS.providerPeakBytes,
     });
+
+    for (const key of [PHASE.create, PHASE.groupCreate]) {
+        const p = phases.get(key);
+        if (p?.stateBytes === undefined) continue;
+        rows.push({
+            figure: `state after ${p.name} (\`pulumi stack export\`), per domain`,
+            measured: `${(p.stateBytes / 1024).toFixed(0)} KB, ${n > 0 ? Math.round(p.stateBytes / n) : "-"} B`,
+            floor: "-",
+            ratio: "-",
+            target: "-",
+            ok: true,
+        });
+    }
 
     const cpus = os.cpus();
     const lines: string[] = ["", renderTable(rows), ""];

@@ -216,6 +216,8 @@ async function main(): Promise<void> {
             notServing = missing.length;
             if (missing.length > 0) log(`${name}: ${missing.length}/${n} domains do not serve the declared certificate (${missing.slice(0, 5).join(", ")}...)`);
         }
+        // The state a user's backend holds (and the engine rewrites at each checkpoint) after a create.
+        const stateBytes = name === PHASE.create || name === PHASE.groupCreate ? JSON.stringify((await project.exportStack()).deployment).length : undefined;
         const phase: Phase = {
             name,
             result,
@@ -227,6 +229,7 @@ async function main(): Promise<void> {
             ...(calls.firstAt !== undefined ? { firstCall: since(calls.firstAt)! } : {}),
             ...(calls.lastAt !== undefined ? { lastCall: since(calls.lastAt)! } : {}),
             ...(notServing !== undefined ? { notServing } : {}),
+            ...(stateBytes !== undefined ? { stateBytes } : {}),
         };
         phases.set(name, phase);
         log(`${name}: ${seconds(phase.seconds)}, exit ${result.code}${result.timedOut ? " (TIMED OUT)" : ""}; ${describeCalls(calls)}${callSpan(phase)}; ${describeUsage(phase)}`);
