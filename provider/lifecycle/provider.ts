@@ -6,7 +6,7 @@ import type { Clock } from "../clock";
 import { checkInputs } from "./check";
 import { conflictReason, describeHolder, processClaims } from "./claims";
 import { expiryFinding, expiryPolicyFromConfig, type ExpiryPolicy } from "./expiry";
-import { engineAddressFromArgv, engineSink, type ProgressSink } from "./group/progress";
+import { engineAddressFromArgv, engineSink, type ProgressSink } from "./engineLog";
 import { diffCertificate } from "./diff";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
 import {

@@ -6,7 +6,7 @@ import { configFromRecord } from "../../provider/alicloud/endpoint";
 import { CDN, LIVE } from "../../provider/alicloud/products";
 import { expiryFinding, expiryPolicyFromConfig } from "../../provider/lifecycle/expiry";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
-import type { ProgressSink } from "../../provider/lifecycle/group/progress";
+import type { ProgressSink } from "../../provider/lifecycle/engineLog";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import { issueCertificate, type Issued } from "../support/certs";
 

@@ -9,7 +9,7 @@ import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/m
 import { UNKNOWN } from "../../provider/lifecycle/model";
 import { withoutEchoedValue } from "../../provider/lifecycle/provider";
 import { fromEngine, groupProvider, toEngine } from "../../provider/lifecycle/group/provider";
-import type { ProgressSink } from "../../provider/lifecycle/group/progress";
+import type { ProgressSink } from "../../provider/lifecycle/engineLog";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 
 let wildcard: Issued;

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { engineAddressFromArgv, engineSink, ProgressTracker, reportPeriodically, type ProgressSink } from "../../provider/lifecycle/group/progress";
+import { engineAddressFromArgv, engineSink, type ProgressSink } from "../../provider/lifecycle/engineLog";
+import { ProgressTracker, reportPeriodically } from "../../provider/lifecycle/group/progress";
 import { VirtualClock } from "../support/virtualClock";
 
 describe("ProgressTracker", () => {

@@ -13,7 +13,8 @@ import { createCertificate, deleteCertificate, readCertificate, updateCertificat
 import { pickLeafDetails } from "../outputs";
 import { NAMES_LISTED } from "./check";
 import { groupChanges } from "./diff";
-import { ProgressTracker, reportPeriodically, SILENT, type ProgressSink } from "./progress";
+import { SILENT, type ProgressSink } from "../engineLog";
+import { ProgressTracker, reportPeriodically } from "./progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 
 /** The group's error: kept in state with what each domain serves, naming the domains that failed. */

@@ -7,7 +7,7 @@ import { checkGroupInputs } from "./check";
 import { describeGroupChanges, diffGroup, groupChanges, wantedDomains } from "./diff";
 import type { GroupInputs, GroupOutputs } from "./model";
 import { createGroup, deleteGroup, readGroup, updateGroup, type GroupContext } from "./operations";
-import { engineAddressFromArgv, engineSink, type ProgressSink } from "./progress";
+import { engineAddressFromArgv, engineSink, type ProgressSink } from "../engineLog";
 
 export interface GroupProviderDependencies extends ProviderDependencies {
     /** Where a group's progress goes; default: the engine's Log RPC, for the resource's URN (progress.ts). */
