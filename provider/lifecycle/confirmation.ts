@@ -134,6 +134,34 @@ export interface ConvergeIO {
 }
 
 /**
+ * A read that keeps trying until the resource's deadline. Each call already retries transient failures (throttling,
+ * 5xx, timeouts, dropped connections) within its own budget (alicloud/retry.ts: 8 attempts, a minute), but a create
+ * or update may wait for up to `confirmTimeoutSeconds` (30 minutes by default): a run of transient failures longer
+ * than one call's budget must not fail a domain that would converge a minute later (seen in the reliability suite's
+ * fault storm: 8 faults in a row on one certificate read, at 30% of calls failing). So while the deadline allows, a
+ * read whose error is still transient is tried again at the polling pace, the domain reported as waiting on that
+ * error's code; a permanent error, or one at the deadline, is thrown as it is.
+ */
+export async function readPersistently<T>(io: ConvergeIO, domainName: string, deadline: number, read: () => Promise<T>): Promise<T> {
+    let interval = io.policy.initialIntervalMs;
+    for (;;) {
+        try {
+            return await read();
+        } catch (error) {
+            const now = io.clock.now();
+            if (!isTransient(error) || now + interval >= deadline) throw error;
+            io.events?.(domainName, { kind: "waiting", on: codeOf(error) ?? "a failing read" });
+            await io.clock.sleep(interval);
+            interval = Math.min(io.policy.maxIntervalMs, Math.ceil(interval * 1.5));
+        }
+    }
+}
+
+function isTransient(error: unknown): boolean {
+    return typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === true;
+}
+
+/**
  * Reads, waits and sets until `decide` says done, gone or failed, or the deadline passes. `start` is what the
  * caller already knows: a first observation, or "set" to send the set straight away (an update, where diff has
  * just seen the difference). Errors of the set other than ServiceBusy and a lost answer are thrown as they are.
@@ -163,12 +191,12 @@ export async function converge(
                 // At the longest interval, on its multiples: every domain waiting long polls at the same instants.
                 const align = policy.alignMs ? (interval >= policy.maxIntervalMs ? policy.maxIntervalMs : policy.alignMs) : 0;
                 await clock.sleep(Math.min(alignedWake(now, interval, align) - now, Math.max(0, deadline - now)));
-                observation = { domainStatus: await service.domainStatus(domainName) };
+                observation = { domainStatus: await readPersistently(io, domainName, deadline, () => service.domainStatus(domainName)) };
             }
             lastStatus = observation.domainStatus ?? lastStatus;
             decision = decide(phase, desired, observation);
             if (decision.next === "read-certificate") {
-                const certificate = await service.describe(domainName);
+                const certificate = await readPersistently(io, domainName, deadline, () => service.describe(domainName));
                 observation = certificate ? { ...observation, certificate } : { domainStatus: undefined };
                 decision = decide(phase, desired, observation);
             }

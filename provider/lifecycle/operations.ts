@@ -4,7 +4,7 @@
 import type { ProductSpec } from "../alicloud/products";
 import { systemClock, type Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
-import { converge, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
+import { converge, readPersistently, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
 import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, PROVIDER_KEY } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
@@ -26,7 +26,7 @@ export interface LifecycleContext {
 /** Create: adopt a domain that already serves the declared certificate, otherwise set it and confirm. */
 export async function createCertificate(ctx: LifecycleContext, inputs: CertificateInputs): Promise<CertificateOutputs> {
     const deadline = deadlineFor(ctx, inputs);
-    const observation = await observe(ctx, inputs.domainName);
+    const observation = await observe(ctx, inputs.domainName, deadline);
     if (observation.domainStatus === undefined) throw new DomainNotFoundError(ctx.product, inputs.domainName);
     const outcome = await converge(io(ctx), inputs, { phase: "await-idle", observation }, deadline);
     return finish(ctx, inputs, inputs, outcome);
@@ -59,13 +59,14 @@ export async function deleteCertificate(
     domainName: string,
     state: Partial<CertificateOutputs>,
 ): Promise<void> {
-    const observation = await observe(ctx, domainName);
+    const off: CertificateInputs = { ...(state as CertificateInputs), domainName, status: "off" };
+    const deadline = deadlineFor(ctx, off);
+    const observation = await observe(ctx, domainName, deadline);
     if (observation.domainStatus === undefined || observation.domainStatus === "deleting") return;
     if (observation.certificate?.status === "off") return;
-    const off: CertificateInputs = { ...(state as CertificateInputs), domainName, status: "off" };
     let outcome: Outcome;
     try {
-        outcome = await converge(io(ctx), off, { phase: "await-idle", observation }, deadlineFor(ctx, off));
+        outcome = await converge(io(ctx), off, { phase: "await-idle", observation }, deadline);
     } catch (error) {
         if (isCode(error, "InvalidDomain.NotFound")) return; // removed while we were deleting
         if (isCode(error, "Certificate.NotPermittedOff")) {
@@ -85,11 +86,12 @@ export async function deleteCertificate(
     }
 }
 
-/** The certificate and the domain's state, read together. */
-async function observe(ctx: LifecycleContext, domainName: string): Promise<Observation> {
+/** The certificate and the domain's state, read together (each tried until the deadline while its errors are transient). */
+async function observe(ctx: LifecycleContext, domainName: string, deadline: number): Promise<Observation> {
+    const steps = io(ctx);
     const [certificate, domainStatus] = await Promise.all([
-        ctx.service.describe(domainName),
-        ctx.service.domainStatus(domainName),
+        readPersistently(steps, domainName, deadline, () => ctx.service.describe(domainName)),
+        readPersistently(steps, domainName, deadline, () => ctx.service.domainStatus(domainName)),
     ]);
     if (!certificate || domainStatus === undefined) return { domainStatus: undefined };
     return { domainStatus, certificate };

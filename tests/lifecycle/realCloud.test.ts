@@ -229,6 +229,29 @@ for (const product of PRODUCTS) {
     }
 }
 
+describe("a run of transient failures longer than one call's retries", () => {
+    for (const product of PRODUCTS) {
+        it(`${product.displayName}: 12 failures in a row on the certificate read (one call retries 8 times) do not fail a create, and one permanent error still does`, async (t) => {
+            const w = await world(t, product);
+            const read = product.describeCertificateAction.name;
+            // Found by the reliability suite's fault storm: 8 transient faults in a row on one domain's first read
+            // failed the domain with most of its confirmTimeoutSeconds unused.
+            await fault(w, { action: read, fault: "internal-error", times: 6 });
+            await fault(w, { action: read, fault: "drop", times: 6 });
+            const { outs } = await w.provider.create(await uploadInputs(w, w.domains[0]!, { confirmTimeoutSeconds: 1800 }));
+            assert.equal(outs.status, "on");
+            assert.equal((await served(w, w.domains[0]!)).fingerprint, outs.fingerprint);
+            const failedReads = w.emulator.requests().filter((r) => r.action === read && r.status !== 200).length;
+            assert.ok(failedReads >= 12, `${failedReads} failed reads answered or dropped`);
+            // A permanent error is not waited out: a domain that does not exist fails at once.
+            const startedAt = w.clock.now();
+            const { error } = await failedCreate(w, await uploadInputs(w, `missing.${product.id}.real.test`, { confirmTimeoutSeconds: 1800 }));
+            assert.match(error.message, /missing\.(cdn|live)\.real\.test/);
+            assert.ok(w.clock.now() - startedAt < MINUTE, "no wait for a permanent answer");
+        });
+    }
+});
+
 describe("realistic timings at scale", () => {
     for (const readDuringConfiguring of READ_MODELS) {
         it(`100 CDN domains configuring 60 to 180 s each all converge, none times out (reads ${readDuringConfiguring})`, async (t) => {
