@@ -58,6 +58,8 @@ interface ChainMember {
     readonly subjectKeyId?: string;
     readonly authorityKeyId?: string;
     readonly isCa: boolean;
+    /** What a user reads of it, decoded here with the rest so that a damaged field fails as this certificate's. */
+    readonly described: Omit<CertificateInfo, "chainFingerprint">;
 }
 
 const FIELD = "certificate";
@@ -148,46 +150,51 @@ function parseChainOnce(pem: string): ParsedChain {
 }
 
 function parseMember(der: Buffer, position: number): ChainMember {
-    const { X509Certificate, SubjectKeyIdentifierExtension, AuthorityKeyIdentifierExtension, BasicConstraintsExtension } = x509();
-    let cert: X509.X509Certificate;
-    let nodeCert: NodeX509Certificate;
+    const { X509Certificate, SubjectKeyIdentifierExtension, AuthorityKeyIdentifierExtension, BasicConstraintsExtension, SubjectAlternativeNameExtension } = x509();
+    // Everything is decoded here, inside one try: a DER that frames but whose insides do not decode (a damaged key,
+    // extension or name) throws from OpenSSL or the ASN.1 schema at the first field read, and that must be this
+    // certificate's failure on `certificate`, not a raw error out of check (found by the reliability suite's fuzzing).
     try {
-        cert = new X509Certificate(der);
-        nodeCert = new NodeX509Certificate(der);
-    } catch {
+        const cert = new X509Certificate(der);
+        const nodeCert = new NodeX509Certificate(der);
+        const subjectKeyId = cert.getExtension(SubjectKeyIdentifierExtension)?.keyId;
+        const authorityKeyId = cert.getExtension(AuthorityKeyIdentifierExtension)?.keyId;
+        const publicKey = describeKeyObject(nodeCert.publicKey);
+        const fingerprint = sha256Hex(der);
+        const san = cert.getExtension(SubjectAlternativeNameExtension);
+        const dnsNames = (san?.names.items ?? []).filter((name) => name.type === "dns").map((name) => name.value.toLowerCase());
+        return {
+            position,
+            der,
+            cert,
+            nodeCert,
+            publicKey,
+            fingerprint,
+            subjectKeyId: subjectKeyId?.toLowerCase(),
+            authorityKeyId: authorityKeyId?.toLowerCase(),
+            isCa: cert.getExtension(BasicConstraintsExtension)?.ca === true,
+            described: {
+                fingerprint,
+                notBefore: isoSeconds(cert.notBefore),
+                notAfter: isoSeconds(cert.notAfter),
+                subject: cert.subject,
+                issuer: cert.issuer,
+                serialNumber: cert.serialNumber.toLowerCase(),
+                dnsNames,
+                publicKey,
+            },
+        };
+    } catch (error) {
+        if (error instanceof CertificateInputError) throw error;
         throw new CertificateInputError(
             `certificate #${position} is valid base64 but not a valid X.509 certificate (its content could not be decoded); ` +
                 "copy the block again, unedited, from the file your CA gave you",
         );
     }
-    const subjectKeyId = cert.getExtension(SubjectKeyIdentifierExtension)?.keyId;
-    const authorityKeyId = cert.getExtension(AuthorityKeyIdentifierExtension)?.keyId;
-    return {
-        position,
-        der,
-        cert,
-        nodeCert,
-        publicKey: describeKeyObject(nodeCert.publicKey),
-        fingerprint: sha256Hex(der),
-        subjectKeyId: subjectKeyId?.toLowerCase(),
-        authorityKeyId: authorityKeyId?.toLowerCase(),
-        isCa: cert.getExtension(BasicConstraintsExtension)?.ca === true,
-    };
 }
 
 function describeMember(member: ChainMember): Omit<CertificateInfo, "chainFingerprint"> {
-    const san = member.cert.getExtension(x509().SubjectAlternativeNameExtension);
-    const dnsNames = (san?.names.items ?? []).filter((name) => name.type === "dns").map((name) => name.value.toLowerCase());
-    return {
-        fingerprint: member.fingerprint,
-        notBefore: isoSeconds(member.cert.notBefore),
-        notAfter: isoSeconds(member.cert.notAfter),
-        subject: member.cert.subject,
-        issuer: member.cert.issuer,
-        serialNumber: member.cert.serialNumber.toLowerCase(),
-        dnsNames,
-        publicKey: member.publicKey,
-    };
+    return member.described;
 }
 
 function rejectDuplicates(members: readonly ChainMember[]): void {

@@ -1,5 +1,6 @@
 // Domain names: normalizing what the user writes into the one form the APIs and certificates use, and deciding
 // whether a certificate's SAN names serve a domain.
+import { quoteGiven } from "./quote";
 import { isIP } from "node:net";
 import { domainToASCII } from "node:url";
 import { CertificateInputError } from "./errors";
@@ -19,7 +20,7 @@ export function normalizeDomainName(input: string): string {
         throw new CertificateInputError(`the domain name is empty; set domainName to the accelerated domain, ${EXAMPLE}`);
     }
     const trimmed = input.trim();
-    const shown = JSON.stringify(trimmed.length > 80 ? `${trimmed.slice(0, 80)}…` : trimmed);
+    const shown = quoteGiven(trimmed);
     const refuse = (why: string): never => {
         throw new CertificateInputError(`the domain name ${shown} ${why}`);
     };
@@ -35,7 +36,7 @@ export function normalizeDomainName(input: string): string {
     if (isIP(bare) !== 0) refuse(`is an IP address; CDN and Live serve domain names only: give the host name, ${EXAMPLE}`);
     if (/[/?#]/.test(trimmed)) refuse(`contains a path or query ("/", "?" or "#"); give the host name only, ${EXAMPLE}`);
     if (trimmed.includes(":")) refuse(`contains a port or a colon; give the host name only, without ":port", ${EXAMPLE}`);
-    if (trimmed.endsWith(".")) refuse(`ends with a dot; remove the trailing dot (write ${JSON.stringify(trimmed.replace(/\.+$/, ""))})`);
+    if (trimmed.endsWith(".")) refuse(`ends with a dot; remove the trailing dot (write ${quoteGiven(trimmed.replace(/\.+$/, ""))})`);
 
     const isWildcard = trimmed.startsWith(WILDCARD_PREFIX);
     const host = isWildcard ? trimmed.slice(WILDCARD_PREFIX.length) : trimmed;

@@ -4,6 +4,7 @@
 // The accepted character set is deliberately conservative: letters, digits, ".", "_" and "-", starting with a
 // letter or digit. Alibaba's consoles accept more (e.g. Chinese characters), but the exact server-side rule is
 // not documented consistently between CDN and Live; a name inside this set is accepted by both.
+import { quoteGiven } from "./quote";
 import type { CertificateInfo } from "./chain";
 
 /** Alibaba's limit on CertName / SSLPri name length for CDN and Live. */
@@ -50,7 +51,7 @@ export function certNameProblem(name: string): string | undefined {
         const bad = /[^A-Za-z0-9._-]/.exec(name)?.[0];
         const what = bad === undefined ? `starts with ${JSON.stringify(name[0])}` : `contains ${JSON.stringify(bad)}`;
         return (
-            `the certificate name ${JSON.stringify(name)} ${what}; use only letters, digits, ".", "_" and "-", starting with a letter or digit ` +
+            `the certificate name ${quoteGiven(name)} ${what}; use only letters, digits, ".", "_" and "-", starting with a letter or digit ` +
             '(e.g. "www.example.com-2025"), or leave certName unset to use one derived from the certificate'
         );
     }

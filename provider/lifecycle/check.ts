@@ -1,5 +1,6 @@
 // `check`: every input that is known is validated here, locally, so that `pulumi preview` on a pull request fails
 // before anything is called. Failures name the property and say how to fix it; none quotes key material.
+import { quoteGiven } from "../certificate/quote";
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
 import type { CertType, ProductSpec } from "../alicloud/products";
 import {
@@ -166,12 +167,12 @@ function certIdFrom(value: unknown, fail: (p: string, r: string) => void): strin
     if (identifier) {
         fail(
             "certId",
-            `${JSON.stringify(text)} is a certificate identifier (id and region); CDN takes them apart: ` +
+            `${quoteGiven(text)} is a certificate identifier (id and region); CDN takes them apart: ` +
                 `certId: "${identifier[1]}" and certRegion: "${identifier[2]}"`,
         );
         return undefined;
     }
-    fail("certId", `must be the certificate's numeric id in the certificate service (a positive whole number such as 8089870); got ${JSON.stringify(value)}`);
+    fail("certId", `must be the certificate's numeric id in the certificate service (a positive whole number such as 8089870); got ${quoteGiven(value)}`);
     return undefined;
 }
 
@@ -213,20 +214,20 @@ function enumField<T extends string>(
     if (value === undefined || value === null || value === "") return fallback;
     if (isUnknown(value)) return undefined;
     if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-    fail(property, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got ${JSON.stringify(value)}`);
+    fail(property, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}; got ${quoteGiven(value)}`);
     return undefined;
 }
 
 function booleanField(value: unknown, property: string, fallback: boolean, fail: (p: string, r: string) => void): boolean {
     if (value === undefined || value === null || isUnknown(value)) return fallback;
     if (typeof value === "boolean") return value;
-    fail(property, `must be true or false; got ${JSON.stringify(value)}`);
+    fail(property, `must be true or false; got ${quoteGiven(value)}`);
     return fallback;
 }
 
 function positiveNumberField(value: unknown, property: string, fallback: number, fail: (p: string, r: string) => void): number {
     if (value === undefined || value === null || isUnknown(value)) return fallback;
     if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
-    fail(property, `must be a positive number of seconds; got ${JSON.stringify(value)}`);
+    fail(property, `must be a positive number of seconds; got ${quoteGiven(value)}`);
     return fallback;
 }

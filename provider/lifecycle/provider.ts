@@ -85,7 +85,10 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
             const domainName = result.inputs?.domainName;
             const known = typeof domainName === "string" && !isUnknown(domainName);
             const conflicts = known ? claimFor(news, [domainName]) : [];
+            // checkInputs also checks a group's shared settings, which have no domain: the single resource needs one.
+            const missing = news.domainName === undefined || news.domainName === null || news.domainName === "";
             const failures = [
+                ...(missing ? [{ property: "domainName", reason: "required: the domain the certificate goes on, e.g. www.example.com" }] : []),
                 ...(result.failures ?? []),
                 ...(conflicts.length > 0 ? [{ property: "domainName", reason: conflictReason(conflicts) }] : []),
                 ...(await checkExpiry(deps, news, result.inputs, known ? domainName : "its domain", now)),

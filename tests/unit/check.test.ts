@@ -257,3 +257,48 @@ describe("PEM body validation", () => {
         assert.equal(compared, (6 ** 7 - 1) / 5);
     });
 });
+
+// Found by the reliability suite (R4's fuzzing, R5's secret search): check must fail, naming the field, on a
+// certificate damaged inside its DER; quote no value whole; and never echo a key given in the wrong input.
+describe("hostile input found by the reliability suite", () => {
+    it("GIVEN a certificate whose DER frames but whose public key does not decode THEN a failure on certificate, not a raw OpenSSL error", async () => {
+        const issued = await issueCertificate({ dnsNames: ["www.example.com"], key: "rsa2048" });
+        const der = Buffer.from(issued.cert.rawData);
+        const spki = Buffer.from(issued.cert.publicKey.rawData);
+        // SPKI = SEQUENCE { AlgorithmIdentifier, BIT STRING { 00, RSAPublicKey SEQUENCE } }: turn that inner SEQUENCE
+        // into a SET. The outer structure still decodes; the key does not.
+        const inner = der.indexOf(spki) + spki.indexOf(Buffer.from([0x03, 0x82]), 2) + 5;
+        assert.equal(der[inner], 0x30);
+        der[inner] = 0x31;
+        const pem = `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n")}\n-----END CERTIFICATE-----\n`;
+        const result = checkInputs(CDN, { domainName: "www.example.com", certificate: pem, privateKey: issued.key.pkcs8 });
+        assert.match(failuresOf(result).certificate ?? "", /^certificate #1 is valid base64 but not a valid X\.509 certificate/);
+    });
+
+    it("GIVEN a 10 MB value where a word goes THEN the reason stays short; GIVEN a key there THEN none of it is shown", async () => {
+        const huge = "y".repeat(10 << 20);
+        const reason = failuresOf(checkInputs(CDN, { domainName: "www.example.com", status: huge })).status ?? "";
+        assert.ok(reason.startsWith('must be one of "on", "off"; got'), reason.slice(0, 200));
+        assert.ok(reason.length < 200, `${reason.length} characters`);
+        const key = (await issueCertificate({ dnsNames: ["www.example.com"], key: "ec256" })).key.pkcs8;
+        for (const property of ["status", "certType", "forceSet", "confirmTimeoutSeconds", "certId"]) {
+            const given = property === "certId" ? { certType: "cas", certId: key } : { [property]: key };
+            const shown = failuresOf(checkInputs(CDN, { domainName: "www.example.com", ...given }))[property] ?? "";
+            assert.match(shown, /looks like PEM or base64 \(not shown\)/, property);
+            assert.ok(!shown.includes(key.split("\n")[1]!.slice(0, 16)), property);
+        }
+    });
+});
+
+describe("the single resource's check", () => {
+    it("GIVEN no domainName (missing, null or empty) THEN it fails naming domainName, before any call", async () => {
+        const { certificateProvider } = await import("../../provider/lifecycle/provider");
+        const provider = certificateProvider({ product: CDN, service: () => { throw new Error("check calls nothing"); } });
+        for (const domainName of [undefined, null, ""]) {
+            const result = await provider.check!({}, { status: "off", ...(domainName === undefined ? {} : { domainName }) });
+            assert.deepEqual(result.failures?.map((f) => [f.property, f.reason]), [["domainName", "required: the domain the certificate goes on, e.g. www.example.com"]], JSON.stringify(domainName));
+        }
+        const blank = await provider.check!({}, { status: "off", domainName: "  " });
+        assert.deepEqual(blank.failures?.map((f) => f.property), ["domainName"]);
+    });
+});

@@ -237,3 +237,12 @@ describe("the domains as the engine stores them", () => {
         assert.deepEqual(toEngine(matching), matching, "with matchDomains there is no list to store");
     });
 });
+
+describe("a group's check given hostile values (found by the reliability suite)", () => {
+    it("GIVEN a private key among the domains THEN the reason names domains and shows none of the key", () => {
+        const reasons = reasonsOn(check({ domains: ["a.example.com", wildcard.key.pkcs8] }), "domains");
+        assert.equal(reasons.length, 1);
+        assert.match(reasons[0]!, /not valid domain names: a string of \d+ characters that looks like PEM or base64 \(not shown\)/);
+        for (const line of wildcard.key.pkcs8.split("\n").filter((l) => l.length > 16 && !l.startsWith("-----"))) assert.ok(!reasons[0]!.includes(line.slice(0, 16)));
+    });
+});

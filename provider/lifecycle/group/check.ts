@@ -2,6 +2,7 @@
 // (../check.ts), and each listed domain as that resource checks its one domain: a valid name, covered by the
 // certificate. A duplicate (after normalization) is refused too. Failures name the domains, the first few, then a
 // count, so that a list of hundreds reads in a line.
+import { quoteGiven } from "../../certificate/quote";
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
 import type { ProductSpec } from "../../alicloud/products";
 import { CertificateInputError, coversDomain, normalizeDomainName, parseCertificateChain } from "../../certificate";
@@ -72,7 +73,7 @@ export function checkGroupInputs(product: ProductSpec, news: Record<string, unkn
     }
     if (retainRemovedDomains === undefined || retainRemovedDomains === null || isUnknown(retainRemovedDomains)) inputs.retainRemovedDomains = false;
     else if (typeof retainRemovedDomains === "boolean") inputs.retainRemovedDomains = retainRemovedDomains;
-    else failures.push({ property: "retainRemovedDomains", reason: `must be true or false; got ${JSON.stringify(retainRemovedDomains)}` });
+    else failures.push({ property: "retainRemovedDomains", reason: `must be true or false; got ${quoteGiven(retainRemovedDomains)}` });
 
     const result = inputs as unknown as GroupInputs;
     return failures.length > 0 ? { inputs: result, failures } : { inputs: result };
@@ -81,7 +82,7 @@ export function checkGroupInputs(product: ProductSpec, news: Record<string, unkn
 function booleanOf(value: unknown, property: string, failures: CheckFailure[]): boolean {
     if (value === undefined || value === null || isUnknown(value)) return false;
     if (typeof value === "boolean") return value;
-    failures.push({ property, reason: `must be true or false; got ${JSON.stringify(value)}` });
+    failures.push({ property, reason: `must be true or false; got ${quoteGiven(value)}` });
     return false;
 }
 
@@ -110,19 +111,19 @@ function checkDomains(raw: unknown, failures: CheckFailure[], property = "domain
             continue;
         }
         try {
-            if (typeof item !== "string") throw new CertificateInputError(`must be a string; got ${JSON.stringify(item)}`);
+            if (typeof item !== "string") throw new CertificateInputError(`must be a string; got ${quoteGiven(item)}`);
             const name = normalizeDomainName(item);
             byName.set(name, [...(byName.get(name) ?? []), item]);
             if (byName.get(name)!.length === 1) normalized.push(name);
         } catch (error) {
             if (!(error instanceof CertificateInputError)) throw error;
-            malformed.push(`${JSON.stringify(item)} (${error.reason})`);
+            malformed.push(`${quoteGiven(item)} (${error.reason})`);
         }
     }
     if (malformed.length > 0) fail(`not valid domain names: ${listSome(malformed, 5)}`);
     const duplicates = [...byName.entries()].filter(([, given]) => given.length > 1);
     if (duplicates.length > 0) {
-        fail(`each domain may appear once: ${listSome(duplicates.map(([name, given]) => `${name} (given as ${given.map((g) => JSON.stringify(g)).join(", ")})`), 5)}`);
+        fail(`each domain may appear once: ${listSome(duplicates.map(([name, given]) => `${name} (given as ${given.map((g) => quoteGiven(g)).join(", ")})`), 5)}`);
     }
     if (malformed.length > 0 || duplicates.length > 0) return undefined;
     return normalized.sort();
