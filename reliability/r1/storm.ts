@@ -1,0 +1,105 @@
+// R1's storm: which faults the emulator gets, and what its request log says they did.
+import type { FaultKind, FaultSpec, RequestLogEntry } from "../../emulator";
+import { FAULT_KINDS } from "../../emulator";
+import { faultOutcome } from "../../emulator/faults";
+import { ACTIONS } from "../../emulator/handlers/actions";
+
+/** Outcome faults after which the domain can take no change until someone fixes it in the console. */
+export const PERMANENT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(["configure-failed", "check-failed"]);
+
+/**
+ * The kinds a call of this action can meet. Outcome faults wait for a set (the emulator never fires them on a
+ * read). ServiceBusy goes to the set actions only: the API answers it to a set on a domain that is configuring
+ * ("The specified Domain is configuring, please retry later."), never to a read, and a read refused with it would
+ * test a cloud that does not exist. Every other kind can meet any call.
+ */
+export function kindsFor(actionKind: string): FaultKind[] {
+    return FAULT_KINDS.filter((kind) => actionKind === "set" || (faultOutcome(kind) === undefined && kind !== "service-busy"));
+}
+
+/**
+ * One fault per (CDN action, kind), so that `probability` of every call of every action fails, each kind taking an
+ * equal share. The emulator tries the faults in the order they were added and the first whose draw hits fires, so
+ * the k-th (from 0) of n kinds gets s / (1 - k s), s = probability / n: it is tried only when the k before it missed,
+ * which happens with probability 1 - k s, and then fires s of all calls. Per action, because a set can meet 11 kinds
+ * and a read 6: one list on "*" could not give both 30%.
+ */
+export function stormFaults(probability: number): FaultSpec[] {
+    const specs: FaultSpec[] = [];
+    for (const action of ACTIONS.filter((a) => a.product === "cdn")) {
+        const kinds = kindsFor(action.kind);
+        const share = probability / kinds.length;
+        kinds.forEach((fault, k) => specs.push({ action: action.name, fault, probability: share / (1 - k * share) }));
+    }
+    return specs;
+}
+
+/** The answer reached the client and was not an error: the logical call is done. */
+export function succeeded(entry: RequestLogEntry): boolean {
+    return entry.status === 200 && entry.fault !== "applied-then-drop";
+}
+
+/** Domains whose set was accepted (200) with an outcome fault that leaves them configure_failed or check_failed. */
+export function permanentlyFailed(entries: readonly RequestLogEntry[]): Map<string, FaultKind> {
+    const failed = new Map<string, FaultKind>();
+    for (const entry of entries) {
+        if (entry.status !== 200 || entry.fault === undefined || !PERMANENT_KINDS.has(entry.fault as FaultKind)) continue;
+        for (const domain of entry.domains) if (!failed.has(domain)) failed.set(domain, entry.fault as FaultKind);
+    }
+    return failed;
+}
+
+export interface CallFigures {
+    readonly calls: number;
+    readonly successes: number;
+    /** Calls an injected fault shaped, by kind. */
+    readonly faults: Partial<Record<FaultKind, number>>;
+    readonly faulted: number;
+    /** Throttling.User answers of the rate limiter itself (not injected). */
+    readonly limited: number;
+    /** Per action: calls seen, successes. */
+    readonly byAction: Record<string, { calls: number; successes: number }>;
+}
+
+export function callFigures(entries: readonly RequestLogEntry[]): CallFigures {
+    const faults: Partial<Record<FaultKind, number>> = {};
+    const byAction: Record<string, { calls: number; successes: number }> = {};
+    let successes = 0;
+    let faulted = 0;
+    let limited = 0;
+    for (const entry of entries) {
+        const action = entry.action ?? "(none)";
+        const row = (byAction[action] ??= { calls: 0, successes: 0 });
+        row.calls++;
+        if (succeeded(entry)) {
+            row.successes++;
+            successes++;
+        }
+        if (entry.fault !== undefined) {
+            faults[entry.fault as FaultKind] = (faults[entry.fault as FaultKind] ?? 0) + 1;
+            faulted++;
+        } else if (entry.code?.includes("Throttling")) limited++;
+    }
+    return { calls: entries.length, successes, faults, faulted, limited, byAction };
+}
+
+/** "1.42" calls per successful call, or "-" with none. */
+export function perSuccess(calls: number, successes: number): string {
+    return successes === 0 ? "-" : (calls / successes).toFixed(2);
+}
+
+const SET_ACTIONS: ReadonlySet<string> = new Set(ACTIONS.filter((a) => a.kind === "set").map((a) => a.name));
+
+/**
+ * Per domain, the set calls that changed it: answered 200, whether or not the answer then reached the client (an
+ * applied-then-drop did apply). A domain changed twice by one create was configured twice, minutes each on the real
+ * cloud: what the provider must avoid by reading the domain before it sends a set whose answer was lost again.
+ */
+export function appliedSets(entries: readonly RequestLogEntry[]): Map<string, number> {
+    const applied = new Map<string, number>();
+    for (const entry of entries) {
+        if (entry.status !== 200 || !SET_ACTIONS.has(entry.action ?? "")) continue;
+        for (const domain of entry.domains) applied.set(domain, (applied.get(domain) ?? 0) + 1);
+    }
+    return applied;
+}
