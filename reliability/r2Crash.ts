@@ -21,14 +21,14 @@ import type { RequestLogEntry } from "../emulator";
 import { leafFingerprint } from "../bench/anchors";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM } from "../bench/programs";
 import { issueCertificate } from "../tests/support/certs";
-import { locatePulumiCli, preparePackageInstall, PulumiProject, REPO_ROOT } from "../tests/support/pulumi";
+import { locatePulumiCli, preparePackageInstall, PulumiProject } from "../tests/support/pulumi";
 import { checkState, countSets, isDeclared, servedBy, type Served } from "./r2/checks";
 import { runPulumi, startPulumi, transcript, type Finished } from "./r2/cli";
-import { CaseEmulator } from "./r2/emulator";
 import { CONFIGURING_MS, KILL_POINTS, type KillPoint } from "./r2/killPoints";
 import { descendantsOf, killPid, processInfo, providerHostsOf, shortName, waitGone, type ProcessInfo } from "./r2/processes";
 import { deleteEmptySidecars, EMPTY_SIDECAR, RECOVERY, recoveryFor, type KillTarget } from "./r2/recovery";
 import { searchSecrets } from "./r5SecretSearch";
+import { EmulatorChild } from "./stacks";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions } from "./scenario";
 import { milliseconds } from "./table";
 
@@ -103,7 +103,7 @@ function flags(n: number): string[] {
 
 async function runCase(
     options: ScenarioOptions,
-    context: { installDir: string; cliPath: string; domains: readonly string[]; chainPem: string; keyPem: string; fingerprint: string },
+    context: { installDir: string; domains: readonly string[]; chainPem: string; keyPem: string; fingerprint: string },
     kind: Kind,
     point: KillPoint,
     target: KillTarget,
@@ -114,10 +114,9 @@ async function runCase(
     const produced: ProducedText[] = [];
     const lost: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pac-r2-${kind.id}-${point.id}-${target}-`));
-    const emulator = await CaseEmulator.start({
-        cliPath: context.cliPath,
-        dir,
-        configuringMs: CONFIGURING_MS,
+    const emulator = await EmulatorChild.start({
+        workDir: dir,
+        configuringMs: String(CONFIGURING_MS),
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })) }] },
     });
     let project: PulumiProject | undefined;
@@ -277,8 +276,7 @@ async function runCase(
         // The processes a killed CLI left behind are R2's own (started under its pulumi command): end each by its id.
         for (const p of leftBehind) if (processInfo(p.pid)) killPid(p.pid);
         await waitGone(leftBehind.map((p) => p.pid), 5_000);
-        produced.push({ source: `R2 ${name}: emulator output`, text: emulator.output(), holdsAccountKeys: "the emulator's start-up banner prints the seeded key pair" });
-        produced.push({ source: `R2 ${name}: emulator state file`, text: emulator.stateText(), holdsAccountKeys: "the emulated cloud's account store holds the seeded key pair" });
+        produced.push(...emulator.produced(`R2 ${name}`));
         await emulator.stop();
         await project?.cleanup();
         fs.rmSync(dir, { recursive: true, force: true });
@@ -334,7 +332,6 @@ export const r2Crash: Scenario = {
         const fingerprint = leafFingerprint(issued.chainPem);
         const context = {
             installDir,
-            cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js"),
             domains: benchDomains(n),
             chainPem: issued.chainPem,
             keyPem: issued.key.pkcs8,

@@ -164,13 +164,13 @@ export class EmulatorChild {
         if (!this.exited) this.child.kill("SIGKILL");
     }
 
-    /** Its banner, its stderr, its state file and the request log (as last read), for R5's search. */
-    produced(label: string, log: readonly RequestLogEntry[]): ProducedText[] {
+    /** Its banner, its stderr, its state file and the request log (as last read, when given), for R5's search. */
+    produced(label: string, log?: readonly RequestLogEntry[]): ProducedText[] {
         const texts: ProducedText[] = [
             { source: `${label}: emulator stdout`, text: this.stdout, holdsAccountKeys: BANNER_HOLDS_KEYS },
             { source: `${label}: emulator stderr`, text: this.stderr },
-            { source: `${label}: emulator request log`, text: JSON.stringify(log) },
         ];
+        if (log !== undefined) texts.push({ source: `${label}: emulator request log`, text: JSON.stringify(log) });
         if (fs.existsSync(this.stateFile)) texts.push({ source: `${label}: emulator state file`, text: fs.readFileSync(this.stateFile, "utf8"), holdsAccountKeys: STATE_HOLDS_KEYS });
         return texts;
     }

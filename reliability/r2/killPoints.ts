@@ -1,7 +1,7 @@
 // The five moments of a rollout at which R2 kills a process, each told from the emulator's request log: the one place
 // that sees what the provider has done to the cloud, at the moment it does it.
 import type { RequestLogEntry } from "../../emulator";
-import type { CaseEmulator } from "./emulator";
+import type { EmulatorChild } from "../stacks";
 import { isSet } from "./checks";
 
 export type KillPointId = "sets" | "answer" | "confirm" | "state" | "delete";
@@ -14,7 +14,7 @@ export interface KillPoint {
     /** Stack config the point needs, set before the command starts. */
     readonly config?: Readonly<Record<string, string>>;
     /** Arms what the point needs on the emulator before the command starts. */
-    prepare?(emulator: CaseEmulator): Promise<void>;
+    prepare?(emulator: EmulatorChild): Promise<void>;
     /**
      * Whether to kill now, given the log entries of the command (the log from where it started) and the domains
      * of the rollout.
@@ -54,8 +54,8 @@ export const KILL_POINTS: readonly KillPoint[] = [
         // sent it and waits for its answer when it dies. Both set actions are armed, as a group of one domain goes
         // out as the single-domain call; whatever is not used is cleared before the recovery.
         async prepare(emulator) {
-            await emulator.fault({ action: "BatchSetCdnDomainServerCertificate", fault: "hang", times: 1 });
-            await emulator.fault({ action: "SetCdnDomainSSLCertificate", fault: "hang", times: 1 });
+            await emulator.addFault({ action: "BatchSetCdnDomainServerCertificate", fault: "hang", times: 1 });
+            await emulator.addFault({ action: "SetCdnDomainSSLCertificate", fault: "hang", times: 1 });
         },
         ready: (entries) => entries.some((e) => isSet(e) && e.fault === "hang"),
     },
