@@ -101,6 +101,21 @@ function sweepLeftovers(lockPath: string, pid: number): void {
     }
 }
 
+/**
+ * Removes the leftovers of writers on this host that died before they held the lock: a writer killed between
+ * writing its draft and linking it leaves a draft nobody ever breaks as a lock (seen in a CI run of the killed-writer
+ * test). Run by the holder, so no live writer's draft is judged: a draft names its pid, checked to be gone.
+ */
+function sweepDeadDrafts(lockPath: string): void {
+    const prefix = `${basename(lockPath).replace(/\.lock$/, "")}.`;
+    const dir = dirname(lockPath);
+    for (const name of readdirSync(dir)) {
+        if (!name.startsWith(prefix) || !name.endsWith(".owner")) continue;
+        const owner = readHeld(join(dir, name))?.owner;
+        if (owner && owner.host === hostname() && owner.pid !== process.pid && processIsGone(owner.pid)) sweepLeftovers(lockPath, owner.pid);
+    }
+}
+
 function unlinkIfPresent(path: string): void {
     try {
         unlinkSync(path);
@@ -180,6 +195,7 @@ export function withFileLock<T>(lockPath: string, critical: () => T, options: Lo
         unlinkIfPresent(draft);
     }
     try {
+        sweepDeadDrafts(lockPath);
         return critical();
     } finally {
         // Release only our own lock: if it was broken as stale meanwhile, the file there now is someone else's.

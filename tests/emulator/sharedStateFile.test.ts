@@ -256,6 +256,22 @@ describe("a writer killed inside a save", () => {
 });
 
 describe("the state file's lock", () => {
+    test("a draft left by a writer that died before it held the lock is removed by the next holder", async (t) => {
+        const dir = scratch(t);
+        const lock = join(dir, "state.json.lock");
+        // A pid that is certainly gone: a child that has exited.
+        const dead = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+        const pid = dead.pid!;
+        await new Promise((resolve) => dead.once("exit", resolve));
+        const draft = join(dir, `state.json.${pid}.0.0123456789abcdef.owner`);
+        writeFileSync(draft, JSON.stringify({ pid, threadId: 0, host: hostname(), token: "0123456789abcdef" }));
+        // A live writer's draft (this process, another thread id) is not touched.
+        const live = join(dir, `state.json.${process.pid}.7.fedcba9876543210.owner`);
+        writeFileSync(live, JSON.stringify({ pid: process.pid, threadId: 7, host: hostname(), token: "fedcba9876543210" }));
+        withFileLock(lock, () => undefined);
+        assert.deepEqual(readdirSync(dir).sort(), [`state.json.${process.pid}.7.fedcba9876543210.owner`]);
+    });
+
     test("a live holder is waited for, and a waiter gives up after its timeout naming the holder", async (t) => {
         const dir = scratch(t);
         const lock = join(dir, "state.json.lock");
