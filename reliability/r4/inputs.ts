@@ -28,12 +28,11 @@ export const HUGE_SHAPES = [
     "spaces in a block",
     "one header line",
     "repeated key",
+    // 10 MB of one certificate is 8,000 blocks. Check parsed each before it saw a copy (2.5 to 4.6 s a megabyte,
+    // issue #13's R4 report), so this shape was left undrawn; copies are now found by hash before any parse.
+    "repeated certificate",
 ] as const;
-/**
- * "repeated certificate" is not drawn: 10 MB of one certificate repeated is 8,000 blocks that check parses one by
- * one before it sees a copy (tens of seconds, issue #13's R4 report); the probe in fuzz.ts measures it at 1 and 2 MB.
- */
-export type HugeShape = (typeof HUGE_SHAPES)[number] | "repeated certificate";
+export type HugeShape = (typeof HUGE_SHAPES)[number];
 
 export type TextSpec =
     | { readonly kind: "pool"; readonly base: number; readonly encoding: Encoding }
@@ -44,7 +43,7 @@ export type TextSpec =
     | { readonly kind: "bytes"; readonly bytes: Uint8Array; readonly decoding: "latin1" | "utf8" }
     | { readonly kind: "unicode"; readonly text: string }
     | { readonly kind: "repeated"; readonly base: number; readonly times: number; readonly nested: boolean }
-    | { readonly kind: "chain100"; readonly order: "leaf first" | "reversed" | "shuffled" | "leaf missing" | "middle missing"; readonly shuffle: number }
+    | { readonly kind: "chain"; readonly length: 100 | 16; readonly order: "leaf first" | "reversed" | "shuffled" | "leaf missing" | "middle missing"; readonly shuffle: number }
     | { readonly kind: "huge"; readonly shape: HugeShape; readonly megabytes: number };
 
 /** Positions are drawn as a fraction (0..9999 / 10000) of the text's length, so that one descriptor fits any base. */
@@ -59,8 +58,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 export function textSpec(pool: Pool, options: { huge: boolean } = { huge: false }): fc.Arbitrary<TextSpec> {
     const base = fc.integer({ min: 0, max: pool.texts.length - 1 });
-    // Weighted by what each finds per second: a chain of 100 costs check 0.2 to 1 s (every certificate parsed and
-    // its issuer's signature verified), a mutation a millisecond.
+    // Weighted by what each finds per second: a chain of 16 costs check tens of milliseconds (every certificate
+    // parsed and its issuer's signature verified), a mutation one.
     const arbitraries: fc.WeightedArbitrary<TextSpec>[] = [
         { arbitrary: fc.record({ kind: fc.constant("pool" as const), base, encoding: fc.constantFrom(...ENCODINGS) }), weight: 4 },
         { arbitrary: fc.record({ kind: fc.constant("mutated" as const), base, mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }) }), weight: 8 },
@@ -71,7 +70,8 @@ export function textSpec(pool: Pool, options: { huge: boolean } = { huge: false 
         { arbitrary: fc.record({ kind: fc.constant("repeated" as const), base, times: fc.integer({ min: 2, max: 300 }), nested: fc.boolean() }), weight: 3 },
         {
             arbitrary: fc.record({
-                kind: fc.constant("chain100" as const),
+                kind: fc.constant("chain" as const),
+                length: fc.constantFrom(100 as const, 16 as const),
                 order: fc.constantFrom("leaf first" as const, "reversed" as const, "shuffled" as const, "leaf missing" as const, "middle missing" as const),
                 shuffle: fc.integer({ min: 0, max: 1_000_000 }),
             }),
@@ -253,17 +253,16 @@ export function materializeText(pool: Pool, spec: TextSpec): string {
             return spec.text;
         case "repeated": {
             const pem = pool.texts[spec.base]!.pem;
-            // At most 64 blocks side by side (nested BEGIN lines go as deep as drawn, up to 300), so that a repeated
-            // chain stays one input among thousands: check parses every block before it sees a copy (2 to 4 ms each
-            // on this machine); the probe in fuzz.ts measures the megabytes of repeats apart.
+            // At most 64 blocks side by side (nested BEGIN lines go as deep as drawn, up to 300); the "repeated
+            // certificate" huge shape and the probe in fuzz.ts take it to megabytes.
             const times = repeatTimes(pem, spec.times);
             if (!spec.nested) return pem.repeat(times);
             // BEGIN lines opened inside one another, as deep as `times`, then as many END lines.
             const label = /-----BEGIN ([^-]+)-----/.exec(pem)?.[1] ?? "CERTIFICATE";
             return `-----BEGIN ${label}-----\n`.repeat(times) + pem + `-----END ${label}-----\n`.repeat(times);
         }
-        case "chain100": {
-            const chain = pool.chain100;
+        case "chain": {
+            const chain = spec.length === 100 ? pool.chain100 : pool.chain16;
             switch (spec.order) {
                 case "leaf first":
                     return chain.join("");
@@ -274,7 +273,7 @@ export function materializeText(pool: Pool, spec: TextSpec): string {
                 case "leaf missing":
                     return chain.slice(1).join("");
                 case "middle missing":
-                    return [...chain.slice(0, 50), ...chain.slice(51)].join("");
+                    return [...chain.slice(0, chain.length / 2), ...chain.slice(chain.length / 2 + 1)].join("");
             }
         }
         case "huge":
@@ -298,8 +297,8 @@ export function describeText(pool: Pool, spec: TextSpec): string {
             return `${[...spec.text].length} random graphemes`;
         case "repeated":
             return `${pool.texts[spec.base]!.label} ${spec.nested ? "nested" : "repeated"} ${repeatTimes(pool.texts[spec.base]!.pem, spec.times)} times`;
-        case "chain100":
-            return `chain of 100 certificates (${spec.order})`;
+        case "chain":
+            return `chain of ${spec.length} certificates (${spec.order})`;
         case "huge":
             return `${spec.megabytes} MB ${spec.shape}`;
     }

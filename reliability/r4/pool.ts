@@ -1,6 +1,7 @@
 // The real certificates and keys the fuzzing starts from: made fresh with tests/support/certs.ts, so that mutations
 // start from PEM a CA would hand out, and a valid combination really is valid (the key belongs to the leaf, the
 // names cover the domain). Made once per fuzzing run, before fast-check draws anything.
+import { MAX_CHAIN_CERTIFICATES } from "../../provider/certificate/chain";
 import { encryptedKeyOf, issueCertificate, issueChain, type Issued } from "../../tests/support/certs";
 
 export interface PoolCertificate {
@@ -20,8 +21,10 @@ export interface Pool {
     readonly certificates: readonly PoolCertificate[];
     /** An encrypted key (check must refuse it with the command that decrypts it). */
     readonly encryptedKey: string;
-    /** 100 certificates, leaf first: a leaf under 99 CAs in a line. */
+    /** 100 certificates, leaf first: a leaf under 99 CAs in a line (over check's limit of 16, so refused). */
     readonly chain100: readonly string[];
+    /** The first 16 of them: the longest chain check takes, which it must still put in order. */
+    readonly chain16: readonly string[];
     /** Every PEM text above, the starting points of mutation. */
     readonly texts: readonly { readonly label: string; readonly pem: string }[];
 }
@@ -51,6 +54,7 @@ export async function makePool(): Promise<Pool> {
     }
     const leaf = await issueCertificate({ dnsNames: ["deep.example.com"], key: "ec256", issuer: line[98] });
     const chain100 = [leaf.leafPem, ...line.slice().reverse().map((ca) => ca.leafPem)];
+    const chain16 = chain100.slice(0, MAX_CHAIN_CERTIFICATES);
 
     const certificates = [
         entry("rsa2048 www.example.com", rsa, ["www.example.com", "example.com"], true),
@@ -62,7 +66,8 @@ export async function makePool(): Promise<Pool> {
         entry("ec256 expired", expired, ["old.example.com"], false),
         entry("ec256 not yet valid", future, ["later.example.com"], false),
         entry("rsa1024 (too weak)", weak, ["weak.example.com"], false),
-        { label: "ec256 leaf of a chain of 100", chainPem: chain100.join(""), keyPkcs8: leaf.key.pkcs8, keyTraditional: leaf.key.traditional, domains: ["deep.example.com"], acceptable: true },
+        { label: "ec256 leaf of a chain of 100", chainPem: chain100.join(""), keyPkcs8: leaf.key.pkcs8, keyTraditional: leaf.key.traditional, domains: ["deep.example.com"], acceptable: false },
+        { label: "ec256 leaf of a chain of 16", chainPem: chain16.join(""), keyPkcs8: leaf.key.pkcs8, keyTraditional: leaf.key.traditional, domains: ["deep.example.com"], acceptable: true },
     ];
     const encryptedKey = encryptedKeyOf(rsa).traditional;
     const texts = [
@@ -74,5 +79,5 @@ export async function makePool(): Promise<Pool> {
         { label: "encrypted PKCS#1 key", pem: encryptedKey },
         { label: "encrypted PKCS#8 key", pem: encryptedKeyOf(chained).pkcs8 },
     ];
-    return { certificates, encryptedKey, chain100, texts };
+    return { certificates, encryptedKey, chain100, chain16, texts };
 }

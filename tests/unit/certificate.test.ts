@@ -220,6 +220,23 @@ describe("parseCertificateChain: leaf-first ordering", () => {
             words: ["#3", "did not sign it", "does not belong"],
         },
         { given: "the same certificate twice", input: () => [L(), I(), L()], words: ["#1 and #3 are the same certificate", "remove the copy"] },
+        {
+            given: "one certificate pasted 600 times",
+            input: () => Array.from({ length: 600 }, L),
+            words: ["repeats blocks: #2 is a copy of #1, #3 is a copy of #1", "and 594 more", "keeping each certificate of the chain once"],
+        },
+        {
+            // The copy is found before either block is parsed: a block that is not X.509 at all, twice, is reported
+            // as a copy (one hash each), not decoded as a certificate 600 times first.
+            given: "a block that does not decode as X.509, twice",
+            input: () => [notX509(1), notX509(1)],
+            words: ["#1 and #2 are the same certificate"],
+        },
+        {
+            given: "a CA bundle of 17 blocks",
+            input: () => Array.from({ length: 17 }, (_, index) => notX509(index)),
+            words: ["holds 17 certificates, more than the 16", "looks like a CA bundle", "the intermediate certificates your CA issued"],
+        },
     ];
     for (const { given, input, words } of rejections) {
         it(`GIVEN ${given} WHEN parsed THEN it is rejected with a reason that says what to change`, () => {
@@ -227,6 +244,11 @@ describe("parseCertificateChain: leaf-first ordering", () => {
         });
     }
 });
+
+/** A block that frames and decodes as base64 but is not a certificate; `n` makes each one distinct. */
+function notX509(n: number): string {
+    return `-----BEGIN CERTIFICATE-----\n${Buffer.from(`not a certificate, block ${n}`).toString("base64")}\n-----END CERTIFICATE-----\n`;
+}
 
 describe("parseCertificateChain: what is not a certificate chain", () => {
     const cases: { given: string; input: () => string; words: (string | RegExp)[] }[] = [
