@@ -29,10 +29,10 @@ function looksLikeKeyMaterial(text: string): boolean {
  * and only its kind and length when it looks like PEM or base64 (never a piece of a key).
  */
 export function quoteGiven(value: unknown): string {
-    const text = typeof value === "string" ? value : (safeJson(value) ?? String(value));
+    const json = safeJson(value) ?? String(value);
+    const text = typeof value === "string" ? value : json;
     const kind = Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
     if (looksLikeKeyMaterial(text)) return `${kind} of ${text.length} characters that looks like PEM or base64 (not shown)`;
-    const json = safeJson(value) ?? String(value);
     return json.length > QUOTED_LIMIT ? `${json.slice(0, QUOTED_LIMIT)}… (${kind} of ${text.length} characters)` : json;
 }
 

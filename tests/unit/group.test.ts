@@ -109,7 +109,7 @@ describe("group diff", () => {
     it("GIVEN nothing changed and every domain serving the certificate THEN no changes", async () => {
         const inputs = declared(wildcard, ["a.example.com", "b.example.com"]);
         const olds = await stateOf(inputs);
-        assert.deepEqual(diffGroup(olds, declared(wildcard, ["b.example.com", "A.example.com"])), { changes: false, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(diffGroup(olds, declared(wildcard, ["b.example.com", "A.example.com"])).result, { changes: false, replaces: [], deleteBeforeReplace: false });
     });
 
     it("GIVEN a rotation THEN the shared fingerprint changes and every domain is worked on; nothing replaces", async () => {
@@ -117,13 +117,13 @@ describe("group diff", () => {
         const news = declared(renewed, ["a.example.com", "b.example.com"]);
         const changes = groupChanges(olds, news);
         assert.ok(changes.shared.includes("fingerprint"), JSON.stringify(changes));
-        assert.deepEqual(diffGroup(olds, news), { changes: true, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(diffGroup(olds, news).result, { changes: true, replaces: [], deleteBeforeReplace: false });
     });
 
     it("GIVEN domains added and removed THEN exactly those are named", async () => {
         const olds = await stateOf(declared(wildcard, ["a.example.com", "b.example.com", "c.example.com"]));
         const changes = groupChanges(olds, declared(wildcard, ["b.example.com", "c.example.com", "d.example.com"]));
-        assert.deepEqual(changes, { shared: [], added: ["d.example.com"], removed: ["a.example.com"], drifted: [], domainsUnknown: false });
+        assert.deepEqual(changes, { shared: [], added: ["d.example.com"], removed: ["a.example.com"], drifted: [], domainsUnknown: false, total: 3 });
     });
 
     it("GIVEN a refresh found one domain serving another certificate and one failed THEN only those two drifted", async () => {
@@ -133,12 +133,24 @@ describe("group diff", () => {
             "c.example.com": { status: "on", fingerprint: await fingerprintOf(wildcard), failure: "c.example.com is offline: ..." },
         });
         assert.deepEqual(groupChanges(olds, inputs).drifted, ["b.example.com", "c.example.com"]);
-        assert.equal(diffGroup(olds, inputs).changes, true);
+        assert.equal(diffGroup(olds, inputs).result.changes, true);
+    });
+
+    it("GIVEN a state whose domain list is not a list (edited by hand, imported) THEN every declared domain is added, with no TypeError", async () => {
+        const news = declared(wildcard, ["a.example.com", "b.example.com"]);
+        for (const broken of [5, "a.example.com", { a: 1 }, null, [7, "a.example.com"]]) {
+            const olds = { ...(await stateOf(news)), domains: broken as unknown as string[], served: broken as unknown as GroupOutputs["served"] };
+            const { result, changes } = diffGroup(olds, news);
+            const kept = Array.isArray(broken) ? ["a.example.com"] : [];
+            assert.deepEqual(changes.added, news.domains.filter((d) => !kept.includes(d)), JSON.stringify(broken));
+            assert.deepEqual(changes.removed, [], JSON.stringify(broken));
+            assert.equal(result.changes, true, JSON.stringify(broken));
+        }
     });
 
     it("GIVEN unknown domains (preview) THEN a change is assumed", async () => {
         const olds = await stateOf(declared(wildcard, ["a.example.com"]));
-        assert.equal(diffGroup(olds, { ...declared(wildcard, ["a.example.com"]), domains: UNKNOWN as unknown as string[] }).changes, true);
+        assert.equal(diffGroup(olds, { ...declared(wildcard, ["a.example.com"]), domains: UNKNOWN as unknown as string[] }).result.changes, true);
     });
 });
 
@@ -155,15 +167,21 @@ describe("group check and diff: matchDomains", () => {
         assert.match(reasonsOn(free, "matchDomains")[0] ?? "", /needs the certificate itself \(certType "upload"\)/);
     });
 
+    it("GIVEN matchDomains with a megabyte certType THEN the reason quotes its start and length, not the whole value", () => {
+        const huge = "free ".repeat(200_000);
+        const reason = reasonsOn(checkGroupInputs(CDN, { matchDomains: true, certType: huge }), "matchDomains")[0] ?? "";
+        assert.match(reason, /for certType "(free ){11}free… \(a string of 1000000 characters\)$/);
+    });
+
     it("GIVEN a refresh that found a new domain in the account THEN the diff adds it; an exclusion removes one", async () => {
         const inputs = check({ matchDomains: true }).inputs!;
         const fingerprint = await fingerprintOf(wildcard);
         const served = { "a.example.com": { status: "on" as const, fingerprint, certType: "upload" } };
         const olds: GroupOutputs = { ...inputs, domains: ["a.example.com"], domainNames: ["a.example.com"], served, matchedDomains: ["a.example.com", "new.example.com"] };
         assert.deepEqual(groupChanges(olds, inputs).added, ["new.example.com"]);
-        assert.equal(diffGroup(olds, inputs).changes, true);
+        assert.equal(diffGroup(olds, inputs).result.changes, true);
         const settled = { ...olds, matchedDomains: ["a.example.com"] };
-        assert.equal(diffGroup(settled, inputs).changes, false);
+        assert.equal(diffGroup(settled, inputs).result.changes, false);
         assert.deepEqual(groupChanges(settled, check({ matchDomains: true, excludeDomains: ["a.example.com"] }).inputs!).removed, ["a.example.com"]);
     });
 });
@@ -179,7 +197,7 @@ describe("a group's preview note", () => {
     }
 
     function note(olds: GroupOutputs, news: GroupInputs): string | undefined {
-        return describeGroupChanges(groupChanges(olds, news), news, news.domains.length);
+        return describeGroupChanges(groupChanges(olds, news), news);
     }
 
     it("GIVEN 495 domains added to 5 and one removed THEN one line names the first five of each, then counts", async () => {

@@ -43,7 +43,7 @@ export function checkGroupInputs(product: ProductSpec, news: Record<string, unkn
         if (rawDomains !== undefined && rawDomains !== null) failures.push({ property: "domains", reason: "give either `domains` (a list) or `matchDomains: true`, not both" });
         // The certificate's names decide which of the account's domains belong: an uploaded certificate is needed.
         if (inputs.certType !== undefined && inputs.certType !== "upload" && !isUnknown(inputs.certType)) {
-            failures.push({ property: "matchDomains", reason: `needs the certificate itself (certType "upload") to know which domains it covers; list the domains in \`domains\` for certType "${String(inputs.certType)}"` });
+            failures.push({ property: "matchDomains", reason: `needs the certificate itself (certType "upload") to know which domains it covers; list the domains in \`domains\` for certType ${quoteGiven(inputs.certType)}` });
         }
         delete inputs.domains;
     }

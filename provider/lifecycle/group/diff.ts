@@ -17,6 +17,14 @@ export interface GroupChanges {
     readonly drifted: string[];
     /** The domain list is not known yet (preview). */
     readonly domainsUnknown: boolean;
+    /** How many domains the group holds once the change is made (0 while the list is unknown). */
+    readonly total: number;
+}
+
+/** The engine's diff result, and what it was computed from (the preview's note is written from `changes`). */
+export interface GroupDiff {
+    readonly result: DiffResult;
+    readonly changes: GroupChanges;
 }
 
 /**
@@ -26,7 +34,17 @@ export interface GroupChanges {
 export function wantedDomains(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): Partial<GroupInputs> {
     if (!news.matchDomains) return news;
     const excluded = new Set(news.excludeDomains ?? []);
-    return { ...news, domains: (olds.matchedDomains ?? olds.domains ?? []).filter((d) => !excluded.has(d)) };
+    return { ...news, domains: domainsOf(olds.matchedDomains ?? olds.domains).filter((d) => !excluded.has(d)) };
+}
+
+/**
+ * A domain list out of the state. The engine hands back whatever the state holds, and a state edited by hand or
+ * imported (`pulumi stack import`) may hold anything there: anything but a list of names reads as no domains, so
+ * the diff shows each declared domain as added and the update sets them, instead of a TypeError out of diff (found
+ * by the reliability suite's R4 fuzzing).
+ */
+function domainsOf(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((d): d is string => typeof d === "string") : [];
 }
 
 export function groupChanges(olds: Partial<GroupOutputs>, wanted: Partial<GroupInputs>): GroupChanges {
@@ -35,22 +53,22 @@ export function groupChanges(olds: Partial<GroupOutputs>, wanted: Partial<GroupI
     // The shared settings, compared as a single resource compares them (its domainName aside).
     const shared = changedProperties(inputsForDomain(olds as GroupOutputs, probe), inputsForDomain(news as GroupInputs, probe)).filter((p) => p !== "domainName");
     const domainsUnknown = isUnknown(news.domains) || (news.domains ?? []).some(isUnknown);
-    if (domainsUnknown) return { shared, added: [], removed: [], drifted: [], domainsUnknown };
-    const before = new Set(olds.domains ?? []);
-    const after = new Set(news.domains ?? []);
+    if (domainsUnknown) return { shared, added: [], removed: [], drifted: [], domainsUnknown, total: 0 };
+    const before = new Set(domainsOf(olds.domains));
+    const after = new Set(domainsOf(news.domains));
     const added = [...after].filter((d) => !before.has(d));
     const removed = [...before].filter((d) => !after.has(d));
-    const served = olds.served ?? {};
+    const served = typeof olds.served === "object" && olds.served !== null ? olds.served : {};
     const drifted = shared.length > 0 ? [] : [...after].filter((d) => before.has(d) && !servesDeclared(served[d], news as GroupInputs));
-    return { shared, added, removed, drifted, domainsUnknown };
+    return { shared, added, removed, drifted, domainsUnknown, total: after.size };
 }
 
-export function diffGroup(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): DiffResult {
+export function diffGroup(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): GroupDiff {
     const changes = groupChanges(olds, news);
     const settingChanged =
         (olds.retainRemovedDomains ?? false) !== (news.retainRemovedDomains ?? false) || (olds.matchDomains ?? false) !== (news.matchDomains ?? false);
     const any = changes.shared.length > 0 || changes.added.length > 0 || changes.removed.length > 0 || changes.drifted.length > 0 || changes.domainsUnknown || settingChanged;
-    return { changes: any, replaces: [], deleteBeforeReplace: false };
+    return { result: { changes: any, replaces: [], deleteBeforeReplace: false }, changes };
 }
 
 /** How many domains a preview's message names before it gives a count. */
@@ -61,8 +79,9 @@ export const NAMES_PREVIEWED = 5;
  * e.g. "adds 495 domains: a.example.com, b.example.com, c.example.com, d.example.com, e.example.com and 490 more;
  * removes 1, turning HTTPS off on it: old.example.com; 500 domains in all". Undefined when no domain changes.
  */
-export function describeGroupChanges(changes: GroupChanges, wanted: Partial<GroupInputs>, total: number): string | undefined {
+export function describeGroupChanges(changes: GroupChanges, wanted: Partial<GroupInputs>): string | undefined {
     if (changes.domainsUnknown) return undefined;
+    const total = changes.total;
     const counted = (n: number) => `${n} domain${n === 1 ? "" : "s"}`;
     const parts: string[] = [];
     if (changes.shared.length > 0 && total > 0) parts.push(`${sharedChange(changes.shared, wanted)} on all ${counted(total)}`);

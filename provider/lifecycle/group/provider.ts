@@ -4,7 +4,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { conflictReason } from "../claims";
 import { checkExpiry, claimFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
 import { checkGroupInputs } from "./check";
-import { describeGroupChanges, diffGroup, groupChanges, wantedDomains } from "./diff";
+import { describeGroupChanges, diffGroup } from "./diff";
 import type { GroupInputs, GroupOutputs } from "./model";
 import { createGroup, deleteGroup, readGroup, updateGroup, type GroupContext } from "./operations";
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "../engineLog";
@@ -69,8 +69,8 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
         },
         async diff(_id: string, olds: GroupOutputs, engineNews: GroupInputs) {
             const news = fromEngine(engineNews);
-            const result = diffGroup(olds, news);
-            const note = result.changes ? describeGroupChanges(groupChanges(olds, news), news, wantedDomains(olds, news).domains?.length ?? 0) : undefined;
+            const { result, changes } = diffGroup(olds, news);
+            const note = result.changes ? describeGroupChanges(changes, news) : undefined;
             if (note !== undefined) {
                 const sink = notes(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined);
                 sink.report(note);
