@@ -99,7 +99,10 @@ export class EmulatorServer {
 
     constructor(private readonly settings: ServerSettings) {
         this.guard = new ReplayGuard(settings.clockSkewToleranceMs);
-        this.http = http.createServer({ maxHeaderSize: settings.maxHeaderBytes }, (req, res) => {
+        // Node's own check for a missing Host header answers 400 with an empty body and no content type; the check
+        // is made in handle() instead, so that the answer is the same JSON error as any other malformed request's
+        // (found by the reliability suite's R4 emulator storm).
+        this.http = http.createServer({ maxHeaderSize: settings.maxHeaderBytes, requireHostHeader: false }, (req, res) => {
             this.handle(req, res).catch(() => this.sendFallback(res));
         });
         this.http.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => this.onClientError(error, socket));
@@ -218,6 +221,11 @@ export class EmulatorServer {
     }
 
     private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined) {
+            res.setHeader("connection", "close");
+            this.send(res, 400, errorBody(errors.malformedRequest("an HTTP/1.1 request must carry a Host header"), newRequestId(), "emulator"));
+            return;
+        }
         const url = req.url ?? "/";
         const queryAt = url.indexOf("?");
         const path = queryAt < 0 ? url : url.slice(0, queryAt);

@@ -96,6 +96,21 @@ describe("bad requests", () => {
         await stillServes(emulator);
     });
 
+    test("an HTTP/1.1 request without a Host header: a JSON 400 that names it, and the connection closed", async (t) => {
+        const emulator = await emulatorFor(t, { accounts: [owner] });
+        const answer = await rawBytes(emulator, "GET /?Action=DescribeUserDomains HTTP/1.1\r\n\r\n");
+        assert.match(answer, /^HTTP\/1\.1 400/);
+        const [head, body] = [answer.slice(0, answer.indexOf("\r\n\r\n")).toLowerCase(), answer.slice(answer.indexOf("\r\n\r\n") + 4)];
+        assert.match(head, /\r\ncontent-type: application\/json/);
+        assert.match(head, /\r\nconnection: close/);
+        const error = JSON.parse(body) as { Code: string; Message: string };
+        assert.equal(error.Code, "InvalidParameter.Malformed");
+        assert.match(error.Message, /Host header/);
+        // HTTP/1.0 has no Host header to require.
+        assert.match(await rawBytes(emulator, "GET /__emulator/faults HTTP/1.0\r\n\r\n"), /^HTTP\/1\.1 200/);
+        await stillServes(emulator);
+    });
+
     test("bad JSON to a hook: Emulator.InvalidJson", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         assertJsonError(await rawRequest(emulator, { path: "/__emulator/faults", body: "{", headers: { "content-type": "application/json" } }), 400, "Emulator.InvalidJson");
