@@ -2,6 +2,8 @@
 // the dynamic-provider launcher, driving a tiny dynamic resource through a whole lifecycle. It does not use the
 // package's resources, so a failure here is about the toolchain, not the provider.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { e2eSkipReason, preparePackageInstall, PulumiProject, REPO_INSTALL } from "../support/pulumi";
@@ -173,5 +175,55 @@ export const programSdk = require.resolve("@pulumi/pulumi");
     assert.equal(out.providerSdk, out.programSdk, "one copy of @pulumi/pulumi");
     assert.ok(out.programSdk.startsWith(installDir), `${out.programSdk} is inside ${installDir}`);
     await project.up(["--expect-no-changes"]);
+  });
+});
+
+describe("project layouts the language host runs", { skip }, () => {
+  // Pulumi's own host passes the entry point as the engine gives it ("." unless Pulumi.yaml sets `main`) with
+  // --pwd set to the program directory, so that the runner (cmd/run) looks up package.json's `exports` and `main`
+  // itself, and loads an ES module project through import(). A host that passes the directory's absolute path
+  // instead makes the runner skip package.json: an ES module project then fails with "No entrypoint found".
+  const projects: PulumiProject[] = [];
+  after(async () => {
+    for (const project of projects) await project.cleanup({ destroy: true });
+  });
+
+  async function projectOf(name: string, packageJson: object, files: Record<string, string>, pulumiYamlExtra = ""): Promise<PulumiProject> {
+    const project = await PulumiProject.create({ program: "", installDir: REPO_INSTALL, name });
+    projects.push(project);
+    fs.rmSync(path.join(project.dir, "index.ts"));
+    fs.writeFileSync(path.join(project.dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n${pulumiYamlExtra}`);
+    fs.writeFileSync(path.join(project.dir, "package.json"), JSON.stringify({ name, private: true, ...packageJson }, null, 2));
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(project.dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(project.dir, file), text);
+    }
+    return project;
+  }
+
+  test("an ES module project (package.json type module, main in a subdirectory) runs", async () => {
+    const project = await projectOf("esm-layout", { type: "module", main: "src/main.js" }, {
+      "src/main.js": `import * as pulumi from "@pulumi/pulumi";\nimport { greeting } from "./greeting.js";\nexport const said = greeting + " from " + pulumi.getStack();\n`,
+      "src/greeting.js": `export const greeting = "hello";\n`,
+    });
+    await project.up();
+    assert.equal((await project.outputs()).said, "hello from dev");
+  });
+
+  test("a CommonJS project whose entry point is package.json's exports runs", async () => {
+    const project = await projectOf("exports-layout", { exports: "./lib/app.js" }, {
+      "lib/app.js": `const pulumi = require("@pulumi/pulumi");\nexports.said = "exports from " + pulumi.getProject();\n`,
+    });
+    await project.up();
+    assert.equal((await project.outputs()).said, "exports from exports-layout");
+  });
+
+  test("Pulumi.yaml's main naming a directory runs the program there, with it as the working directory", async () => {
+    const project = await projectOf("main-layout", {}, {
+      "infra/package.json": JSON.stringify({ name: "infra", private: true, main: "stack.js" }),
+      "infra/stack.js": `exports.cwd = require("node:path").basename(process.cwd());\n`,
+    }, "main: infra/\n");
+    await project.up();
+    assert.equal((await project.outputs()).cwd, "infra");
   });
 });

@@ -182,7 +182,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		"--monitor="+req.GetMonitorAddress(),
 		"--project="+req.GetProject(),
 		"--stack="+req.GetStack(),
-		"--pwd="+req.GetPwd(),
+		"--pwd="+programDir,
 		"--root-directory="+rootDir,
 		fmt.Sprintf("--parallel=%d", req.GetParallel()),
 	)
@@ -195,9 +195,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if req.GetDryRun() {
 		args = append(args, "--dry-run")
 	}
-	// An absolute program path: the runner resolves a relative one against --pwd, which need not be the
-	// program directory when Pulumi.yaml's `main` points elsewhere.
-	args = append(args, filepath.Join(programDir, entry))
+	// The entry point as the engine gives it, relative to the program directory (--pwd), as Pulumi's own host
+	// passes it (constructArguments, sdk/nodejs/cmd/pulumi-language-nodejs, 3.248). The runner treats "." as "no
+	// entry point given" and then reads package.json's `exports` and `main` itself, and loads a `"type": "module"`
+	// project through import(); an absolute path made it skip both, so an ES module project failed with "No
+	// entrypoint found" and a CommonJS one whose entry point is in `exports` did not load.
+	args = append(args, entry)
 	args = append(args, req.GetArgs()...)
 
 	config, err := json.Marshal(nonNilMap(req.GetConfig()))
@@ -218,7 +221,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 
 	cmd := exec.Command(node, args...)
-	cmd.Dir = req.GetPwd()
+	cmd.Dir = programDir
 	cmd.Env = env
 	// The engine reads this host's stdout/stderr and shows them as the program's output, so the child simply
 	// inherits them. Stdin stays closed: a program must never wait for input under the engine.
