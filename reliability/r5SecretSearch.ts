@@ -7,8 +7,12 @@
 // at the end), each text is decoded (percent-encoding, literal "\n") and stripped of whitespace, and every
 // 32-character window of its base64 runs is looked up: any 48 consecutive characters of a key are found.
 // Pieces that are not secret are left out: the key's first line (its ASN.1 header, the same in every key of that
-// type: every P-256 PKCS#8 key starts "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"), and pieces found in
-// the secret's public texts (a certificate holds the public key, which the key holds too).
+// type: every P-256 PKCS#8 key starts "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg"), pieces found in the
+// secret's public texts, and pieces that encode only bytes of the key's public half. A private key holds its public
+// key too (an EC key its point, an RSA key its modulus and exponent), and every certificate of that key prints
+// them; without that last rule an EC key registered without its certificate was reported as leaked wherever its
+// certificate appeared.
+import { createPrivateKey, createPublicKey } from "node:crypto";
 import { base64Runs } from "./text";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";
 
@@ -27,10 +31,39 @@ function piecesOf(secret: SecretUsed): string[] {
     if (body.length < PIECE) return [body];
     const pem = secret.value.includes("-----BEGIN ");
     const publicTexts = (secret.publicTexts ?? []).map(decoded);
-    const pieces = new Set<string>();
-    for (let i = pem ? 64 : 0; i + PIECE <= body.length; i += STEP) pieces.add(body.slice(i, i + PIECE));
-    pieces.add(body.slice(body.length - PIECE));
-    return [...pieces].filter((piece) => !publicTexts.some((t) => t.includes(piece)));
+    const publicBytes = pem ? publicSpans(secret.value, body) : [];
+    const pieces = new Map<string, number>();
+    for (let i = pem ? 64 : 0; i + PIECE <= body.length; i += STEP) pieces.set(body.slice(i, i + PIECE), i);
+    pieces.set(body.slice(body.length - PIECE), body.length - PIECE);
+    return [...pieces]
+        .filter(([piece, at]) => !publicTexts.some((t) => t.includes(piece)) && !withinPublic(at, publicBytes))
+        .map(([piece]) => piece);
+}
+
+/** Byte ranges [start, end) of the key's DER that hold its public key (the EC point; the RSA modulus and exponent). */
+export function publicSpans(pem: string, body: string): [number, number][] {
+    let jwk: { x?: string; y?: string; n?: string; e?: string };
+    try {
+        jwk = createPublicKey(createPrivateKey(pem)).export({ format: "jwk" }) as typeof jwk;
+    } catch {
+        return []; // not a key node:crypto reads (an encrypted or damaged one): every piece stays secret
+    }
+    const der = Buffer.from(body, "base64");
+    const parts = jwk.n !== undefined ? [jwk.n, jwk.e] : jwk.x !== undefined && jwk.y !== undefined ? [Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]).toString("base64url")] : [jwk.x];
+    const spans: [number, number][] = [];
+    for (const part of parts) {
+        if (part === undefined) continue;
+        const bytes = Buffer.from(part, "base64url");
+        for (let at = der.indexOf(bytes); at >= 0; at = der.indexOf(bytes, at + 1)) spans.push([at, at + bytes.length]);
+    }
+    return spans;
+}
+
+/** Whether the base64 characters [at, at + PIECE) of the body encode only bytes inside one public span. */
+function withinPublic(at: number, spans: readonly [number, number][]): boolean {
+    const first = Math.floor(at / 4) * 3;
+    const end = Math.ceil((at + PIECE) / 4) * 3;
+    return spans.some(([start, stop]) => first >= start && end <= stop);
 }
 
 function decoded(text: string): string {
