@@ -15,10 +15,11 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { Seed } from "../emulator";
 import { issueCertificate, type Issued } from "../tests/support/certs";
-import { locatePulumiCli, preparePackageInstall, PulumiProject, REPO_ROOT, type RunResult } from "../tests/support/pulumi";
+import { locatePulumiCli, preparePackageInstall, PulumiProject, type RunResult } from "../tests/support/pulumi";
 import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult, type CertificateFiles } from "./anchors";
-import { EmulatorProcess, summarize } from "./emulator";
-import { ProjectProcessSampler, type Usage } from "./memory";
+import { EmulatorProcess } from "../tests/support/emulatorProcess";
+import { summarize } from "./emulator";
+import { cpuSecondsOf, ProjectProcessSampler, type Usage } from "./memory";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
 import { callSpan, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
 import { seconds } from "./table";
@@ -162,7 +163,6 @@ async function main(): Promise<void> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "pac-bench-"));
     const seed: Seed = { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })) }] };
     const emulator = await EmulatorProcess.start({
-        cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js"),
         seed,
         workDir: work,
         configuringMs: options.configuringMs,
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
         log(`${name}: running`);
         await emulator.reset();
         const sampler = new ProjectProcessSampler(project.dir);
-        const emulatorCpuBefore = emulator.cpuSeconds();
+        const emulatorCpuBefore = (emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid));
         const phaseStart = Date.now();
         sampler.start();
         let result: RunResult;
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
             // Also when the command throws, so that the poll never outlives the phase.
             usage = sampler.stop();
         }
-        const emulatorCpuAfter = emulator.cpuSeconds();
+        const emulatorCpuAfter = (emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid));
         const entries = await emulator.requests();
         const calls = summarize(entries);
         // For looking into a result: the phase's request log (names, domains and outcomes only), with times.
@@ -312,8 +312,7 @@ async function main(): Promise<void> {
             // A cloud that configures for minutes, as the real one does, in an emulator of its own.
             const { min, max } = options.realistic;
             const slow = await EmulatorProcess.start({
-                cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js"),
-                seed,
+                        seed,
                 workDir: fs.mkdtempSync(path.join(work, "realistic-")),
                 configuringMs: `${min}-${max}`,
             });

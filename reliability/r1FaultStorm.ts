@@ -16,11 +16,12 @@ import * as path from "node:path";
 import { FAULT_KINDS, type FaultKind, type RequestLogEntry } from "../emulator";
 import { CERTIFICATES_PROGRAM, GROUP_PROGRAM, benchDomains } from "../bench/programs";
 import { issueCertificate, type Issued } from "../tests/support/certs";
+import { EmulatorProcess } from "../tests/support/emulatorProcess";
 import { preparePackageInstall, type RunResult } from "../tests/support/pulumi";
 import { appliedSets, callFigures, perSuccess, permanentlyFailed, stormFaults, type CallFigures } from "./r1/storm";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";
 import {
-    EmulatorChild,
+    emulatorTexts,
     cdnSeed,
     certificateStack,
     cliOutput,
@@ -113,7 +114,7 @@ async function rollout(
     const domains = benchDomains(n);
     // An emulator per rollout: each starts from domains that serve nothing, with empty rate-limit windows, and the
     // permanent failures of one storm (configure_failed domains) cannot leak into the next rollout.
-    const emulator = await EmulatorChild.start({ workDir: dir, seed: cdnSeed(KEYS, domains), configuringMs: CONFIGURING_MS });
+    const emulator = await EmulatorProcess.start({ stateFile: true, workDir: dir, seed: cdnSeed(KEYS, domains), configuringMs: CONFIGURING_MS });
     const onExit = () => emulator.killNow();
     process.once("exit", onExit);
     const produced: ProducedText[] = [];
@@ -144,7 +145,7 @@ async function rollout(
             produced.push({ source: `${label}: pulumi up output`, text: cliOutput(result) });
             if (exported !== undefined) produced.push({ source: `${label}: pulumi stack export`, text: exported });
             await emulator.stop();
-            produced.push(...emulator.produced(label, entries));
+            produced.push(...emulatorTexts(emulator, label, entries));
             return { rollout: { shape, storm, label, result, entries, views, ...(exported === undefined ? {} : { exported }) }, produced };
         } finally {
             await project.cleanup();

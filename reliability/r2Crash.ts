@@ -28,7 +28,8 @@ import { CONFIGURING_MS, KILL_POINTS, type KillPoint } from "./r2/killPoints";
 import { descendantsOf, killPid, processInfo, providerHostsOf, shortName, waitGone, type ProcessInfo } from "./r2/processes";
 import { deleteEmptySidecars, EMPTY_SIDECAR, RECOVERY, recoveryFor, type KillTarget } from "./r2/recovery";
 import { searchSecrets } from "./r5SecretSearch";
-import { EmulatorChild } from "./stacks";
+import { emulatorTexts } from "./stacks";
+import { EmulatorProcess } from "../tests/support/emulatorProcess";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions } from "./scenario";
 import { milliseconds } from "./table";
 
@@ -114,7 +115,7 @@ async function runCase(
     const produced: ProducedText[] = [];
     const lost: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pac-r2-${kind.id}-${point.id}-${target}-`));
-    const emulator = await EmulatorChild.start({
+    const emulator = await EmulatorProcess.start({ stateFile: true,
         workDir: dir,
         configuringMs: String(CONFIGURING_MS),
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })) }] },
@@ -276,7 +277,7 @@ async function runCase(
         // The processes a killed CLI left behind are R2's own (started under its pulumi command): end each by its id.
         for (const p of leftBehind) if (processInfo(p.pid)) killPid(p.pid);
         await waitGone(leftBehind.map((p) => p.pid), 5_000);
-        produced.push(...emulator.produced(`R2 ${name}`));
+        produced.push(...emulatorTexts(emulator, `R2 ${name}`));
         await emulator.stop();
         await project?.cleanup();
         fs.rmSync(dir, { recursive: true, force: true });

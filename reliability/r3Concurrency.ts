@@ -13,12 +13,13 @@ import * as path from "node:path";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET } from "../provider/alicloud/products";
 import { ACTIONS } from "../emulator/handlers/actions";
 import { issueCertificate, type Issued } from "../tests/support/certs";
+import { EmulatorProcess } from "../tests/support/emulatorProcess";
 import { preparePackageInstall, type PulumiProject, type RunResult } from "../tests/support/pulumi";
 import { appliedSets } from "./r1/storm";
 import { stackDomains, ZONE_PROGRAM } from "./r3/program";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";
 import {
-    EmulatorChild,
+    emulatorTexts,
     cdnSeed,
     certificateStack,
     cliOutput,
@@ -73,7 +74,7 @@ export const r3Concurrency: Scenario = {
         let figures = "";
         let converged = 0;
         const stacks: Stack[] = [];
-        let emulator: EmulatorChild | undefined;
+        let emulator: EmulatorProcess | undefined;
         const onExit = () => emulator?.killNow();
         process.once("exit", onExit);
         try {
@@ -81,7 +82,7 @@ export const r3Concurrency: Scenario = {
             const installDir = await preparePackageInstall();
             const zones = Array.from({ length: STACKS }, (_, i) => `s${i + 1}.r3.test`);
             const allDomains = zones.flatMap((zone) => stackDomains(zone, n));
-            emulator = await EmulatorChild.start({ workDir: work, seed: cdnSeed(KEYS, allDomains), configuringMs: CONFIGURING_MS });
+            emulator = await EmulatorProcess.start({ stateFile: true, workDir: work, seed: cdnSeed(KEYS, allDomains), configuringMs: CONFIGURING_MS });
             for (const zone of zones) {
                 // A certificate per stack, as four teams each deploying their own would have.
                 const issued = await issueCertificate({ dnsNames: [`*.${zone}`], key: "ec256", notAfterDays: 90 });
@@ -165,7 +166,7 @@ export const r3Concurrency: Scenario = {
             );
             if (logTruncated(entries)) notes.push(`R3: the emulator's request log filled up (${entries.length} entries): its counts are low`);
             await emulator.stop();
-            produced.push(...emulator.produced("R3", entries));
+            produced.push(...emulatorTexts(emulator, "R3", entries));
         } catch (error) {
             lost.push(`R3 did not complete: ${(error as Error).message.split("\n")[0]}`);
             notes.push(`R3 error: ${(error as Error).stack ?? String(error)}`);

@@ -1,26 +1,21 @@
-// What R1 (fault storm) and R3 (concurrent stacks) share: the emulator as a child process with a state file, the
-// projects they deploy, the per-domain check with the official SDK, and the figures taken from the request log.
-//
-// Why not bench/emulator.ts's EmulatorProcess: it starts the command without `--state` and throws its stdout away,
-// and R5 must search both the state file and the start-up banner. Its request-log summary is reused as it is.
+// What R1 (fault storm), R2 (crash) and R3 (concurrent stacks) share: what the emulator process printed and kept,
+// for R5; the projects they deploy, the per-domain check with the official SDK, and the figures taken from the
+// request log (bench/emulator.ts's summary, reused as it is).
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
-import type { FaultSpec, RequestLogEntry, Seed } from "../emulator";
+import type { RequestLogEntry, Seed } from "../emulator";
+import type { EmulatorProcess } from "../tests/support/emulatorProcess";
 import { REQUEST_LOG_CAPACITY } from "../bench/emulator";
 import { type Issued } from "../tests/support/certs";
-import { PulumiProject, REPO_ROOT, type RunResult } from "../tests/support/pulumi";
+import { PulumiProject, type RunResult } from "../tests/support/pulumi";
 import { testCdnClient, type SdkKeys } from "../tests/support/sdkClients";
 import type { ProducedText, SecretUsed } from "./scenario";
 
-export const EMULATOR_CLI = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
-
 /** Why the emulator's banner and state file hold the seeded access key secrets (R5 reports those hits apart). */
-const BANNER_HOLDS_KEYS = "alicloud-cert-emulator prints the seeded accounts' key pairs at start (emulator/cli.ts describeAccounts)";
-const STATE_HOLDS_KEYS = "the emulator keeps each account's secret to check signatures";
+export const BANNER_HOLDS_KEYS = "alicloud-cert-emulator prints the seeded accounts' key pairs at start (emulator/cli.ts describeAccounts)";
+export const STATE_HOLDS_KEYS = "the emulator keeps each account's secret to check signatures";
 
 export function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -29,151 +24,17 @@ export function sleep(ms: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // The emulator
 
-/**
- * A hook call on a connection of its own (`agent: false`): the emulator closes kept-alive connections idle for 10 s
- * without saying so, and a pooled connection taken in that instant is reset (the race tests/support/sdkClients.ts
- * describes). fetch cannot be told not to pool.
- */
-function hookCall(endpoint: string, method: string, target: string, body?: unknown): Promise<string> {
-    const url = new URL(target, endpoint);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-        const request = http.request(
-            url,
-            { method, agent: false, headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }, timeout: 30_000 },
-            (response) => {
-                let text = "";
-                response.setEncoding("utf8").on("data", (d: string) => (text += d));
-                response.on("end", () => {
-                    if ((response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300) resolve(text);
-                    else reject(new Error(`${method} ${target}: ${response.statusCode} ${text}`));
-                });
-            },
-        );
-        request.on("timeout", () => request.destroy(new Error(`${method} ${target}: no answer in 30 s`)));
-        request.on("error", reject);
-        request.end(payload);
-    });
-}
-
-export interface EmulatorChildOptions {
-    /** Holds seed.json and state.json; the caller removes it. */
-    readonly workDir: string;
-    readonly seed: Seed;
-    /** `MS` or `MIN-MAX` (a draw per change). */
-    readonly configuringMs: string;
-}
-
-/** `node dist/emulator/cli.js --port 0 --seed FILE --state FILE`, with its output kept for R5. */
-export class EmulatorChild {
-    private exited = false;
-
-    private constructor(
-        private readonly child: ChildProcess,
-        /** Everything it printed so far (the listeners started with the process keep adding to it). */
-        private readonly output: { stdout: string; stderr: string },
-        /** `http://127.0.0.1:PORT`. */
-        readonly endpoint: string,
-        readonly stateFile: string,
-    ) {
-        child.once("exit", () => (this.exited = true));
+/** Its banner, its stderr, its state file and the request log (as last read, when given), for R5's search. */
+export function emulatorTexts(emulator: EmulatorProcess, label: string, log?: readonly RequestLogEntry[]): ProducedText[] {
+    const texts: ProducedText[] = [
+        { source: `${label}: emulator stdout`, text: emulator.stdout, holdsAccountKeys: BANNER_HOLDS_KEYS },
+        { source: `${label}: emulator stderr`, text: emulator.stderr },
+    ];
+    if (log !== undefined) texts.push({ source: `${label}: emulator request log`, text: JSON.stringify(log) });
+    if (emulator.stateFile !== undefined && fs.existsSync(emulator.stateFile)) {
+        texts.push({ source: `${label}: emulator state file`, text: fs.readFileSync(emulator.stateFile, "utf8"), holdsAccountKeys: STATE_HOLDS_KEYS });
     }
-
-    get stdout(): string {
-        return this.output.stdout;
-    }
-
-    get stderr(): string {
-        return this.output.stderr;
-    }
-
-    get hostPort(): string {
-        return new URL(this.endpoint).host;
-    }
-
-    static async start(options: EmulatorChildOptions): Promise<EmulatorChild> {
-        const seedFile = path.join(options.workDir, "seed.json");
-        const stateFile = path.join(options.workDir, "state.json");
-        fs.writeFileSync(seedFile, JSON.stringify(options.seed));
-        // Rate limits stay on (the command's default): the documented limits are part of what is measured.
-        const child = spawn(
-            process.execPath,
-            [EMULATOR_CLI, "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--state", stateFile, "--configuring-ms", options.configuringMs],
-            { stdio: ["ignore", "pipe", "pipe"] },
-        );
-        const output = { stdout: "", stderr: "" };
-        // Drained for the whole life of the process, so that it never blocks on a full pipe.
-        child.stdout!.setEncoding("utf8").on("data", (d: string) => (output.stdout += d));
-        child.stderr!.setEncoding("utf8").on("data", (d: string) => (output.stderr += d));
-        const endpoint = await new Promise<string>((resolve, reject) => {
-            // Settled once: the exit listener stays on the process, and its later, ordinary exit is no failure.
-            let settled = false;
-            const settle = (outcome: { endpoint: string } | { error: Error }) => {
-                if (settled) return;
-                settled = true;
-                clearTimeout(timer);
-                clearInterval(poll);
-                if ("endpoint" in outcome) return resolve(outcome.endpoint);
-                child.kill("SIGKILL");
-                reject(new Error(`${outcome.error.message}\n${output.stderr}`));
-            };
-            const timer = setTimeout(() => settle({ error: new Error("the emulator did not start within 30 s") }), 30_000);
-            // The first line is exactly `listening on http://HOST:PORT` (emulator/cli.ts).
-            const poll = setInterval(() => {
-                const newline = output.stdout.indexOf("\n");
-                if (newline < 0) return;
-                const first = output.stdout.slice(0, newline);
-                const match = /^listening on (http:\/\/\S+)$/.exec(first);
-                settle(match ? { endpoint: match[1]! } : { error: new Error(`unexpected first line from the emulator: ${first}`) });
-            }, 20);
-            child.once("error", (error) => settle({ error }));
-            child.once("exit", (code) => settle({ error: new Error(`the emulator exited with ${code} before listening`) }));
-        });
-        return new EmulatorChild(child, output, endpoint, stateFile);
-    }
-
-    async requests(): Promise<RequestLogEntry[]> {
-        return JSON.parse(await hookCall(this.endpoint, "GET", "/__emulator/requests")) as RequestLogEntry[];
-    }
-
-    /** Clears the log, the faults and the rate-limit windows (not the domains). */
-    async reset(): Promise<void> {
-        await hookCall(this.endpoint, "POST", "/__emulator/reset");
-    }
-
-    async addFault(spec: FaultSpec): Promise<void> {
-        await hookCall(this.endpoint, "POST", "/__emulator/faults", spec);
-    }
-
-    async clearFaults(): Promise<void> {
-        await hookCall(this.endpoint, "DELETE", "/__emulator/faults");
-    }
-
-    /** SIGTERM (the command closes its server, hung connections included, and exits); SIGKILL if it lingers. */
-    async stop(): Promise<void> {
-        if (this.exited) return;
-        const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-        this.child.kill("SIGTERM");
-        const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
-        await gone;
-        clearTimeout(timer);
-    }
-
-    /** For an exit handler: synchronous. */
-    killNow(): void {
-        if (!this.exited) this.child.kill("SIGKILL");
-    }
-
-    /** Its banner, its stderr, its state file and the request log (as last read, when given), for R5's search. */
-    produced(label: string, log?: readonly RequestLogEntry[]): ProducedText[] {
-        const texts: ProducedText[] = [
-            { source: `${label}: emulator stdout`, text: this.stdout, holdsAccountKeys: BANNER_HOLDS_KEYS },
-            { source: `${label}: emulator stderr`, text: this.stderr },
-        ];
-        if (log !== undefined) texts.push({ source: `${label}: emulator request log`, text: JSON.stringify(log) });
-        if (fs.existsSync(this.stateFile)) texts.push({ source: `${label}: emulator state file`, text: fs.readFileSync(this.stateFile, "utf8"), holdsAccountKeys: STATE_HOLDS_KEYS });
-        return texts;
-    }
+    return texts;
 }
 
 /** A seed of one account with these CDN domains, all online. */

@@ -1,7 +1,7 @@
 // The five moments of a rollout at which R2 kills a process, each told from the emulator's request log: the one place
 // that sees what the provider has done to the cloud, at the moment it does it.
 import type { RequestLogEntry } from "../../emulator";
-import type { EmulatorChild } from "../stacks";
+import type { EmulatorProcess } from "../../tests/support/emulatorProcess";
 import { isSet } from "./checks";
 
 export type KillPointId = "sets" | "answer" | "confirm" | "state" | "delete";
@@ -14,7 +14,7 @@ export interface KillPoint {
     /** Stack config the point needs, set before the command starts. */
     readonly config?: Readonly<Record<string, string>>;
     /** Arms what the point needs on the emulator before the command starts. */
-    prepare?(emulator: EmulatorChild): Promise<void>;
+    prepare?(emulator: EmulatorProcess): Promise<void>;
     /**
      * Whether to kill now, given the log entries of the command (the log from where it started) and the domains
      * of the rollout.

@@ -11,7 +11,6 @@
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -20,8 +19,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Seed } from "../../emulator";
 import { issueCertificate } from "../../tests/support/certs";
+import { EmulatorProcess } from "../../tests/support/emulatorProcess";
 import { testSdkConfig, type SdkKeys } from "../../tests/support/sdkClients";
 import type { ProducedText, SecretUsed } from "../scenario";
+import { emulatorTexts } from "../stacks";
 import { prng } from "./inputs";
 
 const CDN_VERSION = "2018-05-10";
@@ -58,44 +59,6 @@ export interface StormResult {
     readonly finalCallOk: boolean;
     readonly produced: ProducedText[];
     readonly secrets: SecretUsed[];
-}
-
-// ---- The emulator process ---------------------------------------------------------------------------------------
-
-interface Emulator {
-    readonly child: ChildProcess;
-    readonly endpoint: string;
-    readonly port: number;
-    readonly output: { stdout: string; stderr: string };
-    exit?: string;
-}
-
-async function startEmulator(cliPath: string, seedFile: string, stateFile: string): Promise<Emulator> {
-    const child = spawn(process.execPath, [cliPath, "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--state", stateFile, "--configuring-ms", "200"], {
-        stdio: ["ignore", "pipe", "pipe"],
-    });
-    const output = { stdout: "", stderr: "" };
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => (output.stdout += d));
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (output.stderr += d));
-    const endpoint = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`the emulator did not start in 20 s: ${output.stderr}`)), 20_000);
-        const poll = setInterval(() => {
-            const match = /^listening on (http:\/\/\S+)\n/.exec(output.stdout);
-            if (match) {
-                clearInterval(poll);
-                clearTimeout(timer);
-                resolve(match[1]!);
-            }
-        }, 20);
-        child.once("exit", (code) => {
-            clearInterval(poll);
-            clearTimeout(timer);
-            reject(new Error(`the emulator exited (${code}) before listening: ${output.stderr}`));
-        });
-    });
-    const emulator: Emulator = { child, endpoint, port: Number(new URL(endpoint).port), output };
-    child.once("exit", (code, signal) => (emulator.exit = `exit code ${code}${signal ? `, signal ${signal}` : ""}`));
-    return emulator;
 }
 
 function statusOf(pid: number): { rss?: number; hwm?: number } {
@@ -249,7 +212,6 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const random = prng(options.seed);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-r4-"));
     const stateFile = path.join(dir, "state.json");
-    const seedFile = path.join(dir, "seed.json");
     // A key pair made for this run, so that R5 searches for a secret nothing else knows.
     const keys = { accessKeyId: "LTAIreliabilityR4storm01", accessKeySecret: randomBytes(20).toString("hex") };
     const cdnDomains = Array.from({ length: 20 }, (_, i) => `s${i}.storm.example.test`);
@@ -257,7 +219,6 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const seed: Seed = {
         accounts: [{ ...keys, domains: [...cdnDomains.map((domainName) => ({ domainName, product: "cdn" as const })), ...liveDomains.map((domainName) => ({ domainName, product: "live" as const }))] }],
     };
-    fs.writeFileSync(seedFile, JSON.stringify(seed));
     const certificate = await issueCertificate({ dnsNames: ["*.storm.example.test"], key: "ec256" });
     const secrets: SecretUsed[] = [
         { label: "R4 storm account's access key secret", value: keys.accessKeySecret },
@@ -272,8 +233,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
         if (defects.length < 50 && !defects.includes(text)) defects.push(text);
     };
 
-    const emulator = await startEmulator(options.cliPath, seedFile, stateFile);
-    const pid = emulator.child.pid!;
+    const emulator = await EmulatorProcess.start({ workDir: dir, seed, configuringMs: 200, stateFile: true, cliPath: options.cliPath });
+    const pid = emulator.pid!;
     const cdn = new Cdn(testSdkConfig(emulator.endpoint, keys, { readTimeout: 10_000, connectTimeout: 5_000 }));
     const call = generic(emulator.endpoint, keys);
     const forged = randomBytes(20).toString("hex");
@@ -452,7 +413,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
                     options.progress(`r4: emulator storm: ${issued} requests, VmRSS ${Math.round((rss ?? 0) / 1048576)} MB`);
                 }
                 await one(pick());
-                if (emulator.exit !== undefined) crashed = `${emulator.exit}: ${emulator.output.stderr.slice(-400)}`;
+                if (emulator.exit !== undefined) crashed = `${emulator.exit}: ${emulator.stderr.slice(-400)}`;
             }
         }),
     );
@@ -473,29 +434,19 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
             await new Promise((r) => setTimeout(r, 1_000));
         }
     }
-    const log = emulator.exit === undefined ? await httpCall(emulator.port, "GET", "/__emulator/requests", {}) : undefined;
-    if (log) produced.push({ source: "emulator request log", text: log.body });
+    const log = emulator.exit === undefined ? await emulator.requests() : undefined;
 
     // Stopped as an operator would (SIGTERM), then the state file as the next start would read it.
     if (emulator.exit === undefined) {
-        const gone = new Promise<void>((resolve) => emulator.child.once("exit", () => resolve()));
-        emulator.child.kill("SIGTERM");
-        const timer = setTimeout(() => emulator.child.kill("SIGKILL"), 5_000);
-        await gone;
-        clearTimeout(timer);
-        if (!/^exit code 0/.test(emulator.exit ?? "")) defect(`the emulator did not stop cleanly on SIGTERM: ${emulator.exit}`);
+        const exit = await emulator.stop();
+        if (!/^exit code 0/.test(exit ?? "")) defect(`the emulator did not stop cleanly on SIGTERM: ${exit}`);
     }
     const after = readState(stateFile, domainCount);
     stateReads++;
     if (after) stateCorrupt.push(`after the stop: ${after}`);
     const leftovers = fs.readdirSync(dir).filter((f) => f !== "state.json" && f !== "seed.json");
     if (leftovers.length > 0) defect(`files left beside the state file after a clean stop: ${leftovers.join(", ")}`);
-    const store = "the emulator keeps each account's secret to check signatures";
-    if (fs.existsSync(stateFile)) produced.push({ source: "emulator state file", text: fs.readFileSync(stateFile, "utf8"), holdsAccountKeys: store });
-    produced.push(
-        { source: "emulator stdout", text: emulator.output.stdout, holdsAccountKeys: "alicloud-cert-emulator prints the seeded accounts' key pairs at start (emulator/cli.ts describeAccounts)" },
-        { source: "emulator stderr", text: emulator.output.stderr },
-    );
+    produced.push(...emulatorTexts(emulator, "R4 storm", log));
     fs.rmSync(dir, { recursive: true, force: true });
 
     return {
