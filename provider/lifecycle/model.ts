@@ -31,8 +31,20 @@ export interface CertificateInputs {
     notAfter?: string;
 }
 
-/** Outputs: the inputs plus what the cloud serves now. */
-export interface CertificateOutputs extends CertificateInputs {
+/**
+ * The resource's outputs never hold the private key. The inputs do (create and update send it), and the engine
+ * keeps them in state encrypted; nothing after a deploy needs the key again: diff compares fingerprints, a refresh
+ * reads what the domain serves, a delete turns HTTPS off. Outputs travel further than inputs: the engine's answer
+ * to the program's RegisterResource carries them, and @pulumi/pulumi logs that answer whole at `-v=3`, so a key
+ * among the outputs was printed in plaintext at every verbosity from 3 up (measured, issue #13).
+ */
+export function withoutPrivateKey<T extends { privateKey?: string }>(values: T): Omit<T, "privateKey"> {
+    const { privateKey: _key, ...rest } = values;
+    return rest;
+}
+
+/** Outputs: the inputs (less the private key, see withoutPrivateKey) plus what the cloud serves now. */
+export interface CertificateOutputs extends Omit<CertificateInputs, "privateKey"> {
     /** SHA-256 of the deployed leaf certificate (lowercase hex); absent while HTTPS is off. */
     fingerprint?: string;
     /** SHA-256 over the whole deployed chain; changes when only an intermediate changes. */

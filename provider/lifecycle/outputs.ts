@@ -1,6 +1,6 @@
 // The resource's outputs: what was declared, and what the cloud serves (status and the served leaf's details).
 import { fingerprintsAsWritten, parseCertificateChain } from "../certificate";
-import type { CertificateInputs, CertificateOutputs } from "./model";
+import { withoutPrivateKey, type CertificateInputs, type CertificateOutputs } from "./model";
 import type { DeployedCertificate } from "./port";
 
 /**
@@ -14,7 +14,7 @@ export function outputsFrom(
     recorded?: Partial<CertificateOutputs>,
 ): CertificateOutputs {
     const outputs: CertificateOutputs = {
-        ...declared,
+        ...withoutPrivateKey(declared),
         status: live.status,
         fingerprint: undefined,
         notAfter: undefined,

@@ -9,8 +9,6 @@ export abstract class CertificateOutputsResource extends pulumi.dynamic.Resource
     declare public readonly status: pulumi.Output<"on" | "off">;
     /** The declared chain, normalized (secret, so that diffs show fingerprints instead of PEM). */
     declare public readonly certificate: pulumi.Output<string | undefined>;
-    /** The declared private key (secret). */
-    declare public readonly privateKey: pulumi.Output<string | undefined>;
     declare public readonly certName: pulumi.Output<string | undefined>;
     declare public readonly certType: pulumi.Output<CertType>;
     declare public readonly certId: pulumi.Output<string | undefined>;

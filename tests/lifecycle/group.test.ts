@@ -117,6 +117,19 @@ describe("DomainCertificateGroup", () => {
         assert.equal(outs.served[offline]!.failure, undefined);
     });
 
+    it("GIVEN create, a rotation and a refresh of a state an older version wrote with the key THEN no output holds the private key", async (t) => {
+        const w = await world(t, CDN, 2);
+        const { current, renewed } = await certificates();
+        const { id, outs } = (await w.provider.create(await declared(w, w.domains, current))) as { id: string; outs: GroupOutputs };
+        const rotated = (await w.provider.update!(id, outs, await declared(w, w.domains, renewed))).outs as GroupOutputs;
+        const read = (await w.provider.read!(id, { ...rotated, privateKey: renewed.key.pkcs8 } as GroupOutputs)).props as GroupOutputs;
+        for (const [name, o] of [["create", outs], ["update", rotated], ["read", read]] as const) {
+            assert.equal("privateKey" in o, false, `${name}: ${Object.keys(o).join(", ")}`);
+            assert.ok(!JSON.stringify(o).includes("PRIVATE KEY"), name);
+        }
+        assert.equal(await servedFingerprint(w, w.domains[0]!), await fingerprintOf(renewed));
+    });
+
     it("GIVEN drift on one domain THEN refresh shows it, and the update restores only that domain", async (t) => {
         const w = await world(t, CDN, 4);
         const { current, renewed } = await certificates();

@@ -170,6 +170,23 @@ describe("update", () => {
     });
 });
 
+describe("the private key stays out of the outputs", () => {
+    it("GIVEN create, update and read, and a state an older version wrote with the key THEN no output holds it", async () => {
+        const provider = providerOf(CDN);
+        const created = await deploy(provider, { domainName: CDN_DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
+        assert.equal(created.inputs.privateKey !== undefined, true, "the inputs keep it: create and update send it");
+        const news = await checked(provider, { domainName: CDN_DOMAIN, certificate: renewed.chainPem, privateKey: renewed.key.pkcs8 });
+        const updated = (await provider.update!(CDN_DOMAIN, created.outs, news)).outs as Record<string, unknown>;
+        const older = { ...created.outs, privateKey: current.key.pkcs8 } as CertificateOutputs;
+        const read = (await provider.read!(CDN_DOMAIN, older)).props as Record<string, unknown>;
+        for (const [name, outs] of [["create", created.outs], ["update", updated], ["read", read]] as const) {
+            assert.equal("privateKey" in outs, false, `${name}: ${Object.keys(outs).join(", ")}`);
+            assert.ok(!JSON.stringify(outs).includes("PRIVATE KEY"), name);
+        }
+        assert.equal(updated.fingerprint, await fingerprintOf(renewed));
+    });
+});
+
 describe("read", () => {
     it("sees an out-of-band change made with the official SDK, and update restores the declared certificate", async () => {
         const provider = providerOf(CDN);

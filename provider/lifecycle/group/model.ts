@@ -34,7 +34,8 @@ export interface ServedByDomain {
     failure?: string;
 }
 
-export interface GroupOutputs extends GroupInputs {
+/** The group's outputs: its inputs less the private key (withoutPrivateKey, ../model.ts), and what each domain serves. */
+export interface GroupOutputs extends Omit<GroupInputs, "privateKey"> {
     /** The group's domains, sorted, as of the last read. */
     domainNames: string[];
     /** For each domain, what it serves. */

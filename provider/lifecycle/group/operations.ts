@@ -10,6 +10,7 @@ import { meaningOfDomainState } from "../cloudStates";
 import { systemClock } from "../../clock";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
 import { createCertificate, deleteCertificate, readCertificate, updateCertificate, type LifecycleContext } from "../operations";
+import { withoutPrivateKey } from "../model";
 import { pickLeafDetails } from "../outputs";
 import { NAMES_LISTED } from "./check";
 import { groupChanges } from "./diff";
@@ -184,7 +185,7 @@ function outputsOf(declared: GroupInputs & Partial<GroupOutputs>, outcomes: read
     const served: Record<string, ServedByDomain> = {};
     for (const outcome of outcomes) if (outcome.served) served[outcome.domainName] = outcome.served;
     const outputs: GroupOutputs = {
-        ...declared,
+        ...withoutPrivateKey(declared),
         domains: [...new Set([...declared.domains, ...outcomes.filter((o) => o.error !== undefined).map((o) => o.domainName)])].sort(),
         domainNames: outcomes.filter((o) => !o.gone).map((o) => o.domainName).sort(),
         served,
