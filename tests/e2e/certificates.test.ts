@@ -15,7 +15,7 @@ import { testCdnClient } from "../support/sdkClients";
 import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
-const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "lookalike", "upgrade", "retain", "faults", "adopt", "failed"] as const;
+const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "verbose", "lookalike", "upgrade", "retain", "faults", "adopt", "failed"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const cdnDomain = (s: Scenario) => `${s}.cdn-e2e.test`;
 const liveDomain = (s: Scenario) => `${s}.live-e2e.test`;
@@ -268,6 +268,24 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
             assert.match(resource.sourcePosition, new RegExp(`^project:///index\\.ts#${line},`), resource.sourcePosition);
             const frames = JSON.stringify(resource.stackTrace ?? []);
             assert.ok(!frames.includes("pulumi-alicloud-certs/"), frames);
+        }
+    });
+
+    test("pulumi up -v=5 prints neither the key nor the access key secret, to stderr or to its log files", async () => {
+        // From -v=7 the engine logs the inputs itself (README: Verbose logs hold your key); up to -v=5 only what
+        // the SDK logs, which includes the engine's answer to each registration: the resource's outputs.
+        const project = await projectFor("verbose");
+        const logDir = fs.mkdtempSync(path.join(project.root, "logs-"));
+        const piece = current.key.pkcs8.replace(/-----[^-]+-----|\s/g, "").slice(64, 112);
+        const up = await project.up(["-v=5", "--logtostderr"], { env: { TMPDIR: logDir } });
+        await project.preview(["-v=5"], { env: { TMPDIR: logDir } });
+        const logs = fs.readdirSync(logDir).map((file) => fs.readFileSync(path.join(logDir, file), "utf8"));
+        assert.ok(logs.length > 0, "the preview wrote its log file");
+        for (const [where, text] of [["up's output", up.stdout + up.stderr], ["the log files", logs.join("\n")]] as const) {
+            const flat = text.replace(/\\n|\s/g, "");
+            assert.ok(flat.includes("RegisterResourceRPCfinished"), `${where}: logged at -v=5`);
+            assert.ok(!flat.includes(piece), `${where}: a piece of the private key`);
+            assert.ok(!text.includes(ACCOUNT.accessKeySecret), `${where}: the access key secret`);
         }
     });
 
