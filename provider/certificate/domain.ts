@@ -46,7 +46,11 @@ export function normalizeDomainName(input: string): string {
     checkLabelsBeforeConversion(host, refuse);
     // WHATWG's domainToASCII lower-cases, maps IDN U-labels to punycode and validates them; it returns "" for a
     // name it cannot convert. It also reads "1.2" or "0x7f.1" as IPv4, which the label checks below refuse first.
-    const ascii = domainToASCII(host.toLowerCase());
+    // It is given the name as written: its own case mapping (UTS #46) is the browser's, and JavaScript's
+    // toLowerCase is not. Lower-casing first turned a character UTS #46 disallows into one it allows (the Georgian
+    // capital "Ⴝ", U+10BD, lower-cases to U+2D1D), so a name every browser refuses was accepted (found by the
+    // reliability suite's R4 fuzzing).
+    const ascii = domainToASCII(host);
     if (ascii === "") {
         refuse(
             "is not a valid domain name (an internationalized label could not be converted to punycode, or a punycode label is invalid); " +
@@ -115,6 +119,7 @@ function toComparableName(name: string): string {
     const lower = name.trim().toLowerCase();
     if (/^[\x00-\x7f]*$/.test(lower)) return lower;
     const wildcard = lower.startsWith(WILDCARD_PREFIX);
-    const ascii = domainToASCII(wildcard ? lower.slice(WILDCARD_PREFIX.length) : lower);
+    const written = name.trim();
+    const ascii = domainToASCII(wildcard ? written.slice(WILDCARD_PREFIX.length) : written);
     return ascii === "" ? lower : wildcard ? `${WILDCARD_PREFIX}${ascii}` : ascii;
 }

@@ -76,6 +76,17 @@ describe("normalizeDomainName: refused spellings", () => {
         });
     }
 
+    it("GIVEN names in capitals WHEN normalized THEN the result is the browser's (WHATWG URL), and a name the browser refuses is refused", () => {
+        for (const name of ["WWW.Example.COM", "BÜCHER.example", "İstanbul.example", "ΣΊΣΥΦΟΣ.example", "*.Straße.example"]) {
+            const host = name.replace(/^\*\./, "");
+            const browser = new URL(`http://${host}`).hostname;
+            assert.equal(normalizeDomainName(name), name.startsWith("*.") ? `*.${browser}` : browser, name);
+        }
+        // U+10BD, a Georgian capital UTS #46 disallows; JavaScript lower-cases it to U+2D1D, which it allows.
+        assert.throws(() => new URL("http://\u10bd.example"));
+        assert.throws(() => normalizeDomainName("\u10bd.example"), (error: unknown) => error instanceof CertificateInputError && /is not a valid domain name/.test(error.reason));
+    });
+
     it("GIVEN a very long refused input WHEN normalized THEN the reason quotes its first 60 characters and its length", () => {
         const long = `${"ab-c.".repeat(60)},y.example.com`;
         assert.throws(() => normalizeDomainName(long), (error: unknown) => {
