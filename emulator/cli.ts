@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `alicloud-cert-emulator`: the emulator as a command. The first line on stdout is exactly
 // `listening on http://HOST:PORT` (scripts wait for it); then the accounts' key pairs and domains.
+import { seededRandom } from "./random";
 import { parseArgs } from "node:util";
 import { DEFAULTS, DEFAULT_SEED, loadSeedFile, startEmulator, type ConfiguringRange, type EmulatorOptions, type Seed } from "./index";
 
@@ -24,6 +25,8 @@ Options:
   --idle-timeout-ms MS   close kept-alive connections idle this long (default ${DEFAULTS.idleTimeoutMs})
   --batch-limit N        domains per BatchSetCdnDomainServerCertificate call (default ${DEFAULTS.batchLimit})
   --no-rate-limits       do not enforce the documented per-account calls per second
+  --random-seed N        draw configuring times and injected faults' probabilities from a generator seeded
+                         with N (default: Math.random); the same calls in the same order then meet the same draws
   -h, --help             show this help
 `;
 
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
                 "idle-timeout-ms": { type: "string" },
                 "batch-limit": { type: "string" },
                 "no-rate-limits": { type: "boolean" },
+                "random-seed": { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             allowPositionals: false,
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
         idleTimeoutMs: integer(values["idle-timeout-ms"], "idle-timeout-ms", DEFAULTS.idleTimeoutMs),
         batchLimit: integer(values["batch-limit"], "batch-limit", DEFAULTS.batchLimit),
         rateLimits: !values["no-rate-limits"],
+        ...(values["random-seed"] === undefined ? {} : { random: seededRandom(integer(values["random-seed"], "random-seed", 0, 2 ** 32 - 1)) }),
         ...(values.state === undefined ? {} : { stateFile: values.state }),
     };
     const emulator = await startEmulator(options);

@@ -56,7 +56,7 @@ export interface EmulatorOptions {
      * A test shares a fast clock with the provider so that minutes pass in seconds. Default: the wall clock.
      */
     readonly clock?: EmulatorClock;
-    /** Draws configuring times from a range; default Math.random. */
+    /** Draws configuring times from a range, and whether a fault with a probability strikes; default Math.random. */
     readonly random?: () => number;
     /** Enforce the documented per-account, per-action calls per second. Default true. */
     readonly rateLimits?: boolean;
@@ -118,7 +118,8 @@ export function loadSeedFile(path: string): Seed {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
     const seed = options.seed ? validateSeed(options.seed) : options.seedFile ? loadSeedFile(options.seedFile) : DEFAULT_SEED;
     const clock: EmulatorClock = options.clock ?? { now: () => Date.now() };
-    const configuringMs = configuringTimes(options.configuringMs ?? DEFAULTS.configuringMs, options.random ?? Math.random);
+    const random = options.random ?? Math.random;
+    const configuringMs = configuringTimes(options.configuringMs ?? DEFAULTS.configuringMs, random);
     const readDuringConfiguring = options.readDuringConfiguring ?? DEFAULTS.readDuringConfiguring;
     if (readDuringConfiguring !== "old" && readDuringConfiguring !== "new") {
         throw new RangeError(`readDuringConfiguring must be "old" or "new"; got ${JSON.stringify(readDuringConfiguring)}`);
@@ -135,6 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         batchLimit: options.batchLimit ?? DEFAULTS.batchLimit,
         maxHeaderBytes: options.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes,
         maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+        random,
     });
     const host = options.host ?? DEFAULTS.host;
     await new Promise<void>((resolve, reject) => {

@@ -35,6 +35,8 @@ export interface ServerSettings {
     readonly batchLimit: number;
     readonly maxHeaderBytes: number;
     readonly maxBodyBytes: number;
+    /** Draws an injected fault's probability (and, through `behaviour`, configuring times); default Math.random. */
+    readonly random?: () => number;
 }
 
 export const HOOK_PREFIX = "/__emulator/";
@@ -93,12 +95,13 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 export class EmulatorServer {
     readonly http: http.Server;
     readonly log = new RequestLog();
-    readonly faults = new FaultInjector();
+    readonly faults: FaultInjector;
     private readonly limiter = new RateLimiter();
     private readonly guard: ReplayGuard;
 
     constructor(private readonly settings: ServerSettings) {
         this.guard = new ReplayGuard(settings.clockSkewToleranceMs);
+        this.faults = new FaultInjector(settings.random);
         // Node's own check for a missing Host header answers 400 with an empty body and no content type; the check
         // is made in handle() instead, so that the answer is the same JSON error as any other malformed request's
         // (found by the reliability suite's R4 emulator storm).

@@ -8,8 +8,11 @@
 // official SDK, per domain), except those whose set drew a permanent outcome (configure_failed, check_failed), and
 // the command's error names each of those.
 //
-// The fault draws are the emulator's own (Math.random in the child process: its command takes no seed), so a run
-// does not replay from --seed; the request log, returned as a produced text, names the fault each call met.
+// The fault draws are the emulator's own, from `--random-seed` (the run's seed plus the rollout's number): the same
+// seed gives each rollout the same sequence of draws (configuring times, and whether each call meets a fault). Which
+// call meets which draw still follows the order the calls arrive in, which the provider's concurrency decides, so a
+// storm repeats in its mix and its numbers, not call for call; the request log, returned as a produced text, names
+// the fault each call met.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -108,13 +111,14 @@ async function rollout(
     installDir: string,
     work: string,
     progress: (line: string) => void,
+    randomSeed: number,
 ): Promise<{ rollout: Rollout; produced: ProducedText[] }> {
     const label = `R1 ${shapeName(shape, n)}${storm ? `, ${STORM * 100}% of calls failing` : ", fault-free"}`;
     const dir = fs.mkdtempSync(path.join(work, `${shape}-${storm ? "storm" : "clean"}-`));
     const domains = benchDomains(n);
     // An emulator per rollout: each starts from domains that serve nothing, with empty rate-limit windows, and the
     // permanent failures of one storm (configure_failed domains) cannot leak into the next rollout.
-    const emulator = await EmulatorProcess.start({ stateFile: true, workDir: dir, seed: cdnSeed(KEYS, domains), configuringMs: CONFIGURING_MS });
+    const emulator = await EmulatorProcess.start({ stateFile: true, workDir: dir, seed: cdnSeed(KEYS, domains), configuringMs: CONFIGURING_MS, randomSeed });
     const onExit = () => emulator.killNow();
     process.once("exit", onExit);
     const produced: ProducedText[] = [];
@@ -264,7 +268,7 @@ export const r1FaultStorm: Scenario = {
                 const fingerprint = leafFingerprint(issued.chainPem);
                 const pair: Rollout[] = [];
                 for (const storm of [false, true]) {
-                    const done = await rollout(shape, storm, n, issued, installDir, work, options.progress);
+                    const done = await rollout(shape, storm, n, issued, installDir, work, options.progress, (options.seed + runs + pair.length) >>> 0);
                     produced.push(...done.produced);
                     pair.push(done.rollout);
                 }
@@ -318,7 +322,7 @@ export const r1FaultStorm: Scenario = {
                 "R1: free-failed and free-cname-error fire on any set, and change nothing on an upload certificate: only a free certificate's issuance can fail.",
                 "R1: \"calls per successful call\" = calls the emulator logged / calls answered 200 whose answer reached the client (an applied-then-drop is not one); " +
                     "a set refused for good (a domain that ended configure_failed) counts as calls without a success. " +
-                    "Faults are drawn in the emulator (no seed): the request logs in the produced texts say which call met which.",
+                    `Faults are drawn in the emulator from --random-seed ${options.seed} plus the rollout's number: the same draws in the order calls arrive; the request logs in the produced texts say which call met which.`,
             );
         } catch (error) {
             lost.push(`R1 did not complete: ${(error as Error).message.split("\n")[0]}`);

@@ -23,7 +23,7 @@ import { EmulatorProcess } from "../../tests/support/emulatorProcess";
 import { testSdkConfig, type SdkKeys } from "../../tests/support/sdkClients";
 import type { ProducedText, SecretUsed } from "../scenario";
 import { emulatorTexts } from "../stacks";
-import { prng } from "./inputs";
+import { seededRandom } from "../../emulator/random";
 
 const CDN_VERSION = "2018-05-10";
 const LIVE_VERSION = "2016-11-01";
@@ -209,7 +209,7 @@ const QUERY_JUNK = "abcXYZ019=&%?#+;,/[]{}<>\"'`\\ ~!@$^*()|%ZZ%E0%A4%A%00%ff";
 export async function runStorm(options: StormOptions): Promise<StormResult> {
     const total = options.requests ?? 10_000;
     const clients = options.clients ?? 50;
-    const random = prng(options.seed);
+    const random = seededRandom(options.seed);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reliability-r4-"));
     const stateFile = path.join(dir, "state.json");
     // A key pair made for this run, so that R5 searches for a secret nothing else knows.

@@ -4,6 +4,7 @@
 // which is what the report prints: an input is never printed, since it may hold a key.
 import fc from "fast-check";
 import { UNKNOWN } from "../../provider/lifecycle/model";
+import { seededRandom } from "../../emulator/random";
 import type { Pool } from "./pool";
 
 // ---- Texts (certificate and key fields, and the parsers) -----------------------------------------------------------
@@ -86,18 +87,6 @@ export function hugeSpec(): fc.Arbitrary<TextSpec> {
     return fc.record({ kind: fc.constant("huge" as const), shape: fc.constantFrom(...HUGE_SHAPES), megabytes: fc.constantFrom(1, 5, 10, 10) });
 }
 
-/** A pseudo-random generator from a seed (mulberry32), for what a descriptor leaves to chance. */
-export function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
 function at(text: string, position: number): number {
     return Math.floor((position / 10000) * text.length);
 }
@@ -160,7 +149,7 @@ function repeatTimes(pem: string, times: number): number {
 }
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -175,7 +164,7 @@ const hugeCache = new Map<string, string>();
 
 /** Base64-looking junk of `size` characters, in 64-character lines when `wrapped`. */
 function base64Junk(size: number, wrapped: boolean, seed: number): string {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const line = Array.from({ length: 4096 }, () => BASE64[Math.floor(random() * 64)]).join("");
     const body = line.repeat(Math.ceil(size / line.length)).slice(0, size - (size % 4));
     return wrapped ? body.replace(/(.{64})/g, "$1\n") : body;
@@ -355,7 +344,7 @@ export function domainSpec(): fc.Arbitrary<DomainSpec> {
 export function materializeDomain(spec: DomainSpec): string {
     switch (spec.kind) {
         case "valid": {
-            const random = prng(spec.upper);
+            const random = seededRandom(spec.upper);
             const cased = [...spec.name].map((c) => (random() < 0.3 ? c.toUpperCase() : c)).join("");
             return spec.padded ? `  ${cased} ` : cased;
         }

@@ -23,6 +23,8 @@ export interface EmulatorProcessOptions {
     readonly configuringMs: number | string;
     /** Keep the cloud in `<workDir>/state.json` (`--state`). Default false. */
     readonly stateFile?: boolean;
+    /** `--random-seed`: the emulator's draws (configuring times, fault probabilities) from this seed. */
+    readonly randomSeed?: number;
     /** The built command; default dist/emulator/cli.js of this checkout. */
     readonly cliPath?: string;
     /** Milliseconds to wait for the `listening on` line. Default 30 s. */
@@ -50,6 +52,7 @@ export class EmulatorProcess {
         // Rate limits stay on (the command's default): the documented limits are part of what is measured.
         const args = [options.cliPath ?? EMULATOR_CLI, "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--configuring-ms", String(options.configuringMs)];
         if (stateFile) args.push("--state", stateFile);
+        if (options.randomSeed !== undefined) args.push("--random-seed", String(options.randomSeed));
         const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
         const output = { stdout: "", stderr: "" };
         child.stdout!.setEncoding("utf8").on("data", (d: string) => (output.stdout += d));
