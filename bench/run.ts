@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     ): Promise<void> => {
         const { emulator } = target;
         log(`${name}: running`);
-        await emulator.reset();
+        await emulator.hooks.reset();
         const sampler = new ProjectProcessSampler(project.dir);
         const emulatorCpuBefore = (emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid));
         const phaseStart = Date.now();
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
             usage = sampler.stop();
         }
         const emulatorCpuAfter = (emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid));
-        const entries = await emulator.requests();
+        const entries = await emulator.hooks.requests();
         const calls = summarize(entries);
         // For looking into a result: the phase's request log (names, domains and outcomes only), with times.
         if (process.env.BENCH_LOG_DIR) {
@@ -331,13 +331,13 @@ async function main(): Promise<void> {
 
         if (options.anchors && !options.onlyGroups) {
             const stamp = Date.now().toString(36);
-            await emulator.reset();
+            await emulator.hooks.reset();
             log(`anchor: ${n} SetCdnDomainSSLCertificate calls in sequence, no retry`);
             const sequential = await sequentialAnchor({ client, domains, certificate: files(anchorSequential), configuringMs: options.configuringMs, certName: `bench-sequential-${stamp}` });
             log(`anchor sequential: ${sequential.failedCalls}/${sequential.calls} calls failed; last domain served at ${seconds(sequential.servedSeconds)}`);
             // Let every domain finish configuring and the limit windows empty, so that the second anchor starts clean.
             await new Promise((resolve) => setTimeout(resolve, options.configuringMs + 1_000));
-            await emulator.reset();
+            await emulator.hooks.reset();
             log(`anchor: ${n} SetCdnDomainSSLCertificate calls, 10 in parallel, throttling retried after 3 s then 5 s`);
             const parallelResult = await parallelAnchor({ client, domains, certificate: files(anchorParallel), configuringMs: options.configuringMs, certName: `bench-parallel-${stamp}` });
             log(`anchor parallel: ${parallelResult.failedCalls}/${parallelResult.calls} calls failed; last domain served at ${seconds(parallelResult.servedSeconds)}`);

@@ -135,14 +135,14 @@ async function rollout(
             timeoutMs,
         });
         try {
-            if (storm) for (const spec of stormFaults(STORM)) await emulator.addFault(spec);
+            if (storm) for (const spec of stormFaults(STORM)) await emulator.hooks.fault(spec);
             progress(`${label}: pulumi up --parallel ${n}`);
             // --parallel N, as the README tells a user with a fleet: each resource holds an engine slot while its domain
             // configures. A group is one step, so it changes nothing there.
             const result = await project.up(["--parallel", String(n)], { allowFailure: true, timeoutMs });
             // The faults go before anything else reads the cloud: the check below must see the cloud, not the storm.
-            await emulator.clearFaults();
-            const entries = await emulator.requests();
+            await emulator.hooks.clearFaults();
+            const entries = await emulator.hooks.requests();
             progress(`${label}: ${milliseconds(result.durationMs)}, exit ${result.code}${result.timedOut ? " (timed out)" : ""}, ${entries.length} calls`);
             const views = await viewDomains(emulator.endpoint, KEYS, domains);
             const exported = await exportText(project);

@@ -141,7 +141,7 @@ async function runCase(
             if (setup.code !== 0) throw new Error(`the rollout before the destroy failed (exit ${setup.code})`);
         }
 
-        const from = (await emulator.requests()).length;
+        const from = (await emulator.hooks.requests()).length;
         await point.prepare?.(emulator);
         options.progress(`r2: ${name}: pulumi ${command[0]} of ${n}`);
         const running = startPulumi(project, [...command, ...flags(n)], COMMAND_TIMEOUT_MS);
@@ -149,7 +149,7 @@ async function runCase(
         void running.done.then((f) => (finishedEarly = f));
         let entries: RequestLogEntry[] = [];
         for (;;) {
-            entries = (await emulator.requests()).slice(from);
+            entries = (await emulator.hooks.requests()).slice(from);
             if (point.ready(entries, domains, Date.now()) || finishedEarly) break;
             await new Promise((r) => setTimeout(r, 25));
         }
@@ -170,7 +170,7 @@ async function runCase(
         }
         const killed = await running.done;
         record(killed, `the killed ${command[0]}`);
-        if (point.id === "answer") await emulator.clearFaults();
+        if (point.id === "answer") await emulator.hooks.clearFaults();
         const setAtKill = new Set(entries.filter((e) => /^(Batch)?Set/.test(e.action ?? "") && e.status === 200).flatMap((e) => e.domains)).size;
 
         // What a killed CLI leaves running: its plugins and program, now children of init.
@@ -181,7 +181,7 @@ async function runCase(
         // first, then mark the log: a set that lands in between (a killed CLI's provider host carries on) then
         // counts as before the recovery, where it belongs, instead of as a repeat on a domain the read saw serving.
         const before = await servedBy(emulator.endpoint, ACCOUNT, domains);
-        const recoveryFrom = (await emulator.requests()).length;
+        const recoveryFrom = (await emulator.hooks.requests()).length;
         const servingBefore = domains.filter((d) => isDeclared(before.get(d), declared));
 
         const steps = recoveryFor(target, point.command);
@@ -231,7 +231,7 @@ async function runCase(
             if (state.pendingOperations > 0) lost.push(`${state.pendingOperations} pending operation(s) left in the state`);
         }
 
-        const log = await emulator.requests();
+        const log = await emulator.hooks.requests();
         const sinceRecovery = countSets(log, recoveryFrom);
         const repeatedDomains = servingBefore.filter((d) => (sinceRecovery.accepted.get(d) ?? 0) > 0);
         const repeatedSets = repeatedDomains.reduce((sum, d) => sum + sinceRecovery.accepted.get(d)!, 0);

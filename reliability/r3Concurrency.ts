@@ -99,14 +99,14 @@ export const r3Concurrency: Scenario = {
                 });
                 stacks.push({ zone, issued, project, domains: stackDomains(zone, n) });
             }
-            await emulator.reset();
+            await emulator.hooks.reset();
             options.progress(`R3: ${STACKS} x pulumi up --parallel ${n} at once`);
             const begin = Date.now();
             // --parallel N, as the README tells a user with a fleet. All four start together: the worst moment for
             // the account's budget, every process's first burst of batch sets and reads in the same second.
             const results: RunResult[] = await Promise.all(stacks.map((s) => s.project.up(["--parallel", String(n)], { allowFailure: true, timeoutMs: UP_TIMEOUT_MS })));
             const wall = Date.now() - begin;
-            const entries = await emulator.requests();
+            const entries = await emulator.hooks.requests();
             options.progress(`R3: all four ended in ${milliseconds(wall)} (${results.map((r) => `exit ${r.code}${r.timedOut ? " timed out" : ""}`).join(", ")}); ${entries.length} calls`);
             const views = await viewDomains(emulator.endpoint, KEYS, allDomains);
             // A throttled set changes nothing; one that went through and was sent again would configure the domain twice.

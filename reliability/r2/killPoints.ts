@@ -54,8 +54,8 @@ export const KILL_POINTS: readonly KillPoint[] = [
         // sent it and waits for its answer when it dies. Both set actions are armed, as a group of one domain goes
         // out as the single-domain call; whatever is not used is cleared before the recovery.
         async prepare(emulator) {
-            await emulator.addFault({ action: "BatchSetCdnDomainServerCertificate", fault: "hang", times: 1 });
-            await emulator.addFault({ action: "SetCdnDomainSSLCertificate", fault: "hang", times: 1 });
+            await emulator.hooks.fault({ action: "BatchSetCdnDomainServerCertificate", fault: "hang", times: 1 });
+            await emulator.hooks.fault({ action: "SetCdnDomainSSLCertificate", fault: "hang", times: 1 });
         },
         ready: (entries) => entries.some((e) => isSet(e) && e.fault === "hang"),
     },

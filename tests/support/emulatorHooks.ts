@@ -1,21 +1,43 @@
-// The emulator's test hooks (/__emulator/*), as the lifecycle and e2e tests use them.
-import assert from "node:assert/strict";
+// The emulator's test hooks (/__emulator/*), as the tests, the benchmark and the reliability scenarios use them.
+//
+// Each call goes on a connection of its own (`agent: false`): the emulator closes kept-alive connections idle for
+// 10 s without saying so, and a pooled connection taken in that instant is reset (the race
+// tests/support/sdkClients.ts describes). fetch cannot be told not to pool.
+import * as http from "node:http";
 import type { FaultSpec, RequestLogEntry } from "../../emulator";
 
 export class EmulatorHooks {
     constructor(readonly endpoint: string) {}
 
-    private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-        const response = await fetch(this.endpoint + path, {
-            method,
-            headers: body ? { "content-type": "application/json" } : {},
-            body: body ? JSON.stringify(body) : undefined,
+    /** The answer's JSON; an answer other than 2xx throws, with its status and body. */
+    private call(method: string, target: string, body?: unknown): Promise<unknown> {
+        const url = new URL(target, this.endpoint);
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        return new Promise((resolve, reject) => {
+            const request = http.request(
+                url,
+                { method, agent: false, headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }, timeout: 30_000 },
+                (response) => {
+                    let text = "";
+                    response.setEncoding("utf8").on("data", (d: string) => (text += d));
+                    response.on("end", () => {
+                        const status = response.statusCode ?? 0;
+                        if (status < 200 || status >= 300) return reject(new Error(`${method} ${target}: ${status} ${text}`));
+                        try {
+                            resolve(JSON.parse(text));
+                        } catch (error) {
+                            reject(new Error(`${method} ${target}: ${status} with a body that is not JSON: ${(error as Error).message}`));
+                        }
+                    });
+                },
+            );
+            request.on("timeout", () => request.destroy(new Error(`${method} ${target}: no answer in 30 s`)));
+            request.on("error", reject);
+            request.end(payload);
         });
-        assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-        return response.json();
     }
 
-    /** Clears the request log and the faults (not the domains). */
+    /** Clears the request log, the faults and the rate-limit windows (not the domains). */
     async reset(): Promise<void> {
         await this.call("POST", "/__emulator/reset");
     }
@@ -24,11 +46,16 @@ export class EmulatorHooks {
         await this.call("POST", "/__emulator/faults", spec);
     }
 
+    async clearFaults(): Promise<void> {
+        await this.call("DELETE", "/__emulator/faults");
+    }
+
     /** Puts a domain in one of the eight states, as the console or another tool would. */
     async setDomainStatus(domainName: string, domainStatus: string): Promise<void> {
         await this.call("POST", "/__emulator/domains", { domainName, domainStatus });
     }
 
+    /** The request log since the last reset (names and outcomes only). */
     async requests(): Promise<RequestLogEntry[]> {
         return (await this.call("GET", "/__emulator/requests")) as RequestLogEntry[];
     }

@@ -1,16 +1,13 @@
 // The emulator as its own Node process: the built `alicloud-cert-emulator` command (dist/emulator/cli.js), as a
 // user runs it. The benchmark and the reliability scenarios use it so that the emulator's request handling never
 // competes with their own event loop (samplers, observers, a storm of 50 clients), and so that a scenario can read
-// what the command prints and writes (R5 searches its banner, its stderr and its state file).
-//
-// Its hooks are called on a connection of their own (`agent: false`): the emulator closes kept-alive connections
-// idle for 10 s without saying so, and a pooled connection taken in that instant is reset (the race
-// tests/support/sdkClients.ts describes). fetch cannot be told not to pool.
+// what the command prints and writes (R5 searches its banner, its stderr and its state file). Its hooks are the
+// tests' own client (emulatorHooks.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as path from "node:path";
-import type { FaultSpec, RequestLogEntry, Seed } from "../../emulator";
+import type { Seed } from "../../emulator";
+import { EmulatorHooks } from "./emulatorHooks";
 import { REPO_ROOT } from "./pulumi";
 
 export const EMULATOR_CLI = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
@@ -43,7 +40,12 @@ export class EmulatorProcess {
         readonly endpoint: string,
         /** `<workDir>/state.json` when started with `stateFile`. */
         readonly stateFile: string | undefined,
-    ) {}
+    ) {
+        this.hooks = new EmulatorHooks(endpoint);
+    }
+
+    /** Its test hooks (the request log, faults, reset). */
+    readonly hooks: EmulatorHooks;
 
     static async start(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
         const seedFile = path.join(options.workDir, "seed.json");
@@ -109,24 +111,6 @@ export class EmulatorProcess {
         return this.output.stderr;
     }
 
-    /** The request log since the last reset (names and outcomes only). */
-    async requests(): Promise<RequestLogEntry[]> {
-        return JSON.parse(await this.hook("GET", "/__emulator/requests")) as RequestLogEntry[];
-    }
-
-    /** Clears the log, the faults and the rate-limit windows (not the domains): each phase starts clean. */
-    async reset(): Promise<void> {
-        await this.hook("POST", "/__emulator/reset");
-    }
-
-    async addFault(spec: FaultSpec): Promise<void> {
-        await this.hook("POST", "/__emulator/faults", spec);
-    }
-
-    async clearFaults(): Promise<void> {
-        await this.hook("DELETE", "/__emulator/faults");
-    }
-
     /** SIGTERM (the command closes its server, hung connections included, and exits); SIGKILL if it lingers. */
     async stop(): Promise<string | undefined> {
         if (this.exit === undefined) {
@@ -142,27 +126,5 @@ export class EmulatorProcess {
     /** For an exit handler: synchronous, best effort. */
     killNow(): void {
         if (this.exit === undefined) this.child.kill("SIGKILL");
-    }
-
-    private hook(method: string, target: string, body?: unknown): Promise<string> {
-        const url = new URL(target, this.endpoint);
-        const payload = body === undefined ? undefined : JSON.stringify(body);
-        return new Promise((resolve, reject) => {
-            const request = http.request(
-                url,
-                { method, agent: false, headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }, timeout: 30_000 },
-                (response) => {
-                    let text = "";
-                    response.setEncoding("utf8").on("data", (d: string) => (text += d));
-                    response.on("end", () => {
-                        if ((response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300) resolve(text);
-                        else reject(new Error(`${method} ${target}: ${response.statusCode} ${text}`));
-                    });
-                },
-            );
-            request.on("timeout", () => request.destroy(new Error(`${method} ${target}: no answer in 30 s`)));
-            request.on("error", reject);
-            request.end(payload);
-        });
     }
 }
