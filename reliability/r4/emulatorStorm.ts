@@ -24,6 +24,7 @@ import { testSdkConfig, type SdkKeys } from "../../tests/support/sdkClients";
 import type { ProducedText, SecretUsed } from "../scenario";
 import { emulatorTexts } from "../stacks";
 import { seededRandom } from "../../emulator/random";
+import { statusField } from "../../bench/memory";
 
 const CDN_VERSION = "2018-05-10";
 const LIVE_VERSION = "2016-11-01";
@@ -64,11 +65,7 @@ export interface StormResult {
 function statusOf(pid: number): { rss?: number; hwm?: number } {
     try {
         const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-        const field = (name: string) => {
-            const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, "m").exec(status);
-            return match ? Number(match[1]) * 1024 : undefined;
-        };
-        return { rss: field("VmRSS"), hwm: field("VmHWM") };
+        return { rss: statusField(status, "VmRSS"), hwm: statusField(status, "VmHWM") };
     } catch {
         return {};
     }
@@ -434,7 +431,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
             await new Promise((r) => setTimeout(r, 1_000));
         }
     }
-    const log = emulator.exit === undefined ? await emulator.requests() : undefined;
+    const log = emulator.exit === undefined ? await emulator.hooks.requests() : undefined;
 
     // Stopped as an operator would (SIGTERM), then the state file as the next start would read it.
     if (emulator.exit === undefined) {
