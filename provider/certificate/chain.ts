@@ -11,7 +11,7 @@
 // which is right: the deployed bytes differ.
 import { createHash, X509Certificate as NodeX509Certificate } from "node:crypto";
 import { CertificateInputError } from "./errors";
-import { decodeBlock, describeLabel, encodePem, splitPemBlocks } from "./pem";
+import { decodeBlock, describeLabel, encodePem, splitPemBlocks, type PemBlock } from "./pem";
 import { describeKeyObject, type KeyDescription } from "./public-key";
 import { x509, type X509 } from "./x509";
 import { rememberByContent } from "./memo";
@@ -93,18 +93,11 @@ export const parseCertificateChain: (pem: string) => ParsedChain = rememberByCon
  * caller parses. `undefined` when the text holds a block that is not a certificate or does not decode.
  */
 export function fingerprintsAsWritten(pem: string): { fingerprint: string; chainFingerprint: string } | undefined {
-    let blocks;
+    let ders: Buffer[];
     try {
-        blocks = splitPemBlocks(pem, FIELD);
+        ders = splitPemBlocks(pem, FIELD).map(certificateDer);
     } catch {
-        return undefined;
-    }
-    const ders: Buffer[] = [];
-    for (const block of blocks) {
-        if (!CERTIFICATE_LABELS.has(block.label)) return undefined;
-        const der = decodeBlock(block);
-        if (!der) return undefined;
-        ders.push(der);
+        return undefined; // parseCertificateChain says why, where it matters
     }
     if (ders.length === 0) return undefined;
     return { fingerprint: sha256Hex(ders[0]), chainFingerprint: sha256Hex(Buffer.concat(ders)) };
@@ -128,18 +121,7 @@ function parseChainOnce(pem: string): ParsedChain {
     // megabyte of one certificate repeated is refused at once instead of parsed block by block (found by the
     // reliability suite's R4: 1 MB took 2.5 to 4.6 s before).
     const decoded = blocks.map((block) => {
-        if (!CERTIFICATE_LABELS.has(block.label)) {
-            const why =
-                NOT_A_CERTIFICATE[block.label] ?? 'it is not a certificate: only "-----BEGIN CERTIFICATE-----" blocks belong here';
-            throw new CertificateInputError(`block #${block.position} of the certificate is a ${describeLabel(block.label)} block; ${why}`);
-        }
-        const der = decodeBlock(block);
-        if (!der) {
-            throw new CertificateInputError(
-                `certificate #${block.position} is not valid base64 (a character was changed, or a line is missing); ` +
-                    "copy the block again, unedited, from the file your CA gave you",
-            );
-        }
+        const der = certificateDer(block);
         return { der, position: block.position, fingerprint: sha256Hex(der) };
     });
     rejectDuplicates(decoded);
@@ -153,6 +135,22 @@ function parseChainOnce(pem: string): ParsedChain {
         count: ordered.length,
         reordered: ordered.some((member, index) => member !== members[index]),
     };
+}
+
+/** A block's DER, once its label says certificate and its body is exact base64; else why not, on `certificate`. */
+function certificateDer(block: PemBlock): Buffer {
+    if (!CERTIFICATE_LABELS.has(block.label)) {
+        const why = NOT_A_CERTIFICATE[block.label] ?? 'it is not a certificate: only "-----BEGIN CERTIFICATE-----" blocks belong here';
+        throw new CertificateInputError(`block #${block.position} of the certificate is a ${describeLabel(block.label)} block; ${why}`);
+    }
+    const der = decodeBlock(block);
+    if (!der) {
+        throw new CertificateInputError(
+            `certificate #${block.position} is not valid base64 (a character was changed, or a line is missing); ` +
+                "copy the block again, unedited, from the file your CA gave you",
+        );
+    }
+    return der;
 }
 
 function parseMember(der: Buffer, position: number, fingerprint: string): ChainMember {
