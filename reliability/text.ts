@@ -1,8 +1,5 @@
 // Text helpers shared by R4's secret property and R5's search.
-
-function isBase64Code(c: number): boolean {
-    return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-}
+import { isBase64Code } from "../provider/certificate/quote";
 
 /**
  * The runs of base64 characters at least `min` long: pieces of a PEM body rather than words. A loop, not a regex:

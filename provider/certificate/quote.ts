@@ -8,6 +8,11 @@ const QUOTED_LIMIT = 60;
 /** A run of base64 this long may be a piece of a key (a DNS label is at most 63 characters, but rarely 48 without a hyphen). */
 const BASE64_RUN = 48;
 
+/** Whether a UTF-16 code is one of base64's 64 letters (A-Z, a-z, 0-9, "+", "/"). */
+export function isBase64Code(c: number): boolean {
+    return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+}
+
 /**
  * Text that may be key material or a certificate: a PEM armour line, or a long unbroken run of base64. A loop, not
  * a regular expression: V8's backtracking over a run of millions of such characters overflows the stack.
@@ -16,9 +21,7 @@ function looksLikeKeyMaterial(text: string): boolean {
     if (text.includes("-----BEGIN") || text.includes("-----END") || text.includes("PRIVATE KEY")) return true;
     let run = 0;
     for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        const base64 = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-        run = base64 ? run + 1 : 0;
+        run = isBase64Code(text.charCodeAt(i)) ? run + 1 : 0;
         if (run >= BASE64_RUN) return true;
     }
     return false;

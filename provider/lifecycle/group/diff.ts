@@ -31,7 +31,7 @@ export interface GroupDiff {
  * With matchDomains, the inputs hold no list: the domains wanted are those the account's listing gave at the last
  * read (a refresh), less any now excluded. So a domain added to the account shows as a change after a refresh.
  */
-export function wantedDomains(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): Partial<GroupInputs> {
+function wantedDomains(olds: Partial<GroupOutputs>, news: Partial<GroupInputs>): Partial<GroupInputs> {
     if (!news.matchDomains) return news;
     const excluded = new Set(news.excludeDomains ?? []);
     return { ...news, domains: domainsOf(olds.matchedDomains ?? olds.domains).filter((d) => !excluded.has(d)) };
