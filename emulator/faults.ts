@@ -21,19 +21,29 @@ export const FAULT_KINDS = [
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultSpec {
-    /** An action name, or "*" for every action. */
-    readonly action: string;
+    /** An action name, a list of them, or "*" for every action. */
+    readonly action: string | readonly string[];
     readonly fault: FaultKind;
-    /** Fire this many times, then disappear. Default 1 when no probability is given. */
+    /** Fire this many times, then disappear. Default 1 when neither a probability nor `every` is given. */
     readonly times?: number;
     /** Fire on each matching request with this probability (0..1); unlimited unless `times` is also given. */
     readonly probability?: number;
+    /**
+     * Fire on every `every`-th matching request (counted from 1 by this fault over every request its action matches,
+     * whether or not another fault fired on it), at those whose count modulo `every` is `offset` (default 0: the
+     * `every`-th, the 2×`every`-th, ...). Unlimited unless `times` is also given. Several faults with one `every` and
+     * different offsets take turns on one stream of requests: every third read busy, then failing, then hanging.
+     */
+    readonly every?: number;
+    readonly offset?: number;
 }
 
 export interface ActiveFault extends FaultSpec {
     readonly id: number;
     /** Remaining firings; undefined = unlimited. */
     remaining?: number;
+    /** Matching requests seen, for `every`. */
+    seen?: number;
 }
 
 /** What an outcome fault decides about the change the call makes; undefined for the other kinds. */
@@ -72,7 +82,10 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (typeof input !== "object" || input === null || Array.isArray(input)) throw errors.hookInvalidRequest("expected a JSON object");
     const body = input as Record<string, unknown>;
     const action = body.action ?? "*";
-    if (typeof action !== "string" || action === "") throw errors.hookInvalidRequest(`"action" must be an action name or "*"`);
+    const isName = (value: unknown) => typeof value === "string" && value !== "";
+    if (!(isName(action) || (Array.isArray(action) && action.length > 0 && action.every(isName)))) {
+        throw errors.hookInvalidRequest(`"action" must be an action name, a non-empty list of them, or "*"`);
+    }
     if (typeof body.fault !== "string" || !(FAULT_KINDS as readonly string[]).includes(body.fault)) {
         throw errors.hookInvalidRequest(`"fault" must be one of ${FAULT_KINDS.join(", ")}`);
     }
@@ -84,12 +97,26 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (probability !== undefined && (typeof probability !== "number" || !(probability >= 0 && probability <= 1))) {
         throw errors.hookInvalidRequest(`"probability" must be a number from 0 to 1`);
     }
+    const every = body.every;
+    if (every !== undefined && (typeof every !== "number" || !Number.isInteger(every) || every < 1)) {
+        throw errors.hookInvalidRequest(`"every" must be a positive integer`);
+    }
+    const offset = body.offset;
+    if (offset !== undefined && (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || every === undefined || offset >= every)) {
+        throw errors.hookInvalidRequest(`"offset" must be an integer from 0 to every - 1, given with "every"`);
+    }
     return {
-        action,
+        action: action as string | string[],
         fault: body.fault as FaultKind,
         ...(times === undefined ? {} : { times }),
         ...(probability === undefined ? {} : { probability }),
+        ...(every === undefined ? {} : { every }),
+        ...(offset === undefined ? {} : { offset }),
     };
+}
+
+function matchesAction(fault: FaultSpec, action: string): boolean {
+    return fault.action === "*" || fault.action === action || (Array.isArray(fault.action) && fault.action.includes(action));
 }
 
 export class FaultInjector {
@@ -99,7 +126,7 @@ export class FaultInjector {
     constructor(private readonly random: () => number = Math.random) {}
 
     add(spec: FaultSpec): ActiveFault {
-        const remaining = spec.times ?? (spec.probability === undefined ? 1 : undefined);
+        const remaining = spec.times ?? (spec.probability === undefined && spec.every === undefined ? 1 : undefined);
         const fault: ActiveFault = { ...spec, id: this.nextId++, ...(remaining === undefined ? {} : { remaining }) };
         this.faults.push(fault);
         return fault;
@@ -118,9 +145,14 @@ export class FaultInjector {
      * leaves out kinds that mean nothing for the request (an outcome fault on a read): they wait for a set.
      */
     take(action: string, applies: (kind: FaultKind) => boolean = () => true): FaultKind | undefined {
+        // Every `every` fault counts the request first, so that its count does not depend on which fault fires.
         for (const fault of this.faults) {
-            if (fault.action !== "*" && fault.action !== action) continue;
+            if (fault.every !== undefined && matchesAction(fault, action) && applies(fault.fault)) fault.seen = (fault.seen ?? 0) + 1;
+        }
+        for (const fault of this.faults) {
+            if (!matchesAction(fault, action)) continue;
             if (!applies(fault.fault)) continue;
+            if (fault.every !== undefined && (fault.seen ?? 0) % fault.every !== (fault.offset ?? 0)) continue;
             if (fault.probability !== undefined && this.random() >= fault.probability) continue;
             if (fault.remaining !== undefined) {
                 fault.remaining -= 1;

@@ -10,7 +10,7 @@ import type { AlicloudCredentials } from "./credentials";
 import type { Endpoint } from "./endpoint";
 import type { Clock } from "../clock";
 import { DetailStateReader, ListingStateReader, type DomainStateReader } from "./domainStates";
-import { AlicloudApiError, isDomainNotFound, toApiError } from "./errors";
+import { isDomainNotFound, isOutcomeUnknown, isTransient, toApiError, type ActionKind, type AlicloudApiError } from "./errors";
 import { PacerRegistry, sharedPacerRegistry } from "./pacing";
 import type { ActionSpec, ProductSpec } from "./products";
 import { RetryOptions, withRetry } from "./retry";
@@ -117,7 +117,8 @@ export class ApiCaller {
         });
         const pacers = this.settings.pacers ?? sharedPacerRegistry();
         let secrets: readonly (string | undefined)[] = description.sensitiveValues ?? [];
-        const context = () => ({ action: description.action.name, domainNames: description.domainNames, secrets });
+        const actionKind: ActionKind = description.changes ? "set" : "read";
+        const context = () => ({ action: description.action.name, actionKind, domainNames: description.domainNames, secrets });
         let attempts = 0;
         try {
             return await withRetry(async (attempt) => {
@@ -137,16 +138,23 @@ export class ApiCaller {
                 } catch (error) {
                     throw toApiError(error, context());
                 }
-            }, description.changes ? { ...this.settings.retry, isRetryable: retryableUnlessOutcomeUnknown } : this.settings.retry);
+            }, { ...this.settings.retry, isRetryable: description.changes ? worthSendingAgainAtOnce : isTransient });
         } catch (error) {
             const apiError = toApiError(error, context());
-            throw attempts > 1 ? apiError.withAttempts(attempts) : apiError;
+            throw attempts > 1 ? apiError.with({ attempts }) : apiError;
         }
     }
 }
 
-function retryableUnlessOutcomeUnknown(error: unknown): boolean {
-    return error instanceof AlicloudApiError && error.retryable && !error.outcomeUnknown;
+/**
+ * A change is sent again straight away only when its transient failure says it did not apply and the domain is not
+ * busy. A lost answer (it may have applied) and ServiceBusy (another change is configuring, for minutes) go back to
+ * the lifecycle, which reads the domain before it sends the change again (lifecycle/confirmation.ts): sending the
+ * certificate again and again would not help, and a second copy of a change that did apply configures the domain
+ * twice.
+ */
+function worthSendingAgainAtOnce(error: unknown): boolean {
+    return isTransient(error) && !isOutcomeUnknown(error) && (error as AlicloudApiError).code !== "ServiceBusy";
 }
 
 /**

@@ -5,7 +5,7 @@
 // DescribeLiveUserDomains takes one keyword), so each Live domain's state is its own DescribeLiveDomainDetail.
 
 import { systemClock, type Clock } from "../clock";
-import { isDomainNotFound } from "./errors";
+import { AlicloudApiError, isDomainNotFound } from "./errors";
 import type { ApiCaller } from "./caller";
 import type { DomainListingShape, ProductSpec } from "./products";
 import { domainStatesFromListing, domainStatusFromDetail } from "./wire";
@@ -73,7 +73,10 @@ export class ListingStateReader implements DomainStateReader {
             // A domain the listing does not return (with every state shown) is not one of the account's.
             for (const waiter of waiters) waiter.resolve(states.get(waiter.domainName));
         } catch (error) {
-            for (const waiter of waiters) waiter.reject(error);
+            // Each domain gets the failure as its own, naming it alone: the lifecycle reads on through a transient one
+            // until that domain's deadline (a bulk read not made yet), and a message about one resource does not list
+            // the others that happened to share its call.
+            for (const waiter of waiters) waiter.reject(forOneOf(error, waiter.domainName, names.length));
         }
     }
 }
@@ -94,4 +97,10 @@ export class DetailStateReader implements DomainStateReader {
             throw error;
         }
     }
+}
+
+/** A bulk read's failure as one of its domains sees it. */
+function forOneOf(error: unknown, domainName: string, readTogether: number): unknown {
+    if (!(error instanceof AlicloudApiError) || readTogether <= 1) return error;
+    return error.with({ domainNames: [domainName], readWithOthers: readTogether - 1 });
 }

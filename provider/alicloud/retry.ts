@@ -3,6 +3,7 @@
 // only retry layer. Sleep, randomness and the clock are injectable so that tests run instantly and exactly.
 
 import { systemClock, type Clock } from "../clock";
+import { isTransient } from "./errors";
 
 export interface RetryPolicy {
     /** Attempts in total, the first one included. 1 disables retrying. */
@@ -16,8 +17,10 @@ export interface RetryPolicy {
 }
 
 /**
- * Sized for a deployment pipeline: a domain that is `configuring` (ServiceBusy) or a throttled burst gets about
- * 20 seconds of patience on average, and a hard stop at one minute so that `pulumi up` never looks hung.
+ * One call's patience: a throttled burst or a blip gets about 20 seconds on average, and a hard stop at one minute.
+ * Longer waits are the lifecycle's (lifecycle/confirmation.ts): it reads on through transient answers at the polling
+ * pace until the resource's deadline, saying on what it waits, and it waits out a domain that is `configuring`
+ * (ServiceBusy to a set) by reading its state, not by sending the set again.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
     maxAttempts: 8,
@@ -43,7 +46,7 @@ export interface RetryEvent {
 }
 
 export interface RetryOptions extends Partial<RetryPolicy>, Partial<RetryEnvironment> {
-    /** Which failures to retry; default: errors with a truthy `retryable` property. */
+    /** Which failures to retry; default: the transient ones (errors/transience.ts). */
     isRetryable?(error: unknown): boolean;
     /** A server-imposed minimum wait for this failure; default: the error's `retryAfterMs` property. */
     retryAfterMs?(error: unknown): number | undefined;
@@ -58,10 +61,6 @@ export interface RetryOptions extends Partial<RetryPolicy>, Partial<RetryEnviron
 export function backoffDelay(retry: number, policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">, random: () => number): number {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
     return Math.floor(random() * ceiling);
-}
-
-function defaultIsRetryable(error: unknown): boolean {
-    return typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === true;
 }
 
 function defaultRetryAfter(error: unknown): number | undefined {
@@ -84,7 +83,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     const sleep = options.sleep ?? REAL_ENVIRONMENT.sleep;
     const random = options.random ?? REAL_ENVIRONMENT.random;
     const now = options.now ?? REAL_ENVIRONMENT.now;
-    const isRetryable = options.isRetryable ?? defaultIsRetryable;
+    const isRetryable = options.isRetryable ?? isTransient;
     const retryAfter = options.retryAfterMs ?? defaultRetryAfter;
 
     const startedAt = now();

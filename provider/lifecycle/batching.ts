@@ -14,7 +14,7 @@
 
 import { createHash } from "node:crypto";
 import type { ProductSpec } from "../alicloud/products";
-import { isOutcomeUnknown } from "./confirmation";
+import { isOutcomeUnknown } from "../alicloud/errors";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "./port";
 
 /**

@@ -10,12 +10,15 @@
 //   certificate read per domain, however long its changes take.
 // - A state no waiting changes (configure_failed, check_failed, offline, stopping, deleting), or a free
 //   certificate's failed issuance, ends the wait at once.
-// - A set refused as ServiceBusy (another change configuring), or whose answer was lost, is not sent again until
-//   the domain is online, and then only if it does not already serve the declared certificate.
+// - A set refused as ServiceBusy (another change configuring), or with any other answer that is no verdict, or whose
+//   answer was lost, is not sent again until the domain is online, and then only if it does not already serve the
+//   declared certificate.
+// - Every read reads on through answers that are no verdict until the resource's deadline (readPersistently).
 import { fingerprintsAsWritten, parseCertificateChain } from "../certificate";
 import type { Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
 import type { CertificateInputs } from "./model";
+import { isOutcomeUnknown, isTransient } from "../alicloud/errors";
 import { codeOf, isCode } from "./errors";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "./port";
 
@@ -38,7 +41,12 @@ export type Decision =
     | { readonly next: "wait"; readonly phase: Phase }
     | { readonly next: "set" };
 
-/** The next step, given the phase, what is declared and what was read. Pure. */
+/** A decision made knowing the certificate: every one but "read-certificate". */
+export type Final = Exclude<Decision, { readonly next: "read-certificate" }>;
+
+/** The next step, given the phase, what is declared and what was read. Pure. With the certificate read, it is Final. */
+export function decide(phase: Phase, desired: CertificateInputs, observation: Observation & { readonly certificate: DeployedCertificate }): Final;
+export function decide(phase: Phase, desired: CertificateInputs, observation: Observation): Decision;
 export function decide(phase: Phase, desired: CertificateInputs, observation: Observation): Decision {
     if (observation.domainStatus === undefined) return { next: "gone" };
     const domain = meaningOfDomainState(observation.domainStatus);
@@ -121,7 +129,7 @@ export type Outcome =
     | { readonly result: "served"; readonly live: DeployedCertificate }
     | { readonly result: "gone" }
     | { readonly result: "failed"; readonly cause: "domain" | "certificate"; readonly live?: DeployedCertificate; readonly domainStatus: string; readonly changed: boolean }
-    | { readonly result: "timed-out"; readonly domainStatus?: string; readonly busyRefusals: number; readonly changed: boolean };
+    | { readonly result: "timed-out"; readonly domainStatus?: string; readonly refusals: number; readonly lastRefusal?: string; readonly changed: boolean };
 
 /** What a convergence tells an observer (a group's progress): its set went out, or what it now waits on. */
 export type ConvergeEvent = { readonly kind: "set" } | { readonly kind: "waiting"; readonly on: string };
@@ -134,13 +142,15 @@ export interface ConvergeIO {
 }
 
 /**
- * A read that keeps trying until the resource's deadline. Each call already retries transient failures (throttling,
- * 5xx, timeouts, dropped connections) within its own budget (alicloud/retry.ts: 8 attempts, a minute), but a create
- * or update may wait for up to `confirmTimeoutSeconds` (30 minutes by default): a run of transient failures longer
- * than one call's budget must not fail a domain that would converge a minute later (seen in the reliability suite's
- * fault storm: 8 faults in a row on one certificate read, at 30% of calls failing). So while the deadline allows, a
- * read whose error is still transient is tried again at the polling pace, the domain reported as waiting on that
- * error's code; a permanent error, or one at the deadline, is thrown as it is.
+ * A read that keeps trying until the resource's deadline. Each call already retries transient answers within its
+ * own budget (alicloud/retry.ts: 8 attempts, a minute), but a create or update may wait for up to
+ * `confirmTimeoutSeconds` (30 minutes by default), and a run of transient answers longer than one call's budget must
+ * not fail a domain that would converge a minute later (the reliability suite's fault storm met 8 in a row on one
+ * read at 30% of calls failing). So while the deadline allows, a read whose answer is transient (no verdict about
+ * the domain, the account or the request: alicloud/errors/transience.ts) is tried again at the polling pace, the
+ * domain reported as waiting on that answer's code; a verdict, or a failure at the deadline, is thrown as it is.
+ * A bulk read (50 CDN domains' states in one call) that fails is, for each domain waiting on it, a read not made
+ * yet: each decides on its own deadline.
  */
 export async function readPersistently<T>(io: ConvergeIO, domainName: string, deadline: number, read: () => Promise<T>): Promise<T> {
     let interval = io.policy.initialIntervalMs;
@@ -157,14 +167,52 @@ export async function readPersistently<T>(io: ConvergeIO, domainName: string, de
     }
 }
 
-function isTransient(error: unknown): boolean {
-    return typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === true;
+/**
+ * What a refused set means for the convergence. Pure.
+ * - `busy`: ServiceBusy, another change is configuring; read the domain until it takes changes, then set again.
+ * - `maybe-applied`: the answer was lost after sending; read the domain before sending it again (a second copy of a
+ *   change that did apply would configure the domain twice, minutes each).
+ * - `state`: refused for the domain's state (it changed since it was read); read it, and report it as a state.
+ * - `transient`: any other answer that is no verdict, already retried by the call; read, then set again.
+ * - `fatal`: a verdict about the domain, the account or the request: thrown as it is.
+ */
+export type SetFailure = "busy" | "maybe-applied" | "state" | "transient" | "fatal";
+
+export function classifySetFailure(error: unknown): SetFailure {
+    if (isCode(error, "ServiceBusy")) return "busy";
+    if (isOutcomeUnknown(error)) return "maybe-applied";
+    if (STATE_REFUSALS.has(codeOf(error) ?? "")) return "state";
+    return isTransient(error) ? "transient" : "fatal";
+}
+
+/** Set refusals that mean "not online" (CDN and Live error tables), whatever the domain's state read said. */
+const STATE_REFUSALS = new Set(["InvalidDomain.Offline", "InvalidDomain.notOnline", "InvalidDomain.Configure_failed"]);
+/** Refused for its state this many times while it reads online, a set's refusal is reported as the API gave it. */
+const MAX_STATE_REFUSALS = 3;
+
+/** One round: read what the decision needs (the state, then the certificate once the domain is online), and decide. */
+async function look(
+    io: ConvergeIO,
+    phase: Phase,
+    desired: CertificateInputs,
+    deadline: number,
+    given?: Observation,
+): Promise<{ observation: Observation; decision: Final }> {
+    const domainName = desired.domainName;
+    const observation = given ?? { domainStatus: await readPersistently(io, domainName, deadline, () => io.service.domainStatus(domainName)) };
+    const first = decide(phase, desired, observation);
+    if (first.next !== "read-certificate") return { observation, decision: first };
+    const certificate = await readPersistently(io, domainName, deadline, () => io.service.describe(domainName));
+    if (!certificate) return { observation: { domainStatus: undefined }, decision: { next: "gone" } };
+    const withCertificate = { ...observation, certificate };
+    return { observation: withCertificate, decision: decide(phase, desired, withCertificate) };
 }
 
 /**
  * Reads, waits and sets until `decide` says done, gone or failed, or the deadline passes. `start` is what the
  * caller already knows: a first observation, or "set" to send the set straight away (an update, where diff has
- * just seen the difference). Errors of the set other than ServiceBusy and a lost answer are thrown as they are.
+ * just seen the difference). A set refused with a verdict is thrown as it is; any other refusal is waited out by
+ * reading the domain (classifySetFailure).
  */
 export async function converge(
     io: ConvergeIO,
@@ -172,35 +220,26 @@ export async function converge(
     start: { readonly phase: Phase; readonly observation?: Observation } | "set",
     deadline: number,
 ): Promise<Outcome> {
-    const { service, clock, policy } = io;
+    const { clock, policy } = io;
     const domainName = desired.domainName;
     const request = setRequestFor(desired);
+    const tally: Tally = { refusals: 0, stateRefusals: 0, changed: false };
     let phase: Phase = start === "set" ? "await-idle" : start.phase;
-    let observation = start === "set" ? undefined : start.observation;
-    let decision: Decision | undefined = start === "set" ? { next: "set" } : undefined;
     let interval = policy.initialIntervalMs;
-    let busyRefusals = 0;
-    let stateRefusals = 0;
-    let changed = false;
-    let lastStatus: string | undefined;
+    let round: { observation?: Observation; decision: Final } | undefined =
+        start === "set" ? { decision: { next: "set" } } : await look(io, phase, desired, deadline, start.observation);
     for (;;) {
-        if (!decision) {
-            if (!observation) {
-                const now = clock.now();
-                if (now >= deadline) return { result: "timed-out", domainStatus: lastStatus, busyRefusals, changed };
-                // At the longest interval, on its multiples: every domain waiting long polls at the same instants.
-                const align = policy.alignMs ? (interval >= policy.maxIntervalMs ? policy.maxIntervalMs : policy.alignMs) : 0;
-                await clock.sleep(Math.min(alignedWake(now, interval, align) - now, Math.max(0, deadline - now)));
-                observation = { domainStatus: await readPersistently(io, domainName, deadline, () => service.domainStatus(domainName)) };
-            }
-            lastStatus = observation.domainStatus ?? lastStatus;
-            decision = decide(phase, desired, observation);
-            if (decision.next === "read-certificate") {
-                const certificate = await readPersistently(io, domainName, deadline, () => service.describe(domainName));
-                observation = certificate ? { ...observation, certificate } : { domainStatus: undefined };
-                decision = decide(phase, desired, observation);
-            }
+        if (!round) {
+            const now = clock.now();
+            if (now >= deadline) return { result: "timed-out", domainStatus: tally.lastStatus, refusals: tally.refusals, lastRefusal: tally.lastRefusal, changed: tally.changed };
+            // At the longest interval, on its multiples: every domain waiting long polls at the same instants.
+            const align = policy.alignMs ? (interval >= policy.maxIntervalMs ? policy.maxIntervalMs : policy.alignMs) : 0;
+            await clock.sleep(Math.min(alignedWake(now, interval, align) - now, Math.max(0, deadline - now)));
+            round = await look(io, phase, desired, deadline);
         }
+        const { observation, decision } = round;
+        round = undefined;
+        tally.lastStatus = observation?.domainStatus ?? tally.lastStatus;
         switch (decision.next) {
             case "done":
                 return { result: "served", live: { ...observation!.certificate!, domainStatus: observation!.domainStatus! } };
@@ -211,49 +250,45 @@ export async function converge(
                     result: "failed",
                     cause: decision.cause,
                     domainStatus: observation!.domainStatus!,
-                    changed,
+                    changed: tally.changed,
                     ...(observation!.certificate ? { live: observation!.certificate } : {}),
                 };
-            case "read-certificate":
-                throw new Error("unreachable: the certificate was read"); // decide() never asks twice
-            case "set":
-                try {
-                    await service.set(request);
-                    changed = true;
-                    io.events?.(domainName, { kind: "set" });
-                    phase = "confirm";
-                    interval = policy.initialIntervalMs;
-                } catch (error) {
-                    if (isCode(error, "ServiceBusy")) {
-                        busyRefusals++;
-                        io.events?.(domainName, { kind: "waiting", on: "ServiceBusy" });
-                    }
-                    else if (isOutcomeUnknown(error)) changed = true;
-                    // Refused for the domain's state (it changed since it was read): read it, and report it as a state.
-                    // Refused again while it reads online, the refusal is reported as the API gave it.
-                    else if (!STATE_REFUSALS.has(codeOf(error) ?? "") || ++stateRefusals >= MAX_STATE_REFUSALS) throw error;
-                    // Busy, or the answer was lost (the set may have applied): read the domain before sending again.
-                    phase = "await-idle";
-                }
-                break;
             case "wait":
                 io.events?.(domainName, { kind: "waiting", on: observation?.domainStatus ?? "unknown" });
                 phase = decision.phase;
                 interval = Math.min(policy.maxIntervalMs, Math.ceil(interval * 1.5));
                 break;
+            case "set":
+                try {
+                    await io.service.set(request);
+                    tally.changed = true;
+                    io.events?.(domainName, { kind: "set" });
+                    phase = "confirm";
+                    interval = policy.initialIntervalMs;
+                } catch (error) {
+                    const failure = classifySetFailure(error);
+                    if (failure === "fatal" || (failure === "state" && ++tally.stateRefusals >= MAX_STATE_REFUSALS)) throw error;
+                    if (failure === "maybe-applied") tally.changed = true;
+                    else {
+                        tally.refusals++;
+                        tally.lastRefusal = codeOf(error);
+                    }
+                    io.events?.(domainName, { kind: "waiting", on: codeOf(error) ?? "a refused set" });
+                    phase = "await-idle";
+                }
+                break;
         }
-        decision = undefined;
-        observation = undefined;
     }
 }
 
-/** Set refusals that mean "not online" (CDN and Live error tables), whatever the domain's state read said. */
-const STATE_REFUSALS = new Set(["InvalidDomain.Offline", "InvalidDomain.notOnline", "InvalidDomain.Configure_failed"]);
-const MAX_STATE_REFUSALS = 3;
-
-/** A call whose answer was lost after sending (a timeout, a reset): it may have been applied. */
-export function isOutcomeUnknown(error: unknown): boolean {
-    return typeof error === "object" && error !== null && (error as { outcomeUnknown?: unknown }).outcomeUnknown === true;
+/** What a convergence counts on its way: the refusals of its set, and whether a set went out. */
+interface Tally {
+    /** Sets refused (busy, or transient) and not known to have applied; the last one's code. */
+    refusals: number;
+    lastRefusal?: string;
+    stateRefusals: number;
+    changed: boolean;
+    lastStatus?: string;
 }
 
 /** The full parameter set for one set call: never only the changed fields. */

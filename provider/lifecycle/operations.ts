@@ -5,6 +5,7 @@ import type { ProductSpec } from "../alicloud/products";
 import { systemClock, type Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
 import { converge, readPersistently, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
+import { asDeleteFailure } from "../alicloud/errors";
 import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, PROVIDER_KEY } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
@@ -25,7 +26,7 @@ export interface LifecycleContext {
 
 /** Create: adopt a domain that already serves the declared certificate, otherwise set it and confirm. */
 export async function createCertificate(ctx: LifecycleContext, inputs: CertificateInputs): Promise<CertificateOutputs> {
-    const deadline = deadlineFor(ctx, inputs);
+    const deadline = applyDeadline(ctx, inputs);
     const observation = await observe(ctx, inputs.domainName, deadline);
     if (observation.domainStatus === undefined) throw new DomainNotFoundError(ctx.product, inputs.domainName);
     const outcome = await converge(io(ctx), inputs, { phase: "await-idle", observation }, deadline);
@@ -36,9 +37,17 @@ export async function createCertificate(ctx: LifecycleContext, inputs: Certifica
 export async function updateCertificate(ctx: LifecycleContext, news: CertificateInputs): Promise<CertificateOutputs> {
     // No read first: diff has just compared the declared state with the last read and found a difference. Setting
     // straight away saves one read per domain, which is the budget a fleet-wide rotation waits on.
-    const outcome = await converge(io(ctx), news, "set", deadlineFor(ctx, news));
+    const outcome = await converge(io(ctx), news, "set", applyDeadline(ctx, news));
     return finish(ctx, news, news, outcome);
 }
+
+/**
+ * How long a refresh reads one domain through transient answers (ServiceBusy, 5xx, throttling, timeouts) before it
+ * gives up on it: 5 minutes, or the resource's confirmTimeoutSeconds when that is shorter. A refresh must not report
+ * drift, or drop a resource, because a read failed; nor should it wait half an hour. A domain still unreadable then
+ * fails the refresh with the last answer, and the state stays as it was.
+ */
+export const REFRESH_READ_SECONDS = 300;
 
 /** Read: what the cloud serves now. `undefined` when the domain is gone, which drops the resource from state. */
 export async function readCertificate(
@@ -48,7 +57,7 @@ export async function readCertificate(
 ): Promise<CertificateOutputs | undefined> {
     // The certificate read alone: drift is about what is served, and a refresh of many domains then costs one call
     // each on the certificate read's 100/s.
-    const live = await ctx.service.describe(domainName);
+    const live = await readPersistently(io(ctx), domainName, refreshDeadline(ctx, state), () => ctx.service.describe(domainName));
     if (!live) return undefined;
     return outputsFrom({ ...(state as CertificateInputs), domainName }, live, state);
 }
@@ -60,7 +69,7 @@ export async function deleteCertificate(
     state: Partial<CertificateOutputs>,
 ): Promise<void> {
     const off: CertificateInputs = { ...(state as CertificateInputs), domainName, status: "off" };
-    const deadline = deadlineFor(ctx, off);
+    const deadline = applyDeadline(ctx, off);
     const observation = await observe(ctx, domainName, deadline);
     if (observation.domainStatus === undefined || observation.domainStatus === "deleting") return;
     if (observation.certificate?.status === "off") return;
@@ -69,16 +78,8 @@ export async function deleteCertificate(
         outcome = await converge(io(ctx), off, { phase: "await-idle", observation }, deadline);
     } catch (error) {
         if (isCode(error, "InvalidDomain.NotFound")) return; // removed while we were deleting
-        if (isCode(error, "Certificate.NotPermittedOff")) {
-            throw new Error(
-                `${ctx.product.displayName} refused to turn HTTPS off on ${domainName} (Certificate.NotPermittedOff: ` +
-                    `turning the certificate off would change the domain's scheduling). To remove the resource from ` +
-                    `the stack and leave the certificate in place, set the resource option \`retainOnDelete: true\` ` +
-                    `and run the destroy again, or ask Alibaba Cloud support to allow turning it off. ` +
-                    `(${(error as Error).message})`,
-            );
-        }
-        throw error;
+        // The set of a delete: its hint says what to do about a destroy (retainOnDelete, `pulumi destroy` again).
+        throw asDeleteFailure(error);
     }
     if (outcome.result === "gone" || (outcome.result === "failed" && outcome.domainStatus === "deleting")) return;
     if (outcome.result !== "served") {
@@ -97,13 +98,25 @@ async function observe(ctx: LifecycleContext, domainName: string, deadline: numb
     return { domainStatus, certificate };
 }
 
-function io(ctx: LifecycleContext): ConvergeIO {
-    return { service: ctx.service, clock: ctx.clock ?? systemClock, policy: ctx.confirm ?? DEFAULT_CONFIRM_POLICY, ...(ctx.events ? { events: ctx.events } : {}) };
+/** When a refresh of a resource with these settings stops reading through transient answers (REFRESH_READ_SECONDS). */
+export function refreshDeadline(ctx: LifecycleContext, state: { confirmTimeoutSeconds?: number }): number {
+    const seconds = Math.min(REFRESH_READ_SECONDS, state.confirmTimeoutSeconds ?? DEFAULT_CONFIRM_TIMEOUT_SECONDS);
+    return (ctx.clock ?? systemClock).now() + seconds * 1000;
 }
 
-function deadlineFor(ctx: LifecycleContext, desired: CertificateInputs): number {
+/** When an apply of a resource with these settings gives up (its confirmTimeoutSeconds from now). */
+export function applyDeadline(ctx: LifecycleContext, desired: { confirmTimeoutSeconds?: number }): number {
     // State written before confirmTimeoutSeconds existed has none: fall back to the default.
     return (ctx.clock ?? systemClock).now() + (desired.confirmTimeoutSeconds ?? DEFAULT_CONFIRM_TIMEOUT_SECONDS) * 1000;
+}
+
+/** A read that is not of one domain (the account's listing), through transient answers until `deadline`. */
+export function readAccountPersistently<T>(ctx: LifecycleContext, deadline: number, read: () => Promise<T>): Promise<T> {
+    return readPersistently(io(ctx), "the account's domain listing", deadline, read);
+}
+
+function io(ctx: LifecycleContext): ConvergeIO {
+    return { service: ctx.service, clock: ctx.clock ?? systemClock, policy: ctx.confirm ?? DEFAULT_CONFIRM_POLICY, ...(ctx.events ? { events: ctx.events } : {}) };
 }
 
 /**
@@ -135,10 +148,11 @@ async function finish(
     const timeoutSeconds = desired.confirmTimeoutSeconds ?? DEFAULT_CONFIRM_TIMEOUT_SECONDS;
     const state = outcome.domainStatus ?? "unknown";
     if (!outcome.changed) {
+        const refused = outcome.lastRefusal === "ServiceBusy" ? "as busy (ServiceBusy)" : `(last as ${outcome.lastRefusal ?? "unknown"})`;
         throw new Error(
-            `${action} on ${domainName} was refused as busy (ServiceBusy) ${outcome.busyRefusals} time(s) over ${timeoutSeconds} s: ` +
-                `the domain was still ${state} (${meaningOfDomainState(state).meaning}) and never took the change. Nothing was ` +
-                `changed. Run \`pulumi up\` again once it is online, or raise confirmTimeoutSeconds.`,
+            `${action} on ${domainName} was refused ${refused} ${outcome.refusals} time(s) over ${timeoutSeconds} s: ` +
+                `the domain was ${state} (${meaningOfDomainState(state).meaning}) and never took the change. Nothing was ` +
+                `changed. Run \`pulumi ${extraFix ? "destroy" : "up"}\` again once it is online, or raise confirmTimeoutSeconds.`,
         );
     }
     throw new ConfirmationTimeoutError(

@@ -172,7 +172,7 @@ describe("adapters against the emulator", () => {
             await assert.rejects(service.set(upload("absent.example-cdn.test", cdnCert, "x")), (error: unknown) => {
                 assert.ok(error instanceof AlicloudApiError);
                 assert.equal(error.code, "InvalidDomain.NotFound");
-                assert.equal(error.retryable, false);
+                assert.equal(error.transient, false);
                 return true;
             });
         });
@@ -272,18 +272,18 @@ describe("adapters against the emulator", () => {
             assert.equal((await requestsFor(emulator, CDN.setAction.name)).length, 2);
         });
 
-        const expected: Record<string, { code: string; retryable: boolean }> = {
-            "internal-error": { code: "InternalError", retryable: true },
-            "service-unavailable": { code: "ServiceUnavailable", retryable: true },
-            throttling: { code: "Throttling.User", retryable: true },
+        const expected: Record<string, { code: string; transient: boolean }> = {
+            "internal-error": { code: "InternalError", transient: true },
+            "service-unavailable": { code: "ServiceUnavailable", transient: true },
+            throttling: { code: "Throttling.User", transient: true },
         };
-        for (const [fault, { code, retryable }] of Object.entries(expected)) {
+        for (const [fault, { code, transient }] of Object.entries(expected)) {
             it(`GIVEN ${fault} on every attempt THEN a typed ${code} after ${MAX_ATTEMPTS} attempts`, async () => {
                 await hook(emulator, "faults", { action: LIVE.setAction.name, fault, times: 50 });
                 await assert.rejects(live().set({ ...upload(LIVE_DOMAIN!, liveCert, "never"), forceSet: true }), (error: unknown) => {
                     assert.ok(error instanceof AlicloudApiError, String(error));
                     assert.equal(error.code, code);
-                    assert.equal(error.retryable, retryable);
+                    assert.equal(error.transient, transient);
                     assert.equal(error.attempts, MAX_ATTEMPTS);
                     assert.match(error.message, new RegExp(`^SetLiveDomainCertificate on ${LIVE_DOMAIN!.replace(/\./g, "\\.")} failed after ${MAX_ATTEMPTS} attempts: `));
                     assertNoSecrets(error, liveCert);

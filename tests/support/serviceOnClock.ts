@@ -6,10 +6,18 @@ import { configFromRecord } from "../../provider/alicloud/endpoint";
 import { PacerRegistry } from "../../provider/alicloud/pacing";
 import type { ProductSpec } from "../../provider/alicloud/products";
 import type { Clock } from "../../provider/clock";
+import type { Timeouts } from "../../provider/alicloud/caller";
 import type { CertificateService } from "../../provider/lifecycle/port";
 import { serviceFor } from "../../provider/runtime";
 
-export function serviceOnClock(product: ProductSpec, endpoint: string, account: { accessKeyId: string; accessKeySecret: string }, clock: Clock): CertificateService {
+/** `timeouts` are real milliseconds (the SDK's sockets run on the wall clock): a hang costs that much real time. */
+export function serviceOnClock(
+    product: ProductSpec,
+    endpoint: string,
+    account: { accessKeyId: string; accessKeySecret: string },
+    clock: Clock,
+    timeouts: Timeouts = { connectTimeoutMs: 5000, readTimeoutMs: 5000 },
+): CertificateService {
     const config = configFromRecord({
         "alicloud:accessKey": account.accessKeyId,
         "alicloud:secretKey": account.accessKeySecret,
@@ -17,7 +25,7 @@ export function serviceOnClock(product: ProductSpec, endpoint: string, account: 
     });
     const settings = {
         ...clientSettingsFromConfig(product, config, {}),
-        timeouts: { connectTimeoutMs: 5000, readTimeoutMs: 5000 },
+        timeouts,
         retry: { sleep: clock.sleep, now: clock.now },
         pacers: new PacerRegistry({ clock }),
         clock,

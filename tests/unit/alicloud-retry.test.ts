@@ -4,13 +4,13 @@ import { describe, it } from "node:test";
 import { backoffDelay, DEFAULT_RETRY_POLICY, RetryOptions, withRetry } from "../../provider/alicloud/retry";
 
 class Transient extends Error {
-    readonly retryable = true;
+    readonly transient = true;
     constructor(readonly retryAfterMs?: number) {
         super("transient");
     }
 }
 class Permanent extends Error {
-    readonly retryable = false;
+    readonly transient = false;
 }
 
 /** A clock that advances only when the code under test sleeps. */

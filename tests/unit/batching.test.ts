@@ -41,7 +41,7 @@ class FakeCdn implements CertificateService {
     private check(action: string, domains: string[]) {
         const bad = domains.filter((d) => this.refuse.has(d));
         if (bad.length > 0) {
-            throw new AlicloudApiError({ action, domainNames: domains, code: "InvalidDomain.notOnline", apiMessage: "offline", retryable: false });
+            throw new AlicloudApiError({ action, actionKind: "set", domainNames: domains, code: "InvalidDomain.notOnline", apiMessage: "offline" });
         }
     }
     async set(request: SetCertificateRequest) {

@@ -3,6 +3,7 @@
 // disagrees with a refusal; and the confirmation's pure decision, state by state.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
+import { AlicloudApiError } from "../../provider/alicloud/errors";
 import { CDN } from "../../provider/alicloud/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import type { CertificateInputs } from "../../provider/lifecycle/model";
@@ -33,8 +34,14 @@ class InMemoryDomain implements CertificateService {
     async set(request: SetCertificateRequest) {
         this.sets.push(request);
         if (request.status === "off" && this.options.refuseOff) {
-            throw Object.assign(new Error("SetCdnDomainSSLCertificate on www.example.com failed: Certificate.NotPermittedOff"), {
+            // As the adapter throws it: the set's error, which the delete rewords.
+            throw new AlicloudApiError({
+                action: "SetCdnDomainSSLCertificate",
+                actionKind: "set",
+                domainNames: [DOMAIN],
                 code: "Certificate.NotPermittedOff",
+                statusCode: 400,
+                apiMessage: "The certificate is not permitted to be turned off.",
             });
         }
         if (this.options.applies) {

@@ -9,7 +9,16 @@ import { describeHolder, processClaims } from "../claims";
 import { meaningOfDomainState } from "../cloudStates";
 import { systemClock } from "../../clock";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
-import { createCertificate, deleteCertificate, readCertificate, updateCertificate, type LifecycleContext } from "../operations";
+import {
+    applyDeadline,
+    createCertificate,
+    deleteCertificate,
+    readAccountPersistently,
+    readCertificate,
+    refreshDeadline,
+    updateCertificate,
+    type LifecycleContext,
+} from "../operations";
 import { withoutPrivateKey } from "../model";
 import { pickLeafDetails } from "../outputs";
 import { NAMES_LISTED } from "./check";
@@ -53,7 +62,7 @@ interface DomainOutcome {
  * certificate covers (a wildcard one label), less `excludeDomains`. A matched domain whose state cannot take a
  * certificate (offline, failed, stopping, deleting, under review) is left out, and the outputs say which and why.
  */
-export async function resolveDomains(ctx: LifecycleContext, inputs: GroupInputs): Promise<ResolvedDomains> {
+export async function resolveDomains(ctx: LifecycleContext, inputs: GroupInputs, deadline: number): Promise<ResolvedDomains> {
     if (!inputs.matchDomains) return { declared: inputs, leftOut: {}, heldElsewhere: new Set() };
     const names = parseCertificateChain(inputs.certificate!).info.dnsNames;
     const excluded = new Set(inputs.excludeDomains ?? []);
@@ -61,7 +70,7 @@ export async function resolveDomains(ctx: LifecycleContext, inputs: GroupInputs)
     const domains: string[] = [];
     const leftOut: Record<string, string> = {};
     const heldElsewhere = new Set<string>();
-    for (const { domainName, domainStatus } of await ctx.service.listDomains()) {
+    for (const { domainName, domainStatus } of await readAccountPersistently(ctx, deadline, () => ctx.service.listDomains())) {
         if (excluded.has(domainName) || !coversDomain(names, domainName)) continue;
         const holder = claims.holder(domainName);
         const meaning = meaningOfDomainState(domainStatus);
@@ -85,7 +94,7 @@ interface ResolvedDomains {
 
 export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
     const id = randomUUID();
-    const { declared, leftOut } = await resolveDomains(ctx, inputs);
+    const { declared, leftOut } = await resolveDomains(ctx, inputs, applyDeadline(ctx, inputs));
     const outcomes = await withProgress(ctx, "serve the certificate", declared.domains, (ctx, tracker) =>
         Promise.all(declared.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(declared, domainName)), tracker))),
     );
@@ -93,7 +102,7 @@ export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promi
 }
 
 export async function updateGroup(outer: GroupContext, id: string, olds: GroupOutputs, wanted: GroupInputs): Promise<GroupOutputs> {
-    const { declared: news, leftOut, heldElsewhere } = await resolveDomains(outer, wanted);
+    const { declared: news, leftOut, heldElsewhere } = await resolveDomains(outer, wanted, applyDeadline(outer, wanted));
     const changes = groupChanges(olds, news);
     // A change to the shared settings goes to every domain; otherwise only to new domains and to those that drifted
     // or failed before. The others keep what they serve, with no call.
@@ -133,7 +142,7 @@ export async function readGroup(ctx: LifecycleContext, id: string, state: GroupO
     const outputs = outputsOf(state, outcomes);
     if (state.matchDomains) {
         // The account as it is now: a domain added (or removed) since shows in the diff as a change to the group.
-        const { declared, leftOut } = await resolveDomains(ctx, state);
+        const { declared, leftOut } = await resolveDomains(ctx, state, refreshDeadline(ctx, state));
         outputs.matchedDomains = declared.domains;
         outputs.leftOut = leftOut;
     }

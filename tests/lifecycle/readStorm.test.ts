@@ -1,0 +1,116 @@
+// Reads under a storm: every third read of the account, bulk or single, of either product, fails: answered
+// ServiceBusy, then InternalError, then never answered at all. None of those says anything about the domain, the
+// account or the request, so each resource reads on through them until its own deadline, and a bulk read that
+// fails is, for each domain waiting on it, a read not made yet, never that domain's error.
+// The emulator and the provider share one clock at 60 times real time: a hang costs 400 real ms, 24 s on it.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { ACTIONS } from "../../emulator/handlers/actions";
+import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { groupProvider } from "../../provider/lifecycle/group/provider";
+import { certificateProvider } from "../../provider/lifecycle/provider";
+import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
+import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
+import { fingerprintOf, issueCertificate } from "../support/certs";
+import { FastClock } from "../support/fastClock";
+import { serviceOnClock } from "../support/serviceOnClock";
+
+const ACCOUNT = { accessKeyId: "LTAIreadStormTest000001", accessKeySecret: "readStormTestSecret000000001" };
+const SPEED = 60;
+const READ_ACTIONS = ACTIONS.filter((a) => a.kind !== "set").map((a) => a.name);
+
+interface Providers {
+    readonly single: dynamic.ResourceProvider;
+    readonly group: dynamic.ResourceProvider;
+}
+
+describe("every third read fails (ServiceBusy, then InternalError, then a hang)", () => {
+    it("GIVEN CDN and Live resources and groups THEN each converges, refreshes without drift and is destroyed; no resource fails on another's read", async (t) => {
+        const clock = new FastClock(SPEED);
+        const domains = (product: string, prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}.${product}.storm.test`);
+        const cdnSingles = domains("cdn", "s", 8);
+        const cdnGroup = domains("cdn", "g", 6);
+        const liveSingles = domains("live", "s", 3);
+        const liveGroup = domains("live", "g", 3);
+        const emulator: RunningEmulator = await startEmulator({
+            port: 0,
+            configuringMs: 30_000,
+            clock,
+            seed: {
+                accounts: [
+                    {
+                        ...ACCOUNT,
+                        domains: [
+                            ...[...cdnSingles, ...cdnGroup].map((domainName) => ({ domainName, product: "cdn" as const })),
+                            ...[...liveSingles, ...liveGroup].map((domainName) => ({ domainName, product: "live" as const })),
+                        ],
+                    },
+                ],
+            },
+        });
+        t.after(() => emulator.close());
+        const providers = (product: ProductSpec): Providers => {
+            const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock, { connectTimeoutMs: 400, readTimeoutMs: 400 });
+            return {
+                single: certificateProvider({ product, service: () => service, clock }),
+                group: groupProvider({ product, service: () => service, clock }),
+            };
+        };
+        const cdn = providers(CDN);
+        const live = providers(LIVE);
+        const cert = await issueCertificate({ dnsNames: ["*.cdn.storm.test", "*.live.storm.test"], key: "ec256" });
+        const fingerprint = await fingerprintOf(cert);
+        const pem = { certificate: cert.chainPem, privateKey: cert.key.pkcs8 };
+
+        for (const [fault, offset] of [["service-busy", 1], ["internal-error", 2], ["hang", 0]] as const) {
+            emulator.injectFault({ action: READ_ACTIONS, fault, every: 3 * 3, offset: offset * 3 });
+        }
+
+        const check = async (provider: dynamic.ResourceProvider, raw: Record<string, unknown>) => {
+            const result = await provider.check!({}, { ...raw, ...pem });
+            assert.deepEqual(result.failures ?? [], []);
+            return result.inputs;
+        };
+        const singles = [...cdnSingles.map((d) => [cdn, d] as const), ...liveSingles.map((d) => [live, d] as const)];
+        const groups = [[cdn, cdnGroup], [live, liveGroup]] as const;
+
+        // up
+        const created = await Promise.allSettled([
+            ...singles.map(async ([p, domainName]) => ({ p, outs: (await p.single.create(await check(p.single, { domainName }))).outs as CertificateOutputs })),
+            ...groups.map(async ([p, list]) => ({ p, group: await p.group.create(await check(p.group, { domains: list })) as { id: string; outs: GroupOutputs } })),
+        ]);
+        const failures = created.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String((r.reason as Error).message).split("\n")[0]);
+        assert.deepEqual(failures, [], "every resource converged");
+        const faulted = emulator.requests().filter((r) => r.fault !== undefined);
+        assert.deepEqual(new Set(faulted.map((r) => r.fault)), new Set(["service-busy", "internal-error", "hang"]), "all three faults met reads");
+        // The request log keeps a listing's DomainName as sent: the names, comma-separated.
+        assert.ok(faulted.some((r) => r.action === CDN.domainListing.action.name && r.domains.join(",").split(",").length > 1), "a bulk read was among the failures");
+
+        const outs = created.map((r) => (r as PromiseFulfilledResult<{ p: Providers; outs?: CertificateOutputs; group?: { id: string; outs: GroupOutputs } }>).value);
+        for (const { outs: single } of outs) if (single) assert.deepEqual([single.status, single.fingerprint], ["on", fingerprint], single.domainName);
+        for (const { group } of outs) if (group) for (const [domain, served] of Object.entries(group.outs.served)) assert.deepEqual([served.status, served.fingerprint], ["on", fingerprint], domain);
+
+        // refresh: every resource reads what it wrote, through the same storm, and reports no drift
+        for (const { p, outs: single, group } of outs) {
+            if (single) {
+                const read = await p.single.read!(single.domainName, single);
+                assert.deepEqual(read.props, single, `refresh of ${single.domainName}`);
+                const diff = await p.single.diff!(single.domainName, read.props as CertificateOutputs, single as unknown as CertificateInputs);
+                assert.equal(diff.changes, false, `no drift on ${single.domainName}`);
+            } else if (group) {
+                const read = await p.group.read!(group.id, group.outs);
+                assert.deepEqual((read.props as GroupOutputs).served, group.outs.served, "refresh of a group");
+            }
+        }
+
+        // destroy
+        const deleted = await Promise.allSettled(outs.map(({ p, outs: single, group }) => (single ? p.single.delete!(single.domainName, single) : p.group.delete!(group!.id, group!.outs))));
+        assert.deepEqual(deleted.filter((r) => r.status === "rejected").map((r) => String(((r as PromiseRejectedResult).reason as Error).message).split("\n")[0]), []);
+        assert.ok(emulator.requests().filter((r) => r.fault !== undefined).length > faulted.length, "the storm went on through refresh and destroy");
+    });
+});
+
+// The group input shape is used above only through check's result.
+export type { GroupInputs };
