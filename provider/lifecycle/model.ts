@@ -29,6 +29,8 @@ export interface CertificateInputs {
     // instead of PEM text. They describe the declared certificate; the outputs of the same name describe the live one.
     fingerprint?: string;
     notAfter?: string;
+    /** The resource's own URN, which the resource class passes: claims, warnings and progress are sent on it. */
+    resourceUrn?: string;
 }
 
 /**

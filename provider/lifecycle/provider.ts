@@ -7,6 +7,7 @@ import { checkInputs } from "./check";
 import { conflictReason, describeHolder, processClaims } from "./claims";
 import { expiryFinding, expiryPolicyFromConfig, type ExpiryPolicy } from "./expiry";
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "./engineLog";
+import { withProgress } from "./progress";
 import { diffCertificate } from "./diff";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
 import {
@@ -59,6 +60,8 @@ export async function checkExpiry(deps: ProviderDependencies, news: Record<strin
 }
 
 export interface ProviderDependencies {
+    /** Where a resource's progress goes; default: the engine's Log RPC, ephemeral, on the resource's URN (progress.ts). */
+    readonly progress?: (urn: string | undefined) => ProgressSink;
     /** The expiry windows, from the stack config (read when a check runs: configure comes first). */
     readonly expiry?: () => { policy: ExpiryPolicy; failures: dynamic.CheckFailure[] };
     /** Where a check's warnings go (a certificate about to expire); default: the engine's Log RPC, on the URN. */
@@ -71,6 +74,13 @@ export interface ProviderDependencies {
     readonly now?: () => Date;
 }
 
+/** The progress sink of a resource whose inputs carry its URN (none without one: a refresh is given no inputs). */
+export function progressSinkFor(deps: ProviderDependencies, inputs: { resourceUrn?: unknown } | undefined): ProgressSink | undefined {
+    const urn = typeof inputs?.resourceUrn === "string" && !isUnknown(inputs.resourceUrn) ? inputs.resourceUrn : undefined;
+    if (urn === undefined) return undefined;
+    return (deps.progress ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u)))(urn);
+}
+
 export function certificateProvider(deps: ProviderDependencies): dynamic.ResourceProvider {
     const context = (): LifecycleContext => ({
         product: deps.product,
@@ -78,6 +88,18 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
         clock: deps.clock,
         confirm: deps.confirm,
     });
+    /** One domain's change, saying on the resource's row what it waits on (configuring, ServiceBusy, a failing read). */
+    const reporting = <T>(inputs: { resourceUrn?: unknown }, domainName: string, what: string, work: (ctx: LifecycleContext) => Promise<T>): Promise<T> =>
+        withProgress(context(), progressSinkFor(deps, inputs), what, [domainName], async (ctx, tracker) => {
+            try {
+                const result = await work(ctx);
+                tracker.finished(domainName, true);
+                return result;
+            } catch (error) {
+                tracker.finished(domainName, false);
+                throw error;
+            }
+        });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
             const now = deps.now ? deps.now() : new Date();
@@ -99,7 +121,7 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
             return diffCertificate(olds, news);
         },
         async create(inputs: CertificateInputs) {
-            const outs = await createCertificate(context(), inputs);
+            const outs = await reporting(inputs, inputs.domainName, "serves the certificate", (ctx) => createCertificate(ctx, inputs));
             return { id: inputs.domainName, outs };
         },
         async read(id: string, props?: CertificateOutputs) {
@@ -107,10 +129,10 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
             return outs ? { id, props: outs } : {};
         },
         async update(_id: string, _olds: CertificateOutputs, news: CertificateInputs) {
-            return { outs: await updateCertificate(context(), news) };
+            return { outs: await reporting(news, news.domainName, "serves the certificate", (ctx) => updateCertificate(ctx, news)) };
         },
         async delete(id: string, props: CertificateOutputs) {
-            await deleteCertificate(context(), id, props);
+            await reporting(props, id, "HTTPS off", (ctx) => deleteCertificate(ctx, id, props));
         },
     };
 }

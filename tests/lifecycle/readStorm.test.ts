@@ -51,11 +51,13 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
             },
         });
         t.after(() => emulator.close());
+        const progress: { urn: string | undefined; message: string }[] = [];
+        const sink = (urn: string | undefined) => ({ report: (message: string) => progress.push({ urn, message }), close: () => undefined });
         const providers = (product: ProductSpec): Providers => {
             const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock, { connectTimeoutMs: 400, readTimeoutMs: 400 });
             return {
-                single: certificateProvider({ product, service: () => service, clock }),
-                group: groupProvider({ product, service: () => service, clock }),
+                single: certificateProvider({ product, service: () => service, clock, progress: sink }),
+                group: groupProvider({ product, service: () => service, clock, progress: sink }),
             };
         };
         const cdn = providers(CDN);
@@ -73,13 +75,14 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
             assert.deepEqual(result.failures ?? [], []);
             return result.inputs;
         };
+        const urn = (name: string) => `urn:pulumi:dev::storm::pulumi-nodejs:dynamic/alicloud-certs:Certificate::${name}`;
         const singles = [...cdnSingles.map((d) => [cdn, d] as const), ...liveSingles.map((d) => [live, d] as const)];
         const groups = [[cdn, cdnGroup], [live, liveGroup]] as const;
 
         // up
         const created = await Promise.allSettled([
-            ...singles.map(async ([p, domainName]) => ({ p, outs: (await p.single.create(await check(p.single, { domainName }))).outs as CertificateOutputs })),
-            ...groups.map(async ([p, list]) => ({ p, group: await p.group.create(await check(p.group, { domains: list })) as { id: string; outs: GroupOutputs } })),
+            ...singles.map(async ([p, domainName]) => ({ p, outs: (await p.single.create(await check(p.single, { domainName, resourceUrn: urn(domainName) }))).outs as CertificateOutputs })),
+            ...groups.map(async ([p, list]) => ({ p, group: await p.group.create(await check(p.group, { domains: list, resourceUrn: urn(list[0]!) })) as { id: string; outs: GroupOutputs } })),
         ]);
         const failures = created.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String((r.reason as Error).message).split("\n")[0]);
         assert.deepEqual(failures, [], "every resource converged");
@@ -87,6 +90,9 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
         assert.deepEqual(new Set(faulted.map((r) => r.fault)), new Set(["service-busy", "internal-error", "hang"]), "all three faults met reads");
         // The request log keeps a listing's DomainName as sent: the names, comma-separated.
         assert.ok(faulted.some((r) => r.action === CDN.domainListing.action.name && r.domains.join(",").split(",").length > 1), "a bulk read was among the failures");
+
+        // Each single resource's row said what it waited on.
+        assert.ok(singles.every(([, d]) => progress.some((p) => p.urn === urn(d) && p.message === `${d}: waiting on configuring`)), "progress on each row");
 
         const outs = created.map((r) => (r as PromiseFulfilledResult<{ p: Providers; outs?: CertificateOutputs; group?: { id: string; outs: GroupOutputs } }>).value);
         for (const { outs: single } of outs) if (single) assert.deepEqual([single.status, single.fingerprint], ["on", fingerprint], single.domainName);
@@ -110,6 +116,28 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
         assert.deepEqual(deleted.filter((r) => r.status === "rejected").map((r) => String(((r as PromiseRejectedResult).reason as Error).message).split("\n")[0]), []);
         assert.ok(emulator.requests().filter((r) => r.fault !== undefined).length > faulted.length, "the storm went on through refresh and destroy");
     });
+});
+
+describe("a read failing longer than one call's retries", () => {
+    for (const [product, action] of [[CDN, CDN.domainListing.action.name], [LIVE, LIVE.describeDomainAction.name]] as const) {
+        it(`GIVEN ${product.displayName}'s state read answering ServiceBusy 12 times THEN the resource waits it out, its row saying so, and converges`, async (t) => {
+            const clock = new FastClock(SPEED);
+            const domainName = `w0.${product.id}.storm.test`;
+            const emulator = await startEmulator({ port: 0, configuringMs: 30_000, clock, seed: { accounts: [{ ...ACCOUNT, domains: [{ domainName, product: product.id }] }] } });
+            t.after(() => emulator.close());
+            const progress: string[] = [];
+            const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock);
+            const provider = certificateProvider({ product, service: () => service, clock, progress: () => ({ report: (m: string) => progress.push(m), close: () => undefined }) });
+            const cert = await issueCertificate({ dnsNames: [`*.${product.id}.storm.test`], key: "ec256" });
+            const checked = await provider.check!({}, { domainName, certificate: cert.chainPem, privateKey: cert.key.pkcs8, resourceUrn: `urn:pulumi:dev::storm::x::w0` });
+            emulator.injectFault({ action, fault: "service-busy", times: 12 });
+            const { outs } = await provider.create(checked.inputs);
+            assert.equal((outs as CertificateOutputs).fingerprint, await fingerprintOf(cert));
+            assert.equal(emulator.requests().filter((r) => r.action === action && r.code === "ServiceBusy").length, 12);
+            assert.ok(progress.includes(`${domainName}: waiting on ServiceBusy`), JSON.stringify(progress));
+            assert.equal(progress.at(-1), `${domainName}: serves the certificate`);
+        });
+    }
 });
 
 // The group input shape is used above only through check's result.

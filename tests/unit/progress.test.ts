@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "../../provider/lifecycle/engineLog";
-import { ProgressTracker, reportPeriodically } from "../../provider/lifecycle/group/progress";
+import { ProgressTracker, reportPeriodically } from "../../provider/lifecycle/progress";
 import { VirtualClock } from "../support/virtualClock";
 
 describe("ProgressTracker", () => {
@@ -19,6 +19,17 @@ describe("ProgressTracker", () => {
         tracker.finished("f", false);
         tracker.event("not-mine", { kind: "set" });
         assert.equal(tracker.summary(), "1/7 domains serve the certificate; 4 set and confirming (2 configuring, 1 ServiceBusy); 1 not set yet; 1 failed");
+    });
+
+    it("GIVEN one domain THEN the line names it and says what it waits on", () => {
+        const tracker = new ProgressTracker("serves the certificate", ["www.example.com"]);
+        assert.equal(tracker.summary(), "www.example.com: reading what it serves");
+        tracker.event("www.example.com", { kind: "waiting", on: "ServiceBusy" });
+        assert.equal(tracker.summary(), "www.example.com: waiting on ServiceBusy");
+        tracker.event("www.example.com", { kind: "set" });
+        assert.equal(tracker.summary(), "www.example.com: set, confirming");
+        tracker.finished("www.example.com", true);
+        assert.equal(tracker.summary(), "www.example.com: serves the certificate");
     });
 
     it("GIVEN a rollout of two minutes THEN a line every 10 s, and the final count when it ends", async () => {

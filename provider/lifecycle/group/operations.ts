@@ -7,7 +7,6 @@ import { randomUUID } from "node:crypto";
 import { coversDomain, parseCertificateChain } from "../../certificate";
 import { describeHolder, processClaims } from "../claims";
 import { meaningOfDomainState } from "../cloudStates";
-import { systemClock } from "../../clock";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
 import {
     applyDeadline,
@@ -23,8 +22,8 @@ import { withoutPrivateKey } from "../model";
 import { pickLeafDetails } from "../outputs";
 import { NAMES_LISTED } from "./check";
 import { groupChanges } from "./diff";
-import { SILENT, type ProgressSink } from "../engineLog";
-import { ProgressTracker, reportPeriodically } from "./progress";
+import type { ProgressSink } from "../engineLog";
+import { ProgressTracker, withProgress as withProgressOf } from "../progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 
 /** The group's error: kept in state with what each domain serves, naming the domains that failed. */
@@ -35,18 +34,8 @@ export interface GroupContext extends LifecycleContext {
     readonly progress?: ProgressSink;
 }
 
-/**
- * Runs `work` over the domains with progress: each domain's events feed a tracker whose summary goes to the sink
- * every 10 s, and once more at the end.
- */
-async function withProgress<T>(ctx: GroupContext, what: string, domains: readonly string[], work: (ctx: GroupContext, tracker: ProgressTracker) => Promise<T>): Promise<T> {
-    const tracker = new ProgressTracker(what, domains);
-    const reporting = reportPeriodically(tracker, ctx.progress ?? SILENT, ctx.clock ?? systemClock);
-    try {
-        return await work({ ...ctx, events: tracker.event }, tracker);
-    } finally {
-        reporting.stop();
-    }
+function withProgress<T>(ctx: GroupContext, what: string, domains: readonly string[], work: (ctx: LifecycleContext, tracker: ProgressTracker) => Promise<T>): Promise<T> {
+    return withProgressOf(ctx, ctx.progress, what, domains, work);
 }
 
 interface DomainOutcome {

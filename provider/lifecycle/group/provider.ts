@@ -2,7 +2,7 @@
 // and diff and its operations, which run the single resource's per-domain steps.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { conflictReason } from "../claims";
-import { checkExpiry, claimFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
+import { checkExpiry, claimFor, progressSinkFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
 import { checkGroupInputs } from "./check";
 import { describeGroupChanges, diffGroup } from "./diff";
 import type { GroupInputs, GroupOutputs } from "./model";
@@ -10,8 +10,6 @@ import { createGroup, deleteGroup, readGroup, updateGroup, type GroupContext } f
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "../engineLog";
 
 export interface GroupProviderDependencies extends ProviderDependencies {
-    /** Where a group's progress goes; default: the engine's Log RPC, for the resource's URN (progress.ts). */
-    readonly progress?: (urn: string | undefined) => ProgressSink;
     /** Where a preview's note on the domains a change adds, removes or restores goes; default: the same, not ephemeral. */
     readonly notes?: (urn: string | undefined) => ProgressSink;
 }
@@ -43,14 +41,13 @@ export function fromEngine<T extends { domains?: unknown }>(inputs: T): T {
 }
 
 export function groupProvider(deps: GroupProviderDependencies): dynamic.ResourceProvider {
-    const sink = deps.progress ?? ((urn: string | undefined) => engineSink(engineAddressFromArgv(), urn));
     const notes = deps.notes ?? ((urn: string | undefined) => engineSink(engineAddressFromArgv(), urn, { ephemeral: false }));
     const context = (inputs?: Partial<GroupInputs>): GroupContext => ({
         product: deps.product,
         service: deps.service(),
         clock: deps.clock,
         confirm: deps.confirm,
-        progress: sink(typeof inputs?.resourceUrn === "string" ? inputs.resourceUrn : undefined),
+        progress: progressSinkFor(deps, inputs),
     });
     return {
         async check(_olds: unknown, news: Record<string, unknown>) {
