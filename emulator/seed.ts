@@ -115,6 +115,10 @@ export function validateSeed(input: unknown): Seed {
             const where = `${at}.domains[${j}]`;
             if (!isObject(d)) throw new SeedError(`${where} must be an object`);
             const domainName = requireString(d.domainName, `${where}.domainName`).toLowerCase();
+            // The API names a wildcard domain with a leading dot, and answers "*.example.com" as not found.
+            if (domainName.startsWith("*.")) {
+                throw new SeedError(`${where}.domainName: a wildcard domain is named as the API names it, with a leading dot: "${domainName.slice(1)}", not "${domainName}"`);
+            }
             if (d.product !== "cdn" && d.product !== "live") throw new SeedError(`${where}.product must be "cdn" or "live"`);
             const domainStatus = d.domainStatus ?? "online";
             if (!isDomainStatus(domainStatus)) {

@@ -4,7 +4,7 @@
 // Checks run in the order a caller can fix them: the request's own parameters, then the domains, then the
 // certificate content. Nothing is changed until every check passed, so a batch is all or nothing.
 import * as errors from "../errors";
-import type { AccountRecord, CasCertificateRecord, CertType, CertificateConfig, DomainRecord } from "../persistence/model";
+import type { AccountRecord, CasCertificateRecord, CertType, CertificateConfig, CertificateStatus, DomainRecord } from "../persistence/model";
 import { CAS_REGIONS, CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
 import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "./certificates";
 import type { HandlerContext, ResponseBody } from "./context";
@@ -156,10 +156,19 @@ export async function setCertificate(ctx: HandlerContext): Promise<ResponseBody>
         ctx.store.stage(domain, change.config, now, {
             configuringMs: ctx.behaviour.configuringMs(),
             ...(ctx.outcome?.endsIn ? { endsIn: ctx.outcome.endsIn } : {}),
-            ...(free ? { issue: { durationMs: ctx.behaviour.freeIssueMs, outcome: ctx.outcome?.freeIssue ?? "success" } } : {}),
+            ...(free ? { issue: { durationMs: ctx.behaviour.freeIssueMs, outcome: ctx.outcome?.freeIssue ?? freeIssueOutcome(domain.domainName) } } : {}),
         });
     }
     if (change.registersName) ctx.account.certificateNames[change.registersName.name] = change.registersName.fingerprint;
     ctx.store.save();
     return {};
+}
+
+/**
+ * How a free certificate's application ends on its own: `unsupport_wildcard` on a wildcard domain (".example.com"),
+ * whose documented meaning is that free certificates do not cover wildcard domains (CertInfo.Status in
+ * @alicloud/cdn20180510 5.0.0), else `success`.
+ */
+function freeIssueOutcome(domainName: string): CertificateStatus {
+    return domainName.startsWith(".") ? "unsupport_wildcard" : "success";
 }

@@ -5,15 +5,29 @@ import { isIP } from "node:net";
 import { domainToASCII } from "node:url";
 import { CertificateInputError } from "./errors";
 
+/** How a certificate's SAN names a wildcard: "*.example.com". */
 const WILDCARD_PREFIX = "*.";
+/**
+ * How the APIs name a wildcard accelerated domain: ".example.com", with a leading dot. CDN: AddCdnDomain's example
+ * value; terraform-provider-alicloud PR #6780 ("a `.a.com` wildcard domain name errors"); acme.sh PR #1466 (deploying
+ * to `*.foo.com` failed with DomainNotFound; the fix passes the prefix as a lone dot); allinssl #222 (the CDN domain
+ * `.xx.example.cn`, the certificate `*.xx.example.cn`). DCDN: AddDcdnDomain ("a wildcard domain name must start with
+ * a period (.), such as .example.com"); Certimate #223 (SetDcdnDomainSSLCertificate answered InvalidDomain.NotFound to
+ * `*.example.com`) and PR #225, which sends `.example.com`. Live: AddLiveDomain ("wildcard domain names that start
+ * with a period (.) are supported"), and Certimate's Live deployer sends `.example.com`; an older Live console page
+ * says Live has no wildcard domains at all, which does not change how one is named where it has.
+ */
+const API_WILDCARD_PREFIX = ".";
 const MAX_NAME_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
 const EXAMPLE = "e.g. www.example.com";
 
 /**
- * The domain in the form Alibaba's APIs and certificates use: lower case, IDN as punycode A-labels
- * ("bücher.example" → "xn--bcher-kva.example"), optionally one leading "*." for a wildcard accelerated domain.
- * Anything else is refused with a reason that says how to write it.
+ * The domain in the form Alibaba's APIs use: lower case, IDN as punycode A-labels ("bücher.example" →
+ * "xn--bcher-kva.example"). A wildcard accelerated domain may be written "*.example.com" (as certificates name it)
+ * or ".example.com" (as the APIs do), and is returned as the APIs name it, ".example.com": the one form state,
+ * outputs, claims and calls use, so that changing the spelling in a program is no change. Anything else is refused
+ * with a reason that says how to write it.
  */
 export function normalizeDomainName(input: string): string {
     if (typeof input !== "string" || input.trim() === "") {
@@ -38,10 +52,10 @@ export function normalizeDomainName(input: string): string {
     if (trimmed.includes(":")) refuse(`contains a port or a colon; give the host name only, without ":port", ${EXAMPLE}`);
     if (trimmed.endsWith(".")) refuse(`ends with a dot; remove the trailing dot (write ${quoteGiven(trimmed.replace(/\.+$/, ""))})`);
 
-    const isWildcard = trimmed.startsWith(WILDCARD_PREFIX);
-    const host = isWildcard ? trimmed.slice(WILDCARD_PREFIX.length) : trimmed;
+    const wildcardPrefix = [WILDCARD_PREFIX, API_WILDCARD_PREFIX].find((prefix) => trimmed.startsWith(prefix));
+    const host = wildcardPrefix === undefined ? trimmed : trimmed.slice(wildcardPrefix.length);
     if (host.includes("*")) {
-        refuse('has a "*" in the wrong place; a wildcard is only allowed as the whole first label, as in *.example.com');
+        refuse('has a "*" in the wrong place; a wildcard domain is written *.example.com (or .example.com, as the API names it)');
     }
     checkLabelsBeforeConversion(host, refuse);
     // WHATWG's domainToASCII lower-cases, maps IDN U-labels to punycode and validates them; it returns "" for a
@@ -58,7 +72,7 @@ export function normalizeDomainName(input: string): string {
         );
     }
     checkAsciiLabels(ascii, refuse);
-    const normalized = isWildcard ? `${WILDCARD_PREFIX}${ascii}` : ascii;
+    const normalized = wildcardPrefix === undefined ? ascii : `${API_WILDCARD_PREFIX}${ascii}`;
     if (normalized.length > MAX_NAME_LENGTH) {
         refuse(`is ${normalized.length} characters long (in punycode); a domain name has at most ${MAX_NAME_LENGTH}`);
     }
@@ -69,7 +83,10 @@ export function normalizeDomainName(input: string): string {
 function checkLabelsBeforeConversion(host: string, refuse: (why: string) => never): void {
     const labels = host.split(".");
     if (labels.some((label) => label === "")) {
-        refuse(`has an empty label (two dots in a row, or a leading dot); write the name with one dot between labels, ${EXAMPLE}`);
+        refuse(
+            `has an empty label (two dots in a row, or a dot after the wildcard's); write the name with one dot between labels, ${EXAMPLE}, ` +
+                "and a wildcard domain as *.example.com or .example.com",
+        );
     }
     if (labels.length < 2) {
         refuse(`is a single label; give the fully qualified name of the domain, ${EXAMPLE}`);
@@ -99,12 +116,24 @@ function checkAsciiLabels(ascii: string, refuse: (why: string) => never): void {
 }
 
 /**
+ * A domain name as state may hold it, in the one form the package uses: a wildcard written "*.example.com" (by
+ * releases before wildcard domains were named as the API names them) becomes ".example.com". No validation: state
+ * holds what it holds, and anything else comes back unchanged.
+ */
+export function canonicalDomainName(name: string): string {
+    return name.startsWith(WILDCARD_PREFIX) ? name.slice(WILDCARD_PREFIX.length - API_WILDCARD_PREFIX.length) : name;
+}
+
+/**
  * Whether a certificate whose SAN dNSNames are `dnsNames` serves `domain` (already normalized), the way browsers
  * decide (RFC 6125): an exact match, or a wildcard "*.example.com" standing for exactly one label. The subject CN
- * is deliberately not consulted: browsers ignore it. A wildcard domain is served only by that same wildcard name.
+ * is deliberately not consulted: browsers ignore it. A wildcard domain (".example.com", or "*.example.com") serves
+ * every one-label name under it, so only that same wildcard certificate name, "*.example.com", covers it; it does
+ * not cover "example.com" itself.
  */
 export function coversDomain(dnsNames: readonly string[], domain: string): boolean {
-    const wanted = domain.toLowerCase();
+    const canonical = canonicalDomainName(domain.toLowerCase());
+    const wanted = canonical.startsWith(API_WILDCARD_PREFIX) ? `${WILDCARD_PREFIX}${canonical.slice(API_WILDCARD_PREFIX.length)}` : canonical;
     const names = dnsNames.map(toComparableName);
     if (names.includes(wanted)) return true;
     if (wanted.startsWith(WILDCARD_PREFIX)) return false;

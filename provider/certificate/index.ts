@@ -6,5 +6,5 @@ export { CertificateInputError } from "./errors";
 export { fingerprintsAsWritten, parseCertificateChain, type CertificateInfo, type ParsedChain } from "./chain";
 export { parsePrivateKey, keyMatchesCertificate, type ParsedKey } from "./key";
 export { keyStrengthProblem, validityProblem, ACCEPTED_CURVES, MINIMUM_RSA_BITS } from "./policy";
-export { coversDomain, normalizeDomainName } from "./domain";
+export { canonicalDomainName, coversDomain, normalizeDomainName } from "./domain";
 export { defaultCertName, certNameProblem, MAX_CERT_NAME_LENGTH } from "./names";

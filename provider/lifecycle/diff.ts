@@ -1,7 +1,7 @@
 // `diff`: a pure decision over fingerprints and status, never over PEM text, so that re-encoding a certificate or
 // a key (CRLF, PKCS#1 vs PKCS#8, re-wrapped lines) changes nothing and a drifted domain is seen for what it is.
 import type { DiffResult } from "@pulumi/pulumi/dynamic";
-import { fingerprintsAsWritten, parseCertificateChain } from "../certificate";
+import { canonicalDomainName, fingerprintsAsWritten, parseCertificateChain } from "../certificate";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
 
 /**
@@ -25,7 +25,9 @@ export function changedProperties(olds: Partial<CertificateOutputs>, news: Parti
     const changed: string[] = [];
     const differs = (a: unknown, b: unknown) => isUnknown(b) || a !== b;
 
-    if (differs(olds.domainName, news.domainName)) changed.push("domainName");
+    // A wildcard domain in state from before it was named as the API names it ("*.example.com") is the same domain.
+    const oldDomain = typeof olds.domainName === "string" ? canonicalDomainName(olds.domainName) : olds.domainName;
+    if (differs(oldDomain, news.domainName)) changed.push("domainName");
     if (differs(olds.status, news.status)) changed.push("status");
     if (news.status !== "on") return changed; // turned (or staying) off: nothing else is served
 

@@ -3,6 +3,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ProductSpec } from "../alicloud/products";
 import type { Clock } from "../clock";
+import { canonicalDomainName } from "../certificate";
 import { checkInputs } from "./check";
 import { conflictReason, describeHolder, processClaims } from "./claims";
 import { expiryFinding, expiryPolicyFromConfig, type ExpiryPolicy } from "./expiry";
@@ -125,14 +126,17 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
             return { id: inputs.domainName, outs };
         },
         async read(id: string, props?: CertificateOutputs) {
-            const outs = await readCertificate(context(), id, props ?? {});
+            // The engine's id, as the resource was created: a wildcard domain created as "*.example.com" is read by
+            // the name the API knows it by; the id itself stays as the engine has it.
+            const outs = await readCertificate(context(), canonicalDomainName(id), props ?? {});
             return outs ? { id, props: outs } : {};
         },
         async update(_id: string, _olds: CertificateOutputs, news: CertificateInputs) {
             return { outs: await reporting(news, news.domainName, "serves the certificate", (ctx) => updateCertificate(ctx, news)) };
         },
         async delete(id: string, props: CertificateOutputs) {
-            await reporting(props, id, "HTTPS off", (ctx) => deleteCertificate(ctx, id, props));
+            const domainName = canonicalDomainName(id);
+            await reporting(props, domainName, "HTTPS off", (ctx) => deleteCertificate(ctx, domainName, props));
         },
     };
 }

@@ -462,12 +462,13 @@ function normalizeDomain(recorder: Recorder, label: string, input: string): void
         if (error.reason.length > 2_000) recorder.soft("a long domain reason", () => label, "a domain reason of thousands of characters", error.reason.length);
         return;
     }
-    if (normalized.length > 253 || !/^(\*\.)?([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$/.test(normalized)) broken(`normalizeDomainName accepted and returned ${JSON.stringify(normalized.slice(0, 80))}`, label);
-    if (normalized.split(".").some((l) => l.startsWith("-") || l.endsWith("-"))) broken("a normalized label starts or ends with a hyphen", label);
+    // A wildcard domain comes out as the API names it, with a leading dot (".example.com").
+    if (normalized.length > 253 || !/^\.?([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$/.test(normalized)) broken(`normalizeDomainName accepted and returned ${JSON.stringify(normalized.slice(0, 80))}`, label);
+    if (normalized.replace(/^\./, "").split(".").some((l) => l.startsWith("-") || l.endsWith("-"))) broken("a normalized label starts or ends with a hyphen", label);
     if (normalizeDomainName(normalized) !== normalized) broken("normalizeDomainName is not idempotent", label);
     // The browser's reading of the same name (WHATWG URL), for a name without a wildcard: the domain deployed is the
     // one a user's browser connects to, so a homoglyph cannot be normalized into another site's name.
-    if (!normalized.startsWith("*.")) {
+    if (!normalized.startsWith(".")) {
         let host: string | undefined;
         try {
             host = new URL(`https://${input.trim()}/`).hostname;

@@ -10,11 +10,15 @@ describe("normalizeDomainName: accepted spellings", () => {
         ["www.example.com", "www.example.com"],
         ["WWW.Example.COM", "www.example.com"],
         ["  cdn.example.com \n", "cdn.example.com"],
-        ["*.example.com", "*.example.com"],
-        ["*.Example.com", "*.example.com"],
+        // A wildcard domain, written as certificates name it or as the API does, comes out as the API names it.
+        ["*.example.com", ".example.com"],
+        ["*.Example.com", ".example.com"],
+        [".example.com", ".example.com"],
+        [".Example.COM", ".example.com"],
+        [".bücher.example", ".xn--bcher-kva.example"],
         ["bücher.example", "xn--bcher-kva.example"],
         ["BÜCHER.example", "xn--bcher-kva.example"],
-        ["*.bücher.example", "*.xn--bcher-kva.example"],
+        ["*.bücher.example", ".xn--bcher-kva.example"],
         ["xn--bcher-kva.example", "xn--bcher-kva.example"],
         ["例え.テスト", "xn--r8jz45g.xn--zckzah"],
         ["a-b.c-d.example", "a-b.c-d.example"],
@@ -44,7 +48,9 @@ describe("normalizeDomainName: refused spellings", () => {
         ["a port", "www.example.com:443", ["contains a port", "without \":port\""]],
         ["a trailing dot", "www.example.com.", ["ends with a dot", 'write "www.example.com"']],
         ["an empty label", "www..example.com", ["has an empty label", "one dot between labels"]],
-        ["a leading dot", ".example.com", ["has an empty label"]],
+        ["two leading dots", "..example.com", ["has an empty label", "*.example.com or .example.com"]],
+        ["a wildcard and a dot", "*..example.com", ["has an empty label"]],
+        ["a wildcard domain over a single label", ".com", ["is a single label"]],
         ["a label of 64 characters", `${"a".repeat(64)}.example.com`, ["label of 64 characters", "at most 63"]],
         ["254 characters", `${"a.".repeat(125)}comx`, ["is 254 characters long", "at most 253"]],
         ["an underscore", "my_site.example.com", ['contains the character "_"', "underscore is not allowed"]],
@@ -58,7 +64,7 @@ describe("normalizeDomainName: refused spellings", () => {
         ["a hex IPv4 spelling", "0x7f.1", ["ends with a numeric label"]],
         ["a single label", "localhost", ["is a single label", "fully qualified"]],
         ["a wildcard over a single label", "*.com", ["is a single label"]],
-        ["a wildcard not in the first label", "www.*.example.com", ['"*" in the wrong place', "*.example.com"]],
+        ["a wildcard not in the first label", "www.*.example.com", ['"*" in the wrong place', "*.example.com", ".example.com"]],
         ["a partial wildcard", "w*.example.com", ['"*" in the wrong place']],
         ["two wildcards", "*.*.example.com", ['"*" in the wrong place']],
         ["an invalid punycode label", "xn--zz.example.com", ["not a valid domain name", "punycode"]],
@@ -80,7 +86,7 @@ describe("normalizeDomainName: refused spellings", () => {
         for (const name of ["WWW.Example.COM", "BÜCHER.example", "İstanbul.example", "ΣΊΣΥΦΟΣ.example", "*.Straße.example"]) {
             const host = name.replace(/^\*\./, "");
             const browser = new URL(`http://${host}`).hostname;
-            assert.equal(normalizeDomainName(name), name.startsWith("*.") ? `*.${browser}` : browser, name);
+            assert.equal(normalizeDomainName(name), name.startsWith("*.") ? `.${browser}` : browser, name);
         }
         // U+10BD, a Georgian capital UTS #46 disallows; JavaScript lower-cases it to U+2D1D, which it allows.
         assert.throws(() => new URL("http://\u10bd.example"));
@@ -118,9 +124,12 @@ describe("coversDomain", () => {
         ["a.example.com", true, "one label under the wildcard"],
         ["example.com", false, "the wildcard does not cover the bare parent"],
         ["a.b.example.com", false, "the wildcard covers exactly one label"],
-        ["*.example.com", true, "a wildcard domain is covered by the same wildcard"],
-        ["*.www.example.com", false, "a wildcard domain is not covered by a name or by a broader wildcard"],
-        ["*.cdn.example.net", true, "the same wildcard"],
+        [".example.com", true, "a wildcard domain (as the API names it) is covered by the same wildcard"],
+        ["*.example.com", true, "a wildcard domain written as a certificate names it: the same"],
+        [".www.example.com", false, "a wildcard domain is not covered by a name or by a broader wildcard"],
+        ["*.www.example.com", false, "the same, written with a star"],
+        [".cdn.example.net", true, "the same wildcard"],
+        [".example.org", false, "a wildcard domain is not covered by a name under it"],
         ["img.cdn.example.net", true, "one label under the second wildcard"],
         ["cdn.example.net", false, "no name for the bare parent"],
         ["xn--bcher-kva.example", true, "IDN compared in punycode"],

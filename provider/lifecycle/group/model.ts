@@ -1,6 +1,7 @@
 // The shapes of a group (one certificate on many domains) across the engine boundary. A group's declared settings
 // are a single resource's (`CertificateInputs`) with `domains` in place of `domainName`: each domain is worked on
 // as a single resource would be, by the same per-domain steps (../operations.ts).
+import { canonicalDomainName } from "../../certificate";
 import type { CertificateInputs } from "../model";
 import type { SslStatus } from "../port";
 
@@ -91,4 +92,22 @@ export function servesDeclared(served: ServedByDomain | undefined, declared: Sha
         case "free":
             return served.certType === "free";
     }
+}
+
+/**
+ * A group's state with its domain names in the one form the package uses (canonicalDomainName): a state written
+ * before wildcard domains were named as the API names them holds "*.example.com" in its lists and as keys of
+ * `served` and `leftOut`; read as ".example.com", the domain is the same one, and nothing shows as added or removed.
+ * Anything that is not a list or a record passes through as it is (group/diff.ts reads such a list as none).
+ */
+export function withCanonicalDomains<T extends Partial<GroupOutputs>>(state: T): T {
+    const list = (value: unknown) => (Array.isArray(value) ? value.map((d) => (typeof d === "string" ? canonicalDomainName(d) : d)) : value);
+    const keyed = (value: unknown) =>
+        typeof value === "object" && value !== null && !Array.isArray(value)
+            ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([d, v]) => [canonicalDomainName(d), v]))
+            : value;
+    const out: Record<string, unknown> = { ...state };
+    for (const key of ["domains", "domainNames", "matchedDomains", "excludeDomains"] as const) if (key in out) out[key] = list(out[key]);
+    for (const key of ["served", "leftOut"] as const) if (key in out) out[key] = keyed(out[key]);
+    return out as T;
 }

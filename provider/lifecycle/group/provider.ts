@@ -5,7 +5,7 @@ import { conflictReason } from "../claims";
 import { checkExpiry, claimFor, progressSinkFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
 import { checkGroupInputs } from "./check";
 import { describeGroupChanges, diffGroup } from "./diff";
-import type { GroupInputs, GroupOutputs } from "./model";
+import { withCanonicalDomains, type GroupInputs, type GroupOutputs } from "./model";
 import { createGroup, deleteGroup, readGroup, updateGroup, type GroupContext } from "./operations";
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "../engineLog";
 
@@ -66,7 +66,7 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
         },
         async diff(_id: string, olds: GroupOutputs, engineNews: GroupInputs) {
             const news = fromEngine(engineNews);
-            const { result, changes } = diffGroup(olds, news);
+            const { result, changes } = diffGroup(withCanonicalDomains(olds), news);
             const note = result.changes ? describeGroupChanges(changes, news) : undefined;
             if (note !== undefined) {
                 const sink = notes(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined);
@@ -81,14 +81,14 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
         },
         async read(id: string, props?: GroupOutputs) {
             // No URN given: a refresh reports no progress (its reads take seconds).
-            return { id, props: await readGroup(context(), id, props ?? ({} as GroupOutputs)) };
+            return { id, props: await readGroup(context(), id, withCanonicalDomains(props ?? ({} as GroupOutputs))) };
         },
         async update(id: string, olds: GroupOutputs, engineNews: GroupInputs) {
             const news = fromEngine(engineNews);
-            return { outs: await updateGroup(context(news), id, olds, news) };
+            return { outs: await updateGroup(context(news), id, withCanonicalDomains(olds), news) };
         },
         async delete(_id: string, props: GroupOutputs) {
-            await deleteGroup(context(props), props);
+            await deleteGroup(context(props), withCanonicalDomains(props));
         },
     };
 }
