@@ -1,12 +1,15 @@
-// R1, fault storm (issue #13): one `pulumi up` of N DomainCertificates (100 at scale 1), and separately of the same
-// N domains as one DomainCertificateGroup, while 30% of all calls fail at random across every fault kind the
-// emulator has. Each rollout runs twice, on an emulator of its own: fault-free first (the figures' baseline), then in
-// the storm. A third rollout sends the N resources' sets one domain a call (`alicloud-certs:cdnBatchSize 1`, as a
-// user who turns batching off, and as every Live domain goes): batched, 100 domains take 10-15 set calls, too few
-// for the kinds only a set meets (ServiceBusy, the four outcome faults) to be drawn at 2.7% each; unbatched they
-// meet about 100. A rollout in the storm ends as it must when every domain serves the certificate (asked with the
-// official SDK, per domain), except those whose set drew a permanent outcome (configure_failed, check_failed), and
-// the command's error names each of those.
+// R1, fault storm (issues #13 and #18): one `pulumi up` of N DomainCertificates (100 at scale 1), and separately of
+// the same N domains as one DomainCertificateGroup, while 30% of all calls fail at random, every action (reads and
+// sets) meeting every transient fault kind: InternalError, ServiceUnavailable, Throttling.User, ServiceBusy, a hang,
+// a dropped connection, an answer lost after the change. None of those is a verdict, so each of those rollouts must
+// end with every domain serving the certificate (asked with the official SDK, per domain), and a `pulumi refresh
+// --expect-no-changes` run while the storm goes on must report no drift. Each rollout runs twice, on an emulator of
+// its own: fault-free first (the figures' baseline), then in the storm. A third rollout sends the N resources' sets
+// one domain a call (`alicloud-certs:cdnBatchSize 1`, as a user who turns batching off, and as every Live domain
+// goes), and its storm adds the four outcome faults, which only a set meets: batched, 100 domains take 10-15 set
+// calls, too few for them to be drawn; unbatched they meet about 100. It ends as it must when every domain serves
+// the certificate except those whose set drew a permanent outcome (configure_failed, check_failed), and the
+// command's error names each of those.
 //
 // The fault draws are the emulator's own, from `--random-seed` (the run's seed plus the rollout's number): the same
 // seed gives each rollout the same sequence of draws (configuring times, and whether each call meets a fault). Which
@@ -60,6 +63,9 @@ const KEYS = { accessKeyId: "LTAIreliabilityR1storm01", accessKeySecret: "r1Stor
 
 type Shape = "resources" | "unbatched" | "group";
 
+/** The rollout whose storm also draws the outcome faults (which end some domains for good): the unbatched one. */
+const withOutcomes = (shape: Shape) => shape === "unbatched";
+
 const SHAPES: readonly Shape[] = ["resources", "unbatched", "group"];
 
 interface Rollout {
@@ -70,6 +76,10 @@ interface Rollout {
     readonly entries: readonly RequestLogEntry[];
     readonly views: ReadonlyMap<string, DomainView>;
     readonly exported?: string;
+    /** `pulumi refresh --expect-no-changes` under the same storm, after the up (the rollouts without outcome faults). */
+    readonly refresh?: RunResult;
+    /** The calls the refresh made. */
+    readonly refreshEntries?: readonly RequestLogEntry[];
 }
 
 interface Verdict {
@@ -135,14 +145,25 @@ async function rollout(
             timeoutMs,
         });
         try {
-            if (storm) for (const spec of stormFaults(STORM)) await emulator.hooks.fault(spec);
+            if (storm) for (const spec of stormFaults(STORM, withOutcomes(shape))) await emulator.hooks.fault(spec);
             progress(`${label}: pulumi up --parallel ${n}`);
             // --parallel N, as the README tells a user with a fleet: each resource holds an engine slot while its domain
             // configures. A group is one step, so it changes nothing there.
             const result = await project.up(["--parallel", String(n)], { allowFailure: true, timeoutMs });
+            const entries = await emulator.hooks.requests();
+            // A refresh in the same storm reads every domain through it and reports no drift: nothing changed.
+            let refresh: RunResult | undefined;
+            let refreshEntries: RequestLogEntry[] | undefined;
+            if (storm && !withOutcomes(shape) && result.code === 0) {
+                await emulator.hooks.reset();
+                for (const spec of stormFaults(STORM, false)) await emulator.hooks.fault(spec);
+                progress(`${label}: pulumi refresh --expect-no-changes, in the storm`);
+                refresh = await project.refresh(["--expect-no-changes", "--parallel", String(n)], { allowFailure: true, timeoutMs });
+                refreshEntries = await emulator.hooks.requests();
+                produced.push({ source: `${label}: pulumi refresh output`, text: cliOutput(refresh) });
+            }
             // The faults go before anything else reads the cloud: the check below must see the cloud, not the storm.
             await emulator.hooks.clearFaults();
-            const entries = await emulator.hooks.requests();
             progress(`${label}: ${milliseconds(result.durationMs)}, exit ${result.code}${result.timedOut ? " (timed out)" : ""}, ${entries.length} calls`);
             const views = await viewDomains(emulator.endpoint, KEYS, domains);
             const exported = await exportText(project);
@@ -150,7 +171,10 @@ async function rollout(
             if (exported !== undefined) produced.push({ source: `${label}: pulumi stack export`, text: exported });
             await emulator.stop();
             produced.push(...emulatorTexts(emulator, label, entries));
-            return { rollout: { shape, storm, label, result, entries, views, ...(exported === undefined ? {} : { exported }) }, produced };
+            return {
+                rollout: { shape, storm, label, result, entries, views, ...(exported === undefined ? {} : { exported }), ...(refresh ? { refresh, refreshEntries: refreshEntries! } : {}) },
+                produced,
+            };
         } finally {
             await project.cleanup();
         }
@@ -189,6 +213,10 @@ function judge(r: Rollout, domains: readonly string[], fingerprint: string): Ver
         if (permanent.size === 0 && r.result.code !== 0 && notConverged.length === 0) problems.push(`pulumi up exited ${r.result.code} with no permanent fault: ${lastError(diagnostics)}`);
         if (permanent.size > 0 && r.result.code === 0) problems.push(`pulumi up exited 0 though ${permanent.size} domains failed`);
     }
+    if (r.storm && !withOutcomes(r.shape)) {
+        if (r.refresh === undefined) problems.push("no refresh ran in the storm (the up did not succeed)");
+        else if (r.refresh.code !== 0) problems.push(`pulumi refresh --expect-no-changes in the storm exited ${r.refresh.code}: ${lastError(cliOutput(r.refresh))}`);
+    }
     return {
         ok: problems.length === 0,
         ...(problems.length === 0 ? {} : { lost: `${r.label}: ${problems.join("; ")}` }),
@@ -224,6 +252,14 @@ function worstAction(calls: CallFigures): string {
         .filter(([, row]) => row.calls >= 5)
         .sort(([, a], [, b]) => b.calls / Math.max(1, b.successes) - a.calls / Math.max(1, a.successes))[0];
     return worst ? `; most: ${worst[0]} ${perSuccess(worst[1].calls, worst[1].successes)}` : "";
+}
+
+/** "DescribeUserDomains 12/40, ...": calls an injected fault shaped, of all calls, per action. */
+function faultsByAction(calls: CallFigures): string {
+    return Object.entries(calls.byAction)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([action, row]) => `${action} ${row.faulted}/${row.calls}`)
+        .join(", ");
 }
 
 function shapeName(shape: Shape, n: number): string {
@@ -286,10 +322,17 @@ export const r1FaultStorm: Scenario = {
                 const namedCount = [...stormVerdict.permanent.keys()].filter((d) => stormVerdict.named.includes(d)).length;
                 const permanentNote =
                     stormVerdict.permanent.size === 0 ? "" : `, ${stormVerdict.permanent.size} permanent (${namedCount === stormVerdict.permanent.size ? "all named" : `${namedCount} named`})`;
+                const refreshed = stormy.refresh
+                    ? (() => {
+                          const calls = callFigures(stormy.refreshEntries ?? []);
+                          return `; refresh in the storm: ${stormy.refresh.code === 0 ? "no drift" : `exit ${stormy.refresh.code}`}, ${calls.faulted}/${calls.calls} calls faulted, ${milliseconds(stormy.refresh.durationMs)}`;
+                      })()
+                    : "";
                 figures.push(
-                    `${shortName(shape)}: ${stormVerdict.served}/${n} serve${permanentNote}; ${storm.faulted}/${storm.calls} calls faulted; ` +
+                    `${shortName(shape)}${withOutcomes(shape) ? " (with outcome faults)" : ""}: ${stormVerdict.served}/${n} serve${permanentNote}; ${storm.faulted}/${storm.calls} calls faulted ` +
+                        `(${faultsByAction(storm)}); ${storm.waits} waits; ` +
                         `${perSuccess(storm.calls, storm.successes)} calls/success (${perSuccess(cleanVerdict.calls.calls, cleanVerdict.calls.successes)} fault-free); ` +
-                        `${milliseconds(stormy.result.durationMs)} vs ${milliseconds(clean.result.durationMs)} (${ratio.toFixed(1)}x)`,
+                        `${milliseconds(stormy.result.durationMs)} vs ${milliseconds(clean.result.durationMs)} (${ratio.toFixed(1)}x)${refreshed}`,
                 );
                 const byKind = Object.entries(storm.faults)
                     .sort(([a], [b]) => a.localeCompare(b))
@@ -305,7 +348,7 @@ export const r1FaultStorm: Scenario = {
                         `${cleanVerdict.calls.limited > 0 ? `; ${cleanVerdict.calls.limited} Throttling.User from the rate limiter` : ""}`,
                     `R1 ${shapeName(shape, n)}, storm: exit ${stormy.result.code}${stormy.result.timedOut ? " (timed out)" : ""}, ${milliseconds(stormy.result.durationMs)}, ${stormVerdict.served}/${n} serve; ` +
                         `${storm.calls} calls (${(storm.calls / Math.max(1, cleanVerdict.calls.calls)).toFixed(2)}x fault-free), ${storm.faulted} faulted (${((100 * storm.faulted) / Math.max(1, storm.calls)).toFixed(1)}%): ${byKind}; ` +
-                        `${storm.limited} Throttling.User from the rate limiter; ${stormVerdict.setTwice.length} domains changed by more than one set; calls/successes by action: ${byAction(storm)}${worstAction(storm)}`,
+                        `${storm.limited} Throttling.User from the rate limiter; ${storm.waits} waits (transient answers gone through); ${stormVerdict.setTwice.length} domains changed by more than one set; calls/successes by action: ${byAction(storm)}${worstAction(storm)}`,
                 );
                 if (stormVerdict.permanent.size > 0) {
                     notes.push(

@@ -8,13 +8,14 @@ import { ACTIONS } from "../../emulator/handlers/actions";
 export const PERMANENT_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(["configure-failed", "check-failed"]);
 
 /**
- * The kinds a call of this action can meet. Outcome faults wait for a set (the emulator never fires them on a
- * read). ServiceBusy goes to the set actions only: the API answers it to a set on a domain that is configuring
- * ("The specified Domain is configuring, please retry later."), never to a read, and a read refused with it would
- * test a cloud that does not exist. Every other kind can meet any call.
+ * The kinds a call of this action can meet. Every kind that is not an outcome meets every action, reads included:
+ * no public source says which answers the real API gives a read, and ServiceBusy is a generic "try again" across
+ * Alibaba Cloud's APIs, so a provider must read on through it (issue #18). Outcome faults wait for a set (the emulator
+ * never fires them on a read), and with `outcomes: false` they are left out: a storm of transient answers only, in
+ * which every domain must converge.
  */
-export function kindsFor(actionKind: string): FaultKind[] {
-    return FAULT_KINDS.filter((kind) => actionKind === "set" || (faultOutcome(kind) === undefined && kind !== "service-busy"));
+export function kindsFor(actionKind: string, outcomes = true): FaultKind[] {
+    return FAULT_KINDS.filter((kind) => (faultOutcome(kind) === undefined ? true : outcomes && actionKind === "set"));
 }
 
 /**
@@ -22,12 +23,12 @@ export function kindsFor(actionKind: string): FaultKind[] {
  * equal share. The emulator tries the faults in the order they were added and the first whose draw hits fires, so
  * the k-th (from 0) of n kinds gets s / (1 - k s), s = probability / n: it is tried only when the k before it missed,
  * which happens with probability 1 - k s, and then fires s of all calls. Per action, because a set can meet 11 kinds
- * and a read 6: one list on "*" could not give both 30%.
+ * and a read 7: one list on "*" could not give both 30%.
  */
-export function stormFaults(probability: number): FaultSpec[] {
+export function stormFaults(probability: number, outcomes = true): FaultSpec[] {
     const specs: FaultSpec[] = [];
     for (const action of ACTIONS.filter((a) => a.product === "cdn")) {
-        const kinds = kindsFor(action.kind);
+        const kinds = kindsFor(action.kind, outcomes);
         const share = probability / kinds.length;
         kinds.forEach((fault, k) => specs.push({ action: action.name, fault, probability: share / (1 - k * share) }));
     }
@@ -57,19 +58,25 @@ export interface CallFigures {
     readonly faulted: number;
     /** Throttling.User answers of the rate limiter itself (not injected). */
     readonly limited: number;
-    /** Per action: calls seen, successes. */
-    readonly byAction: Record<string, { calls: number; successes: number }>;
+    /** Per action: calls seen, successes, calls an injected fault shaped. */
+    readonly byAction: Record<string, { calls: number; successes: number; faulted: number }>;
+    /**
+     * Transient answers the provider met and went on through (an injected fault other than an outcome, or the rate
+     * limiter's Throttling.User): each one a wait, a read again or a set sent again.
+     */
+    readonly waits: number;
 }
 
 export function callFigures(entries: readonly RequestLogEntry[]): CallFigures {
     const faults: Partial<Record<FaultKind, number>> = {};
-    const byAction: Record<string, { calls: number; successes: number }> = {};
+    const byAction: Record<string, { calls: number; successes: number; faulted: number }> = {};
     let successes = 0;
     let faulted = 0;
     let limited = 0;
+    let waits = 0;
     for (const entry of entries) {
         const action = entry.action ?? "(none)";
-        const row = (byAction[action] ??= { calls: 0, successes: 0 });
+        const row = (byAction[action] ??= { calls: 0, successes: 0, faulted: 0 });
         row.calls++;
         if (succeeded(entry)) {
             row.successes++;
@@ -78,9 +85,14 @@ export function callFigures(entries: readonly RequestLogEntry[]): CallFigures {
         if (entry.fault !== undefined) {
             faults[entry.fault as FaultKind] = (faults[entry.fault as FaultKind] ?? 0) + 1;
             faulted++;
-        } else if (entry.code?.includes("Throttling")) limited++;
+            row.faulted++;
+            if (faultOutcome(entry.fault as FaultKind) === undefined) waits++;
+        } else if (entry.code?.includes("Throttling")) {
+            limited++;
+            waits++;
+        }
     }
-    return { calls: entries.length, successes, faults, faulted, limited, byAction };
+    return { calls: entries.length, successes, faults, faulted, limited, byAction, waits };
 }
 
 /** "1.42" calls per successful call, or "-" with none. */
