@@ -19,6 +19,7 @@ import { FaultInjector, faultError, faultOutcome, parseFaultSpec, type FaultKind
 import type { CloudBehaviour, EmulatorClock } from "./handlers/context";
 import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
 import { productForVersion } from "./handlers/actions";
+import { casSummary, type CasSummary } from "./handlers/casStore";
 import type { Store } from "./persistence/store";
 import { RateLimiter } from "./rateLimit";
 import { RequestLog, type RequestLogEntry } from "./requestLog";
@@ -186,6 +187,19 @@ export class EmulatorServer {
         return { domainName: domain.domainName, domainStatus: store.statusOf(domain, now) };
     }
 
+    /**
+     * The certificate-service entries of one account (or of every account), without their PEM
+     * (`GET /__emulator/cas-certificates[?accessKeyId=]`). As the file holds them now, when several emulators share it.
+     */
+    casCertificates(accessKeyId?: string): CasSummary[] {
+        const store = this.settings.store;
+        store.refresh();
+        if (accessKeyId === undefined || accessKeyId === "") return store.accounts.flatMap((account) => casSummary(account));
+        const account = store.accounts.find((a) => a.accessKeyId === accessKeyId);
+        if (!account) throw errors.hookInvalidRequest(`no account with accessKeyId ${JSON.stringify(accessKeyId)}`);
+        return casSummary(account);
+    }
+
     /** Stops promptly: open connections, including ones held by an injected hang, are destroyed. */
     close(): Promise<void> {
         return new Promise((resolve) => {
@@ -234,7 +248,7 @@ export class EmulatorServer {
         const path = queryAt < 0 ? url : url.slice(0, queryAt);
         const rawQuery = queryAt < 0 ? "" : url.slice(queryAt + 1);
         if (path.startsWith(HOOK_PREFIX)) {
-            await this.handleHook(req, res, path);
+            await this.handleHook(req, res, path, rawQuery);
             return;
         }
         await this.handleApi(req, res, path, rawQuery);
@@ -362,7 +376,7 @@ export class EmulatorServer {
 
     // ---- Test hooks (not part of the Alibaba API, not authenticated: the emulator listens on loopback) ----------
 
-    private async handleHook(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    private async handleHook(req: http.IncomingMessage, res: http.ServerResponse, path: string, rawQuery: string): Promise<void> {
         const requestId = newRequestId();
         const fail = (error: ApiError) => this.send(res, error.status, errorBody(error, requestId, "emulator"));
         try {
@@ -386,6 +400,9 @@ export class EmulatorServer {
                     return;
                 case "POST /__emulator/domains":
                     this.send(res, 200, this.setDomainStatus(parseJson(body)));
+                    return;
+                case "GET /__emulator/cas-certificates":
+                    this.send(res, 200, this.casCertificates(parseParameters(rawQuery).get("accessKeyId")));
                     return;
                 case "POST /__emulator/reset":
                     this.reset();

@@ -123,6 +123,12 @@ export const certificateExpired = () => err(400, "Certificate.Expired", "The cer
 export const certificateNotFind = () => err(400, "Certificate.NotFind", "Not find the certificate info.");
 export const parameterError = (code: string) => err(400, code, "Parameters have error.");
 
+// ---- The certificate service (CAS) ------------------------------------------------------------------------------------
+
+/** POLICY: an entry past the account's certificate quota (no source gives the service's code). */
+export const casQuotaExceeded = (quota: number) =>
+    err(400, "QuotaExceeded", `The number of certificates has reached the quota of the certificate repository (${quota}).`);
+
 // ---- Emulator hooks (outside the Alibaba API, same JSON shape so every client can parse them) -------------------
 
 export const hookNotFound = (path: string) => err(404, "Emulator.HookNotFound", `No emulator hook at ${path}.`);

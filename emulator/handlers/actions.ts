@@ -6,15 +6,20 @@
 //   BatchSetCdnDomainServerCertificate call (option `batchLimit`) and answers DomainNameOverLimit above that.
 // - Certificate size: no documented maximum. The emulator accepts a certificate parameter up to 64 KiB (a
 //   three-certificate RSA-4096 chain is about 6 KiB) and a key up to 16 KiB; above that InvalidCertificate.TooLong.
-// - Certificate names are unique per account, across both products (Live runs on the CDN certificate store):
-//   the same CertName with another leaf certificate is Certificate.Duplicated unless ForceSet=1 is sent to an
-//   action that documents ForceSet. SetCdnDomainSSLCertificate does not document it, so it never overwrites.
-//   The same name with the same leaf is accepted (one certificate deployed to several domains).
+// - An upload-mode set puts its certificate in the account's certificate service under its CertName (CDN, and Live
+//   unless liveUploadToCas is off), so names are unique per account and centre (casStore.ts): a held name is
+//   Certificate.Duplicated (casNameReuse refuse, the default), or, with casNameReuse same-content, the same leaf is
+//   the existing entry and another leaf is refused. ForceSet=1, sent to an action that documents ForceSet,
+//   overwrites the named entry's content in both modes; SetCdnDomainSSLCertificate does not document it, so it
+//   never overwrites. With liveUploadToCas off, Live keeps its own names: the same name with another leaf is
+//   Certificate.Duplicated unless ForceSet=1; the same leaf is accepted.
 // - Certificate types: SetCdnDomainSSLCertificate and the batch action take upload and cas;
 //   SetDomainServerCertificate and SetLiveDomainCertificate also take free (the emulator issues a certificate
 //   for the domain from its own "Emulator Free CA"). Any other CertType is the action's ParameterError.
 // - cas: SetCdnDomainSSLCertificate names the stored certificate by CertId and CertRegion (cn-hangzhou by
-//   default, or ap-southeast-1); the other set actions have no CertId parameter and name it by CertName.
+//   default, or ap-southeast-1); the other set actions name it by CertName, in the centre of the batch action's
+//   Region parameter when it is sent, else in the account's casRegion. A CertId sent to SetLiveDomainCertificate
+//   beside the CertName (as certd and dnsmgr do) must be that entry's id, else InvalidParameter naming CertId.
 // - A domain of another account, or of the other product, does not exist for the caller: InvalidDomain.NotFound.
 // - SSL off clears the deployed certificate; describe then shows status off and no certificate.
 // - Env=staging is accepted and treated like production (the emulator has one environment).
@@ -29,7 +34,7 @@ export const MAX_CERTIFICATE_BYTES = 64 * 1024;
 export const MAX_PRIVATE_KEY_BYTES = 16 * 1024;
 export const DEFAULT_BATCH_LIMIT = 50;
 export const CERT_NAME_MAX_LENGTH = 128;
-export const CAS_REGIONS = ["cn-hangzhou", "ap-southeast-1"] as const;
+export { CAS_REGIONS } from "../persistence/model";
 
 export interface ProductInfo {
     readonly product: Product;
