@@ -18,9 +18,10 @@ import { DOMAIN_STATUSES, isDomainStatus } from "./domainStates";
 import { FaultInjector, faultError, faultOutcome, parseFaultSpec, type FaultKind } from "./faults";
 import type { CloudBehaviour, EmulatorClock } from "./handlers/context";
 import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
-import { productForVersion } from "./handlers/actions";
+import { productForHost, productForVersion } from "./handlers/actions";
 import { casSummary, type CasSummary } from "./handlers/casStore";
 import type { Store } from "./persistence/store";
+import { CERT_TYPES } from "./persistence/model";
 import { RateLimiter } from "./rateLimit";
 import { RequestLog, type RequestLogEntry } from "./requestLog";
 
@@ -54,7 +55,7 @@ function errorBody(error: ApiError, requestId: string, hostId: string) {
         HostId: hostId,
         Code: error.code,
         Message: error.message,
-        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${hostId.startsWith("live") ? "live" : "Cdn"}`,
+        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${productForHost(hostId)?.troubleshootProduct ?? "Cdn"}`,
     };
 }
 
@@ -263,6 +264,7 @@ export class EmulatorServer {
         let accessKeyId: string | undefined;
         let action: string | undefined;
         let domains: string[] = [];
+        let certType: string | undefined;
         let hostId = "cdn.aliyuncs.com";
 
         const record = (status: number, code?: string, fault?: FaultKind) => {
@@ -272,6 +274,7 @@ export class EmulatorServer {
                 ...(accessKeyId === undefined ? {} : { accessKeyId }),
                 ...(action === undefined ? {} : { action }),
                 domains,
+                ...(certType === undefined ? {} : { certType }),
                 status,
                 ...(code === undefined ? {} : { code }),
                 ...(fault === undefined ? {} : { fault }),
@@ -312,11 +315,15 @@ export class EmulatorServer {
             accessKeyId = caller.credential.accessKeyId;
             action = caller.action;
             if (path !== "/") throw errors.invalidActionNotFound(caller.action);
-            const { spec } = resolveAction(caller.action, caller.version);
+            const { product, spec } = resolveAction(caller.action, caller.version);
             const policy = caller.credential.account.ramPolicy;
-            if (policy && !policyAllows(policy, `${spec.product}:${spec.name}`)) throw errors.forbiddenRam();
+            // Each service's own RAM code: cdn:SetCdnDomainSSLCertificate, live:..., yundun-cert:UploadUserCertificate.
+            if (policy && !policyAllows(policy, `${product.ramCode}:${spec.name}`)) throw errors.forbiddenRam();
             const params = actionParameters(request);
             domains = requestedDomains(params, spec.set?.batch ?? false);
+            // A set's log entry names the certificate type it sent (a type, never a parameter value).
+            const sentType = params.get("CertType");
+            if (spec.set && sentType !== undefined && (CERT_TYPES as readonly string[]).includes(sentType)) certType = sentType;
 
             if (this.settings.rateLimits && !this.limiter.tryAcquire(caller.credential.account.accessKeyId, spec.name, spec.callsPerSecond, now)) {
                 throw errors.throttlingUser();

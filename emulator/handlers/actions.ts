@@ -1,5 +1,6 @@
 // The product table: everything that differs between the CDN and Live certificate APIs, as data. The handlers
-// (setCertificate.ts, describe.ts) are written once against this table.
+// (setCertificate.ts, describe.ts) are written once against this table. The certificate service (CAS 2020-04-07)
+// is a third product on the same endpoint, with actions of its own (cas.ts).
 //
 // EMULATOR POLICIES (what the docs leave open; decided here, in one place):
 // - Batch limit: the docs say 10 in one place and 50 in another; the emulator allows 50 domains per
@@ -30,6 +31,9 @@ import type { DomainStatus } from "../domainStates";
 import type { CertType } from "../persistence/model";
 import type { Product } from "../seed";
 
+/** What answers on the endpoint: the two domain products, and the certificate service. */
+export type ApiProduct = Product | "cas";
+
 export const MAX_CERTIFICATE_BYTES = 64 * 1024;
 export const MAX_PRIVATE_KEY_BYTES = 16 * 1024;
 export const DEFAULT_BATCH_LIMIT = 50;
@@ -37,15 +41,22 @@ export const CERT_NAME_MAX_LENGTH = 128;
 export { CAS_REGIONS } from "../persistence/model";
 
 export interface ProductInfo {
-    readonly product: Product;
+    readonly product: ApiProduct;
     readonly version: string;
     /** Answered as HostId in error bodies, as the real endpoint does. */
     readonly host: string;
+    /** The service's RAM code: a RAM policy names the product's actions `<ramCode>:<Action>`. */
+    readonly ramCode: string;
+    /** The `product` of an error's Recommend link. */
+    readonly troubleshootProduct: string;
 }
 
 export const PRODUCTS: readonly ProductInfo[] = [
-    { product: "cdn", version: "2018-05-10", host: "cdn.aliyuncs.com" },
-    { product: "live", version: "2016-11-01", host: "live.aliyuncs.com" },
+    { product: "cdn", version: "2018-05-10", host: "cdn.aliyuncs.com", ramCode: "cdn", troubleshootProduct: "Cdn" },
+    { product: "live", version: "2016-11-01", host: "live.aliyuncs.com", ramCode: "live", troubleshootProduct: "live" },
+    // The certificate service's RAM code is yundun-cert (Alibaba's "RAM authorization" page for it, doc-detail
+    // 465997; the DeleteUserCertificate page lists yundun-cert:DeleteUserCertificate).
+    { product: "cas", version: "2020-04-07", host: "cas.aliyuncs.com", ramCode: "yundun-cert", troubleshootProduct: "cas" },
 ];
 
 /** How one set action words its errors (the seeds differ by action and by age of the doc). */
@@ -117,11 +128,20 @@ export interface SetSpec {
     readonly vocabulary: SetVocabulary;
 }
 
-export type ActionKind = "set" | "describeCertificate" | "describeDomain" | "listDomains";
+export type ActionKind =
+    | "set"
+    | "describeCertificate"
+    | "describeDomain"
+    | "listDomains"
+    | "casUpload"
+    | "casDetail"
+    | "casList"
+    | "casDelete"
+    | "casQuota";
 
 export interface ActionSpec {
     readonly name: string;
-    readonly product: Product;
+    readonly product: ApiProduct;
     /** Documented calls per second per account (wire-contract.md). */
     readonly callsPerSecond: number;
     readonly kind: ActionKind;
@@ -172,10 +192,20 @@ export const ACTIONS: readonly ActionSpec[] = [
     { name: "DescribeLiveDomainCertificateInfo", product: "live", callsPerSecond: 100, kind: "describeCertificate" },
     { name: "DescribeLiveDomainDetail", product: "live", callsPerSecond: 50, kind: "describeDomain" },
     { name: "DescribeLiveUserDomains", product: "live", callsPerSecond: 100, kind: "listDomains" },
+    // The certificate service: the limits are the SDK's doc comments (@alicloud/cas20200407 3.0.0).
+    { name: "UploadUserCertificate", product: "cas", callsPerSecond: 100, kind: "casUpload" },
+    { name: "GetUserCertificateDetail", product: "cas", callsPerSecond: 100, kind: "casDetail" },
+    { name: "ListUserCertificateOrder", product: "cas", callsPerSecond: 10, kind: "casList" },
+    { name: "DeleteUserCertificate", product: "cas", callsPerSecond: 100, kind: "casDelete" },
+    { name: "GetCertWarehouseQuota", product: "cas", callsPerSecond: 10, kind: "casQuota" },
 ];
 
 export function productForVersion(version: string): ProductInfo | undefined {
     return PRODUCTS.find((p) => p.version === version);
+}
+
+export function productForHost(host: string): ProductInfo | undefined {
+    return PRODUCTS.find((p) => p.host === host);
 }
 
 /** Resolves what a request asks for; the version picks the product, as the real endpoints do. */
