@@ -5,10 +5,12 @@
 // the previous format.
 import { OpenApiUtil } from "@alicloud/openapi-core";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { startEmulator, validateSeed, type EmulatorOptions, type RunningEmulator, type SeedAccount } from "../../emulator";
 import { EmulatorHooks } from "../support/emulatorHooks";
@@ -866,6 +868,45 @@ describe("seed and options", () => {
         await assert.rejects(startEmulator({ liveUploadToCas: "no" as never }), /liveUploadToCas/);
     });
 
+    test("the command's --cas-quota, --cas-name-reuse, --cas-delete-in-use and --live-upload-to-cas", async (t) => {
+        const cli = join(__dirname, "../../emulator/cli.ts");
+        const run = (args: string[]) => {
+            const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0", ...args], {
+                stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true" },
+            });
+            t.after(() => {
+                child.kill("SIGTERM");
+            });
+            return child;
+        };
+        const bad = run(["--cas-name-reuse", "sometimes"]);
+        let stderr = "";
+        bad.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        assert.equal(await new Promise((resolve) => bad.once("exit", resolve)), 2);
+        assert.match(stderr, /--cas-name-reuse must be refuse or same-content/);
+        assert.match(stderr, /--live-upload-to-cas yes\|no/, "the usage names the flags");
+
+        const dir = mkdtempSync(join(tmpdir(), "cert-emulator-cas-cli-"));
+        t.after(() => rmSync(dir, { recursive: true, force: true }));
+        const seedFile = join(dir, "seed.json");
+        writeFileSync(seedFile, JSON.stringify({ accounts: [owner] }));
+        const good = run(["--seed", seedFile, "--configuring-ms", "0", "--cas-quota", "1", "--cas-name-reuse", "same-content", "--cas-delete-in-use", "allow", "--live-upload-to-cas", "no"]);
+        const first = String((await createInterface({ input: good.stdout! })[Symbol.asyncIterator]().next()).value);
+        const port = Number(/:(\d+)$/.exec(first)?.[1]);
+        const handle = { port, hostPort: `127.0.0.1:${port}` } as RunningEmulator;
+        const cas = casClient(handle, keysOf(owner));
+        assert.equal((await cas.getCertWarehouseQuota()).body?.totalQuota, 1);
+        const leaf = await issueCertificate({ dnsNames: [CDN, LIVE] });
+        const certId = (await cas.uploadUserCertificate(upload("one", leaf))).body!.certId;
+        assert.equal((await cas.uploadUserCertificate(upload("one", leaf))).body!.certId, certId, "same-content");
+        await cdnClient(handle, keysOf(owner)).setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId }));
+        await liveClient(handle, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "live-apart", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId })); // allow
+        const exited = new Promise((resolve) => good.once("exit", resolve));
+        good.kill("SIGTERM");
+        assert.equal(await exited, 0);
+    });
 });
 
 describe("state file", () => {
