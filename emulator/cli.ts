@@ -7,7 +7,8 @@ import { DEFAULTS, DEFAULT_SEED, loadSeedFile, startEmulator, type ConfiguringRa
 
 const USAGE = `Usage: alicloud-cert-emulator [options]
 
-A local emulator of the Alibaba Cloud CDN and ApsaraVideo Live certificate APIs.
+A local emulator of the Alibaba Cloud CDN and ApsaraVideo Live certificate APIs, and of the account's
+certificate service (CAS 2020-04-07).
 
 Options:
   --host HOST            interface to listen on (default ${DEFAULTS.host})
@@ -25,6 +26,18 @@ Options:
   --idle-timeout-ms MS   close kept-alive connections idle this long (default ${DEFAULTS.idleTimeoutMs})
   --batch-limit N        domains per BatchSetCdnDomainServerCertificate call (default ${DEFAULTS.batchLimit})
   --no-rate-limits       do not enforce the documented per-account calls per second
+  --cas-name-reuse refuse|same-content
+                         a certificate name the account's certificate service already holds: refused even
+                         for identical content (refuse, the default), or the identical leaf is the stored
+                         entry (same-content); another leaf is refused either way (NameRepeat on
+                         UploadUserCertificate, Certificate.Duplicated on an upload-mode set)
+  --cas-delete-in-use refuse|allow
+                         DeleteUserCertificate on a certificate a domain still serves: refused with
+                         CertificateInUse (refuse, the default) or deleted, the domain serving on (allow)
+  --cas-quota N          certificates per account in the certificate service (default ${DEFAULTS.casQuota})
+  --live-upload-to-cas yes|no
+                         whether Live's upload-mode sets put their certificate in the certificate service as
+                         CDN's do (yes, the default), or Live keeps its own names (no)
   --random-seed N        draw configuring times and injected faults' probabilities from a generator seeded
                          with N (default: Math.random); the same calls in the same order then meet the same draws
   -h, --help             show this help
@@ -57,6 +70,12 @@ function readModel(value: string | undefined): "old" | "new" {
     return value;
 }
 
+function choice<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) fail(`--${name} must be ${allowed.join(" or ")}; got ${JSON.stringify(value)}`);
+    return value as T;
+}
+
 function describeAccounts(seed: Seed): string {
     const lines: string[] = [];
     for (const account of seed.accounts) {
@@ -85,6 +104,10 @@ async function main(): Promise<void> {
                 "batch-limit": { type: "string" },
                 "no-rate-limits": { type: "boolean" },
                 "random-seed": { type: "string" },
+                "cas-name-reuse": { type: "string" },
+                "cas-delete-in-use": { type: "string" },
+                "cas-quota": { type: "string" },
+                "live-upload-to-cas": { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             allowPositionals: false,
@@ -115,6 +138,10 @@ async function main(): Promise<void> {
         idleTimeoutMs: integer(values["idle-timeout-ms"], "idle-timeout-ms", DEFAULTS.idleTimeoutMs),
         batchLimit: integer(values["batch-limit"], "batch-limit", DEFAULTS.batchLimit),
         rateLimits: !values["no-rate-limits"],
+        casNameReuse: choice(values["cas-name-reuse"], "cas-name-reuse", ["refuse", "same-content"] as const, DEFAULTS.casNameReuse),
+        casDeleteInUse: choice(values["cas-delete-in-use"], "cas-delete-in-use", ["refuse", "allow"] as const, DEFAULTS.casDeleteInUse),
+        casQuota: integer(values["cas-quota"], "cas-quota", DEFAULTS.casQuota),
+        liveUploadToCas: choice(values["live-upload-to-cas"], "live-upload-to-cas", ["yes", "no"] as const, DEFAULTS.liveUploadToCas ? "yes" : "no") === "yes",
         ...(values["random-seed"] === undefined ? {} : { random: seededRandom(integer(values["random-seed"], "random-seed", 0, 2 ** 32 - 1)) }),
         ...(values.state === undefined ? {} : { stateFile: values.state }),
     };

@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_BATCH_LIMIT } from "./handlers/actions";
+import type { CasSummary } from "./handlers/casStore";
+import { CAS_DEFAULTS, type CasBehaviour } from "./handlers/casStore";
 import type { ActiveFault, FaultSpec } from "./faults";
 import { Store } from "./persistence/store";
 import type { RequestLogEntry } from "./requestLog";
@@ -20,6 +22,8 @@ export { DOMAIN_STATUSES } from "./domainStates";
 export type { DomainStatus } from "./domainStates";
 export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
+export type { CasSummary } from "./handlers/casStore";
+export type { CasRegion, CasSource } from "./persistence/model";
 
 export interface EmulatorOptions {
     /** Interface to listen on. Default `127.0.0.1`. */
@@ -68,6 +72,27 @@ export interface EmulatorOptions {
     readonly maxHeaderBytes?: number;
     /** Largest request body. Default 1 MiB. */
     readonly maxBodyBytes?: number;
+    /**
+     * The certificate service (CAS): what a name already held in the account's centre gets, from
+     * UploadUserCertificate (NameRepeat) and from an upload-mode set (Certificate.Duplicated). `refuse` (default,
+     * what the evidence says): refused even for identical content. `same-content`: the identical leaf is the
+     * existing entry (an upload answers its CertId; a set serves it); another leaf is still refused. ForceSet=1
+     * overwrites the named entry in both modes.
+     */
+    readonly casNameReuse?: "refuse" | "same-content";
+    /**
+     * DeleteUserCertificate on an entry a domain serves (or is configuring to serve): `refuse` (default,
+     * CertificateInUse) or `allow` (deleted; the domain keeps serving what it had).
+     */
+    readonly casDeleteInUse?: "refuse" | "allow";
+    /** Certificates per account and centre (GetCertWarehouseQuota's TotalQuota). Default 5000, the SDK's example. */
+    readonly casQuota?: number;
+    /**
+     * Whether Live's upload-mode sets put their certificate in the certificate service, as CDN's do (default true).
+     * No source says; with false, Live keeps its own names (Certificate.Duplicated for another leaf under a name,
+     * unless ForceSet=1) and the store is not touched.
+     */
+    readonly liveUploadToCas?: boolean;
 }
 
 export interface ConfiguringRange {
@@ -95,6 +120,11 @@ export interface RunningEmulator {
     setDomainStatus(domainName: string, domainStatus: DomainStatus): void;
     /** Adds a domain to an account, as the console would, in the given state. */
     addDomain(accessKeyId: string, domainName: string, product: Product, domainStatus?: DomainStatus): void;
+    /**
+     * The certificate-service entries of one account, or of every account (same as GET
+     * /__emulator/cas-certificates[?accessKeyId=]): id, name, region, source, the leaf's SHA-256 and NotAfter; no PEM.
+     */
+    casCertificates(accessKeyId?: string): CasSummary[];
 }
 
 export const DEFAULTS = {
@@ -109,6 +139,10 @@ export const DEFAULTS = {
     batchLimit: DEFAULT_BATCH_LIMIT,
     maxHeaderBytes: 256 * 1024,
     maxBodyBytes: 1024 * 1024,
+    casNameReuse: CAS_DEFAULTS.nameReuse,
+    casDeleteInUse: CAS_DEFAULTS.deleteInUse,
+    casQuota: CAS_DEFAULTS.quota,
+    liveUploadToCas: CAS_DEFAULTS.liveUploadToCas,
 } as const;
 
 export function loadSeedFile(path: string): Seed {
@@ -125,10 +159,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         throw new RangeError(`readDuringConfiguring must be "old" or "new"; got ${JSON.stringify(readDuringConfiguring)}`);
     }
     const freeIssueMs = nonNegative(options.freeIssueMs ?? DEFAULTS.freeIssueMs, "freeIssueMs");
+    const cas = casBehaviour(options);
     const store = Store.open(seed, options.stateFile, { now: clock.now(), configuringMs: configuringMs() });
     const server = new EmulatorServer({
         store,
-        behaviour: { configuringMs, freeIssueMs, readDuringConfiguring },
+        behaviour: { configuringMs, freeIssueMs, readDuringConfiguring, cas },
         clock,
         idleTimeoutMs: nonNegative(options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs, "idleTimeoutMs"),
         rateLimits: options.rateLimits ?? DEFAULTS.rateLimits,
@@ -163,7 +198,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         addDomain: (accessKeyId, domainName, product, domainStatus = "online") => {
             server.setDomainStatus({ domainName, domainStatus, product, accessKeyId });
         },
+        casCertificates: (accessKeyId) => server.casCertificates(accessKeyId),
     };
+}
+
+function casBehaviour(options: EmulatorOptions): CasBehaviour {
+    const nameReuse = options.casNameReuse ?? DEFAULTS.casNameReuse;
+    if (nameReuse !== "refuse" && nameReuse !== "same-content") throw new RangeError(`casNameReuse must be "refuse" or "same-content"; got ${JSON.stringify(nameReuse)}`);
+    const deleteInUse = options.casDeleteInUse ?? DEFAULTS.casDeleteInUse;
+    if (deleteInUse !== "refuse" && deleteInUse !== "allow") throw new RangeError(`casDeleteInUse must be "refuse" or "allow"; got ${JSON.stringify(deleteInUse)}`);
+    const quota = options.casQuota ?? DEFAULTS.casQuota;
+    if (!Number.isInteger(quota) || quota < 0) throw new RangeError(`casQuota must be a whole number, 0 or more; got ${quota}`);
+    const liveUploadToCas = options.liveUploadToCas ?? DEFAULTS.liveUploadToCas;
+    if (typeof liveUploadToCas !== "boolean") throw new RangeError(`liveUploadToCas must be true or false; got ${JSON.stringify(liveUploadToCas)}`);
+    return { nameReuse, deleteInUse, quota, liveUploadToCas };
 }
 
 function nonNegative(value: number, name: string): number {

@@ -9,6 +9,8 @@ export interface RequestLogEntry {
     readonly action?: string;
     /** Domain names the request addressed (DomainName, split on commas for the batch action). */
     readonly domains: readonly string[];
+    /** A set action's CertType, as sent (upload, cas or free); absent when the set sent none (or another value). */
+    readonly certType?: string;
     /** HTTP status answered; 0 when no answer was sent (an injected hang or dropped connection). */
     readonly status: number;
     /** The error code answered, if any. */

@@ -5,6 +5,8 @@ export type Product = "cdn" | "live";
 
 import { policyProblem, type PolicyDocument } from "./authentication/ramPolicy";
 import { DOMAIN_STATUSES, isDomainStatus, type DomainStatus } from "./domainStates";
+import { parseChain } from "./handlers/certificates";
+import { CAS_REGIONS, DEFAULT_CAS_REGION, type CasRegion } from "./persistence/model";
 
 /** Any of the eight states; `configuring` starts the domain in a change that ends after the configuring time. */
 export type SeedDomainStatus = DomainStatus;
@@ -16,8 +18,12 @@ export interface SeedDomain {
     readonly domainStatus?: SeedDomainStatus;
 }
 
-/** A certificate held in Alibaba's certificate service (CAS), which `CertType=cas` deploys by id or by name. */
+/**
+ * A certificate held in Alibaba's certificate service (CAS), which `CertType=cas` deploys by id or by name and the
+ * CAS API (2020-04-07) lists, describes and deletes. It becomes a store entry with source `seed`.
+ */
 export interface SeedCasCertificate {
+    /** Numeric (a number or a string of digits), unique within the account. */
     readonly certId: string;
     readonly certName: string;
     /** PEM chain, leaf first. No private key: CAS keeps it; the set call does not need it. */
@@ -40,6 +46,12 @@ export interface SeedAccount {
     readonly accessKeySecret: string;
     readonly domains: readonly SeedDomain[];
     readonly casCertificates?: readonly SeedCasCertificate[];
+    /**
+     * The certificate-service centre the account uses: `cn-hangzhou` (default, cas.aliyuncs.com) or
+     * `ap-southeast-1` (an international account, cas.ap-southeast-1.aliyuncs.com). Its CAS calls address that
+     * centre, and its uploads and upload-mode sets land there.
+     */
+    readonly casRegion?: CasRegion;
     readonly stsTokens?: readonly SeedStsToken[];
     /** Limits the account's key pairs to a RAM policy (Allow / Deny statements over actions); default: everything. */
     readonly ramPolicy?: PolicyDocument;
@@ -129,17 +141,29 @@ export function validateSeed(input: unknown): Seed {
             domainNames.add(domainName);
             return { domainName, product: d.product, domainStatus };
         });
+        const casRegion = raw.casRegion === undefined ? DEFAULT_CAS_REGION : raw.casRegion;
+        if (!(CAS_REGIONS as readonly unknown[]).includes(casRegion)) {
+            throw new SeedError(`${at}.casRegion must be one of ${CAS_REGIONS.join(", ")}; got ${JSON.stringify(casRegion)}`);
+        }
+        const certIds = new Set<string>();
+        const certNames = new Set<string>();
         const casCertificates = optionalArray(raw.casCertificates, `${at}.casCertificates`).map((c, j): SeedCasCertificate => {
             const where = `${at}.casCertificates[${j}]`;
             if (!isObject(c)) throw new SeedError(`${where} must be an object`);
-            const region = c.region === undefined ? "cn-hangzhou" : requireString(c.region, `${where}.region`);
-            return {
-                // Alibaba certificate ids are numeric; a seed may give them as a number or a string.
-                certId: requireString(typeof c.certId === "number" ? String(c.certId) : c.certId, `${where}.certId`),
-                certName: requireString(c.certName, `${where}.certName`),
-                certificate: requireString(c.certificate, `${where}.certificate`),
-                region,
-            };
+            const region = c.region === undefined ? DEFAULT_CAS_REGION : requireString(c.region, `${where}.region`);
+            if (!(CAS_REGIONS as readonly string[]).includes(region)) throw new SeedError(`${where}.region must be one of ${CAS_REGIONS.join(", ")}; got ${JSON.stringify(region)}`);
+            // Alibaba certificate ids are numeric; a seed may give them as a number or a string.
+            const certId = requireString(typeof c.certId === "number" ? String(c.certId) : c.certId, `${where}.certId`);
+            if (!/^\d+$/.test(certId)) throw new SeedError(`${where}.certId must be a whole number (CertId is a number on the wire); got ${JSON.stringify(certId)}`);
+            if (certIds.has(certId)) throw new SeedError(`${where}: certId ${certId} appears twice in the account`);
+            certIds.add(certId);
+            const certName = requireString(c.certName, `${where}.certName`);
+            // Names are unique within a centre, as the service keeps them (NameRepeat).
+            if (certNames.has(`${region}\n${certName}`)) throw new SeedError(`${where}: certName ${JSON.stringify(certName)} appears twice in ${region}`);
+            certNames.add(`${region}\n${certName}`);
+            const certificate = requireString(c.certificate, `${where}.certificate`);
+            if (!parseChain(certificate)) throw new SeedError(`${where}.certificate must be a PEM certificate chain, leaf first`);
+            return { certId, certName, certificate, region };
         });
         const stsTokens = optionalArray(raw.stsTokens, `${at}.stsTokens`).map((t, j): SeedStsToken => {
             const where = `${at}.stsTokens[${j}]`;
@@ -161,7 +185,7 @@ export function validateSeed(input: unknown): Seed {
             if (problem) throw new SeedError(`${at}.ramPolicy ${problem}`);
             ramPolicy = raw.ramPolicy as PolicyDocument;
         }
-        return { accessKeyId, accessKeySecret, domains, casCertificates, stsTokens, ...(ramPolicy ? { ramPolicy } : {}) };
+        return { accessKeyId, accessKeySecret, domains, casCertificates, casRegion: casRegion as CasRegion, stsTokens, ...(ramPolicy ? { ramPolicy } : {}) };
     });
     return { accounts };
 }

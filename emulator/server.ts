@@ -18,8 +18,10 @@ import { DOMAIN_STATUSES, isDomainStatus } from "./domainStates";
 import { FaultInjector, faultError, faultOutcome, parseFaultSpec, type FaultKind } from "./faults";
 import type { CloudBehaviour, EmulatorClock } from "./handlers/context";
 import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
-import { productForVersion } from "./handlers/actions";
+import { productForHost, productForVersion } from "./handlers/actions";
+import { casSummary, type CasSummary } from "./handlers/casStore";
 import type { Store } from "./persistence/store";
+import { CERT_TYPES } from "./persistence/model";
 import { RateLimiter } from "./rateLimit";
 import { RequestLog, type RequestLogEntry } from "./requestLog";
 
@@ -53,7 +55,7 @@ function errorBody(error: ApiError, requestId: string, hostId: string) {
         HostId: hostId,
         Code: error.code,
         Message: error.message,
-        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${hostId.startsWith("live") ? "live" : "Cdn"}`,
+        Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${productForHost(hostId)?.troubleshootProduct ?? "Cdn"}`,
     };
 }
 
@@ -186,6 +188,19 @@ export class EmulatorServer {
         return { domainName: domain.domainName, domainStatus: store.statusOf(domain, now) };
     }
 
+    /**
+     * The certificate-service entries of one account (or of every account), without their PEM
+     * (`GET /__emulator/cas-certificates[?accessKeyId=]`). As the file holds them now, when several emulators share it.
+     */
+    casCertificates(accessKeyId?: string): CasSummary[] {
+        const store = this.settings.store;
+        store.refresh();
+        if (accessKeyId === undefined || accessKeyId === "") return store.accounts.flatMap((account) => casSummary(account));
+        const account = store.accounts.find((a) => a.accessKeyId === accessKeyId);
+        if (!account) throw errors.hookInvalidRequest(`no account with accessKeyId ${JSON.stringify(accessKeyId)}`);
+        return casSummary(account);
+    }
+
     /** Stops promptly: open connections, including ones held by an injected hang, are destroyed. */
     close(): Promise<void> {
         return new Promise((resolve) => {
@@ -234,7 +249,7 @@ export class EmulatorServer {
         const path = queryAt < 0 ? url : url.slice(0, queryAt);
         const rawQuery = queryAt < 0 ? "" : url.slice(queryAt + 1);
         if (path.startsWith(HOOK_PREFIX)) {
-            await this.handleHook(req, res, path);
+            await this.handleHook(req, res, path, rawQuery);
             return;
         }
         await this.handleApi(req, res, path, rawQuery);
@@ -249,6 +264,7 @@ export class EmulatorServer {
         let accessKeyId: string | undefined;
         let action: string | undefined;
         let domains: string[] = [];
+        let certType: string | undefined;
         let hostId = "cdn.aliyuncs.com";
 
         const record = (status: number, code?: string, fault?: FaultKind) => {
@@ -258,6 +274,7 @@ export class EmulatorServer {
                 ...(accessKeyId === undefined ? {} : { accessKeyId }),
                 ...(action === undefined ? {} : { action }),
                 domains,
+                ...(certType === undefined ? {} : { certType }),
                 status,
                 ...(code === undefined ? {} : { code }),
                 ...(fault === undefined ? {} : { fault }),
@@ -298,11 +315,15 @@ export class EmulatorServer {
             accessKeyId = caller.credential.accessKeyId;
             action = caller.action;
             if (path !== "/") throw errors.invalidActionNotFound(caller.action);
-            const { spec } = resolveAction(caller.action, caller.version);
+            const { product, spec } = resolveAction(caller.action, caller.version);
             const policy = caller.credential.account.ramPolicy;
-            if (policy && !policyAllows(policy, `${spec.product}:${spec.name}`)) throw errors.forbiddenRam();
+            // Each service's own RAM code: cdn:SetCdnDomainSSLCertificate, live:..., yundun-cert:UploadUserCertificate.
+            if (policy && !policyAllows(policy, `${product.ramCode}:${spec.name}`)) throw errors.forbiddenRam();
             const params = actionParameters(request);
             domains = requestedDomains(params, spec.set?.batch ?? false);
+            // A set's log entry names the certificate type it sent (a type, never a parameter value).
+            const sentType = params.get("CertType");
+            if (spec.set && sentType !== undefined && (CERT_TYPES as readonly string[]).includes(sentType)) certType = sentType;
 
             if (this.settings.rateLimits && !this.limiter.tryAcquire(caller.credential.account.accessKeyId, spec.name, spec.callsPerSecond, now)) {
                 throw errors.throttlingUser();
@@ -362,7 +383,7 @@ export class EmulatorServer {
 
     // ---- Test hooks (not part of the Alibaba API, not authenticated: the emulator listens on loopback) ----------
 
-    private async handleHook(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+    private async handleHook(req: http.IncomingMessage, res: http.ServerResponse, path: string, rawQuery: string): Promise<void> {
         const requestId = newRequestId();
         const fail = (error: ApiError) => this.send(res, error.status, errorBody(error, requestId, "emulator"));
         try {
@@ -386,6 +407,9 @@ export class EmulatorServer {
                     return;
                 case "POST /__emulator/domains":
                     this.send(res, 200, this.setDomainStatus(parseJson(body)));
+                    return;
+                case "GET /__emulator/cas-certificates":
+                    this.send(res, 200, this.casCertificates(parseParameters(rawQuery).get("accessKeyId")));
                     return;
                 case "POST /__emulator/reset":
                     this.reset();

@@ -123,6 +123,32 @@ export const certificateExpired = () => err(400, "Certificate.Expired", "The cer
 export const certificateNotFind = () => err(400, "Certificate.NotFind", "Not find the certificate info.");
 export const parameterError = (code: string) => err(400, code, "Parameters have error.");
 
+// ---- The certificate service (CAS 2020-04-07) ------------------------------------------------------------------------
+// Codes from live tests against the real service (bestheme/le-to-alicloud test/integration/RESULTS.md) and the
+// peers' handling of them (Terraform, Certimate); the HTTP statuses are not in any source (4xx is assumed: the
+// peers treat these as permanent, and the SDK makes them ClientError). Codes marked POLICY are the emulator's own
+// choice where no source gives the service's (emulator/README.md).
+
+/** A Name the account's centre already holds (LTA RESULTS #13; message: netcccyun/dnsmgr #178). */
+export const nameRepeat = () => err(400, "NameRepeat", "The certificate name already exists.");
+/** A key that does not parse, or an encrypted one (LTA RESULTS #1). */
+export const privateKeyFormatException = () =>
+    err(400, "PrivateKeyFormatException", "The private key format is invalid. Upload an unencrypted PEM private key.");
+/** A key that is not the leaf's, or a chain whose first certificate is not the key's (LTA RESULTS #5). */
+export const notMatchCertificateAndPrivateKey = () =>
+    err(400, "NotMatch.CertificateAndPrivateKey", "The certificate and the private key do not match.");
+/** POLICY: a certificate that is not PEM (the message follows the console's, aliyun/aliyun-cli #1232). */
+export const certificateFormatException = () =>
+    err(400, "CertificateFormatException", "The certificate format is invalid. Check your input.");
+/** An unknown CertId (the code Terraform and Certimate expect; the status is POLICY). */
+export const casNotFound = () => err(404, "NotFound", "The certificate does not exist.");
+/** POLICY: deleting a certificate a domain still serves (the service refuses it; no source gives the code). */
+export const certificateInUse = () =>
+    err(400, "CertificateInUse", "The certificate is deployed to a cloud product and cannot be deleted.");
+/** POLICY: an entry past the account's certificate quota (no source gives the service's code). */
+export const casQuotaExceeded = (quota: number) =>
+    err(400, "QuotaExceeded", `The number of certificates has reached the quota of the certificate repository (${quota}).`);
+
 // ---- Emulator hooks (outside the Alibaba API, same JSON shape so every client can parse them) -------------------
 
 export const hookNotFound = (path: string) => err(404, "Emulator.HookNotFound", `No emulator hook at ${path}.`);

@@ -1,20 +1,26 @@
 // The product table: everything that differs between the CDN and Live certificate APIs, as data. The handlers
-// (setCertificate.ts, describe.ts) are written once against this table.
+// (setCertificate.ts, describe.ts) are written once against this table. The certificate service (CAS 2020-04-07)
+// is a third product on the same endpoint, with actions of its own (cas.ts).
 //
 // EMULATOR POLICIES (what the docs leave open; decided here, in one place):
 // - Batch limit: the docs say 10 in one place and 50 in another; the emulator allows 50 domains per
 //   BatchSetCdnDomainServerCertificate call (option `batchLimit`) and answers DomainNameOverLimit above that.
 // - Certificate size: no documented maximum. The emulator accepts a certificate parameter up to 64 KiB (a
 //   three-certificate RSA-4096 chain is about 6 KiB) and a key up to 16 KiB; above that InvalidCertificate.TooLong.
-// - Certificate names are unique per account, across both products (Live runs on the CDN certificate store):
-//   the same CertName with another leaf certificate is Certificate.Duplicated unless ForceSet=1 is sent to an
-//   action that documents ForceSet. SetCdnDomainSSLCertificate does not document it, so it never overwrites.
-//   The same name with the same leaf is accepted (one certificate deployed to several domains).
+// - An upload-mode set puts its certificate in the account's certificate service under its CertName (CDN, and Live
+//   unless liveUploadToCas is off), so names are unique per account and centre (casStore.ts): a held name is
+//   Certificate.Duplicated (casNameReuse refuse, the default), or, with casNameReuse same-content, the same leaf is
+//   the existing entry and another leaf is refused. ForceSet=1, sent to an action that documents ForceSet,
+//   overwrites the named entry's content in both modes; SetCdnDomainSSLCertificate does not document it, so it
+//   never overwrites. With liveUploadToCas off, Live keeps its own names: the same name with another leaf is
+//   Certificate.Duplicated unless ForceSet=1; the same leaf is accepted.
 // - Certificate types: SetCdnDomainSSLCertificate and the batch action take upload and cas;
 //   SetDomainServerCertificate and SetLiveDomainCertificate also take free (the emulator issues a certificate
 //   for the domain from its own "Emulator Free CA"). Any other CertType is the action's ParameterError.
 // - cas: SetCdnDomainSSLCertificate names the stored certificate by CertId and CertRegion (cn-hangzhou by
-//   default, or ap-southeast-1); the other set actions have no CertId parameter and name it by CertName.
+//   default, or ap-southeast-1); the other set actions name it by CertName, in the centre of the batch action's
+//   Region parameter when it is sent, else in the account's casRegion. A CertId sent to SetLiveDomainCertificate
+//   beside the CertName (as certd and dnsmgr do) must be that entry's id, else InvalidParameter naming CertId.
 // - A domain of another account, or of the other product, does not exist for the caller: InvalidDomain.NotFound.
 // - SSL off clears the deployed certificate; describe then shows status off and no certificate.
 // - Env=staging is accepted and treated like production (the emulator has one environment).
@@ -25,22 +31,32 @@ import type { DomainStatus } from "../domainStates";
 import type { CertType } from "../persistence/model";
 import type { Product } from "../seed";
 
+/** What answers on the endpoint: the two domain products, and the certificate service. */
+export type ApiProduct = Product | "cas";
+
 export const MAX_CERTIFICATE_BYTES = 64 * 1024;
 export const MAX_PRIVATE_KEY_BYTES = 16 * 1024;
 export const DEFAULT_BATCH_LIMIT = 50;
 export const CERT_NAME_MAX_LENGTH = 128;
-export const CAS_REGIONS = ["cn-hangzhou", "ap-southeast-1"] as const;
+export { CAS_REGIONS } from "../persistence/model";
 
 export interface ProductInfo {
-    readonly product: Product;
+    readonly product: ApiProduct;
     readonly version: string;
     /** Answered as HostId in error bodies, as the real endpoint does. */
     readonly host: string;
+    /** The service's RAM code: a RAM policy names the product's actions `<ramCode>:<Action>`. */
+    readonly ramCode: string;
+    /** The `product` of an error's Recommend link. */
+    readonly troubleshootProduct: string;
 }
 
 export const PRODUCTS: readonly ProductInfo[] = [
-    { product: "cdn", version: "2018-05-10", host: "cdn.aliyuncs.com" },
-    { product: "live", version: "2016-11-01", host: "live.aliyuncs.com" },
+    { product: "cdn", version: "2018-05-10", host: "cdn.aliyuncs.com", ramCode: "cdn", troubleshootProduct: "Cdn" },
+    { product: "live", version: "2016-11-01", host: "live.aliyuncs.com", ramCode: "live", troubleshootProduct: "live" },
+    // The certificate service's RAM code is yundun-cert (Alibaba's "RAM authorization" page for it, doc-detail
+    // 465997; the DeleteUserCertificate page lists yundun-cert:DeleteUserCertificate).
+    { product: "cas", version: "2020-04-07", host: "cas.aliyuncs.com", ramCode: "yundun-cert", troubleshootProduct: "cas" },
 ];
 
 /** How one set action words its errors (the seeds differ by action and by age of the doc). */
@@ -112,11 +128,20 @@ export interface SetSpec {
     readonly vocabulary: SetVocabulary;
 }
 
-export type ActionKind = "set" | "describeCertificate" | "describeDomain" | "listDomains";
+export type ActionKind =
+    | "set"
+    | "describeCertificate"
+    | "describeDomain"
+    | "listDomains"
+    | "casUpload"
+    | "casDetail"
+    | "casList"
+    | "casDelete"
+    | "casQuota";
 
 export interface ActionSpec {
     readonly name: string;
-    readonly product: Product;
+    readonly product: ApiProduct;
     /** Documented calls per second per account (wire-contract.md). */
     readonly callsPerSecond: number;
     readonly kind: ActionKind;
@@ -167,10 +192,20 @@ export const ACTIONS: readonly ActionSpec[] = [
     { name: "DescribeLiveDomainCertificateInfo", product: "live", callsPerSecond: 100, kind: "describeCertificate" },
     { name: "DescribeLiveDomainDetail", product: "live", callsPerSecond: 50, kind: "describeDomain" },
     { name: "DescribeLiveUserDomains", product: "live", callsPerSecond: 100, kind: "listDomains" },
+    // The certificate service: the limits are the SDK's doc comments (@alicloud/cas20200407 3.0.0).
+    { name: "UploadUserCertificate", product: "cas", callsPerSecond: 100, kind: "casUpload" },
+    { name: "GetUserCertificateDetail", product: "cas", callsPerSecond: 100, kind: "casDetail" },
+    { name: "ListUserCertificateOrder", product: "cas", callsPerSecond: 10, kind: "casList" },
+    { name: "DeleteUserCertificate", product: "cas", callsPerSecond: 100, kind: "casDelete" },
+    { name: "GetCertWarehouseQuota", product: "cas", callsPerSecond: 10, kind: "casQuota" },
 ];
 
 export function productForVersion(version: string): ProductInfo | undefined {
     return PRODUCTS.find((p) => p.version === version);
+}
+
+export function productForHost(host: string): ProductInfo | undefined {
+    return PRODUCTS.find((p) => p.host === host);
 }
 
 /** Resolves what a request asks for; the version picks the product, as the real endpoints do. */

@@ -85,3 +85,109 @@ export function factsOf(pem: string): CertificateFacts | undefined {
         fingerprint: fingerprintOfLeaf(leaf),
     };
 }
+
+// ---- What the certificate service (CAS 2020-04-07) reports about a stored chain --------------------------------
+
+/** One certificate of a chain, as GetUserCertificateDetail's CertChain item describes it. */
+export interface ChainLink {
+    readonly commonName: string;
+    readonly issuerCommonName: string;
+    readonly notBefore: Date;
+    readonly notAfter: Date;
+}
+
+export interface CasFacts {
+    /** Subject CN, else the first DNS name. */
+    readonly commonName: string;
+    /** DNS names of the subjectAltName, in order. */
+    readonly sans: readonly string[];
+    /** The issuer's organization, else its CN. */
+    readonly issuer: string;
+    /** The subject's organization ("" when it has none). */
+    readonly orgName: string;
+    readonly country?: string;
+    readonly province?: string;
+    readonly city?: string;
+    /** Lowercase hex of the serial's DER INTEGER content: a leading 0x00 sign byte and a leading 0 nibble are kept. */
+    readonly serialNo: string;
+    /** SHA-1 of the leaf DER, uppercase hex, no separators. */
+    readonly sha1: string;
+    /** SHA-256 of the leaf DER, uppercase hex, no separators. */
+    readonly sha256: string;
+    readonly notBefore: Date;
+    readonly notAfter: Date;
+    /** RSA or ECC (the key type of the leaf; another type is named in upper case). */
+    readonly algorithm: string;
+    readonly chain: readonly ChainLink[];
+}
+
+/** A DER element: its tag, and where its content starts and ends. */
+function derElement(der: Buffer, at: number): { tag: number; start: number; end: number } {
+    const tag = der[at]!;
+    let length = der[at + 1]!;
+    let start = at + 2;
+    if (length & 0x80) {
+        const bytes = length & 0x7f;
+        length = 0;
+        for (let i = 0; i < bytes; i++) length = length * 256 + der[start + i]!;
+        start += bytes;
+    }
+    return { tag, start, end: start + length };
+}
+
+/** The serial number's INTEGER content bytes, read from the DER (Node's serialNumber drops a leading zero byte). */
+export function serialHexOf(leaf: X509Certificate): string {
+    const der = leaf.raw;
+    const certificate = derElement(der, 0);
+    const tbs = derElement(der, certificate.start);
+    let at = tbs.start;
+    const first = derElement(der, at);
+    if (first.tag === 0xa0) at = first.end; // [0] EXPLICIT version
+    const serial = derElement(der, at);
+    return der.subarray(serial.start, serial.end).toString("hex");
+}
+
+function dnsNamesOf(leaf: X509Certificate): string[] {
+    return (leaf.subjectAltName ?? "")
+        .split(/,\s*/)
+        .filter((entry) => entry.startsWith("DNS:"))
+        .map((entry) => entry.slice(4));
+}
+
+function algorithmOf(leaf: X509Certificate): string {
+    const type = leaf.publicKey.asymmetricKeyType ?? "unknown";
+    if (type === "rsa" || type === "rsa-pss") return "RSA";
+    if (type === "ec") return "ECC";
+    return type.toUpperCase();
+}
+
+export function casFactsOf(pem: string): CasFacts | undefined {
+    const chain = parseChain(pem);
+    const leaf = chain?.certificates[0];
+    if (!chain || !leaf) return undefined;
+    const sans = dnsNamesOf(leaf);
+    const country = attribute(leaf.subject, "C");
+    const province = attribute(leaf.subject, "ST");
+    const city = attribute(leaf.subject, "L");
+    return {
+        commonName: attribute(leaf.subject, "CN") ?? sans[0] ?? "",
+        sans,
+        issuer: attribute(leaf.issuer, "O") ?? attribute(leaf.issuer, "CN") ?? "",
+        orgName: attribute(leaf.subject, "O") ?? "",
+        ...(country === undefined ? {} : { country }),
+        ...(province === undefined ? {} : { province }),
+        ...(city === undefined ? {} : { city }),
+        serialNo: serialHexOf(leaf),
+        sha1: createHash("sha1").update(leaf.raw).digest("hex").toUpperCase(),
+        sha256: createHash("sha256").update(leaf.raw).digest("hex").toUpperCase(),
+        notBefore: new Date(leaf.validFrom),
+        notAfter: new Date(leaf.validTo),
+        algorithm: algorithmOf(leaf),
+        chain: chain.certificates.map((c) => ({
+            commonName: attribute(c.subject, "CN") ?? dnsNamesOf(c)[0] ?? "",
+            issuerCommonName: attribute(c.issuer, "CN") ?? "",
+            notBefore: new Date(c.validFrom),
+            notAfter: new Date(c.validTo),
+        })),
+    };
+}

@@ -2,6 +2,7 @@ import type { FailedOutcome } from "../domainStates";
 import type { AccountRecord, CertificateStatus } from "../persistence/model";
 import type { Store } from "../persistence/store";
 import type { ActionSpec } from "./actions";
+import type { CasBehaviour } from "./casStore";
 
 /** What a handler gets: the caller's account and the emulated cloud, at one instant. */
 export interface HandlerContext {
@@ -29,6 +30,8 @@ export interface CloudBehaviour {
      * change at once. No public source settles which the real API does, so a provider must be right under both.
      */
     readonly readDuringConfiguring: "old" | "new";
+    /** The certificate service's policies (names, deleting what is in use, the quota, where Live's uploads go). */
+    readonly cas: CasBehaviour;
 }
 
 /** The response body minus RequestId, which the server adds. */

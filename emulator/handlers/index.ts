@@ -1,5 +1,6 @@
 // Dispatch from an action's kind (handlers/actions.ts) to its one implementation.
 import type { ActionKind } from "./actions";
+import { casDelete, casDetail, casList, casQuota, casUpload } from "./cas";
 import type { HandlerContext, ResponseBody } from "./context";
 import { describeCertificate, describeDomain } from "./describe";
 import { listDomains } from "./listDomains";
@@ -12,6 +13,11 @@ export const HANDLERS: Readonly<Record<ActionKind, Handler>> = {
     describeCertificate,
     describeDomain,
     listDomains,
+    casUpload,
+    casDetail,
+    casList,
+    casDelete,
+    casQuota,
 };
 
 export { resolveAction, ACTIONS, PRODUCTS, DEFAULT_BATCH_LIMIT } from "./actions";

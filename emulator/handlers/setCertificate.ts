@@ -4,9 +4,10 @@
 // Checks run in the order a caller can fix them: the request's own parameters, then the domains, then the
 // certificate content. Nothing is changed until every check passed, so a batch is all or nothing.
 import * as errors from "../errors";
-import type { AccountRecord, CasCertificateRecord, CertType, CertificateConfig, CertificateStatus, DomainRecord } from "../persistence/model";
+import type { CasCertificateRecord, CasRegion, CertType, CertificateConfig, CertificateStatus, DomainRecord } from "../persistence/model";
 import { CAS_REGIONS, CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
 import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "./certificates";
+import { certIdParameter, commitPlacement, findById, findByName, place, type Placement } from "./casStore";
 import type { HandlerContext, ResponseBody } from "./context";
 import { issueFreeCertificate } from "./freeCertificate";
 
@@ -43,10 +44,13 @@ function checkCertName(certName: string | undefined): void {
     if (certName !== undefined && certName.length > CERT_NAME_MAX_LENGTH) throw errors.certNameTooLong();
 }
 
-/** What the call would deploy, plus the name it registers (uploads only). */
+/** What the call would deploy, and what it does to the certificate service or Live's names once every check passed. */
 interface Change {
     readonly config: CertificateConfig;
-    readonly registersName?: { readonly name: string; readonly fingerprint: string };
+    /** An upload that goes to the certificate service: the entry it adds, reuses or overwrites. */
+    readonly placement?: Placement;
+    /** An upload on Live kept apart from the certificate service (liveUploadToCas off): the name it registers. */
+    readonly liveName?: { readonly name: string; readonly fingerprint: string };
 }
 
 function uploadChange(ctx: HandlerContext, set: SetSpec, certName: string | undefined, updatedAt: string): Change {
@@ -67,31 +71,51 @@ function uploadChange(ctx: HandlerContext, set: SetSpec, certName: string | unde
     if (Date.parse(leaf.validTo) <= ctx.now()) throw errors.certificateExpired();
     if (certName === undefined || certName === "") throw errors.certNameMissing();
     const fingerprint = fingerprintOfLeaf(leaf);
-    const registered = ctx.account.certificateNames[certName];
     const forceSet = set.honoursForceSet && ctx.params.get("ForceSet") === "1";
-    if (registered !== undefined && registered !== fingerprint && !forceSet) throw errors.certificateDuplicated();
-    return {
-        config: { status: "on", certName, certType: "upload", pem: chain.pem, updatedAt },
-        registersName: { name: certName, fingerprint },
-    };
+    const config: CertificateConfig = { status: "on", certName, certType: "upload", pem: chain.pem, updatedAt };
+    if (ctx.spec.product === "live" && !ctx.behaviour.cas.liveUploadToCas) {
+        // Live's own names, apart from the certificate service (the rule before the service was modelled).
+        const registered = ctx.account.liveCertificateNames[certName];
+        if (registered !== undefined && registered !== fingerprint && !forceSet) throw errors.certificateDuplicated();
+        return { config, liveName: { name: certName, fingerprint } };
+    }
+    // The certificate goes into the account's certificate service under its CertName (casStore.ts).
+    const placement = place(ctx.account, ctx.behaviour.cas, {
+        name: certName,
+        pem: chain.pem,
+        fingerprint,
+        source: ctx.spec.product === "live" ? "live-set" : "cdn-set",
+        forceSet,
+        nameTaken: errors.certificateDuplicated,
+        now: ctx.now(),
+    });
+    return { config: { ...config, casCertId: placement.entry.certId }, placement };
+}
+
+function casRegionParameter(ctx: HandlerContext, name: string): CasRegion | undefined {
+    const region = ctx.params.get(name)?.trim();
+    if (!region) return undefined;
+    if (!(CAS_REGIONS as readonly string[]).includes(region)) throw errors.invalidParameter(name);
+    return region as CasRegion;
 }
 
 function findCas(ctx: HandlerContext, set: SetSpec, certName: string | undefined): CasCertificateRecord {
-    const account: AccountRecord = ctx.account;
+    const account = ctx.account;
     if (set.casBy === "certId") {
-        const certId = ctx.params.get("CertId")?.trim();
-        if (!certId) throw errors.missingParameter("CertId");
         // CertId is a Long on the wire (certId?: number in cdn20180510 5.0.0): the gateway refuses anything else.
-        if (!/^\d+$/.test(certId)) throw errors.malformedNumber("CertId");
-        const region = ctx.params.get("CertRegion")?.trim() || "cn-hangzhou";
-        if (!(CAS_REGIONS as readonly string[]).includes(region)) throw errors.invalidParameter("CertRegion");
-        const found = account.casCertificates.find((c) => c.certId === certId && c.region === region);
+        const certId = certIdParameter(ctx.params.get("CertId"));
+        const found = findById(account, casRegionParameter(ctx, "CertRegion") ?? "cn-hangzhou", certId);
         if (!found) throw errors.certificateNotFind();
         return found;
     }
     if (!certName) throw errors.certNameMissing();
-    const found = account.casCertificates.find((c) => c.certName === certName);
+    // The batch action's Region names the centre; otherwise the account's own.
+    const region = (set.batch ? casRegionParameter(ctx, "Region") : undefined) ?? account.casRegion;
+    const found = findByName(account, region, certName);
     if (!found) throw errors.certificateNotFind();
+    // Live has no CertId parameter; certd and dnsmgr send one beside the name. It must be the named entry's.
+    const sentId = ctx.spec.product === "live" ? ctx.params.get("CertId")?.trim() : undefined;
+    if (sentId && certIdParameter(sentId) !== found.certId) throw errors.invalidParameter("CertId");
     return found;
 }
 
@@ -109,6 +133,7 @@ function casChange(ctx: HandlerContext, set: SetSpec, certName: string | undefin
             certRegion: cas.region,
             pem: parseChain(cas.pem)!.pem,
             updatedAt,
+            casCertId: cas.certId,
         },
     };
 }
@@ -159,7 +184,8 @@ export async function setCertificate(ctx: HandlerContext): Promise<ResponseBody>
             ...(free ? { issue: { durationMs: ctx.behaviour.freeIssueMs, outcome: ctx.outcome?.freeIssue ?? freeIssueOutcome(domain.domainName) } } : {}),
         });
     }
-    if (change.registersName) ctx.account.certificateNames[change.registersName.name] = change.registersName.fingerprint;
+    if (change.placement) commitPlacement(ctx.store, ctx.account, change.placement);
+    if (change.liveName) ctx.store.reserveLiveName(ctx.account, change.liveName.name, change.liveName.fingerprint);
     ctx.store.save();
     return {};
 }

@@ -4,7 +4,8 @@ import type { PolicyDocument } from "../authentication/ramPolicy";
 import type { FailedOutcome, RestingStatus } from "../domainStates";
 import type { Product } from "../seed";
 
-export type CertType = "upload" | "cas" | "free";
+export const CERT_TYPES = ["upload", "cas", "free"] as const;
+export type CertType = (typeof CERT_TYPES)[number];
 
 /**
  * The `Status` a certificate read reports (DescribeDomainCertificateInfo's CertInfo.Status in cdn20180510 5.0.0):
@@ -38,6 +39,11 @@ export interface CertificateConfig {
     readonly certificateStatus?: CertificateStatus;
     /** ISO time of the set call that produced this configuration. */
     readonly updatedAt?: string;
+    /**
+     * The account's certificate-service entry this configuration serves (a `cas` set, or an upload-mode set whose
+     * certificate went into the store): what decides that an entry is in use. Internal; never reported.
+     */
+    readonly casCertId?: string;
 }
 
 export interface DomainRecord {
@@ -70,11 +76,29 @@ export interface PendingChange {
     readonly issue?: { readonly readyAt: number; readonly outcome: CertificateStatus };
 }
 
+/** The certificate service's two isolated centres (cas.aliyuncs.com and cas.ap-southeast-1.aliyuncs.com). */
+export const CAS_REGIONS = ["cn-hangzhou", "ap-southeast-1"] as const;
+export type CasRegion = (typeof CAS_REGIONS)[number];
+export const DEFAULT_CAS_REGION: CasRegion = "cn-hangzhou";
+
+/** How an entry came into the store: UploadUserCertificate, an upload-mode set on CDN or Live, or the seed. */
+export type CasSource = "upload" | "cdn-set" | "live-set" | "seed";
+
+/**
+ * One certificate in the account's certificate service (CAS): the chain only, never a private key (the key an
+ * upload or a set carries is checked against the leaf and dropped).
+ */
 export interface CasCertificateRecord {
+    /** Numeric, unique within the account (both centres). */
     readonly certId: string;
+    /** Unique within its centre (NameRepeat / Certificate.Duplicated). */
     readonly certName: string;
+    /** PEM chain, leaf first. */
     readonly pem: string;
-    readonly region: string;
+    readonly region: CasRegion;
+    readonly source: CasSource;
+    /** ISO time the entry was added. */
+    readonly createdAt: string;
 }
 
 export interface StsTokenRecord {
@@ -89,16 +113,25 @@ export interface AccountRecord {
     readonly accessKeyId: string;
     readonly accessKeySecret: string;
     readonly stsTokens: StsTokenRecord[];
+    /** The certificate-service centre the account's CAS calls address, and where its uploads land. */
+    readonly casRegion: CasRegion;
+    /** The account's certificate service: uploads, upload-mode sets (CDN; Live unless told otherwise) and the seed's. */
     readonly casCertificates: CasCertificateRecord[];
-    /** Uploaded certificate names in this account → SHA-256 of the leaf they name (for Certificate.Duplicated). */
-    readonly certificateNames: Record<string, string>;
+    /**
+     * Live's own certificate names → SHA-256 of the leaf they name, used only when Live's uploads do not go to the
+     * certificate service (option liveUploadToCas false): the old per-account rule for Certificate.Duplicated.
+     */
+    readonly liveCertificateNames: Record<string, string>;
     /** Keyed by lower-case domain name. */
     readonly domains: Record<string, DomainRecord>;
     /** The RAM policy the account's key pairs are limited to; absent: everything is allowed. */
     readonly ramPolicy?: PolicyDocument;
 }
 
+/** The state file's format. 1: names in `certificateNames`, the seed's CAS certificates apart (read and migrated). */
+export const STATE_FORMAT_VERSION = 2;
+
 export interface CloudState {
-    readonly formatVersion: 1;
+    readonly formatVersion: typeof STATE_FORMAT_VERSION;
     readonly accounts: AccountRecord[];
 }

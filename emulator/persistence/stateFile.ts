@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { migrateState, type Migrated } from "./migrate";
 import type { CloudState } from "./model";
 
 /** Identifies one version of the file: a rename gives a new inode, a rewrite a new mtime or size. */
@@ -17,7 +18,13 @@ export function fileSignature(path: string): string | undefined {
     }
 }
 
+/** The cloud in the file, in the current format (an older file is migrated as it is read: migrate.ts). */
 export function readStateFile(path: string): CloudState | undefined {
+    return readStateFileWithOrigin(path)?.state;
+}
+
+/** As readStateFile, and which format the file had when it was migrated (Store.open then writes it back). */
+export function readStateFileWithOrigin(path: string): Migrated | undefined {
     let text: string;
     try {
         text = readFileSync(path, "utf8");
@@ -25,11 +32,7 @@ export function readStateFile(path: string): CloudState | undefined {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw error;
     }
-    const parsed = JSON.parse(text) as CloudState;
-    if (parsed?.formatVersion !== 1 || !Array.isArray(parsed.accounts)) {
-        throw new Error(`${path} is not an emulator state file (formatVersion 1)`);
-    }
-    return parsed;
+    return migrateState(JSON.parse(text), path);
 }
 
 /** The lock writers of `path` take (fileLock.ts). */

@@ -4,19 +4,22 @@
 // signature (inode, mtime, size) differs from the version this process last read or wrote. Every change is
 // written at once by `save()`, which, holding the file's lock (fileLock.ts), re-reads the file, lays this
 // process's changes over it and writes the result (write-then-rename). So two emulators on one file (two
-// processes, or two in one process) keep each other's changes. The unit of a change is a domain's record and a
-// certificate name: what this process changed since it last read or wrote the file replaces the file's version
-// of those, and everything else is taken from the file. Two writers changing the same domain at the same moment:
-// the later write wins for that domain.
+// processes, or two in one process) keep each other's changes. The unit of a change is a domain's record, an
+// entry of an account's certificate service (by certId) and a Live certificate name: what this process changed
+// since it last read or wrote the file replaces the file's version of those (an entry deleted here is removed
+// from it), and everything else is taken from the file. Two writers changing the same domain (or the same entry)
+// at the same moment: the later write wins for it. Two writers adding an entry under one name at the same moment
+// (each accepted it before it saw the other's) both keep theirs: the file then holds the name twice, as a race
+// between two emulators can leave it; entries are never dropped to restore uniqueness.
 //
 // The objects handlers hold (an account, a domain) stay the ones the store serves: a re-read copies the file's
 // content into them instead of replacing them, so a request that awaits (a free certificate's issuance) and then
 // changes its domain changes the cloud, not a copy that a refresh threw away.
 import type { Seed } from "../seed";
 import type { DomainStatus, FailedOutcome } from "../domainStates";
-import type { AccountRecord, CertificateConfig, CertificateStatus, CloudState, DomainRecord, PendingChange } from "./model";
+import { DEFAULT_CAS_REGION, STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CertificateConfig, type CertificateStatus, type CloudState, type DomainRecord, type PendingChange } from "./model";
 import { withFileLock } from "./fileLock";
-import { fileSignature, lockPathOf, readStateFile, writeStateFile } from "./stateFile";
+import { fileSignature, lockPathOf, readStateFile, readStateFileWithOrigin, writeStateFile } from "./stateFile";
 
 export interface Credential {
     readonly account: AccountRecord;
@@ -34,19 +37,24 @@ function cnameFor(domainName: string, product: "cdn" | "live"): string {
 export function stateFromSeed(seed: Seed, now: Date = new Date()): CloudState {
     const created = now.toISOString();
     return {
-        formatVersion: 1,
+        formatVersion: STATE_FORMAT_VERSION,
         accounts: seed.accounts.map(
             (account): AccountRecord => ({
                 accessKeyId: account.accessKeyId,
                 accessKeySecret: account.accessKeySecret,
                 stsTokens: (account.stsTokens ?? []).map((t) => ({ ...t })),
-                casCertificates: (account.casCertificates ?? []).map((c) => ({
-                    certId: String(c.certId),
-                    certName: c.certName,
-                    pem: c.certificate,
-                    region: c.region ?? "cn-hangzhou",
-                })),
-                certificateNames: {},
+                casRegion: account.casRegion ?? DEFAULT_CAS_REGION,
+                casCertificates: (account.casCertificates ?? []).map(
+                    (c): CasCertificateRecord => ({
+                        certId: String(c.certId),
+                        certName: c.certName,
+                        pem: c.certificate,
+                        region: (c.region ?? DEFAULT_CAS_REGION) as CasCertificateRecord["region"],
+                        source: "seed",
+                        createdAt: created,
+                    }),
+                ),
+                liveCertificateNames: {},
                 ...(account.ramPolicy ? { ramPolicy: account.ramPolicy } : {}),
                 domains: Object.fromEntries(
                     account.domains.map((d) => {
@@ -74,7 +82,9 @@ export class Store {
     private signature: string | undefined;
     /** Domains changed here since the file was last read or written: the records this process's next write replaces. */
     private readonly changed = new Set<string>();
-    /** Each account's certificate names as the file held them then: names set here since are the difference. */
+    /** Certificate-service entries added, changed or deleted here since then, as `accessKeyId\ncertId`. */
+    private readonly changedCas = new Set<string>();
+    /** Each account's Live certificate names as the file held them then: names set here since are the difference. */
     private baseNames = new Map<string, Record<string, string>>();
 
     private constructor(
@@ -103,10 +113,12 @@ export class Store {
         };
         if (!stateFile) return fromSeed();
         return withFileLock(lockPathOf(stateFile), () => {
-            const existing = readStateFile(stateFile);
+            const existing = readStateFileWithOrigin(stateFile);
             if (existing) {
-                const store = new Store(existing, stateFile);
-                store.signature = fileSignature(stateFile);
+                const store = new Store(existing.state, stateFile);
+                // A file of an older format was migrated as it was read: written back at once, so that every
+                // emulator opened on it from now on reads the current format.
+                store.signature = existing.migratedFrom === undefined ? fileSignature(stateFile) : writeStateFile(stateFile, existing.state);
                 return store;
             }
             const store = fromSeed();
@@ -138,6 +150,7 @@ export class Store {
         const stateFile = this.stateFile;
         if (!stateFile) {
             this.changed.clear();
+            this.changedCas.clear();
             return;
         }
         withFileLock(lockPathOf(stateFile), () => {
@@ -150,14 +163,18 @@ export class Store {
             const merged = latest ? this.layOver(latest) : structuredClone(this.state);
             const signature = writeStateFile(stateFile, merged);
             this.changed.clear();
+            this.changedCas.clear();
             this.adopt(merged);
             this.signature = signature;
         });
     }
 
-    /** `file` with what changed here since the last read or write: changed domains replaced, new names added. */
+    /**
+     * `file` with what changed here since the last read or write: changed domains replaced, certificate-service
+     * entries added, replaced or removed by id, new Live names added.
+     */
     private layOver(file: CloudState): CloudState {
-        const merged = structuredClone(file) as { formatVersion: 1; accounts: AccountRecord[] };
+        const merged = structuredClone(file) as { formatVersion: typeof STATE_FORMAT_VERSION; accounts: AccountRecord[] };
         for (const account of this.state.accounts) {
             const target = merged.accounts.find((a) => a.accessKeyId === account.accessKeyId);
             if (!target) {
@@ -167,12 +184,26 @@ export class Store {
             for (const [name, domain] of Object.entries(account.domains)) {
                 if (this.changed.has(name)) target.domains[name] = structuredClone(domain);
             }
+            this.applyCasChanges(account, target.casCertificates);
             const base = this.baseNames.get(account.accessKeyId) ?? {};
-            for (const [name, fingerprint] of Object.entries(account.certificateNames)) {
-                if (base[name] !== fingerprint) target.certificateNames[name] = fingerprint;
+            for (const [name, fingerprint] of Object.entries(account.liveCertificateNames)) {
+                if (base[name] !== fingerprint) target.liveCertificateNames[name] = fingerprint;
             }
         }
         return merged;
+    }
+
+    /** Puts the entries of `account` changed here over `entries` (another version of its list), in place. */
+    private applyCasChanges(account: AccountRecord, entries: CasCertificateRecord[]): void {
+        for (const key of this.changedCas) {
+            const [accessKeyId, certId] = key.split("\n") as [string, string];
+            if (accessKeyId !== account.accessKeyId) continue;
+            const mine = account.casCertificates.find((c) => c.certId === certId);
+            const at = entries.findIndex((c) => c.certId === certId);
+            if (mine && at >= 0) entries[at] = structuredClone(mine);
+            else if (mine) entries.push(structuredClone(mine));
+            else if (at >= 0) entries.splice(at, 1);
+        }
     }
 
     /**
@@ -190,10 +221,13 @@ export class Store {
                 continue;
             }
             const base = this.baseNames.get(target.accessKeyId) ?? {};
-            const unsavedNames = Object.entries(target.certificateNames).filter(([name, fingerprint]) => base[name] !== fingerprint);
-            const { domains: _domains, certificateNames: _names, ...fields } = structuredClone(source);
-            replaceContents(target, { ...fields, domains: target.domains, certificateNames: target.certificateNames });
-            replaceContents(target.certificateNames, { ...source.certificateNames, ...Object.fromEntries(unsavedNames) });
+            const unsavedNames = Object.entries(target.liveCertificateNames).filter(([name, fingerprint]) => base[name] !== fingerprint);
+            const entries = structuredClone(source.casCertificates);
+            this.applyCasChanges(target, entries);
+            const { domains: _domains, liveCertificateNames: _names, casCertificates: _entries, ...fields } = structuredClone(source);
+            replaceContents(target, { ...fields, domains: target.domains, liveCertificateNames: target.liveCertificateNames, casCertificates: target.casCertificates });
+            replaceContents(target.liveCertificateNames, { ...source.liveCertificateNames, ...Object.fromEntries(unsavedNames) });
+            target.casCertificates.splice(0, target.casCertificates.length, ...entries);
             for (const name of Object.keys(target.domains)) {
                 if (!(name in source.domains) && !this.changed.has(name)) delete target.domains[name];
             }
@@ -208,7 +242,7 @@ export class Store {
     }
 
     private remember(file: CloudState): void {
-        this.baseNames = new Map(file.accounts.map((a) => [a.accessKeyId, { ...a.certificateNames }]));
+        this.baseNames = new Map(file.accounts.map((a) => [a.accessKeyId, { ...a.liveCertificateNames }]));
     }
 
     get accounts(): readonly AccountRecord[] {
@@ -279,6 +313,32 @@ export class Store {
         account.domains[name] = record;
         this.changed.add(name);
         return record;
+    }
+
+    /** Adds an entry to the account's certificate service. The caller saves. */
+    addCasCertificate(account: AccountRecord, entry: CasCertificateRecord): void {
+        account.casCertificates.push(entry);
+        this.changedCas.add(`${account.accessKeyId}\n${entry.certId}`);
+    }
+
+    /** Replaces the entry with `entry.certId` (ForceSet overwriting a name's content). The caller saves. */
+    replaceCasCertificate(account: AccountRecord, entry: CasCertificateRecord): void {
+        const at = account.casCertificates.findIndex((c) => c.certId === entry.certId);
+        if (at < 0) account.casCertificates.push(entry);
+        else account.casCertificates[at] = entry;
+        this.changedCas.add(`${account.accessKeyId}\n${entry.certId}`);
+    }
+
+    /** Removes an entry from the account's certificate service. The caller saves. */
+    deleteCasCertificate(account: AccountRecord, certId: string): void {
+        const at = account.casCertificates.findIndex((c) => c.certId === certId);
+        if (at >= 0) account.casCertificates.splice(at, 1);
+        this.changedCas.add(`${account.accessKeyId}\n${certId}`);
+    }
+
+    /** Registers a Live certificate name (Live's uploads kept apart from the certificate service). The caller saves. */
+    reserveLiveName(account: AccountRecord, name: string, fingerprint: string): void {
+        account.liveCertificateNames[name] = fingerprint;
     }
 
     /** Accepts a change: in effect after `configuringMs` (immediately when 0 and nothing else delays it). The caller saves. */

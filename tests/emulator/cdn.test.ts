@@ -158,10 +158,29 @@ describe("SetCdnDomainSSLCertificate errors", () => {
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(129), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "InvalidCertName.TooLong", 400);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "CertName.MissingParameter", 404);
         await cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
-        // The same certificate under the same name may go to another domain.
-        await cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "x".repeat(128), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })), "Certificate.Duplicated", 400);
     });
+
+    // The name goes to the account's certificate service, where names are unique: one certificate deployed to a
+    // second domain under the same name is refused as on the real cloud (netcccyun/dnsmgr #165), unless the
+    // emulator runs with casNameReuse same-content, which takes the same leaf as the stored entry.
+    for (const casNameReuse of ["refuse", "same-content"] as const) {
+        test(`the same certificate under the same name on a second domain (casNameReuse ${casNameReuse})`, async (t) => {
+            const emulator = await emulatorFor(t, { accounts: [owner] }, { casNameReuse });
+            const cdn = cdnClient(emulator, keysOf(owner));
+            const leaf = await issueCertificate({ dnsNames: [CDN, OTHER_CDN] });
+            const renewed = await issueCertificate({ dnsNames: [CDN, OTHER_CDN] });
+            await cdn.setCdnDomainSSLCertificate(set({ certName: "both", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+            const again = cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+            if (casNameReuse === "refuse") await expectApiError(again, "Certificate.Duplicated", 400);
+            else await again;
+            // Another certificate under a held name is refused in both modes.
+            await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })), "Certificate.Duplicated", 400);
+            // What a client must do in refuse mode: a name of its own per upload.
+            await cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both-2", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 }));
+            assert.deepEqual(emulator.casCertificates(owner.accessKeyId).map((c) => c.certName).sort(), ["both", "both-2"]);
+        });
+    }
 
     test("domain: not found, of another account, offline, of the other product", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner, stranger] });

@@ -94,15 +94,19 @@ describe("state file", () => {
         const emulator = await emulatorFor(t, { accounts: [busy] }, { stateFile, rateLimits: false });
         const leaf = await issueCertificate({ dnsNames: ["*.cdn.test"] });
         const cdn = cdnClient(emulator, keysOf(busy));
+        // One name per upload: the certificate service refuses a name it holds (casNameReuse refuse).
         await Promise.all(
-            domains.map((domainName) =>
+            domains.map((domainName, i) =>
                 cdn.setCdnDomainSSLCertificate(
-                    new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certName: "wild", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                    new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certName: `wild-${i}`, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
                 ),
             ),
         );
-        const state = JSON.parse(readFileSync(stateFile, "utf8")) as { accounts: Array<{ domains: Record<string, { current: { status: string } }> }> };
+        const state = JSON.parse(readFileSync(stateFile, "utf8")) as {
+            accounts: Array<{ domains: Record<string, { current: { status: string } }>; casCertificates: Array<{ certName: string }> }>;
+        };
         for (const domainName of domains) assert.equal(state.accounts[0]!.domains[domainName]!.current.status, "on");
+        assert.deepEqual(state.accounts[0]!.casCertificates.map((c) => c.certName).sort(), domains.map((_, i) => `wild-${i}`).sort(), "every upload's entry kept");
         assert.deepEqual(readdirSync(dir), ["state.json"], "no temporary files left behind");
     });
 });

@@ -1,7 +1,7 @@
 // One state file, several writers: two stores in one process, two emulators in one process, two writer processes,
 // a reader parsing the file all along, and writers killed at each point of a save. What must hold: no change of
-// either writer is lost, the file always parses as a whole cloud, and a writer that died holding the lock holds
-// up nobody.
+// either writer is lost (a domain's record, an entry of the certificate service added, changed or deleted), the
+// file always parses as a whole cloud, and a writer that died holding the lock holds up nobody.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { LockTimeoutError, withFileLock } from "../../emulator/persistence/fileLock";
-import type { CloudState } from "../../emulator/persistence/model";
+import type { CasCertificateRecord, CloudState } from "../../emulator/persistence/model";
 import { readStateFile } from "../../emulator/persistence/stateFile";
 import { Store } from "../../emulator/persistence/store";
 import type { Seed } from "../../emulator/seed";
@@ -37,19 +37,27 @@ function writeSeed(dir: string, seed: Seed): string {
     return file;
 }
 
-/** The state file's parts these tests look at. */
+/** The state file's parts these tests look at: the certificate service's entries (name → id) and each domain's name. */
 function summary(state: CloudState): { names: Record<string, string>; certNames: Record<string, string | undefined> } {
     const account = state.accounts[0]!;
     return {
-        names: account.certificateNames,
+        names: Object.fromEntries(account.casCertificates.map((c) => [c.certName, c.certId])),
         certNames: Object.fromEntries(Object.values(account.domains).map((d) => [d.domainName, d.current.certName])),
     };
 }
 
+let nextCertId = 10_000_000;
+
+function entry(certName: string, certId = String(nextCertId++)): CasCertificateRecord {
+    return { certId, certName, pem: "", region: "cn-hangzhou", source: "cdn-set", createdAt: new Date().toISOString() };
+}
+
+/** An upload-mode set as the handler makes it: the domain's record, and the certificate's entry in the store. */
 function change(store: Store, domainName: string, certName: string): void {
     const account = store.accounts[0]!;
-    store.stage(store.findDomain(account, domainName)!, { status: "on", certName, certType: "upload" }, Date.now(), { configuringMs: 0 });
-    account.certificateNames[certName] = certName;
+    const added = entry(certName);
+    store.stage(store.findDomain(account, domainName)!, { status: "on", certName, certType: "upload", casCertId: added.certId }, Date.now(), { configuringMs: 0 });
+    store.addCasCertificate(account, added);
 }
 
 function startWriter(args: string[]): { child: ChildProcess; lines: AsyncIterator<string>; exited: Promise<number | null> } {
@@ -129,6 +137,65 @@ describe("two stores in one process on one file", () => {
     });
 });
 
+describe("the certificate service's entries, two stores on one file", () => {
+    /** The seed's entries as the store holds them: `seed-<i>`, ids 500 + i. */
+    async function seedWithEntries(count: number): Promise<Seed> {
+        const leaf = await issueCertificate({ dnsNames: ["*.cdn.test"] });
+        const base = seedFor(["a", "b"]);
+        const casCertificates = Array.from({ length: count }, (_, i) => ({ certId: String(500 + i), certName: `seed-${i}`, certificate: leaf.chainPem }));
+        return { accounts: [{ ...base.accounts[0]!, casCertificates }] };
+    }
+
+    test("one adds an entry while the other deletes another: both changes survive, in either order of saves", async (t) => {
+        const seed = await seedWithEntries(2);
+        for (const order of ["adder first", "deleter first"] as const) {
+            const stateFile = join(scratch(t), "state.json");
+            const adder = Store.open(seed, stateFile);
+            const deleter = Store.open(seed, stateFile);
+            adder.addCasCertificate(adder.accounts[0]!, entry("added", "7001"));
+            deleter.deleteCasCertificate(deleter.accounts[0]!, "500");
+            const [first, second] = order === "adder first" ? [adder, deleter] : [deleter, adder];
+            first.save();
+            second.save(); // neither re-read the file before its change
+            const { names } = summary(readStateFile(stateFile)!);
+            assert.deepEqual(names, { "seed-1": "501", added: "7001" }, order);
+            // The second writer serves the merged list at once (its write re-read the file); the first after a refresh.
+            first.refresh();
+            for (const store of [second, first]) assert.deepEqual(store.accounts[0]!.casCertificates.map((c) => c.certId).sort(), ["501", "7001"], order);
+        }
+    });
+
+    test("an entry changed here (a ForceSet overwrite) replaces the file's version by id; the other's add survives", async (t) => {
+        const seed = await seedWithEntries(1);
+        const renewed = await issueCertificate({ dnsNames: ["*.cdn.test"] });
+        const stateFile = join(scratch(t), "state.json");
+        const a = Store.open(seed, stateFile);
+        const b = Store.open(seed, stateFile);
+        const old = a.accounts[0]!.casCertificates[0]!;
+        b.addCasCertificate(b.accounts[0]!, entry("from-b", "7002"));
+        b.save();
+        a.replaceCasCertificate(a.accounts[0]!, { ...old, pem: renewed.chainPem });
+        a.save();
+        const entries = readStateFile(stateFile)!.accounts[0]!.casCertificates;
+        assert.deepEqual(entries.map((c) => c.certId).sort(), ["500", "7002"]);
+        assert.equal(entries.find((c) => c.certId === "500")!.pem, renewed.chainPem);
+    });
+
+    test("a deletion not yet written survives a refresh that brings another writer's change", async (t) => {
+        const seed = await seedWithEntries(2);
+        const stateFile = join(scratch(t), "state.json");
+        const a = Store.open(seed, stateFile);
+        const b = Store.open(seed, stateFile);
+        b.deleteCasCertificate(b.accounts[0]!, "501");
+        a.addCasCertificate(a.accounts[0]!, entry("from-a", "7003"));
+        a.save();
+        b.refresh(); // reads a's write, which still has 501
+        assert.deepEqual(b.accounts[0]!.casCertificates.map((c) => c.certId).sort(), ["500", "7003"]);
+        b.save();
+        assert.deepEqual(Object.values(summary(readStateFile(stateFile)!).names).sort(), ["500", "7003"]);
+    });
+});
+
 describe("two writer processes on one file", () => {
     test("every change of both is in the file after, and a reader parsing it all along never saw half of one", async (t) => {
         const dir = scratch(t);
@@ -155,9 +222,9 @@ describe("two writer processes on one file", () => {
                     throw error;
                 }
                 const state = JSON.parse(text) as CloudState; // throws on a partial file
-                assert.equal(state.formatVersion, 1);
+                assert.equal(state.formatVersion, 2);
                 assert.equal(state.accounts.length, 1);
-                versions.add(Object.keys(state.accounts[0]!.certificateNames).length);
+                versions.add(state.accounts[0]!.casCertificates.length);
                 reads++;
                 await new Promise((resolve) => setImmediate(resolve));
             }
@@ -179,13 +246,43 @@ describe("two writer processes on one file", () => {
 
         const { names, certNames } = summary(readStateFile(stateFile)!);
         for (const prefix of ["a", "b"]) {
-            for (let i = 0; i < count; i++) assert.equal(names[`${prefix}-${i}`], String(i), `${prefix}-${i} lost`);
+            for (let i = 0; i < count; i++) assert.equal(names[`${prefix}-${i}`], String(prefix.charCodeAt(0) * 1_000_000 + i), `${prefix}-${i} lost`);
             // Each domain shows its writer's last change to it.
             for (let d = 0; d < 10; d++) assert.equal(certNames[`${prefix}-d${d}.cdn.test`], `${prefix}-${count - 10 + d}`);
         }
         assert.ok(reads > 0, "the reader read");
         t.diagnostic(`${reads} reads of the file while ${2 * count} saves interleaved (${versions.size} versions of it seen), all whole`);
         assert.deepEqual(readdirSync(dir).sort(), ["seed.json", "state.json"], "no lock or temporary file left behind");
+    });
+});
+
+describe("two writer processes on one file, one adding entries while the other deletes", () => {
+    test("every entry the one added is in the file, and every one the other deleted is gone", async (t) => {
+        const dir = scratch(t);
+        const stateFile = join(dir, "state.json");
+        const count = 150;
+        const leaf = await issueCertificate({ dnsNames: ["*.cdn.test"] });
+        const base = seedFor(["a", "b"]);
+        // The deleter's targets: entries b-0 ... b-<count-1>, seeded.
+        const casCertificates = Array.from({ length: count }, (_, i) => ({ certId: String(900_000 + i), certName: `b-${i}`, certificate: leaf.chainPem }));
+        const seedFile = writeSeed(dir, { accounts: [{ ...base.accounts[0]!, casCertificates }] });
+        const writers = [startWriter(["writer", stateFile, seedFile, "a", String(count)]), startWriter(["deleter", stateFile, seedFile, "b", String(count)])];
+        for (const w of writers) assert.equal(await nextLine(w.lines), "ready");
+        for (const w of writers) w.child.stdin!.end("go\n");
+        const spans: number[][] = [];
+        for (const w of writers) spans.push([Number((await nextLine(w.lines)).replace("start ", ""))]);
+        for (const [i, w] of writers.entries()) {
+            spans[i]!.push(Number((await nextLine(w.lines)).replace("done ", "")));
+            assert.equal(await w.exited, 0);
+        }
+        const [[aStart, aEnd], [bStart, bEnd]] = spans as [[number, number], [number, number]];
+        assert.ok(aStart < bEnd && bStart < aEnd, `the writers did not overlap: a ${aStart}..${aEnd}, b ${bStart}..${bEnd}`);
+        const { names } = summary(readStateFile(stateFile)!);
+        assert.deepEqual(
+            Object.keys(names).sort(),
+            Array.from({ length: count }, (_, i) => `a-${i}`).sort(),
+            "exactly the added entries: none of the adds lost, none of the deletions undone",
+        );
     });
 });
 

@@ -2,6 +2,7 @@
 // send, and small seed builders. The SDK is used unmodified; raw requests are signed with the SDK's own utilities.
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
 
+import Cas, * as $Cas from "@alicloud/cas20200407";
 import Client, * as $Cdn from "@alicloud/cdn20180510";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
@@ -11,10 +12,11 @@ import * as http from "node:http";
 import { stringify } from "node:querystring";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type Seed, type SeedAccount } from "../../emulator";
 
-export { $Cdn, Client };
+export { $Cas, $Cdn, Cas, Client };
 
 export const CDN_VERSION = "2018-05-10";
 export const LIVE_VERSION = "2016-11-01";
+export const CAS_VERSION = "2020-04-07";
 
 export type SignatureVersion = "v3" | "v2";
 export const SIGNATURES: readonly SignatureVersion[] = ["v3", "v2"];
@@ -70,6 +72,11 @@ function config(emulator: RunningEmulator, keys: Keys, signature: SignatureVersi
 /** The typed CDN client of @alicloud/cdn20180510. */
 export function cdnClient(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion = "v3", timeoutMs = 5000): Client {
     return new Client(config(emulator, keys, signature, timeoutMs));
+}
+
+/** The typed certificate-service client of @alicloud/cas20200407 (3.0.0). */
+export function casClient(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion = "v3", timeoutMs = 5000): Cas {
+    return new Cas(config(emulator, keys, signature, timeoutMs));
 }
 
 /** The generic client of @alicloud/openapi-core, for Live and the two CDN actions SDK 5 dropped. */

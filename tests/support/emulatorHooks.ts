@@ -4,7 +4,7 @@
 // 10 s without saying so, and a pooled connection taken in that instant is reset (the race
 // tests/support/sdkClients.ts describes). fetch cannot be told not to pool.
 import * as http from "node:http";
-import type { FaultSpec, RequestLogEntry } from "../../emulator";
+import type { CasSummary, FaultSpec, RequestLogEntry } from "../../emulator";
 
 export class EmulatorHooks {
     constructor(readonly endpoint: string) {}
@@ -58,6 +58,15 @@ export class EmulatorHooks {
     /** The request log since the last reset (names and outcomes only). */
     async requests(): Promise<RequestLogEntry[]> {
         return (await this.call("GET", "/__emulator/requests")) as RequestLogEntry[];
+    }
+
+    /**
+     * The entries of the certificate service (CAS) of one account, or of every account: id, name, region, source
+     * (upload, cdn-set, live-set, seed), the leaf's SHA-256 and NotAfter; never a PEM.
+     */
+    async casCertificates(accessKeyId?: string): Promise<CasSummary[]> {
+        const query = accessKeyId === undefined ? "" : `?accessKeyId=${encodeURIComponent(accessKeyId)}`;
+        return (await this.call("GET", `/__emulator/cas-certificates${query}`)) as CasSummary[];
     }
 
     /** The calls that change a domain: every set action, single or batch. */

@@ -3,8 +3,11 @@
 //
 //   writer  STATE SEED PREFIX COUNT   prints "ready", waits for a line on stdin (so that two writers start
 //                                     together), then makes COUNT changes, each one save: domain PREFIX-d<i % 10>
-//                                     gets certName PREFIX-<i>, and the name PREFIX-<i> is registered. Prints
-//                                     "start T" and "done T" (wall-clock ms) around them.
+//                                     gets certName PREFIX-<i>, and an entry named PREFIX-<i> is added to the
+//                                     account's certificate service (certId: the prefix's char code * 1e6 + i).
+//                                     Prints "start T" and "done T" (wall-clock ms) around them.
+//   deleter STATE SEED PREFIX COUNT   as writer, but each change deletes the certificate-service entry named
+//                                     PREFIX-<i> (the seed's), one save each.
 //   forever STATE SEED PREFIX         changes and saves until killed.
 //   stall   STATE SEED POINT          one change whose save stops for good at POINT (mid-write: half the
 //                                     temporary file written; before-rename; before-unlock: the file renamed,
@@ -67,18 +70,27 @@ async function main(): Promise<void> {
     const change = (prefix: string, i: number) => {
         store.refresh();
         const domain = store.findDomain(account, `${prefix}-d${i % 10}.cdn.test`)!;
-        store.stage(domain, { status: "on", certName: `${prefix}-${i}`, certType: "upload", pem: domain.current.pem ?? "" }, Date.now(), { configuringMs: 0 });
-        account.certificateNames[`${prefix}-${i}`] = String(i);
+        const certId = String(prefix.charCodeAt(0) * 1_000_000 + i);
+        store.stage(domain, { status: "on", certName: `${prefix}-${i}`, certType: "upload", pem: domain.current.pem ?? "", casCertId: certId }, Date.now(), { configuringMs: 0 });
+        store.addCasCertificate(account, { certId, certName: `${prefix}-${i}`, pem: "", region: "cn-hangzhou", source: "cdn-set", createdAt: new Date().toISOString() });
+        store.save();
+    };
+    const remove = (prefix: string, i: number) => {
+        store.refresh();
+        const entry = account.casCertificates.find((c) => c.certName === `${prefix}-${i}`);
+        if (!entry) throw new Error(`no entry ${prefix}-${i} to delete`);
+        store.deleteCasCertificate(account, entry.certId);
         store.save();
     };
     switch (mode) {
-        case "writer": {
+        case "writer":
+        case "deleter": {
             const count = Number(fourth);
             say("ready");
             await new Promise((resolve) => process.stdin.once("data", resolve));
             process.stdin.destroy();
             say(`start ${Date.now()}`);
-            for (let i = 0; i < count; i++) change(third, i);
+            for (let i = 0; i < count; i++) (mode === "writer" ? change : remove)(third, i);
             say(`done ${Date.now()}`);
             return;
         }
