@@ -12,7 +12,7 @@ import * as errors from "../errors";
 import type { CasCertificateRecord } from "../persistence/model";
 import { casFactsOf, keyMatches, parseChain, parsePrivateKey, type CasFacts } from "./certificates";
 import { certIdParameter, commitPlacement, entriesIn, findById, instanceIdOf, isInUse, leafFingerprintOf, place } from "./casStore";
-import type { HandlerContext, ResponseBody } from "./context";
+import { integerParameter, type HandlerContext, type ResponseBody } from "./context";
 
 /** UploadUserCertificate's Name: "up to 64 characters" (the SDK 3.0.0 doc comment). Longer is refused (POLICY). */
 export const CAS_NAME_MAX_LENGTH = 64;
@@ -138,22 +138,14 @@ const ORDER_TYPES = ["CPACK", "BUY", "UPLOAD", "CERT"] as const;
 /** The Status values the SDK documents; the ones other than these three apply to orders only (CPACK, BUY). */
 const ORDER_ONLY_STATUSES = ["PAYED", "CHECKING", "CHECKED_FAIL", "NOTACTIVATED", "REVOKED"];
 
-function pageParameter(ctx: HandlerContext, name: string, fallback: number, max: number): number {
-    const raw = ctx.params.get(name)?.trim();
-    if (raw === undefined || raw === "") return fallback;
-    if (!/^\d+$/.test(raw)) throw errors.malformedNumber(name);
-    const value = Number(raw);
-    if (value < 1 || value > max) throw errors.invalidParameter(name);
-    return value;
-}
 
 export function casList(ctx: HandlerContext): ResponseBody {
     const orderType = ctx.params.get("OrderType") || "CPACK";
     if (!(ORDER_TYPES as readonly string[]).includes(orderType)) throw errors.invalidParameter("OrderType");
     const status = ctx.params.get("Status") ?? "";
     if (status !== "" && !["ISSUED", "WILLEXPIRED", "EXPIRED", ...ORDER_ONLY_STATUSES].includes(status)) throw errors.invalidParameter("Status");
-    const currentPage = pageParameter(ctx, "CurrentPage", 1, Number.MAX_SAFE_INTEGER);
-    const showSize = pageParameter(ctx, "ShowSize", DEFAULT_SHOW_SIZE, MAX_SHOW_SIZE);
+    const currentPage = integerParameter(ctx, "CurrentPage", 1, Number.MAX_SAFE_INTEGER);
+    const showSize = integerParameter(ctx, "ShowSize", DEFAULT_SHOW_SIZE, MAX_SHOW_SIZE);
     const keyword = (ctx.params.get("Keyword") ?? "").trim().toLowerCase();
     const now = ctx.now();
 

@@ -1,3 +1,4 @@
+import * as errors from "../errors";
 import type { FailedOutcome } from "../domainStates";
 import type { AccountRecord, CertificateStatus } from "../persistence/model";
 import type { Store } from "../persistence/store";
@@ -43,4 +44,17 @@ export type ResponseBody = Record<string, unknown>;
  */
 export interface EmulatorClock {
     now(): number;
+}
+
+/**
+ * A whole-number parameter from 1 to `max` (a page's size or number): `fallback` when absent, the gateway's
+ * malformed-number answer when not digits, InvalidParameter out of range.
+ */
+export function integerParameter(ctx: HandlerContext, name: string, fallback: number, max: number): number {
+    const raw = ctx.params.get(name)?.trim();
+    if (raw === undefined || raw === "") return fallback;
+    if (!/^\d+$/.test(raw)) throw errors.malformedNumber(name);
+    const value = Number(raw);
+    if (value < 1 || value > max) throw errors.invalidParameter(name);
+    return value;
 }

@@ -19,7 +19,7 @@ import { isDomainStatus, SHOWN_ONLY_ON_REQUEST, type DomainStatus } from "../dom
 import * as errors from "../errors";
 import type { DomainRecord } from "../persistence/model";
 import type { Product } from "../seed";
-import type { HandlerContext, ResponseBody } from "./context";
+import { integerParameter, type HandlerContext, type ResponseBody } from "./context";
 import { acsTime, shownConfiguration } from "./describe";
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -35,14 +35,6 @@ const LISTING = {
     live: { maxPageSize: 50, defaultSearch: "fuzzy_match", namesPerCall: 1, statusField: "LiveDomainStatus" },
 } as const;
 
-function integerParam(ctx: HandlerContext, name: string, fallback: number, max: number): number {
-    const raw = ctx.params.get(name)?.trim();
-    if (raw === undefined || raw === "") return fallback;
-    if (!/^\d+$/.test(raw)) throw errors.malformedNumber(name);
-    const value = Number(raw);
-    if (value < 1 || value > max) throw errors.invalidParameter(name);
-    return value;
-}
 
 function matcher(names: readonly string[], type: SearchType): (domainName: string) => boolean {
     if (names.length === 0) return () => true;
@@ -63,8 +55,8 @@ function domainProduct(ctx: HandlerContext): Product {
 
 export function listDomains(ctx: HandlerContext): ResponseBody {
     const listing = LISTING[domainProduct(ctx)];
-    const pageSize = integerParam(ctx, "PageSize", DEFAULT_PAGE_SIZE, listing.maxPageSize);
-    const pageNumber = integerParam(ctx, "PageNumber", 1, MAX_PAGE_NUMBER);
+    const pageSize = integerParameter(ctx, "PageSize", DEFAULT_PAGE_SIZE, listing.maxPageSize);
+    const pageNumber = integerParameter(ctx, "PageNumber", 1, MAX_PAGE_NUMBER);
     const given = (ctx.params.get("DomainName") ?? "").trim().toLowerCase();
     // CDN takes a comma list; Live one keyword.
     const names = [...new Set((listing.namesPerCall > 1 ? given.split(",") : [given]).map((name) => name.trim()).filter((name) => name !== ""))];
