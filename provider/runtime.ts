@@ -7,11 +7,14 @@ import type { Clock } from "./clock";
 import { batchSettingsFromConfig, CdnCertificateService } from "./alicloud/cdn";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./alicloud/endpoint";
-import { PRODUCTS, type ProductId, type ProductSpec } from "./alicloud/products";
+import { CERTIFICATE_STORE, PRODUCTS, type CertRegion, type ProductId, type ProductSpec } from "./alicloud/products";
+import { CertificateStoreAdapter } from "./alicloud/certificateStore";
+import { resolveCredentials } from "./alicloud/credentials";
+import { resolveEndpoint } from "./alicloud/endpoint";
 import { expiryPolicyFromConfig } from "./lifecycle/expiry";
 import { groupProvider } from "./lifecycle/group/provider";
 import { certificateProvider } from "./lifecycle/provider";
-import type { CertificateService } from "./lifecycle/port";
+import type { CertificateService, CertificateStore } from "./lifecycle/port";
 
 /** A resource kind: one domain of a product (`cdn`, `live`), or a group of its domains (`cdn-group`, `live-group`). */
 export type ProviderKey = ProductId | `${ProductId}-group`;
@@ -37,10 +40,12 @@ function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
     if (!product || (shape !== undefined && shape !== "group")) throw new Error(`pulumi-alicloud-certs: unknown resource kind "${key}" in the resource's state`);
     let config: ConfigSource | undefined;
     let service: CertificateService | undefined;
+    let stores: ((region: CertRegion) => CertificateStore) | undefined;
     const lifecycle = (shape === "group" ? groupProvider : certificateProvider)({
         product,
         // Built on first use, not in configure: a preview that only checks and diffs needs no credentials.
         service: () => (service ??= serviceFor(product, config)),
+        stores: () => (stores ??= storesFor(config)),
         expiry: () => expiryPolicyFromConfig(config),
     });
     return {
@@ -48,7 +53,28 @@ function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
         async configure(req: dynamic.ConfigureRequest) {
             config = req.config;
             service = undefined;
+            stores = undefined;
         },
+    };
+}
+
+/**
+ * The account's certificate service, one adapter per region, each built on first use: the region's public endpoint
+ * (cas.aliyuncs.com, cas.ap-southeast-1.aliyuncs.com) unless `alicloud-certs:casEndpoint` or ALICLOUD_CAS_ENDPOINT
+ * points every region elsewhere (the emulator).
+ */
+export function storesFor(config?: ConfigSource, overrides: ServiceOverrides = {}): (region: CertRegion) => CertificateStore {
+    const built = new Map<CertRegion, CertificateStore>();
+    return (region) => {
+        let store = built.get(region);
+        if (!store) {
+            // A test's settings bring its clock, retries and pacing; the endpoint is the certificate service's own.
+            const base = overrides.settings ?? { credentials: resolveCredentials(config) };
+            const endpoint = resolveEndpoint(CERTIFICATE_STORE, config, process.env, CERTIFICATE_STORE.regionalEndpoints[region]);
+            store = new CertificateStoreAdapter(region, { ...base, endpoint });
+            built.set(region, store);
+        }
+        return store;
     };
 }
 

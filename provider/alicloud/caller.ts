@@ -12,7 +12,7 @@ import type { Clock } from "../clock";
 import { DetailStateReader, ListingStateReader, type DomainStateReader } from "./domainStates";
 import { isDomainNotFound, isOutcomeUnknown, isTransient, toApiError, type ActionKind, type AlicloudApiError } from "./errors";
 import { PacerRegistry, sharedPacerRegistry } from "./pacing";
-import type { ActionSpec, ProductSpec } from "./products";
+import type { ActionSpec, ApiSpec, ProductSpec } from "./products";
 import { RetryOptions, withRetry } from "./retry";
 import { buildSetQuery, certificateEntry, domainStatesFromListing, JsonObject, toDeployedCertificate, valueAt } from "./wire";
 
@@ -60,7 +60,7 @@ export class ApiCaller {
     #client?: OpenApi;
 
     constructor(
-        readonly product: ProductSpec,
+        readonly product: ApiSpec,
         private readonly settings: ClientSettings,
     ) {}
 
@@ -118,7 +118,8 @@ export class ApiCaller {
         const pacers = this.settings.pacers ?? sharedPacerRegistry();
         let secrets: readonly (string | undefined)[] = description.sensitiveValues ?? [];
         const actionKind: ActionKind = description.changes ? "set" : "read";
-        const context = () => ({ action: description.action.name, actionKind, domainNames: description.domainNames, secrets });
+        const ramAction = `${this.product.ramCode}:${description.action.name}`;
+        const context = () => ({ action: description.action.name, ramAction, actionKind, domainNames: description.domainNames, secrets });
         let attempts = 0;
         try {
             return await withRetry(async (attempt) => {

@@ -15,9 +15,11 @@ export type BatchSetCertificateRequest = SetManyRequest & SetCertificateFields;
 
 /**
  * Whether a set may go out in a BatchSetCdnDomainServerCertificate call:
- * - `upload` with status on, and status off (the batch action documents both);
- * - not `cas`: the batch action names a certificate-service certificate by CertName, while the single-domain action
- *   and the lifecycle's confirmation name it by CertId, so a batch could deploy another certificate than declared;
+ * - a stored certificate set by reference (`cas` whose CertName is the stored certificate's own name: the batch
+ *   action names a certificate-service certificate by CertName and Region, seed 003), and status off (documented);
+ * - `upload` with its PEM (status on, without a certificate service: the batch action documents upload);
+ * - not a user's `cas` by id alone: the batch action has no CertId, and a CertName of the user's choosing might name
+ *   another certificate than the id;
  * - not `free`: only SetDomainServerCertificate takes it;
  * - not `forceSet: true`: SetCdnDomainSSLCertificate has no ForceSet, and a resource's outcome must not depend on
  *   whether other resources happened to share its window.
@@ -25,6 +27,7 @@ export type BatchSetCertificateRequest = SetManyRequest & SetCertificateFields;
 export function isBatchable(request: SetCertificateRequest): boolean {
     if (request.forceSet === true) return false;
     if (request.status === "off") return request.certType === "upload";
+    if (request.certType === "cas") return request.namesStoredCertificate === true && !!request.certName;
     return request.certType === "upload" && !!request.certificate && !!request.privateKey;
 }
 

@@ -1,7 +1,7 @@
 // Where a product's API is: stack config first, then the environment, then the public endpoint. The SDK wants a bare
 // `host[:port]` (it is also the Host header, and part of what is signed) plus a protocol, so a URL is split here.
 
-import type { ProductSpec } from "./products";
+import type { ApiSpec } from "./products";
 
 /** The namespace of this package's stack config keys (`alicloud-certs:cdnEndpoint`). */
 export const CONFIG_NAMESPACE = "alicloud-certs";
@@ -68,13 +68,15 @@ export function parseEndpoint(value: string, origin: string): Omit<Endpoint, "so
 }
 
 /**
- * The endpoint of a product: stack config `alicloud-certs:<endpointConfigKey>`, else the environment variable
- * `<endpointEnvVar>`, else the product's public endpoint over HTTPS. Empty values count as unset.
+ * The endpoint of an API: stack config `alicloud-certs:<endpointConfigKey>`, else the environment variable
+ * `<endpointEnvVar>`, else its public endpoint over HTTPS (`defaultHost`: the API's, or a region's). Empty values
+ * count as unset.
  */
 export function resolveEndpoint(
-    product: ProductSpec,
+    product: ApiSpec,
     config?: ConfigSource,
     env: NodeJS.ProcessEnv = process.env,
+    defaultHost: string = product.defaultEndpoint,
 ): Endpoint {
     const configKey = `${CONFIG_NAMESPACE}:${product.endpointConfigKey}`;
     const fromConfig = config?.get(configKey)?.trim();
@@ -85,5 +87,5 @@ export function resolveEndpoint(
     if (fromEnv) {
         return { ...parseEndpoint(fromEnv, `environment variable ${product.endpointEnvVar}`), source: product.endpointEnvVar };
     }
-    return { host: product.defaultEndpoint, protocol: "https", source: "default" };
+    return { host: defaultHost, protocol: "https", source: "default" };
 }

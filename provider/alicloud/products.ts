@@ -1,5 +1,7 @@
 // The two products differ only in names, limits and vocabulary. Everything that differs lives in this table so
-// that the lifecycle, the client layer and the pacing are written once.
+// that the lifecycle, the client layer and the pacing are written once. Every API this package calls (the products,
+// and the account's certificate service, ./certificateStore.ts) is an ApiSpec: its version, where it is, and the
+// RAM code of its actions.
 
 export type ProductId = "cdn" | "live";
 
@@ -86,12 +88,10 @@ export interface DomainListingShape {
     readonly byName?: { readonly namesPerCall: number; readonly query: Readonly<Record<string, string>> };
 }
 
-export interface ProductSpec {
-    readonly id: ProductId;
+/** One Alibaba Cloud API: what every call to it carries, and where it is. */
+export interface ApiSpec {
     /** How users name the product in messages. */
     readonly displayName: string;
-    /** The resource's type name; URNs read `pulumi-nodejs:dynamic/alicloud-certs:<name>`. */
-    readonly resourceTypeName: string;
     /** The API version string sent with every call. */
     readonly apiVersion: string;
     /** The public endpoint host when nothing overrides it. */
@@ -100,6 +100,14 @@ export interface ProductSpec {
     readonly endpointConfigKey: string;
     /** Environment variable that overrides the endpoint (below stack config). */
     readonly endpointEnvVar: string;
+    /** The product code of its actions in a RAM policy: `cdn:SetCdnDomainSSLCertificate`, `yundun-cert:UploadUserCertificate`. */
+    readonly ramCode: string;
+}
+
+export interface ProductSpec extends ApiSpec {
+    readonly id: ProductId;
+    /** The resource's type name; URNs read `pulumi-nodejs:dynamic/alicloud-certs:<name>`. */
+    readonly resourceTypeName: string;
     /** The single-domain set action the lifecycle uses for `upload` and `cas`. */
     readonly setAction: ActionSpec;
     /** Parameter names of `setAction`. */
@@ -126,6 +134,7 @@ export const CDN: ProductSpec = {
     defaultEndpoint: "cdn.aliyuncs.com",
     endpointConfigKey: "cdnEndpoint",
     endpointEnvVar: "ALICLOUD_CDN_ENDPOINT",
+    ramCode: "cdn",
     setAction: { name: "SetCdnDomainSSLCertificate", callsPerSecond: 30 },
     setParams: {
         domainName: "DomainName",
@@ -214,6 +223,7 @@ export const LIVE: ProductSpec = {
     defaultEndpoint: "live.aliyuncs.com",
     endpointConfigKey: "liveEndpoint",
     endpointEnvVar: "ALICLOUD_LIVE_ENDPOINT",
+    ramCode: "live",
     setAction: { name: "SetLiveDomainCertificate", callsPerSecond: 30 },
     setParams: {
         domainName: "DomainName",
@@ -248,9 +258,62 @@ export const LIVE: ProductSpec = {
         domainStatus: "LiveDomainStatus",
         totalCount: "TotalCount",
     },
-    // SetLiveDomainCertificate documents CertType cas but no CertId parameter, so there is no way to say which
-    // certificate-service certificate to deploy: `cas` is not offered on Live until the API documents one.
-    certTypes: ["upload", "free"],
+    // SetLiveDomainCertificate documents CertType cas but no CertId parameter: a certificate-service certificate is
+    // named by its CertName there (dnsmgr and certd send it so). A `cas` resource gives its id, as on CDN; the
+    // lifecycle looks the name up in the certificate service (GetUserCertificateDetail) and sends that.
+    certTypes: ["upload", "cas", "free"],
 };
 
 export const PRODUCTS: Readonly<Record<ProductId, ProductSpec>> = { cdn: CDN, live: LIVE };
+
+/** The regions of the account's certificate service: two centres with separate stores and id spaces. */
+export type CertRegion = "cn-hangzhou" | "ap-southeast-1";
+
+/**
+ * The account's certificate service (Certificate Management Service, "CAS", API 2020-04-07), where every uploaded
+ * certificate lands and which CDN and Live deploy from by reference. Wire names from `@alicloud/cas20200407` 3.0.0's
+ * models; limits from its method comments (upload, detail and delete 100/s, the listing 10/s).
+ */
+export interface CertificateStoreSpec extends ApiSpec {
+    /** The public endpoint of each centre: cn-hangzhou is the API's default host, ap-southeast-1 its own. */
+    readonly regionalEndpoints: Readonly<Record<CertRegion, string>>;
+    readonly upload: ActionSpec;
+    readonly detail: ActionSpec;
+    readonly list: ActionSpec;
+    readonly remove: ActionSpec;
+    /** The listing's page (ShowSize; the API's default is 50, and no larger maximum is documented). */
+    readonly pageSize: number;
+    /** The listing's OrderType: `CERT`, uploaded and issued certificates alike (UPLOAD would miss issued ones). */
+    readonly listOrderType: string;
+    readonly wire: {
+        readonly list: { readonly items: string; readonly totalCount: string; readonly certId: string; readonly name: string; readonly sha2: string; readonly serialNo: string };
+        readonly detail: { readonly certId: string; readonly name: string; readonly certificatePem: string; readonly sha2: string; readonly serialNo: string; readonly certIdentifier: string };
+        readonly upload: { readonly certId: string };
+    };
+}
+
+export const CERTIFICATE_STORE: CertificateStoreSpec = {
+    displayName: "the certificate service",
+    apiVersion: "2020-04-07",
+    defaultEndpoint: "cas.aliyuncs.com",
+    // @alicloud/cas20200407 3.0.0's endpoint map sends cn-hangzhou (and most regions) to cas.aliyuncs.com; regions it
+    // does not list, ap-southeast-1 among them, to cas.<region>.aliyuncs.com (terraform-provider-alicloud's
+    // connectivity/endpoint.go and Certimate's aliyun-cas certmgr choose the same two hosts).
+    regionalEndpoints: { "cn-hangzhou": "cas.aliyuncs.com", "ap-southeast-1": "cas.ap-southeast-1.aliyuncs.com" },
+    endpointConfigKey: "casEndpoint",
+    endpointEnvVar: "ALICLOUD_CAS_ENDPOINT",
+    // The service's RAM code (alibabacloud.com/help doc-detail 465997; the DeleteUserCertificate page lists
+    // yundun-cert:DeleteUserCertificate).
+    ramCode: "yundun-cert",
+    upload: { name: "UploadUserCertificate", callsPerSecond: 100 },
+    detail: { name: "GetUserCertificateDetail", callsPerSecond: 100 },
+    list: { name: "ListUserCertificateOrder", callsPerSecond: 10 },
+    remove: { name: "DeleteUserCertificate", callsPerSecond: 100 },
+    pageSize: 50,
+    listOrderType: "CERT",
+    wire: {
+        list: { items: "CertificateOrderList", totalCount: "TotalCount", certId: "CertificateId", name: "Name", sha2: "Sha2", serialNo: "SerialNo" },
+        detail: { certId: "Id", name: "Name", certificatePem: "Cert", sha2: "Sha2", serialNo: "SerialNo", certIdentifier: "CertIdentifier" },
+        upload: { certId: "CertId" },
+    },
+};

@@ -8,3 +8,4 @@ export { parsePrivateKey, keyMatchesCertificate, type ParsedKey } from "./key";
 export { keyStrengthProblem, validityProblem, ACCEPTED_CURVES, MINIMUM_RSA_BITS } from "./policy";
 export { canonicalDomainName, coversDomain, normalizeDomainName } from "./domain";
 export { defaultCertName, certNameProblem, MAX_CERT_NAME_LENGTH } from "./names";
+export { canonicalSerial } from "./serial";

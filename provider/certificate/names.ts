@@ -7,8 +7,12 @@
 import { quoteGiven } from "./quote";
 import type { CertificateInfo } from "./chain";
 
-/** Alibaba's limit on CertName / SSLPri name length for CDN and Live. */
-export const MAX_CERT_NAME_LENGTH = 128;
+/**
+ * The longest certificate name: 64 characters. Every uploaded certificate is stored in the account's certificate
+ * service under it, and the service's UploadUserCertificate takes names of up to 64 (@alicloud/cas20200407 3.0.0,
+ * and its page of November 2025; a 2024 copy said 128, as CDN's CertName does).
+ */
+export const MAX_CERT_NAME_LENGTH = 64;
 
 const CERT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -43,7 +47,7 @@ export function certNameProblem(name: string): string | undefined {
     }
     if (name.length > MAX_CERT_NAME_LENGTH) {
         return (
-            `the certificate name is ${name.length} characters long; Alibaba Cloud accepts at most ${MAX_CERT_NAME_LENGTH}: ` +
+            `the certificate name is ${name.length} characters long; the certificate service takes at most ${MAX_CERT_NAME_LENGTH}: ` +
             "shorten it, or leave certName unset to use one derived from the certificate"
         );
     }

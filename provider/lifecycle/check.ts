@@ -29,6 +29,9 @@ type Raw = Record<string, unknown>;
 
 const STATUSES = ["on", "off"] as const;
 
+/** Keys the lifecycle writes (outputs.ts, storedCertificates.ts), never inputs a program may set. */
+const INTERNAL_KEYS = ["storedCertificate", "pendingCleanup"] as const;
+
 /** Validate and normalize the user's inputs. Pure but for `now`, which decides expiry. */
 export function checkInputs(product: ProductSpec, news: Raw, now: Date = new Date()): CheckResult<CertificateInputs> {
     const failures: CheckFailure[] = [];
@@ -46,6 +49,9 @@ export function checkInputs(product: ProductSpec, news: Raw, now: Date = new Dat
     if (certType !== undefined) inputs.certType = certType;
 
     inputs.forceSet = booleanField(news.forceSet, "forceSet", false, fail);
+    inputs.keepReplacedCertificates = booleanField(news.keepReplacedCertificates, "keepReplacedCertificates", false, fail);
+    // What the lifecycle records about the certificate service is its own: never taken from a program.
+    for (const internal of INTERNAL_KEYS) delete inputs[internal];
     inputs.confirmTimeoutSeconds = positiveNumberField(
         news.confirmTimeoutSeconds,
         "confirmTimeoutSeconds",
@@ -124,9 +130,10 @@ function checkCertTypeRequirements(
             if (!given("privateKey"))
                 fail("privateKey", `required when status is "on": the PEM private key of the certificate (pass it as a secret)`);
         }
-        for (const name of ["certId", "certRegion"]) {
-            if (given(name)) fail(name, `only used with certType "cas"; remove it or set certType: "cas"`);
-        }
+        if (given("certId")) fail("certId", `only used with certType "cas"; remove it or set certType: "cas"`);
+        // The certificate is uploaded to the account's certificate service, in this region (international accounts:
+        // ap-southeast-1), and deployed from there.
+        checkCertRegion(news, inputs, given, fail);
         return;
     }
     if (certType === "cas") {
@@ -136,10 +143,7 @@ function checkCertTypeRequirements(
             const certId = certIdFrom(news.certId, fail);
             if (certId !== undefined) inputs.certId = certId;
         }
-        const region = news.certRegion;
-        if (!given("certRegion")) inputs.certRegion = DEFAULT_CAS_REGION;
-        else if (!isUnknown(region) && !(CAS_REGIONS as readonly unknown[]).includes(region))
-            fail("certRegion", `must be one of ${CAS_REGIONS.join(", ")} (where the certificate service keeps the certificate)`);
+        checkCertRegion(news, inputs, given, fail);
     }
     if (certType === "cas" || certType === "free") {
         // The cloud supplies the certificate for these types: an uploaded one would be silently ignored.
@@ -153,6 +157,14 @@ function checkCertTypeRequirements(
             }
         }
     }
+}
+
+/** `certRegion`: the certificate service's centre, cn-hangzhou unless given. */
+function checkCertRegion(news: Raw, inputs: Raw, given: (name: string) => boolean, fail: (p: string, r: string) => void): void {
+    const region = news.certRegion;
+    if (!given("certRegion")) inputs.certRegion = DEFAULT_CAS_REGION;
+    else if (!isUnknown(region) && !(CAS_REGIONS as readonly unknown[]).includes(region))
+        fail("certRegion", `must be one of ${CAS_REGIONS.join(", ")} (the certificate service's centre: ap-southeast-1 for international accounts)`);
 }
 
 /**

@@ -72,6 +72,9 @@ export function serves(live: DeployedCertificate, desired: CertificateInputs): b
         case "upload":
             return desired.fingerprint !== undefined && leafFingerprintOf(live, desired.fingerprint) === desired.fingerprint;
         case "cas":
+            // Set by reference to a stored certificate whose leaf is known: served when the served leaf is it (Live's
+            // reads name no CertId). Without a certificate service to ask, by the id the read reports (CDN).
+            if (desired.storedCertificate) return leafFingerprintOf(live, desired.storedCertificate.fingerprint) === desired.storedCertificate.fingerprint;
             return live.certType === "cas" && live.certId === desired.certId;
         case "free":
             return live.certType === "free" && meaningOfCertificateStatus(live.certificateStatus).condition === "served";
@@ -291,10 +294,26 @@ interface Tally {
     lastStatus?: string;
 }
 
-/** The full parameter set for one set call: never only the changed fields. */
+/**
+ * The full parameter set for one set call: never only the changed fields. A certificate the certificate service holds
+ * (`storedCertificate`) is set by reference, `cas` with its id, region and own name, and no key: the key travelled
+ * once, in its upload. Otherwise (no certificate service to use, `forceSet`, `free`) as declared.
+ */
 export function setRequestFor(desired: CertificateInputs): SetCertificateRequest {
     if (desired.status === "off") {
         return { domainName: desired.domainName, status: "off", certType: desired.certType };
+    }
+    const stored = desired.storedCertificate;
+    if (stored && desired.certType !== "free") {
+        return {
+            domainName: desired.domainName,
+            status: "on",
+            certType: "cas",
+            certId: stored.certId,
+            certRegion: stored.region,
+            certName: stored.name,
+            namesStoredCertificate: true,
+        };
     }
     return {
         domainName: desired.domainName,

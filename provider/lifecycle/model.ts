@@ -2,6 +2,7 @@
 // and update return as its outputs. Both products share them; only the ProductSpec differs.
 import type { CertType } from "../alicloud/products";
 import type { SslStatus } from "./port";
+import type { PendingCleanup, StoredReference } from "./storedCertificates";
 
 /** The engine's placeholder for a value not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -23,6 +24,13 @@ export interface CertificateInputs {
     certId?: string;
     certRegion?: string;
     forceSet: boolean;
+    /** Keep the certificates a rotation replaces in the certificate service, instead of deleting those it uploaded. */
+    keepReplacedCertificates: boolean;
+    /**
+     * The certificate service's entry the domain is set to by reference (found there or uploaded by the lifecycle,
+     * storedCertificates.ts); never from the program. In the outputs: the entry the domain serves.
+     */
+    storedCertificate?: StoredReference;
     /** How long create/update wait for the cloud to serve the declared certificate before giving up. */
     confirmTimeoutSeconds: number;
     // Derived from the certificate by `check`, so that `pulumi preview --diff` of a rotation shows these few lines
@@ -57,6 +65,8 @@ export interface CertificateOutputs extends Omit<CertificateInputs, "privateKey"
     issuer?: string;
     serialNumber?: string;
     dnsNames?: string[];
+    /** Replaced certificates this package uploaded whose delete the service refused: tried again at the next `pulumi up`. */
+    pendingCleanup?: PendingCleanup[];
 }
 
 /**

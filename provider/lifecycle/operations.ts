@@ -1,7 +1,7 @@
 // create, read, update and delete: ONE implementation for both products, written against the CertificateService
 // port. Every change is a full set followed by reading back until the domain is online again and serves what was
 // declared (confirmation.ts decides each step), so a run that reports success has seen the declared state live.
-import type { ProductSpec } from "../alicloud/products";
+import type { CertRegion, ProductSpec } from "../alicloud/products";
 import { systemClock, type Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
 import { converge, readPersistently, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
@@ -9,7 +9,7 @@ import { asDeleteFailure } from "../alicloud/errors";
 import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, PROVIDER_KEY } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
-import type { CertificateService, DeployedCertificate } from "./port";
+import type { CertificateService, CertificateStore, DeployedCertificate } from "./port";
 
 export { ConfirmationTimeoutError, CloudStateError, DomainNotFoundError } from "./errors";
 export { outputsFrom } from "./outputs";
@@ -18,6 +18,8 @@ export { serves, setRequestFor, DEFAULT_CONFIRM_POLICY, type ConfirmPolicy } fro
 export interface LifecycleContext {
     readonly product: ProductSpec;
     readonly service: CertificateService;
+    /** The account's certificate service, one store per region (storedCertificates.ts); absent in bare-port tests. */
+    readonly stores?: (region: CertRegion) => CertificateStore;
     readonly clock?: Clock;
     readonly confirm?: ConfirmPolicy;
     /** Told of each domain's set and waits (a group's progress). */
@@ -60,6 +62,12 @@ export async function readCertificate(
     const live = await readPersistently(io(ctx), domainName, refreshDeadline(ctx, state), () => ctx.service.describe(domainName));
     if (!live) return undefined;
     return outputsFrom({ ...(state as CertificateInputs), domainName }, live, state);
+}
+
+/** What the domain serves now, as the outputs of `declared`; `undefined` when it is gone. One certificate read. */
+export async function currentOutputs(ctx: LifecycleContext, declared: CertificateInputs, previous: Partial<CertificateOutputs>): Promise<CertificateOutputs | undefined> {
+    const live = await readPersistently(io(ctx), declared.domainName, applyDeadline(ctx, declared), () => ctx.service.describe(declared.domainName));
+    return live ? outputsFrom(declared, live, previous) : undefined;
 }
 
 /** Delete: turn HTTPS off. A domain already gone, being deleted, or already off, is done. */

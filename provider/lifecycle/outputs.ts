@@ -33,6 +33,18 @@ export function outputsFrom(
     } else {
         for (const key of LEAF_DETAILS) delete outputs[key];
     }
+    // The stored certificate the domain serves: the one declared once it serves it, else the one recorded while it
+    // still serves that (a change that failed), else none.
+    const served = [declared.storedCertificate, recorded?.storedCertificate].find((s) => s !== undefined && leaf?.fingerprint === s.fingerprint);
+    if (served) outputs.storedCertificate = served;
+    else delete outputs.storedCertificate;
+    // A cas certificate set by reference, on a product whose reads name no CertId (Live): the id is the declared one
+    // only while the domain serves that certificate, so that a refresh shows a domain serving another as drift.
+    if (declared.certType === "cas" && live.certId === undefined && declared.storedCertificate && !served) delete outputs.certId;
+    // Replaced certificates still to delete are carried until the lifecycle says otherwise (storedCertificates.ts).
+    const pending = (declared as Partial<CertificateOutputs>).pendingCleanup ?? recorded?.pendingCleanup;
+    if (pending !== undefined && pending.length > 0) outputs.pendingCleanup = pending;
+    else delete outputs.pendingCleanup;
     // Engine-facing objects must not carry `undefined` values.
     for (const [key, value] of Object.entries(outputs)) if (value === undefined) delete (outputs as unknown as Record<string, unknown>)[key];
     return outputs;

@@ -1,6 +1,6 @@
 // The port the lifecycle is written against. The lifecycle never sees an SDK, a request or a product name: it asks
 // this interface to read and to set a domain's certificate, and the adapters in ../alicloud translate.
-import type { CertType, ProductSpec } from "../alicloud/products";
+import type { CertRegion, CertType, ProductSpec } from "../alicloud/products";
 
 export type SslStatus = "on" | "off";
 
@@ -34,6 +34,13 @@ export interface SetCertificateRequest {
     readonly certId?: string;
     readonly certRegion?: string;
     readonly forceSet?: boolean;
+    /**
+     * A cas set whose `certName` is the stored certificate's own name in the certificate service (the lifecycle
+     * uploaded it, or found it there): an action that names a cas certificate by CertName (CDN's batch action, Live's
+     * set) then deploys exactly the certificate `certId` names. A user's `certType: "cas"` with a `certName` of their
+     * choosing is not one.
+     */
+    readonly namesStoredCertificate?: boolean;
 }
 
 export interface SetCertificateResult {
@@ -77,4 +84,36 @@ export interface CertificateService {
     set(request: SetCertificateRequest): Promise<SetCertificateResult>;
     /** One call for several domains, where the product has one. */
     readonly setMany?: SetManyCapability;
+}
+
+/** A certificate the account's certificate service holds (one region's store). */
+export interface StoredCertificate {
+    /** Its numeric id in that region, as text. */
+    readonly certId: string;
+    /** Its name, unique in the account. */
+    readonly name: string;
+    readonly region: CertRegion;
+    /** SHA-256 of its leaf's DER, lowercase hex, when the service reports it (the listing's and the detail's Sha2). */
+    readonly fingerprint?: string;
+    /** Its serial number, lowercase hex without leading zeros (the service pads it with zeros). */
+    readonly serialNumber?: string;
+}
+
+/**
+ * The account's certificate service in one region (UploadUserCertificate and friends, 2020-04-07): where every
+ * uploaded certificate lands and from which the products deploy by reference. The lifecycle decides what to upload,
+ * reuse and delete (storedCertificates.ts); this only carries it.
+ */
+export interface CertificateStore {
+    readonly region: CertRegion;
+    /** Whose service it is (the account, at its endpoint): uploads are shared by every resource of one account. */
+    owner(): Promise<string>;
+    /** The valid certificates whose domain names contain `keyword` (the listing's own matching; "" lists them all), every page. */
+    find(keyword: string): Promise<StoredCertificate[]>;
+    /** One certificate with its PEM chain; `undefined` when the id names none. */
+    get(certId: string): Promise<(StoredCertificate & { readonly certificatePem?: string }) | undefined>;
+    /** Uploads a certificate and its key (the only call that carries a key); throws on a refusal (a name held, ...). */
+    upload(name: string, certificatePem: string, privateKeyPem: string): Promise<StoredCertificate>;
+    /** Deletes a certificate: `gone` when the id named none. Throws on a refusal (in use, ...). */
+    remove(certId: string): Promise<"removed" | "gone">;
 }

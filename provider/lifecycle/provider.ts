@@ -9,17 +9,36 @@ import { conflictReason, describeHolder, processClaims } from "./claims";
 import { expiryFinding, expiryPolicyFromConfig, type ExpiryPolicy } from "./expiry";
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "./engineLog";
 import { withProgress } from "./progress";
-import { diffCertificate } from "./diff";
+import { changedProperties, diffCertificate } from "./diff";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
 import {
+    applyDeadline,
     createCertificate,
+    currentOutputs,
     deleteCertificate,
     readCertificate,
     updateCertificate,
     type ConfirmPolicy,
     type LifecycleContext,
 } from "./operations";
-import type { CertificateService } from "./port";
+import type { CertificateService, CertificateStore } from "./port";
+import type { CertRegion } from "../alicloud/products";
+import {
+    cleanUp,
+    cleanupsToRetry,
+    declareCertificates,
+    describeReference,
+    movingAway,
+    ownedIds,
+    planNote,
+    replacedBy,
+    stopMovingAway,
+    withFreshStored,
+    withPending,
+    withStoredCertificate,
+    type PendingCleanup,
+    type StoreAccess,
+} from "./storedCertificates";
 
 /**
  * The engine prints a failing property's VALUE next to the reason ("property privateKey value <the key> has a
@@ -32,6 +51,27 @@ const PROPERTIES_NEVER_ECHOED = new Set(["privateKey", "certificate", "domains"]
 
 export function withoutEchoedValue(failure: dynamic.CheckFailure): dynamic.CheckFailure {
     return PROPERTIES_NEVER_ECHOED.has(failure.property) ? { property: "", reason: `${failure.property}: ${failure.reason}` } : failure;
+}
+
+/** The certificate service alone, for a preview's note: check and diff build no product client. */
+export function storeAccess(deps: ProviderDependencies): StoreAccess {
+    return { ...(deps.stores ? { stores: deps.stores() } : {}), ...(deps.clock ? { clock: deps.clock } : {}) };
+}
+
+/** Says `note` on the resource's row, as a preview's note on what its change does (none without a URN). */
+export async function sendNote(deps: ProviderDependencies, urn: unknown, note: string | undefined): Promise<void> {
+    if (note === undefined || typeof urn !== "string" || isUnknown(urn)) return;
+    const sink = (deps.notes ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u, { ephemeral: false })))(urn);
+    sink.report(note);
+    await sink.close();
+}
+
+/** The certificate a resource declares (its check): one a resource of the run declares is never deleted. */
+export function declareFor(news: Record<string, unknown>, inputs: { status?: unknown; fingerprint?: unknown } | undefined): void {
+    const urn = news.resourceUrn;
+    if (typeof urn !== "string" || isUnknown(urn)) return;
+    const fingerprint = inputs?.status === "on" && typeof inputs.fingerprint === "string" && !isUnknown(inputs.fingerprint) ? inputs.fingerprint : undefined;
+    declareCertificates(urn, fingerprint ? [fingerprint] : []);
 }
 
 /** Claims the domains for the resource whose `resourceUrn` the inputs carry (none claimed without one). */
@@ -61,6 +101,8 @@ export async function checkExpiry(deps: ProviderDependencies, news: Record<strin
 }
 
 export interface ProviderDependencies {
+    /** Where a preview's note on what a change does goes; default: the engine's Log RPC, on the URN, not ephemeral. */
+    readonly notes?: (urn: string | undefined) => ProgressSink;
     /** Where a resource's progress goes; default: the engine's Log RPC, ephemeral, on the resource's URN (progress.ts). */
     readonly progress?: (urn: string | undefined) => ProgressSink;
     /** The expiry windows, from the stack config (read when a check runs: configure comes first). */
@@ -70,6 +112,8 @@ export interface ProviderDependencies {
     readonly product: ProductSpec;
     /** Builds (or returns the cached) service; called inside each method, never at load time. */
     readonly service: () => CertificateService;
+    /** The account's certificate service, one store per region; absent: certificates travel with each set (no upload). */
+    readonly stores?: () => (region: CertRegion) => CertificateStore;
     readonly clock?: Clock;
     readonly confirm?: ConfirmPolicy;
     readonly now?: () => Date;
@@ -82,12 +126,33 @@ export function progressSinkFor(deps: ProviderDependencies, inputs: { resourceUr
     return (deps.progress ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u)))(urn);
 }
 
+/**
+ * The declaration with its stored certificate (storedCertificates.ts), waiting through transient answers until the
+ * resource's deadline and saying so on its row; `previous`: the state, whose uploads are still this package's own.
+ */
+export function storedFor(ctx: LifecycleContext, desired: CertificateInputs, previous: { storedCertificate?: unknown; pendingCleanup?: unknown } | undefined): Promise<CertificateInputs> {
+    const waiting = (on: string) => ctx.events?.(desired.domainName, { kind: "waiting", on });
+    return withStoredCertificate(ctx, desired, ownedIds(previous), applyDeadline(ctx, desired), waiting);
+}
+
+/** After a delete, the certificates the service kept, said as a warning on the resource (its state is gone). */
+export function tellKept(deps: ProviderDependencies, urn: string | undefined, kept: readonly PendingCleanup[]): void {
+    const sink = (deps.warnings ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u, { ephemeral: false, severity: "warning" })))(urn);
+    sink.report(
+        `the certificate service kept ${kept.map((k) => `${describeReference(k)}${k.lastRefusal ? ` (${k.lastRefusal})` : ""}`).join(", ")}, ` +
+            "which this package uploaded: deleting it was refused, most likely because something outside this stack still uses it. " +
+            "Delete it in the certificate service's console once nothing does.",
+    );
+    void sink.close();
+}
+
 export function certificateProvider(deps: ProviderDependencies): dynamic.ResourceProvider {
     const context = (): LifecycleContext => ({
         product: deps.product,
         service: deps.service(),
         clock: deps.clock,
         confirm: deps.confirm,
+        ...(deps.stores ? { stores: deps.stores() } : {}),
     });
     /** One domain's change, saying on the resource's row what it waits on (configuring, ServiceBusy, a failing read). */
     const reporting = <T>(inputs: { resourceUrn?: unknown }, domainName: string, what: string, work: (ctx: LifecycleContext) => Promise<T>): Promise<T> =>
@@ -102,7 +167,7 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
             }
         });
     return {
-        async check(_olds: unknown, news: Record<string, unknown>) {
+        async check(olds: Record<string, unknown> | undefined, news: Record<string, unknown>) {
             const now = deps.now ? deps.now() : new Date();
             const result = checkInputs(deps.product, news, now);
             const domainName = result.inputs?.domainName;
@@ -116,13 +181,26 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
                 ...(conflicts.length > 0 ? [{ property: "domainName", reason: conflictReason(conflicts) }] : []),
                 ...(await checkExpiry(deps, news, result.inputs, known ? domainName : "its domain", now)),
             ];
-            return failures.length > 0 ? { ...result, failures: failures.map(withoutEchoedValue) } : result;
+            declareFor(news, result.inputs);
+            if (failures.length > 0) return { ...result, failures: failures.map(withoutEchoedValue) };
+            // A new resource (no inputs before): what it stores in the certificate service. An update says it in diff.
+            if (!olds || Object.keys(olds).length === 0) await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), result.inputs!, undefined, "known only").catch(() => undefined));
+            return result;
         },
         async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
-            return diffCertificate(olds, news);
+            const result = diffCertificate(olds, news);
+            // Moving to another certificate: the last resource of the run to leave the old one deletes it.
+            if (result.changes && olds.fingerprint !== news.fingerprint) movingAway(news.resourceUrn, olds.fingerprint);
+            // Nothing else differs, but a replaced certificate's delete was refused: the next `up` tries it again.
+            const retry = !result.changes && cleanupsToRetry(olds.pendingCleanup).length > 0;
+            if (result.changes || retry) await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), news, olds).catch(() => undefined));
+            return retry ? { ...result, changes: true } : result;
         },
         async create(inputs: CertificateInputs) {
-            const outs = await reporting(inputs, inputs.domainName, "serves the certificate", (ctx) => createCertificate(ctx, inputs));
+            const outs = await reporting(inputs, inputs.domainName, "serves the certificate", async (ctx) => {
+                const declared = await storedFor(ctx, inputs, undefined);
+                return withFreshStored(ctx, declared, new Set(), applyDeadline(ctx, inputs), (fresh) => createCertificate(ctx, fresh));
+            });
             return { id: inputs.domainName, outs };
         },
         async read(id: string, props?: CertificateOutputs) {
@@ -131,12 +209,41 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
             const outs = await readCertificate(context(), canonicalDomainName(id), props ?? {});
             return outs ? { id, props: outs } : {};
         },
-        async update(_id: string, _olds: CertificateOutputs, news: CertificateInputs) {
-            return { outs: await reporting(news, news.domainName, "serves the certificate", (ctx) => updateCertificate(ctx, news)) };
+        async update(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
+            const urn = news.resourceUrn;
+            if (olds.fingerprint !== news.fingerprint) movingAway(urn, olds.fingerprint);
+            return {
+                outs: await reporting(news, news.domainName, "serves the certificate", async (ctx) => {
+                    const declared = await storedFor(ctx, news, olds);
+                    let outs: CertificateOutputs;
+                    try {
+                        // Only a pending cleanup to try again (diff): the domain already serves what is declared.
+                        const update = (fresh: CertificateInputs) => withFreshStored(ctx, fresh, ownedIds(olds), applyDeadline(ctx, news), (d) => updateCertificate(ctx, d));
+                        outs = changedProperties(olds, news).length === 0 ? ((await currentOutputs(ctx, declared, olds)) ?? (await update(declared))) : await update(declared);
+                    } catch (error) {
+                        stopMovingAway(urn);
+                        throw error;
+                    }
+                    const { pending } = await cleanUp(ctx.stores, urn, replacedBy(olds, outs.storedCertificate), news.keepReplacedCertificates === true);
+                    return withPending(outs, pending);
+                }),
+            };
         },
         async delete(id: string, props: CertificateOutputs) {
             const domainName = canonicalDomainName(id);
-            await reporting(props, domainName, "HTTPS off", (ctx) => deleteCertificate(ctx, domainName, props));
+            const urn = props.resourceUrn;
+            movingAway(urn, props.fingerprint);
+            await reporting(props, domainName, "HTTPS off", async (ctx) => {
+                try {
+                    await deleteCertificate(ctx, domainName, props);
+                } catch (error) {
+                    stopMovingAway(urn);
+                    throw error;
+                }
+                const { pending } = await cleanUp(ctx.stores, urn, replacedBy(props, undefined), props.keepReplacedCertificates === true);
+                // The resource is gone: what the service refused to delete can only be said.
+                if (pending.length > 0) tellKept(deps, urn, pending);
+            });
         },
     };
 }

@@ -28,4 +28,25 @@ export abstract class CertificateOutputsResource extends pulumi.dynamic.Resource
     declare public readonly issuer: pulumi.Output<string | undefined>;
     declare public readonly serialNumber: pulumi.Output<string | undefined>;
     declare public readonly dnsNames: pulumi.Output<string[] | undefined>;
+    /** The certificate service's entry the domains are deployed from (found there, or uploaded by this package). */
+    declare public readonly storedCertificate: pulumi.Output<StoredCertificateOutput | undefined>;
+    /** Replaced certificates this package uploaded whose delete the service refused; tried again at the next `pulumi up`. */
+    declare public readonly pendingCleanup: pulumi.Output<PendingCleanupOutput[] | undefined>;
+    declare public readonly keepReplacedCertificates: pulumi.Output<boolean>;
+}
+
+/** An entry of the account's certificate service. */
+export interface StoredCertificateOutput {
+    certId: string;
+    name: string;
+    region: string;
+    /** SHA-256 of its leaf, lowercase hex. */
+    fingerprint: string;
+    /** This package uploaded it: it deletes it once a rotation replaced it and nothing of the stack uses it. */
+    uploaded: boolean;
+}
+
+export interface PendingCleanupOutput extends StoredCertificateOutput {
+    attempts: number;
+    lastRefusal?: string;
 }

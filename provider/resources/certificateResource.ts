@@ -15,14 +15,22 @@ export interface CertificateArgs {
     certificate?: pulumi.Input<string>;
     /** PEM private key (PKCS#1, PKCS#8 or SEC1, unencrypted). Always stored as a secret. */
     privateKey?: pulumi.Input<string>;
-    /** At most 128 characters. Default: derived from the certificate, so a renewal never collides with the old name. */
+    /**
+     * The certificate's name in the account's certificate service, where an uploaded certificate is stored (names
+     * there are unique): at most 64 characters. Default: derived from the certificate, so a renewal never collides.
+     */
     certName?: pulumi.Input<string>;
-    /** `"upload"` (default), `"cas"` (with certId; CDN only) or `"free"`. */
+    /** `"upload"` (default: stored in the certificate service once, deployed from there), `"cas"` (with certId) or `"free"`. */
     certType?: pulumi.Input<CertType>;
     /** certType `cas`: the certificate's id in Alibaba Cloud's certificate service. */
     certId?: pulumi.Input<string>;
-    /** certType `cas`: `cn-hangzhou` (default) or `ap-southeast-1`. */
+    /** The certificate service's centre: `cn-hangzhou` (default) or `ap-southeast-1` (international accounts). */
     certRegion?: pulumi.Input<string>;
+    /**
+     * Keep the certificates a rotation, a replacement or a delete replaces in the certificate service. By default the
+     * ones this package uploaded are deleted once nothing of the stack uses them (one it found there is never deleted).
+     */
+    keepReplacedCertificates?: pulumi.Input<boolean>;
     /** Overwrite a certificate of the same name with other content (ForceSet=1). */
     forceSet?: pulumi.Input<boolean>;
     /** How long create, update and delete wait for the domain to be online again and serve what is declared, busy domains included (default 1800). */

@@ -20,8 +20,23 @@ export function ownUrn(name: string, type: string, opts: pulumi.CustomResourceOp
     return pulumi.createUrn(name, `pulumi-nodejs:dynamic/alicloud-certs:${type}`, parent);
 }
 
-/** The outputs every certificate resource reports: the served (or declared) leaf's details. */
-export const LEAF_OUTPUTS = ["status", "fingerprint", "chainFingerprint", "notBefore", "notAfter", "subject", "issuer", "serialNumber", "dnsNames"] as const;
+/**
+ * The outputs every certificate resource reports: the served (or declared) leaf's details, and the certificate
+ * service's entry it is deployed from with any replaced ones still to delete.
+ */
+export const LEAF_OUTPUTS = [
+    "status",
+    "fingerprint",
+    "chainFingerprint",
+    "notBefore",
+    "notAfter",
+    "subject",
+    "issuer",
+    "serialNumber",
+    "dnsNames",
+    "storedCertificate",
+    "pendingCleanup",
+] as const;
 
 /**
  * What a certificate resource registers: its args with the certificate and key made secret whatever the user

@@ -51,6 +51,7 @@ async function provider(productId: "cdn" | "live", extra: Record<string, string>
         "alicloud:accessKey": ACCOUNT.accessKeyId,
         "alicloud:secretKey": ACCOUNT.accessKeySecret,
         [`alicloud-certs:${(productId === "cdn" ? CDN : LIVE).endpointConfigKey}`]: emulator.endpoint,
+        "alicloud-certs:casEndpoint": emulator.endpoint,
         "alicloud-certs:cdnBatchWindowMs": String(TEST_WINDOW_MS),
         ...extra,
     });

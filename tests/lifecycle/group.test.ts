@@ -14,7 +14,7 @@ import { processClaims } from "../../provider/lifecycle/claims";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { FastClock } from "../support/fastClock";
-import { serviceOnClock } from "../support/serviceOnClock";
+import { servicesOnClock } from "../support/serviceOnClock";
 
 const ACCOUNT = { accessKeyId: "LTAIgroupTest0000000001", accessKeySecret: "groupTestSecret0000000000001" };
 const MINUTE = 60_000;
@@ -37,10 +37,9 @@ async function world(t: { after: (fn: () => Promise<void>) => void }, product: P
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
     });
     t.after(() => emulator.close());
-    const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock);
     const progress: { urn: string | undefined; message: string }[] = [];
     const sink = (urn: string | undefined) => ({ report: (message: string) => progress.push({ urn, message }), close: () => undefined });
-    return { emulator, provider: groupProvider({ product, service: () => service, clock, progress: sink }), domains, progress };
+    return { emulator, provider: groupProvider({ product, ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock), progress: sink }), domains, progress };
 }
 
 let issued: { current: Issued; renewed: Issued } | undefined;

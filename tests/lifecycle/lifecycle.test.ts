@@ -9,6 +9,7 @@ import { startEmulator } from "../../emulator";
 import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
 import { clientSettingsFromConfig, createCertificateService } from "../../provider/alicloud/client";
 import { configFromRecord } from "../../provider/alicloud/endpoint";
+import { storesFor } from "../../provider/runtime";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
@@ -61,13 +62,16 @@ function providerOf(product: ProductSpec, timeouts = { connectTimeoutMs: 2000, r
         "alicloud:accessKey": ACCOUNT.accessKeyId,
         "alicloud:secretKey": ACCOUNT.accessKeySecret,
         [`alicloud-certs:${product.endpointConfigKey}`]: emulator.endpoint,
+        "alicloud-certs:casEndpoint": emulator.endpoint,
     });
-    const service = createCertificateService(product, {
+    const settings = {
         ...clientSettingsFromConfig(product, config, {}),
         timeouts,
         retry: { baseDelayMs: 20, maxDelayMs: 200, totalBudgetMs: 20_000, maxAttempts: 12 },
-    });
-    return certificateProvider({ product, service: () => service, confirm: { initialIntervalMs: 20, maxIntervalMs: 100 } });
+    };
+    const service = createCertificateService(product, settings);
+    const stores = storesFor(config, { settings });
+    return certificateProvider({ product, service: () => service, stores: () => stores, confirm: { initialIntervalMs: 20, maxIntervalMs: 100 } });
 }
 
 async function checked(provider: dynamic.ResourceProvider, raw: Record<string, unknown>): Promise<CertificateInputs> {

@@ -15,7 +15,7 @@ import type { CertificateInputs, CertificateOutputs } from "../../provider/lifec
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
 import { fingerprintOf, issueCertificate } from "../support/certs";
 import { FastClock } from "../support/fastClock";
-import { serviceOnClock } from "../support/serviceOnClock";
+import { servicesOnClock } from "../support/serviceOnClock";
 
 const ACCOUNT = { accessKeyId: "LTAIreadStormTest000001", accessKeySecret: "readStormTestSecret000000001" };
 const SPEED = 60;
@@ -54,10 +54,10 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
         const progress: { urn: string | undefined; message: string }[] = [];
         const sink = (urn: string | undefined) => ({ report: (message: string) => progress.push({ urn, message }), close: () => undefined });
         const providers = (product: ProductSpec): Providers => {
-            const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock, { connectTimeoutMs: 400, readTimeoutMs: 400 });
+            const services = servicesOnClock(product, emulator.endpoint, ACCOUNT, clock, { connectTimeoutMs: 400, readTimeoutMs: 400 });
             return {
-                single: certificateProvider({ product, service: () => service, clock, progress: sink }),
-                group: groupProvider({ product, service: () => service, clock, progress: sink }),
+                single: certificateProvider({ product, ...services, progress: sink }),
+                group: groupProvider({ product, ...services, progress: sink }),
             };
         };
         const cdn = providers(CDN);
@@ -126,8 +126,7 @@ describe("a read failing longer than one call's retries", () => {
             const emulator = await startEmulator({ port: 0, configuringMs: 30_000, clock, seed: { accounts: [{ ...ACCOUNT, domains: [{ domainName, product: product.id }] }] } });
             t.after(() => emulator.close());
             const progress: string[] = [];
-            const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock);
-            const provider = certificateProvider({ product, service: () => service, clock, progress: () => ({ report: (m: string) => progress.push(m), close: () => undefined }) });
+            const provider = certificateProvider({ product, ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock), progress: () => ({ report: (m: string) => progress.push(m), close: () => undefined }) });
             const cert = await issueCertificate({ dnsNames: [`*.${product.id}.storm.test`], key: "ec256" });
             const checked = await provider.check!({}, { domainName, certificate: cert.chainPem, privateKey: cert.key.pkcs8, resourceUrn: `urn:pulumi:dev::storm::x::w0` });
             emulator.injectFault({ action, fault: "service-busy", times: 12 });

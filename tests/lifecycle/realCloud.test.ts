@@ -12,7 +12,7 @@ import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { FastClock } from "../support/fastClock";
-import { serviceOnClock } from "../support/serviceOnClock";
+import { servicesOnClock } from "../support/serviceOnClock";
 import { $Cdn, Client as CdnClient } from "../emulator/support";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
@@ -47,8 +47,7 @@ async function world(
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
     });
     t.after(() => emulator.close());
-    const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock);
-    const provider = certificateProvider({ product, service: () => service, clock });
+    const provider = certificateProvider({ product, ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock) });
     return { emulator, clock, product, provider, domains };
 }
 

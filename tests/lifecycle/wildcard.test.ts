@@ -13,7 +13,7 @@ import type { CertificateInputs, CertificateOutputs } from "../../provider/lifec
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { FastClock } from "../support/fastClock";
-import { serviceOnClock } from "../support/serviceOnClock";
+import { servicesOnClock } from "../support/serviceOnClock";
 
 const ACCOUNT = { accessKeyId: "LTAIwildcardTest000001", accessKeySecret: "wildcardTestSecret0000000001" };
 
@@ -28,9 +28,9 @@ async function world(t: { after: (fn: () => Promise<void>) => void }, product: P
     const clock = new FastClock(600);
     const emulator = await startEmulator({ port: 0, configuringMs: 60_000, clock, seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] } });
     t.after(() => emulator.close());
-    const service = serviceOnClock(product, emulator.endpoint, ACCOUNT, clock);
+    const services = servicesOnClock(product, emulator.endpoint, ACCOUNT, clock);
     const cert = await issueCertificate({ dnsNames: [`*.${product.id}.wild.test`, `*.g.${product.id}.wild.test`], key: "ec256" });
-    return { emulator, cert, single: certificateProvider({ product, service: () => service, clock }), group: groupProvider({ product, service: () => service, clock }) };
+    return { emulator, cert, single: certificateProvider({ product, ...services }), group: groupProvider({ product, ...services }) };
 }
 
 async function checked<T>(provider: dynamic.ResourceProvider, cert: Issued, raw: Record<string, unknown>): Promise<T> {

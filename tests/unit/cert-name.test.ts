@@ -50,20 +50,20 @@ describe("defaultCertName", () => {
         });
     }
 
-    it("GIVEN a very long first SAN WHEN named THEN the name is 128 characters and keeps its unique suffix", () => {
+    it("GIVEN a very long first SAN WHEN named THEN the name is 64 characters (the certificate service's limit) and keeps its unique suffix", () => {
         const long = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.example.com`;
         const info = withInfo({ dnsNames: [long] });
         const name = defaultCertName(info);
         const suffix = `-${dateOf(info)}-${info.fingerprint.slice(0, 8)}`;
-        assert.equal(name.length, 128);
+        assert.equal(name.length, 64);
         assert.ok(name.endsWith(suffix));
-        assert.equal(name, long.slice(0, 128 - suffix.length).replace(/\.$/, "") + suffix);
+        assert.equal(name, long.slice(0, 64 - suffix.length).replace(/\.$/, "") + suffix);
         assert.equal(certNameProblem(name), undefined);
     });
 });
 
 describe("certNameProblem", () => {
-    const accepted = ["a", "www.example.com-20250131-1a2b3c4d", "My_Cert-2025.v2", "0cert", "x".repeat(128)];
+    const accepted = ["a", "www.example.com-20250131-1a2b3c4d", "My_Cert-2025.v2", "0cert", "x".repeat(64)];
     for (const name of accepted) {
         it(`GIVEN ${JSON.stringify(name.length > 40 ? `${name.slice(0, 20)}… (${name.length})` : name)} WHEN checked THEN accepted`, () => {
             assert.equal(certNameProblem(name), undefined);
@@ -72,7 +72,7 @@ describe("certNameProblem", () => {
 
     const refused: [given: string, name: string, words: string[]][] = [
         ["empty", "", ["the certificate name is empty", "leave certName unset"]],
-        ["129 characters", "x".repeat(129), ["is 129 characters long", "at most 128", "shorten it"]],
+        ["65 characters", "x".repeat(65), ["is 65 characters long", "the certificate service takes at most 64", "shorten it"]],
         ["a space", "my cert", ['contains " "', 'only letters, digits, ".", "_" and "-"']],
         ["a slash", "certs/www", ['contains "/"']],
         ["a comma", "a,b", ['contains ","']],

@@ -38,7 +38,7 @@ describe("check: a valid upload", () => {
         // Certificates carry whole seconds.
         assert.equal(Math.floor(Date.parse(inputs.notAfter!) / 1000), Math.floor(good.cert.notAfter.getTime() / 1000));
         assert.ok(!inputs.certificate!.includes("\r"), "certificate is normalized to \\n line endings");
-        assert.match(inputs.certName!, /^[A-Za-z0-9._-]{1,128}$/);
+        assert.match(inputs.certName!, /^[A-Za-z0-9._-]{1,64}$/);
         assert.ok(inputs.certName!.includes((await fingerprintOf(good)).slice(0, 8)), "the default name carries the fingerprint");
     });
 
@@ -131,10 +131,10 @@ describe("check: rejected before any call", () => {
             words: /scheme|https:\/\//i,
         },
         {
-            name: "a certificate name over 128 characters",
-            make: async () => ({ domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certName: "n".repeat(129) }),
+            name: "a certificate name over 64 characters",
+            make: async () => ({ domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certName: "n".repeat(65) }),
             property: "certName",
-            words: /128/,
+            words: /at most 64/,
         },
         {
             name: "an unknown status",
@@ -197,9 +197,24 @@ describe("check: rejected before any call", () => {
         assert.equal(checkInputs(CDN, { domainName: DOMAIN, certType: "cas", certId: "8089870" }).failures, undefined);
     });
 
-    it("refuses cas on Live, whose set action has no certificate id", () => {
-        const failures = failuresOf(checkInputs(LIVE, { domainName: DOMAIN, certType: "cas", certId: "1" }));
-        assert.match(failures.certType!, /"upload", "free"/);
+    it("takes cas on Live by certId (the lifecycle names it by CertName, which Live's set takes), and requires the id", () => {
+        const result = checkInputs(LIVE, { domainName: DOMAIN, certType: "cas", certId: "8089870" });
+        assert.deepEqual(result.failures ?? [], []);
+        assert.deepEqual([result.inputs!.certId, result.inputs!.certRegion], ["8089870", "cn-hangzhou"]);
+        assert.match(failuresOf(checkInputs(LIVE, { domainName: DOMAIN, certType: "cas" })).certId!, /required with certType "cas"/);
+    });
+
+    it("takes certRegion with an uploaded certificate (the certificate service's centre), and refuses another region", () => {
+        const result = checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certRegion: "ap-southeast-1" });
+        assert.deepEqual(result.failures ?? [], []);
+        assert.equal(result.inputs!.certRegion, "ap-southeast-1");
+        assert.match(failuresOf(checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certRegion: "eu-west-1" })).certRegion!, /ap-southeast-1 for international accounts/);
+    });
+
+    it("never takes the lifecycle's own records from a program", () => {
+        const result = checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, storedCertificate: { certId: "1" }, pendingCleanup: [] });
+        assert.equal("storedCertificate" in result.inputs!, false);
+        assert.equal("pendingCleanup" in result.inputs!, false);
     });
 
     it("never quotes key material in a reason", async () => {

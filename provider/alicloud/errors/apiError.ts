@@ -9,6 +9,8 @@ import { isTransientAnswer } from "./transience";
 
 export interface ApiErrorFields {
     readonly action: string;
+    /** The action as a RAM policy names it (`cdn:SetCdnDomainSSLCertificate`), for a permission error's hint. */
+    readonly ramAction?: string;
     /** What the call was doing: a read, a set, or the set of a delete. */
     readonly actionKind: ActionKind;
     /** The domain(s) the call was about; several for a batch call. */
@@ -54,7 +56,7 @@ export class AlicloudApiError extends Error {
             attempts: fields.attempts ?? 1,
             outcomeUnknown: fields.outcomeUnknown ?? false,
         };
-        const hint = hintFor(clean.code, clean.actionKind);
+        const hint = hintFor(clean.code, clean.actionKind, clean.ramAction);
         super(formatMessage(clean, hint));
         Object.assign(this, clean);
         this.#fields = clean;

@@ -6,6 +6,8 @@ import { redact } from "./redaction";
 
 export interface ErrorContext {
     readonly action: string;
+    /** The action as a RAM policy names it, for a permission error's hint. */
+    readonly ramAction?: string;
     readonly actionKind: ActionKind;
     readonly domainNames: readonly string[];
     /** Values that must never appear in a message (AccessKey secret, token, the private key of the call). */
@@ -53,7 +55,12 @@ function text(value: unknown): string | undefined {
  */
 export function toApiError(error: unknown, context: ErrorContext): AlicloudApiError {
     if (error instanceof AlicloudApiError) return error;
-    const base = { action: context.action, actionKind: context.actionKind, domainNames: context.domainNames };
+    const base = {
+        action: context.action,
+        actionKind: context.actionKind,
+        domainNames: context.domainNames,
+        ...(context.ramAction ? { ramAction: context.ramAction } : {}),
+    };
     const clean = (message: string) => redact(message, context.secrets ?? []);
 
     if (error instanceof CredentialsError) {

@@ -4,8 +4,15 @@
 // "run `pulumi up`" is the wrong advice for a destroy.
 import { LOCAL_ERROR_CODES, type ActionKind } from "./codes";
 
-/** A hint: one text for every kind of call, or one per kind. */
-export type Hint = string | Readonly<Record<ActionKind, string>>;
+/** What a hint may be worded from: the kind of call, and the call's action as a RAM policy names it. */
+export interface HintFacts {
+    readonly kind: ActionKind;
+    /** E.g. `yundun-cert:UploadUserCertificate`. */
+    readonly ramAction?: string;
+}
+
+/** A hint: one text for every kind of call, one per kind, or one worded from the facts of the call. */
+export type Hint = string | Readonly<Record<ActionKind, string>> | ((facts: HintFacts) => string);
 
 /** What to run once the cause is fixed, per kind of call. */
 export const RUN_AGAIN: Readonly<Record<ActionKind, string>> = {
@@ -72,7 +79,9 @@ const HINTS: Readonly<Record<string, Hint>> = {
     "InvalidCredentials": `no usable credentials reached the SDK; ${CONFIGURE_CREDENTIALS}`,
     "MissingParameter": "a required parameter was not sent; this is a provider bug, please report it with the request id",
     "OperationDenied": perKind((again) => `the account's CDN service is suspended (overdue payment); top up the account and ${again}`),
-    "Forbidden.RAM": "the RAM user may not call this action; grant the policy in the README's credentials section (examples/ram-policy.json in the repository: exactly the actions this package calls), or AliyunCDNFullAccess / AliyunLiveFullAccess",
+    "Forbidden.RAM": ({ ramAction }) =>
+        `the RAM user may not call this action; ${ramAction ? `add "${ramAction}" to the Action list of its RAM policy` : "grant it in the RAM user's policy"} ` +
+        "(the README's credentials section, and examples/ram-policy.json in the repository: exactly the actions this package calls), or AliyunCDNFullAccess / AliyunLiveFullAccess and AliyunYundunCertFullAccess",
     "AuthenticationFailed": `authentication failed; ${CONFIGURE_CREDENTIALS}, and check the RAM user may call this action`,
 
     // --- Domain ---
@@ -154,17 +163,19 @@ export const HINTED_CODES: readonly string[] = Object.keys(HINTS);
 
 const BY_LOWERCASE_CODE = new Map(Object.entries(HINTS).map(([code, hint]) => [code.toLowerCase(), hint]));
 
-function worded(hint: Hint, kind: ActionKind): string {
-    return typeof hint === "string" ? hint : hint[kind];
+function worded(hint: Hint, facts: HintFacts): string {
+    if (typeof hint === "string") return hint;
+    return typeof hint === "function" ? hint(facts) : hint[facts.kind];
 }
 
 /** The fix hint for an API error code from a call of `kind` (exact match, then case-insensitive, then by family). */
-export function hintFor(code: string, kind: ActionKind): string {
+export function hintFor(code: string, kind: ActionKind, ramAction?: string): string {
+    const facts: HintFacts = { kind, ...(ramAction ? { ramAction } : {}) };
     const exact = HINTS[code] ?? BY_LOWERCASE_CODE.get(code.toLowerCase());
-    if (exact !== undefined) return worded(exact, kind);
-    if (code.includes("Throttling")) return worded(THROTTLED, kind);
-    if (code.startsWith("InvalidSecurityToken")) return worded(HINTS["InvalidSecurityToken.Expired"]!, kind);
-    if (code.startsWith("InvalidAccessKeyId")) return worded(HINTS["InvalidAccessKeyId.NotFound"]!, kind);
-    if (code.startsWith("Forbidden")) return worded(HINTS["Forbidden.RAM"]!, kind);
+    if (exact !== undefined) return worded(exact, facts);
+    if (code.includes("Throttling")) return worded(THROTTLED, facts);
+    if (code.startsWith("InvalidSecurityToken")) return worded(HINTS["InvalidSecurityToken.Expired"]!, facts);
+    if (code.startsWith("InvalidAccessKeyId")) return worded(HINTS["InvalidAccessKeyId.NotFound"]!, facts);
+    if (code.startsWith("Forbidden")) return worded(HINTS["Forbidden.RAM"]!, facts);
     return "see the Alibaba Cloud error center (https://error-center.alibabacloud.com) for this code, quoting the request id";
 }

@@ -3,6 +3,7 @@
 // as a single resource would be, by the same per-domain steps (../operations.ts).
 import { canonicalDomainName } from "../../certificate";
 import type { CertificateInputs } from "../model";
+import type { PendingCleanup } from "../storedCertificates";
 import type { SslStatus } from "../port";
 
 /** The declared settings every domain of the group shares. */
@@ -45,6 +46,8 @@ export interface GroupOutputs extends Omit<GroupInputs, "privateKey"> {
     matchedDomains?: string[];
     /** With matchDomains: domains the certificate covers that were left out, and why (their state). */
     leftOut?: Record<string, string>;
+    /** Replaced certificates this package uploaded, still to delete (../storedCertificates.ts). */
+    pendingCleanup?: PendingCleanup[];
     // The declared certificate's details (fingerprint and notAfter come from check, the rest from the parse).
     chainFingerprint?: string;
     notBefore?: string;
@@ -56,7 +59,7 @@ export interface GroupOutputs extends Omit<GroupInputs, "privateKey"> {
 
 /** One domain's declared settings, as the per-domain steps take them. */
 export function inputsForDomain(group: Partial<GroupOutputs> & SharedInputs, domainName: string): CertificateInputs {
-    const { domains: _d, retainRemovedDomains: _r, matchDomains: _m, excludeDomains: _e, matchedDomains: _md, leftOut: _l, served: _s, domainNames: _n, resourceUrn: _u, ...shared } = group;
+    const { domains: _d, retainRemovedDomains: _r, matchDomains: _m, excludeDomains: _e, matchedDomains: _md, leftOut: _l, served: _s, domainNames: _n, resourceUrn: _u, pendingCleanup: _p, ...shared } = group;
     return { ...(shared as SharedInputs), domainName };
 }
 

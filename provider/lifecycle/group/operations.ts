@@ -25,6 +25,8 @@ import { groupChanges } from "./diff";
 import type { ProgressSink } from "../engineLog";
 import { ProgressTracker, withProgress as withProgressOf } from "../progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
+import type { CertificateInputs } from "../model";
+import { cleanUp, movingAway, ownedIds, replacedBy, stopMovingAway, withPending, withStoredCertificate, type PendingCleanup } from "../storedCertificates";
 
 /** The group's error: kept in state with what each domain serves, naming the domains that failed. */
 export class GroupPartialFailureError extends KeptInStateError {}
@@ -83,15 +85,53 @@ interface ResolvedDomains {
 
 export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promise<{ id: string; outs: GroupOutputs }> {
     const id = randomUUID();
-    const { declared, leftOut } = await resolveDomains(ctx, inputs, applyDeadline(ctx, inputs));
-    const outcomes = await withProgress(ctx, "serve the certificate", declared.domains, (ctx, tracker) =>
-        Promise.all(declared.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(declared, domainName)), tracker))),
-    );
-    return { id, outs: finish(id, declared, outcomes, {}, leftOut) };
+    const resolved = await resolveDomains(ctx, inputs, applyDeadline(ctx, inputs));
+    const { leftOut } = resolved;
+    const outcomes = await withProgress(ctx, "serve the certificate", resolved.declared.domains, async (ctx, tracker) => {
+        // One stored certificate for every domain: found in the certificate service, or uploaded once.
+        const declared = (await storedForGroup(ctx, resolved.declared, undefined)) as GroupInputs;
+        return { declared, outcomes: await Promise.all(declared.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(declared, domainName)), tracker))) };
+    });
+    return { id, outs: finish(id, outcomes.declared, outcomes.outcomes, {}, leftOut) };
+}
+
+/** The group's declaration with its stored certificate, waiting as each domain would, on the group's row. */
+function storedForGroup(ctx: LifecycleContext, declared: GroupInputs, previous: Partial<GroupOutputs> | undefined): Promise<GroupInputs> {
+    return withStoredCertificate(ctx, declared as unknown as CertificateInputs, ownedIds(previous), applyDeadline(ctx, declared)) as unknown as Promise<GroupInputs>;
+}
+
+/**
+ * After the group's domains changed: what it replaced is deleted (storedCertificates.ts), except a certificate one of
+ * its own domains still serves (a change that failed), which stays pending until that domain moves on.
+ */
+async function cleanUpGroup(ctx: LifecycleContext, urn: string | undefined, previous: Partial<GroupOutputs>, outputs: GroupOutputs, keep: boolean): Promise<GroupOutputs> {
+    const replaced = replacedBy(previous, outputs.storedCertificate);
+    const served = new Set(Object.values(outputs.served).map((s) => s.fingerprint));
+    const stillServed = replaced.filter((c) => served.has(c.fingerprint));
+    const { pending } = await cleanUp(ctx.stores, urn, replaced.filter((c) => !served.has(c.fingerprint)), keep);
+    return withPending(outputs, [...stillServed.map((c) => ({ attempts: 0, ...c })), ...pending]);
 }
 
 export async function updateGroup(outer: GroupContext, id: string, olds: GroupOutputs, wanted: GroupInputs): Promise<GroupOutputs> {
-    const { declared: news, leftOut, heldElsewhere } = await resolveDomains(outer, wanted, applyDeadline(outer, wanted));
+    const urn = wanted.resourceUrn;
+    if (olds.fingerprint !== wanted.fingerprint) movingAway(urn, olds.fingerprint);
+    try {
+        return await updateGroupDomains(outer, id, olds, wanted);
+    } catch (error) {
+        // A partial failure keeps the group in state: what it replaced is decided with the state the error carries.
+        if (error instanceof GroupPartialFailureError) {
+            const kept = await cleanUpGroup(outer, urn, olds, error.properties as unknown as GroupOutputs, wanted.keepReplacedCertificates === true);
+            throw new GroupPartialFailureError(error.message, error.id, { ...error.properties, ...kept });
+        }
+        stopMovingAway(urn);
+        throw error;
+    }
+}
+
+async function updateGroupDomains(outer: GroupContext, id: string, olds: GroupOutputs, wanted: GroupInputs): Promise<GroupOutputs> {
+    const resolved = await resolveDomains(outer, wanted, applyDeadline(outer, wanted));
+    const { leftOut, heldElsewhere } = resolved;
+    const news = await storedForGroup(outer, resolved.declared, olds);
     const changes = groupChanges(olds, news);
     // A change to the shared settings goes to every domain; otherwise only to new domains and to those that drifted
     // or failed before. The others keep what they serve, with no call.
@@ -110,7 +150,8 @@ export async function updateGroup(outer: GroupContext, id: string, olds: GroupOu
         const outcomes = await Promise.all(applied);
         // A removed domain that could not be turned off stays in the group's state, so that the next run tries again.
         const failedRemovals = (await Promise.all(removals)).filter((outcome) => outcome.error !== undefined);
-        return finish(id, news, [...outcomes, ...failedRemovals], olds, leftOut);
+        const outputs = finish(id, news, [...outcomes, ...failedRemovals], olds, leftOut);
+        return cleanUpGroup(ctx, news.resourceUrn, olds, outputs, news.keepReplacedCertificates === true);
     });
 }
 
@@ -138,14 +179,24 @@ export async function readGroup(ctx: LifecycleContext, id: string, state: GroupO
     return outputs;
 }
 
-/** Delete: HTTPS off on every domain of the group. Fails naming the domains that refused; the engine keeps the group. */
-export async function deleteGroup(outer: GroupContext, state: GroupOutputs): Promise<void> {
+/**
+ * Delete: HTTPS off on every domain of the group, then the certificates it uploaded that nothing else of the run
+ * uses are deleted from the certificate service. Fails naming the domains that refused; the engine keeps the group.
+ * Returns what the service refused to delete (the caller says so: the group's state is gone).
+ */
+export async function deleteGroup(outer: GroupContext, state: GroupOutputs): Promise<PendingCleanup[]> {
     const domains = state.domains ?? [];
+    const urn = state.resourceUrn;
+    movingAway(urn, state.fingerprint);
     const outcomes = await withProgress(outer, "turned off", domains, (ctx, tracker) =>
         Promise.all(domains.map((domainName) => attempt(ctx, domainName, () => turnOff(ctx, domainName, state), tracker))),
     );
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
-    if (failed.length > 0) throw new Error(failureMessage("could not turn HTTPS off on", failed, outcomes.length, "Fix each as its message says and run `pulumi destroy` again."));
+    if (failed.length > 0) {
+        stopMovingAway(urn);
+        throw new Error(failureMessage("could not turn HTTPS off on", failed, outcomes.length, "Fix each as its message says and run `pulumi destroy` again."));
+    }
+    return (await cleanUp(outer.stores, urn, replacedBy(state, undefined), state.keepReplacedCertificates === true)).pending;
 }
 
 class GoneError extends Error {}

@@ -2,17 +2,15 @@
 // and diff and its operations, which run the single resource's per-domain steps.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { conflictReason } from "../claims";
-import { checkExpiry, claimFor, progressSinkFor, withoutEchoedValue, type ProviderDependencies } from "../provider";
+import { checkExpiry, claimFor, declareFor, progressSinkFor, sendNote, storeAccess, tellKept, withoutEchoedValue, type ProviderDependencies } from "../provider";
+import type { CertificateInputs } from "../model";
+import { cleanupsToRetry, movingAway, planNote } from "../storedCertificates";
 import { checkGroupInputs } from "./check";
 import { describeGroupChanges, diffGroup } from "./diff";
 import { withCanonicalDomains, type GroupInputs, type GroupOutputs } from "./model";
 import { createGroup, deleteGroup, readGroup, updateGroup, type GroupContext } from "./operations";
-import { engineAddressFromArgv, engineSink, type ProgressSink } from "../engineLog";
 
-export interface GroupProviderDependencies extends ProviderDependencies {
-    /** Where a preview's note on the domains a change adds, removes or restores goes; default: the same, not ephemeral. */
-    readonly notes?: (urn: string | undefined) => ProgressSink;
-}
+export type GroupProviderDependencies = ProviderDependencies;
 
 /**
  * The engine's preview shows the diff of the inputs it stores, every changed element of a list or map on a line of
@@ -41,16 +39,16 @@ export function fromEngine<T extends { domains?: unknown }>(inputs: T): T {
 }
 
 export function groupProvider(deps: GroupProviderDependencies): dynamic.ResourceProvider {
-    const notes = deps.notes ?? ((urn: string | undefined) => engineSink(engineAddressFromArgv(), urn, { ephemeral: false }));
     const context = (inputs?: Partial<GroupInputs>): GroupContext => ({
         product: deps.product,
         service: deps.service(),
         clock: deps.clock,
         confirm: deps.confirm,
         progress: progressSinkFor(deps, inputs),
+        ...(deps.stores ? { stores: deps.stores() } : {}),
     });
     return {
-        async check(_olds: unknown, news: Record<string, unknown>) {
+        async check(olds: Record<string, unknown> | undefined, news: Record<string, unknown>) {
             const now = deps.now ? deps.now() : new Date();
             const result = checkGroupInputs(deps.product, news, now);
             const domains = result.inputs?.domains;
@@ -61,17 +59,27 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
                 ...(conflicts.length > 0 ? [{ property: "domains", reason: conflictReason(conflicts) }] : []),
                 ...(await checkExpiry(deps, news, result.inputs, where, now)),
             ];
+            declareFor(news, result.inputs);
             const inputs = toEngine(result.inputs!);
-            return failures.length > 0 ? { inputs, failures: failures.map(withoutEchoedValue) } : { inputs };
+            if (failures.length > 0) return { inputs, failures: failures.map(withoutEchoedValue) };
+            // A new group (no inputs before): what it stores in the certificate service. An update says it in diff.
+            if (!olds || Object.keys(olds).length === 0) {
+                await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), result.inputs! as unknown as CertificateInputs, undefined, "known only").catch(() => undefined));
+            }
+            return { inputs };
         },
         async diff(_id: string, olds: GroupOutputs, engineNews: GroupInputs) {
             const news = fromEngine(engineNews);
-            const { result, changes } = diffGroup(withCanonicalDomains(olds), news);
-            const note = result.changes ? describeGroupChanges(changes, news) : undefined;
-            if (note !== undefined) {
-                const sink = notes(typeof news.resourceUrn === "string" ? news.resourceUrn : undefined);
-                sink.report(note);
-                await sink.close();
+            const diffed = diffGroup(withCanonicalDomains(olds), news);
+            const { changes } = diffed;
+            // Moving to another certificate: the last resource of the run to leave the old one deletes it.
+            if (diffed.result.changes && olds.fingerprint !== news.fingerprint) movingAway(news.resourceUrn, olds.fingerprint);
+            // Nothing else differs, but a replaced certificate's delete was refused: the next `up` tries it again.
+            const result = !diffed.result.changes && cleanupsToRetry(olds.pendingCleanup).length > 0 ? { ...diffed.result, changes: true } : diffed.result;
+            if (result.changes) {
+                const plan = await planNote(storeAccess(deps), news as unknown as CertificateInputs, olds).catch(() => undefined);
+                const note = [describeGroupChanges(changes, news), plan].filter((part) => part !== undefined).join("; then ");
+                await sendNote(deps, news.resourceUrn, note === "" ? undefined : note);
             }
             return result;
         },
@@ -88,7 +96,8 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
             return { outs: await updateGroup(context(news), id, withCanonicalDomains(olds), news) };
         },
         async delete(_id: string, props: GroupOutputs) {
-            await deleteGroup(context(props), withCanonicalDomains(props));
+            const kept = await deleteGroup(context(props), withCanonicalDomains(props));
+            if (kept.length > 0) tellKept(deps, props.resourceUrn, kept);
         },
     };
 }
