@@ -31,6 +31,7 @@ import { emulatorTexts, keySecrets } from "./stacks";
 import { EmulatorProcess } from "../tests/support/emulatorProcess";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions } from "./scenario";
 import { milliseconds } from "./table";
+import { pointAtEmulator } from "../tests/support/emulatorConfig";
 
 /** A key pair the case emulators accept; not a credential anywhere else. */
 const ACCOUNT = { accessKeyId: "LTAIr2CrashAccount000001", accessKeySecret: "r2CrashAccountSecretNotReal00001" };
@@ -126,9 +127,7 @@ async function runCase(
         project = await PulumiProject.create({ program: kind.program, installDir: context.installDir, name: `r2-${kind.id}-${point.id}-${target}`, timeoutMs: SHORT_TIMEOUT_MS });
         fs.writeFileSync(path.join(project.dir, "fullchain.pem"), context.chainPem);
         fs.writeFileSync(path.join(project.dir, "privkey.pem"), context.keyPem);
-        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await pointAtEmulator(project, emulator.endpoint, ACCOUNT);
         await project.setConfig("domains", String(n));
         for (const [key, value] of Object.entries(point.config ?? {})) await project.setConfig(key, value);
         const command = point.command === "up" ? ["up", "--skip-preview"] : ["destroy", "--skip-preview"];

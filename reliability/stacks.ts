@@ -12,6 +12,7 @@ import { type Issued } from "../tests/support/certs";
 import { PulumiProject, type RunResult } from "../tests/support/pulumi";
 import { testCdnClient, type SdkKeys } from "../tests/support/sdkClients";
 import type { ProducedText, SecretUsed } from "./scenario";
+import { pointAtEmulator } from "../tests/support/emulatorConfig";
 
 /** Why the emulator's banner and state file hold the seeded access key secrets (R5 reports those hits apart). */
 export const BANNER_HOLDS_KEYS = "alicloud-cert-emulator prints the seeded accounts' key pairs at start (emulator/cli.ts describeAccounts)";
@@ -66,9 +67,7 @@ export async function certificateStack(options: StackOptions): Promise<PulumiPro
     const project = await PulumiProject.create({ program: options.program, installDir: options.installDir, name: options.name, timeoutMs: options.timeoutMs });
     fs.writeFileSync(path.join(project.dir, "fullchain.pem"), options.issued.chainPem);
     fs.writeFileSync(path.join(project.dir, "privkey.pem"), options.issued.key.pkcs8);
-    await project.setConfig("alicloud:accessKey", options.keys.accessKeyId);
-    await project.setConfig("alicloud:secretKey", options.keys.accessKeySecret, { secret: true });
-    await project.setConfig("alicloud-certs:cdnEndpoint", options.endpoint);
+    await pointAtEmulator(project, options.endpoint, options.keys);
     for (const [key, value] of Object.entries(options.config)) await project.setConfig(key, value);
     return project;
 }

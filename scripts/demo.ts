@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { startEmulator, DEFAULT_ACCOUNT } from "../emulator";
 import { issueChain } from "../tests/support/certs";
+import { ENDPOINT_ENV_VARS } from "../tests/support/emulatorConfig";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACK = "dev";
@@ -101,8 +102,8 @@ function demoEnvironment(cliDir: string, endpoint: string): NodeJS.ProcessEnv {
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_SKIP_CONFIRMATIONS: "true",
-        ALICLOUD_CDN_ENDPOINT: endpoint,
-        ALICLOUD_LIVE_ENDPOINT: endpoint,
+        // Every endpoint the package calls (each product's and the certificate service's), at the emulator.
+        ...Object.fromEntries(ENDPOINT_ENV_VARS.map((variable) => [variable, endpoint])),
         ALIBABA_CLOUD_ACCESS_KEY_ID: DEFAULT_ACCOUNT.accessKeyId,
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEFAULT_ACCOUNT.accessKeySecret,
         ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",

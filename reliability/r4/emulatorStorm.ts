@@ -25,6 +25,7 @@ import type { ProducedText, SecretUsed } from "../scenario";
 import { emulatorTexts } from "../stacks";
 import { seededRandom } from "../../emulator/random";
 import { statusField } from "../../bench/memory";
+import { STATE_FORMAT_VERSION } from "../../emulator/persistence/model";
 
 const CDN_VERSION = "2018-05-10";
 const LIVE_VERSION = "2016-11-01";
@@ -81,7 +82,7 @@ function readState(stateFile: string, domains: number): string | undefined {
     }
     try {
         const state = JSON.parse(text) as { formatVersion?: unknown; accounts?: { domains?: Record<string, unknown> }[] };
-        if (state.formatVersion !== 1 || !Array.isArray(state.accounts)) return "parses, but is not formatVersion 1 with accounts";
+        if (state.formatVersion !== STATE_FORMAT_VERSION || !Array.isArray(state.accounts)) return `parses, but is not formatVersion ${STATE_FORMAT_VERSION} with accounts`;
         const held = state.accounts.reduce((n, a) => n + (a.domains && typeof a.domains === "object" ? Object.keys(a.domains).length : 0), 0);
         if (held !== domains) return `holds ${held} domains instead of ${domains}`;
         return undefined;

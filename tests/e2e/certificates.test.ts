@@ -13,6 +13,7 @@ import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { testCdnClient } from "../support/sdkClients";
 import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
 const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "verbose", "lookalike", "upgrade", "retain", "faults", "adopt", "failed"] as const;
@@ -93,10 +94,7 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         const project = await PulumiProject.create({ program: PROGRAM, installDir: install, name: `certs-${scenario}` });
         projects.push(project);
         writeCertificate(project, cert);
-        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await pointAtEmulator(project, emulator.endpoint, ACCOUNT);
         await project.setConfig("cdnDomain", cdnDomain(scenario));
         await project.setConfig("liveDomain", liveDomain(scenario));
         return project;

@@ -10,6 +10,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { issueCertificate, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { pointAtEmulator } from "../support/emulatorConfig";
 
 const KEYS = { accessKeyId: "LTAIe2eExpiry00000000001", accessKeySecret: "e2eExpirySecretNotReal0000000001" };
 const GROUP_DOMAINS = ["a.exp.test", "b.exp.test", "c.exp.test"];
@@ -40,9 +41,7 @@ describe("expiry warnings and the fail window, with the Pulumi CLI", { skip }, (
         });
         hooks = new EmulatorHooks(emulator.endpoint);
         project = await PulumiProject.create({ program: PROGRAM, installDir: await preparePackageInstall(), name: "certs-expiry" });
-        await project.setConfig("alicloud:accessKey", KEYS.accessKeyId);
-        await project.setConfig("alicloud:secretKey", KEYS.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
+        await pointAtEmulator(project, emulator.endpoint, KEYS);
         soon = await issueCertificate({ dnsNames: ["*.exp.test"], key: "ec256", notAfterDays: 10 });
         fs.writeFileSync(path.join(project.dir, "fullchain.pem"), soon.chainPem);
         fs.writeFileSync(path.join(project.dir, "privkey.pem"), soon.key.pkcs8);

@@ -17,6 +17,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { $Cdn, cdnClient, liveClient } from "../emulator/support";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { e2eSkipReason, packPackage, PulumiProject, REPO_INSTALL, REPO_ROOT, runCommand, SUPPORTED_ENGINES } from "../support/pulumi";
+import { pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIfreshInstall00000001", accessKeySecret: "freshInstallSecretNotReal0000001" };
 
@@ -124,10 +125,7 @@ describe("a fresh user's install: npm install of the packed package and the newe
 
         fs.writeFileSync(path.join(project.dir, "fullchain.pem"), cert.chainPem);
         await project.setConfig("privateKey", cert.key.pkcs8, { secret: true }); // as `pulumi config set --secret privateKey < privkey.pem`
-        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await pointAtEmulator(project, emulator.endpoint, ACCOUNT);
     });
 
     test("pulumi up deploys the certificate on both domains", { timeout: 5 * 60_000 }, async () => {

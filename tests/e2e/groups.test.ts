@@ -12,6 +12,7 @@ import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { testCdnClient } from "../support/sdkClients";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
 const CDN_DOMAINS = Array.from({ length: 12 }, (_, i) => `g${String(i).padStart(2, "0")}.cdn-groups.test`);
@@ -101,10 +102,7 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
     async function configuredProject(program: string, name: string, cdnDomains: readonly string[]): Promise<PulumiProject> {
         const created = await PulumiProject.create({ program, installDir: await preparePackageInstall(), name });
         use(current, created);
-        await created.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-        await created.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await created.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-        await created.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await pointAtEmulator(created, emulator.endpoint, ACCOUNT);
         await created.setConfig("cdnDomains", JSON.stringify(cdnDomains));
         return created;
     }

@@ -7,10 +7,19 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startEmulator, type RunningEmulator, type SeedAccount } from "../../emulator";
 import type { PolicyDocument } from "../../emulator/authentication/ramPolicy";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE, LIVE } from "../../provider/alicloud/products";
 import { issueCertificate, type Issued } from "../support/certs";
 import { e2eSkipReason, preparePackageInstall, PulumiProject, REPO_ROOT } from "../support/pulumi";
+import { pointAtEmulator } from "../support/emulatorConfig";
 
 const POLICY = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "examples", "ram-policy.json"), "utf8")) as PolicyDocument;
+/** Each action the package calls, with the RAM code of its product (the tables the package calls them from). */
+const RAM_CODE = new Map<string, string>([
+    ...[CDN.setAction, CDN.describeCertificateAction, CDN.describeDomainAction, CDN.domainListing.action, CDN_LEGACY_SET, CDN_BATCH_SET].map((a) => [a.name, CDN.ramCode] as const),
+    ...[LIVE.setAction, LIVE.describeCertificateAction, LIVE.describeDomainAction, LIVE.domainListing.action].map((a) => [a.name, LIVE.ramCode] as const),
+    ...[CERTIFICATE_STORE.upload, CERTIFICATE_STORE.detail, CERTIFICATE_STORE.list, CERTIFICATE_STORE.remove].map((a) => [a.name, CERTIFICATE_STORE.ramCode] as const),
+]);
+
 const KEYS = { accessKeyId: "LTAIe2eRamPolicy0000001", accessKeySecret: "e2eRamPolicySecretNotReal00000001" };
 
 /** One of each resource kind, each on its own certificate so that no two share a batch. */
@@ -23,13 +32,14 @@ const read = (name: string) => ({ certificate: fs.readFileSync(name + ".crt", "u
 new DomainCertificate("single", { domainName: "single.ram.test", ...read("single") });
 new DomainCertificate("free", { domainName: "free.ram.test", certType: "free" });
 new LiveDomainCertificate("live", { domainName: "live.ram.test", ...read("live") });
+new DomainCertificate("cas", { domainName: "cas.ram.test", certType: "cas", certId: "20251207" });
 new DomainCertificateGroup("listed", { domains: ["a.g.ram.test", "b.g.ram.test"], ...read("group") });
 new DomainCertificateGroup("matched", { matchDomains: true, ...read("matched") });
 new LiveDomainCertificateGroup("live-matched", { matchDomains: true, ...read("livematched") });
 `;
 
 const DOMAINS: SeedAccount["domains"] = [
-    ...["single.ram.test", "free.ram.test", "a.g.ram.test", "b.g.ram.test", "a.m.ram.test", "b.m.ram.test"].map((domainName) => ({ domainName, product: "cdn" as const })),
+    ...["single.ram.test", "free.ram.test", "cas.ram.test", "a.g.ram.test", "b.g.ram.test", "a.m.ram.test", "b.m.ram.test"].map((domainName) => ({ domainName, product: "cdn" as const })),
     ...["live.ram.test", "a.lm.ram.test", "b.lm.ram.test"].map((domainName) => ({ domainName, product: "live" as const })),
 ];
 
@@ -55,13 +65,13 @@ describe("examples/ram-policy.json", { skip }, () => {
     });
 
     async function setUp(policy: PolicyDocument): Promise<{ emulator: RunningEmulator; project: PulumiProject; write(): Promise<void> }> {
-        const emulator = await startEmulator({ port: 0, configuringMs: 150, freeIssueMs: 150, seed: { accounts: [{ ...KEYS, domains: DOMAINS, ramPolicy: policy }] } });
+        // A certificate the account's certificate service holds already, for the `cas` resource.
+        const stored = await issueCertificate({ dnsNames: ["cas.ram.test"], key: "ec256" });
+        const casCertificates = [{ certId: "20251207", certName: "ram-stored", certificate: stored.chainPem }];
+        const emulator = await startEmulator({ port: 0, configuringMs: 150, freeIssueMs: 150, seed: { accounts: [{ ...KEYS, domains: DOMAINS, casCertificates, ramPolicy: policy }] } });
         const project = await PulumiProject.create({ program: PROGRAM, installDir, name: "certs-ram-policy" });
         cleanups.push(() => project.cleanup(), () => emulator.close());
-        await project.setConfig("alicloud:accessKey", KEYS.accessKeyId);
-        await project.setConfig("alicloud:secretKey", KEYS.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await pointAtEmulator(project, emulator.endpoint, KEYS);
         const write = async () => {
             for (const [name, dnsNames] of Object.entries(NAMES)) {
                 const cert: Issued = await issueCertificate({ dnsNames, key: "ec256" });
@@ -83,7 +93,7 @@ describe("examples/ram-policy.json", { skip }, () => {
         const log = emulator.requests();
         assert.deepEqual(log.filter((r) => r.code === "Forbidden.RAM").map((r) => r.action), [], "no call outside the policy");
         const listed = POLICY.Statement.flatMap((s) => [s.Action].flat()).sort();
-        const called = [...new Set(log.map((r) => `${r.action!.startsWith("DescribeLive") || r.action!.startsWith("SetLive") ? "live" : "cdn"}:${r.action}`))].sort();
+        const called = [...new Set(log.map((r) => `${RAM_CODE.get(r.action!) ?? "unknown"}:${r.action}`))].sort();
         assert.deepEqual(called, listed, "the policy lists exactly the actions the package calls");
     });
 
@@ -97,5 +107,18 @@ describe("examples/ram-policy.json", { skip }, () => {
         assert.notEqual(result.code, 0);
         assert.match(output, /SetCdnDomainSSLCertificate on single\.ram\.test failed: Forbidden\.RAM/, output);
         assert.match(output, /examples\/ram-policy\.json/);
+    });
+
+    test("GIVEN the policy without the certificate service's actions THEN up fails at the first upload, naming the action and the policy line to add", async () => {
+        const noService: PolicyDocument = {
+            Statement: POLICY.Statement.map((s) => ({ ...s, Action: [s.Action].flat().filter((a) => !a.startsWith("yundun-cert:")) })).filter((s) => s.Action.length > 0),
+        };
+        const { emulator, project } = await setUp(noService);
+        const result = await project.up([], { allowFailure: true });
+        const output = result.stdout + result.stderr;
+        assert.notEqual(result.code, 0);
+        assert.match(output, /ListUserCertificateOrder failed: Forbidden\.RAM .*add "yundun-cert:ListUserCertificateOrder" to the Action list of its RAM policy/, output);
+        const sets = emulator.requests().filter((r) => /Set/.test(r.action ?? "") && r.status === 200 && r.certType === "upload");
+        assert.deepEqual(sets, [], "no key went out in a set instead");
     });
 });

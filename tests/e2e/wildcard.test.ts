@@ -9,6 +9,7 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eWildcard00000001", accessKeySecret: "e2eWildcardSecretNotReal00000001" };
 
@@ -61,10 +62,7 @@ describe("wildcard domains with the Pulumi CLI", { skip: e2eSkipReason() }, () =
         project = await PulumiProject.create({ program: PROGRAM, installDir: await preparePackageInstall(), name: "certs-wildcard" });
         fs.writeFileSync(path.join(project.dir, "fullchain.pem"), cert.chainPem);
         fs.writeFileSync(path.join(project.dir, "privkey.pem"), cert.key.pkcs8);
-        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", emulator.endpoint);
-        await project.setConfig("alicloud-certs:liveEndpoint", emulator.endpoint);
+        await pointAtEmulator(project, emulator.endpoint, ACCOUNT);
     });
 
     after(async () => {

@@ -1,0 +1,22 @@
+// A stack pointed at an emulator, as a user points one at an account: the account's key pair in the `alicloud:`
+// keys, and every endpoint the package calls (each product's, and the certificate service's) at the emulator, which
+// serves them all on one port. One list, from the product tables: a stack that missed one would send its calls to
+// the real cloud.
+import { CDN, CERTIFICATE_STORE, LIVE } from "../../provider/alicloud/products";
+import { CONFIG_NAMESPACE } from "../../provider/alicloud/endpoint";
+
+/** Every endpoint config key the package reads. */
+export const ENDPOINT_CONFIG_KEYS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);
+
+/** Every endpoint environment variable the package reads (the demo sets these). */
+export const ENDPOINT_ENV_VARS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => api.endpointEnvVar);
+
+interface Configurable {
+    setConfig(key: string, value: string, opts?: { secret?: boolean }): Promise<void>;
+}
+
+export async function pointAtEmulator(project: Configurable, endpoint: string, keys: { accessKeyId: string; accessKeySecret: string }): Promise<void> {
+    await project.setConfig("alicloud:accessKey", keys.accessKeyId);
+    await project.setConfig("alicloud:secretKey", keys.accessKeySecret, { secret: true });
+    for (const key of ENDPOINT_CONFIG_KEYS) await project.setConfig(key, endpoint);
+}
