@@ -182,7 +182,11 @@ export interface AnchorOptions {
     readonly certificate: CertificateFiles;
     /** The emulator's configuring time: when the observer first reads a domain after its set. */
     readonly configuringMs: number;
-    /** A CertName unique to this run (names are unique per account; the same name with other content is refused). */
+    /**
+     * A CertName prefix unique to this run. Names are unique per account, even for the same content (the certificate
+     * service refuses a name it holds), so each domain's set names its certificate `<prefix>-<domain>`, as the peers
+     * that deploy one domain at a time do (0xJacky/cdn_cert #1 names each by domain and time).
+     */
     readonly certName: string;
     /** Bound on observing after the last call. */
     readonly observeTimeoutMs?: number;
@@ -193,7 +197,7 @@ function setRequest(options: AnchorOptions, domainName: string): $Cdn.SetCdnDoma
         domainName,
         SSLProtocol: "on",
         certType: "upload",
-        certName: options.certName,
+        certName: `${options.certName}-${domainName}`.slice(0, 128),
         SSLPub: options.certificate.chainPem,
         SSLPri: options.certificate.keyPem,
     });

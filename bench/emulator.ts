@@ -17,6 +17,11 @@ export interface CallSummary {
     readonly batchDomains: number;
     readonly largestBatch: number;
     readonly truncated: boolean;
+    /**
+     * Calls that carried a private key: uploads to the certificate service, and set calls of an uploaded
+     * certificate (certType upload; the request log says which type a set sent, never its values).
+     */
+    readonly keyTransmissions: number;
     /** Wall-clock times (epoch ms) of the first and last request, when there were any. */
     readonly firstAt?: number;
     readonly lastAt?: number;
@@ -28,8 +33,10 @@ export function summarize(entries: readonly RequestLogEntry[]): CallSummary {
     let throttled = 0;
     let batchDomains = 0;
     let largestBatch = 0;
+    let keyTransmissions = 0;
     for (const entry of entries) {
         const action = entry.action ?? "(none)";
+        if (action === "UploadUserCertificate" || entry.certType === "upload") keyTransmissions++;
         byAction[action] = (byAction[action] ?? 0) + 1;
         if (entry.code) {
             errors[entry.code] = (errors[entry.code] ?? 0) + 1;
@@ -45,6 +52,7 @@ export function summarize(entries: readonly RequestLogEntry[]): CallSummary {
         total: entries.length,
         byAction,
         errors,
+        keyTransmissions,
         throttled,
         batchDomains,
         largestBatch,

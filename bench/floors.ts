@@ -61,6 +61,16 @@ export function rolloutFloor(input: RolloutFloorInput): FloorTerms {
     return { setSeconds, configuringSeconds, readSeconds, detailSeconds, totalSeconds: setSeconds + configuringSeconds + readSeconds + detailSeconds };
 }
 
+/**
+ * What going through the certificate service adds to a rollout's floor: one upload (UploadUserCertificate, 100/s)
+ * and the listing that finds whether the service holds the certificate already (ListUserCertificateOrder, 10/s).
+ */
+export const CERTIFICATE_STORE_LIMITS = { upload: 100, list: 10 } as const;
+
+export function certificateStoreFloorSeconds(): number {
+    return 1 / CERTIFICATE_STORE_LIMITS.upload + 1 / CERTIFICATE_STORE_LIMITS.list;
+}
+
 /** One certificate read per domain at the read limit. */
 export function refreshFloor(domains: number, limits: Limits = DOCUMENTED_LIMITS): number {
     requireCount(domains, "domains");

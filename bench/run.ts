@@ -23,6 +23,7 @@ import { cpuSecondsOf, ProjectProcessSampler, type Usage } from "./memory";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
 import { callSpan, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
 import { seconds } from "./table";
+import { pointAtEmulator } from "../tests/support/emulatorConfig";
 
 // The SDK's default credential chain would otherwise probe the ECS metadata address; nothing here may leave 127.0.0.1.
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
@@ -156,8 +157,10 @@ async function main(): Promise<void> {
     const issue = () => issueCertificate({ dnsNames: ["*.bench.test"], key: "ec256", notAfterDays: 90 });
     // Each with its own key, as an ACME client renewing with a new key does.
     const certificates: Issued[] = [];
-    for (let i = 0; i < 8; i++) certificates.push(await issue());
-    const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another, groupFirst, groupNext] = certificates as [Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued];
+    for (let i = 0; i < 10; i++) certificates.push(await issue());
+    const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another, groupFirst, groupNext, groupThird, groupFourth] = certificates as [
+        Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued,
+    ];
     const files = (issued: Issued): CertificateFiles => ({ chainPem: issued.chainPem, keyPem: issued.key.pkcs8 });
 
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "pac-bench-"));
@@ -251,9 +254,7 @@ async function main(): Promise<void> {
             fs.writeFileSync(path.join(project.dir, "privkey.pem"), next.key.pkcs8);
         };
         use(issued);
-        await project.setConfig("alicloud:accessKey", ACCOUNT.accessKeyId);
-        await project.setConfig("alicloud:secretKey", ACCOUNT.accessKeySecret, { secret: true });
-        await project.setConfig("alicloud-certs:cdnEndpoint", endpoint);
+        await pointAtEmulator(project, endpoint, ACCOUNT);
         await project.setConfig("alicloud-certs:cdnBatchSize", String(options.batchSize));
         await project.setConfig("domains", String(n));
         return { project, use };
@@ -266,6 +267,7 @@ async function main(): Promise<void> {
     };
 
     let anchors: AnchorResult[] = [];
+    let groupStoredAfterRotations: number | undefined;
     try {
         if (!options.onlyGroups) {
             const certs = await certificatesProject("bench-certs", current);
@@ -306,6 +308,14 @@ async function main(): Promise<void> {
             group.use(groupNext);
             await runPhase(PHASE.groupRotate, group.project, () => group.project.up([], { allowFailure: true }), groupNext);
             await runPhase(PHASE.groupRefresh, group.project, () => group.project.refresh(["--expect-no-changes"], { allowFailure: true }));
+            // Two more rotations: the certificate service then holds the group's current certificate alone.
+            group.use(groupThird);
+            await runPhase(PHASE.groupRotate2, group.project, () => group.project.up([], { allowFailure: true }), groupThird);
+            group.use(groupFourth);
+            await runPhase(PHASE.groupRotate3, group.project, () => group.project.up([], { allowFailure: true }), groupFourth);
+            const groupFingerprints = new Set([groupFirst, groupNext, groupThird, groupFourth].map((c) => leafFingerprint(c.chainPem)));
+            groupStoredAfterRotations = (await emulator.hooks.casCertificates()).filter((e) => groupFingerprints.has(e.fingerprint)).length;
+            log(`the certificate service holds ${groupStoredAfterRotations} of the group's four certificates after three rotations`);
         }
 
         if (options.realistic && !options.onlyGroups) {
@@ -361,6 +371,7 @@ async function main(): Promise<void> {
             parallel: options.parallel,
             phases,
             anchors,
+            ...(groupStoredAfterRotations === undefined ? {} : { groupStoredAfterRotations }),
             startedAt,
             loadBefore,
             loadAfter: os.loadavg(),
