@@ -144,6 +144,9 @@ export interface ConvergeIO {
     readonly events?: (domainName: string, event: ConvergeEvent) => void;
 }
 
+/** What waiting needs: the clock, the polling pace, and who is told what it waits on. */
+export type Pace = Pick<ConvergeIO, "clock" | "policy" | "events">;
+
 /**
  * A read that keeps trying until the resource's deadline. Each call already retries transient answers within its
  * own budget (alicloud/retry.ts: 8 attempts, a minute), but a create or update may wait for up to
@@ -155,7 +158,7 @@ export interface ConvergeIO {
  * A bulk read (50 CDN domains' states in one call) that fails is, for each domain waiting on it, a read not made
  * yet: each decides on its own deadline.
  */
-export async function readPersistently<T>(io: ConvergeIO, domainName: string, deadline: number, read: () => Promise<T>): Promise<T> {
+export async function readPersistently<T>(io: Pace, domainName: string, deadline: number, read: () => Promise<T>): Promise<T> {
     let interval = io.policy.initialIntervalMs;
     for (;;) {
         try {

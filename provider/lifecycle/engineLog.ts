@@ -31,13 +31,9 @@ export function engineSink(
 ): ProgressSink {
     if (!address || !urn) return SILENT;
     try {
-        const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-        /* eslint-disable @typescript-eslint/no-require-imports */
-        const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
-        const { EngineClient } = require("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineClient: new (address: string, credentials: unknown) => EngineLike };
         const proto = require("@pulumi/pulumi/proto/engine_pb") as { LogRequest: new () => LogRequestLike; LogSeverity: { INFO: number; WARNING: number } };
-        /* eslint-enable @typescript-eslint/no-require-imports */
-        const client = new EngineClient(address, grpc.credentials.createInsecure());
+        const shared = engineClient(address);
+        const client = shared.client;
         const pending = new Set<Promise<void>>();
         return {
             report(message) {
@@ -57,12 +53,49 @@ export function engineSink(
                 const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
                 await Promise.race([Promise.all(pending), limit]);
                 clearTimeout(timer);
-                client.close();
+                shared.release();
             },
         };
     } catch {
         return SILENT;
     }
+}
+
+/**
+ * One Engine client per address for the process, shared by every sink: a stack of 500 resources opens a sink for
+ * each one's progress and notes, and a client (a gRPC channel) each cost the provider process memory and
+ * connections. Closed a few seconds after its last sink closed, on a timer that does not keep the process alive.
+ */
+const CLIENT_LINGER_MS = 5000;
+const clients = new Map<string, { client: EngineLike; users: number; timer?: NodeJS.Timeout }>();
+
+function engineClient(address: string): { client: EngineLike; release(): void } {
+    let entry = clients.get(address);
+    if (!entry) {
+        const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+        const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
+        const { EngineClient } = require("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineClient: new (address: string, credentials: unknown) => EngineLike };
+        entry = { client: new EngineClient(address, grpc.credentials.createInsecure()), users: 0 };
+        clients.set(address, entry);
+    }
+    const used = entry;
+    used.users++;
+    clearTimeout(used.timer);
+    let released = false;
+    return {
+        client: used.client,
+        release() {
+            if (released) return;
+            released = true;
+            if (--used.users > 0) return;
+            used.timer = setTimeout(() => {
+                if (used.users > 0) return;
+                clients.delete(address);
+                used.client.close();
+            }, CLIENT_LINGER_MS);
+            used.timer.unref();
+        },
+    };
 }
 
 interface LogRequestLike {

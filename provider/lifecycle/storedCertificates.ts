@@ -11,11 +11,11 @@
 // The decisions are here; the adapter (../alicloud/certificateStore.ts) only carries them.
 import { canonicalSerial, defaultCertName, parseCertificateChain, type CertificateInfo } from "../certificate";
 import type { CertRegion } from "../alicloud/products";
-import { systemClock } from "../clock";
-import { DEFAULT_CAS_REGION, type CertificateInputs } from "./model";
 import { isOutcomeUnknown, isTransient } from "../alicloud/errors";
-import type { Clock } from "../clock";
+import { systemClock, type Clock } from "../clock";
+import { DEFAULT_CONFIRM_POLICY, readPersistently } from "./confirmation";
 import { codeOf } from "./errors";
+import { DEFAULT_CAS_REGION, type CertificateInputs } from "./model";
 import type { CertificateStore, StoredCertificate } from "./port";
 
 /** A stored certificate as a resource's state records it: which one, and whether this package uploaded it. */
@@ -93,14 +93,17 @@ async function findOrUpload(io: StoreIO, certificate: CertificateToStore, info: 
         // The name this package derives for the certificate: uploaded by it (or by an earlier release's set).
         uploaded: uploaded || stored.name === derived,
     });
-    for (;;) {
-        const existing = await findByFingerprint(io, info);
+    for (let fresh = false; ; ) {
+        const existing = await findByFingerprint(io, info, fresh);
         if (existing) return reference(existing, false);
         try {
             return reference(await io.store.upload(certificate.name, certificate.certificatePem, certificate.privateKeyPem), true);
         } catch (error) {
-            // The upload may have landed with its answer lost: look again before the key travels a second time.
-            if (isOutcomeUnknown(error)) continue;
+            // The upload may have landed with its answer lost: look again (afresh) before the key travels a second time.
+            if (isOutcomeUnknown(error) && io.clock.now() < io.deadline) {
+                fresh = true;
+                continue;
+            }
             if (codeOf(error) === NAME_HELD) {
                 // Another run (or resource) uploaded it meanwhile, or a different certificate holds the name.
                 const again = await findByFingerprint(io, info, true);
@@ -166,19 +169,10 @@ async function findByFingerprint(io: StoreIO, info: CertificateInfo, fresh = fal
     return undefined;
 }
 
-/** A read of the service, through transient answers until the deadline (as every read of the lifecycle). */
-async function persistently<T>(io: StoreIO, read: () => Promise<T>): Promise<T> {
-    let interval = 1000;
-    for (;;) {
-        try {
-            return await read();
-        } catch (error) {
-            if (!isTransient(error) || io.clock.now() + interval >= io.deadline) throw error;
-            io.waiting?.(codeOf(error) ?? "the certificate service");
-            await io.clock.sleep(interval);
-            interval = Math.min(10_000, Math.ceil(interval * 1.5));
-        }
-    }
+/** A read of the service, through transient answers until the deadline, at the pace of every read of the lifecycle. */
+function persistently<T>(io: StoreIO, read: () => Promise<T>): Promise<T> {
+    const events = (_subject: string, event: { kind: string; on?: string }) => event.kind === "waiting" && io.waiting?.(event.on ?? "");
+    return readPersistently({ clock: io.clock, policy: DEFAULT_CONFIRM_POLICY, events }, "the certificate service", io.deadline, read);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

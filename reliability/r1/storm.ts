@@ -19,15 +19,15 @@ export function kindsFor(actionKind: string, outcomes = true): FaultKind[] {
 }
 
 /**
- * One fault per (CDN action, kind), so that `probability` of every call of every action fails, each kind taking an
- * equal share. The emulator tries the faults in the order they were added and the first whose draw hits fires, so
+ * One fault per (action, kind), for every action a CDN rollout calls (CDN's and the certificate service's), so that
+ * `probability` of every call of every action fails, each kind taking an equal share. The emulator tries the faults in the order they were added and the first whose draw hits fires, so
  * the k-th (from 0) of n kinds gets s / (1 - k s), s = probability / n: it is tried only when the k before it missed,
  * which happens with probability 1 - k s, and then fires s of all calls. Per action, because a set can meet 11 kinds
  * and a read 7: one list on "*" could not give both 30%.
  */
 export function stormFaults(probability: number, outcomes = true): FaultSpec[] {
     const specs: FaultSpec[] = [];
-    for (const action of ACTIONS.filter((a) => a.product === "cdn")) {
+    for (const action of ACTIONS.filter((a) => a.product === "cdn" || a.product === "cas")) {
         const kinds = kindsFor(action.kind, outcomes);
         const share = probability / kinds.length;
         kinds.forEach((fault, k) => specs.push({ action: action.name, fault, probability: share / (1 - k * share) }));

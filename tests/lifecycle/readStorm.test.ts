@@ -120,7 +120,7 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
 
 describe("a read failing longer than one call's retries", () => {
     for (const [product, action] of [[CDN, CDN.domainListing.action.name], [LIVE, LIVE.describeDomainAction.name]] as const) {
-        it(`GIVEN ${product.displayName}'s state read answering ServiceBusy 12 times THEN the resource waits it out, its row saying so, and converges`, async (t) => {
+        it(`GIVEN ${product.displayName}'s state read answering ServiceBusy 40 times (a minute) THEN the resource waits it out, its row saying so, and converges`, async (t) => {
             const clock = new FastClock(SPEED);
             const domainName = `w0.${product.id}.storm.test`;
             const emulator = await startEmulator({ port: 0, configuringMs: 30_000, clock, seed: { accounts: [{ ...ACCOUNT, domains: [{ domainName, product: product.id }] }] } });
@@ -129,10 +129,10 @@ describe("a read failing longer than one call's retries", () => {
             const provider = certificateProvider({ product, ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock), progress: () => ({ report: (m: string) => progress.push(m), close: () => undefined }) });
             const cert = await issueCertificate({ dnsNames: [`*.${product.id}.storm.test`], key: "ec256" });
             const checked = await provider.check!({}, { domainName, certificate: cert.chainPem, privateKey: cert.key.pkcs8, resourceUrn: `urn:pulumi:dev::storm::x::w0` });
-            emulator.injectFault({ action, fault: "service-busy", times: 12 });
+            emulator.injectFault({ action, fault: "service-busy", times: 40 });
             const { outs } = await provider.create(checked.inputs);
             assert.equal((outs as CertificateOutputs).fingerprint, await fingerprintOf(cert));
-            assert.equal(emulator.requests().filter((r) => r.action === action && r.code === "ServiceBusy").length, 12);
+            assert.equal(emulator.requests().filter((r) => r.action === action && r.code === "ServiceBusy").length, 40);
             assert.ok(progress.includes(`${domainName}: waiting on ServiceBusy`), JSON.stringify(progress));
             assert.equal(progress.at(-1), `${domainName}: serves the certificate`);
         });

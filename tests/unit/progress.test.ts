@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { engineAddressFromArgv, engineSink, type ProgressSink } from "../../provider/lifecycle/engineLog";
-import { ProgressTracker, reportPeriodically } from "../../provider/lifecycle/progress";
+import { ProgressTracker, reportChanges, reportPeriodically } from "../../provider/lifecycle/progress";
 import { VirtualClock } from "../support/virtualClock";
 
 describe("ProgressTracker", () => {
@@ -48,6 +48,55 @@ describe("ProgressTracker", () => {
         await clock.run();
         await work;
         assert.deepEqual(lines, ["10s 0/2 domains done; 2 not set yet", "20s 0/2 domains done; 2 not set yet", "30s 1/2 domains done; 1 not set yet", "35s 2/2 domains done", "closed"]);
+    });
+});
+
+describe("reportChanges: a single resource's line", () => {
+    const run = async (script: (tracker: ProgressTracker, changed: () => void, clock: VirtualClock) => Promise<void>) => {
+        const clock = new VirtualClock();
+        const lines: string[] = [];
+        const sink: ProgressSink = { report: (m) => lines.push(`${clock.now() / 1000}s ${m}`), close: () => void lines.push("closed") };
+        const tracker = new ProgressTracker("serves the certificate", ["www.example.com"]);
+        const reporting = reportChanges(tracker, sink, clock);
+        const work = (async () => {
+            await script(tracker, () => reporting.changed(), clock);
+            reporting.stop();
+        })();
+        await clock.run();
+        await work;
+        return lines;
+    };
+
+    it("GIVEN a change done in seconds THEN it says nothing, not even at the end", async () => {
+        const lines = await run(async (tracker, changed, clock) => {
+            tracker.event("www.example.com", { kind: "set" });
+            changed();
+            await clock.sleep(3_000);
+            tracker.finished("www.example.com", true);
+        });
+        assert.deepEqual(lines, ["closed"]);
+    });
+
+    it("GIVEN a wait of minutes THEN a line once 10 s passed, a change at once when 10 s passed since, else at the next tick, and the last word", async () => {
+        const lines = await run(async (tracker, changed, clock) => {
+            tracker.event("www.example.com", { kind: "waiting", on: "configuring" });
+            changed(); // at 0 s: nothing yet
+            await clock.sleep(12_000); // the 10 s tick said it
+            tracker.event("www.example.com", { kind: "waiting", on: "ServiceBusy" });
+            changed(); // 2 s after the last line: waits for the 20 s tick
+            await clock.sleep(20_000);
+            tracker.event("www.example.com", { kind: "waiting", on: "InternalError" });
+            changed(); // 12 s after the last line: at once
+            await clock.sleep(1_000);
+            tracker.finished("www.example.com", true);
+        });
+        assert.deepEqual(lines, [
+            "10s www.example.com: waiting on configuring",
+            "20s www.example.com: waiting on ServiceBusy",
+            "32s www.example.com: waiting on InternalError",
+            "33s www.example.com: serves the certificate",
+            "closed",
+        ]);
     });
 });
 

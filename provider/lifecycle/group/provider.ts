@@ -64,7 +64,7 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
             if (failures.length > 0) return { inputs, failures: failures.map(withoutEchoedValue) };
             // A new group (no inputs before): what it stores in the certificate service. An update says it in diff.
             if (!olds || Object.keys(olds).length === 0) {
-                await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), result.inputs! as unknown as CertificateInputs, undefined, "known only").catch(() => undefined));
+                await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), result.inputs! as unknown as CertificateInputs, undefined, "known only").catch(() => undefined), false);
             }
             return { inputs };
         },
@@ -79,7 +79,7 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
             if (result.changes) {
                 const plan = await planNote(storeAccess(deps), news as unknown as CertificateInputs, olds).catch(() => undefined);
                 const note = [describeGroupChanges(changes, news), plan].filter((part) => part !== undefined).join("; then ");
-                await sendNote(deps, news.resourceUrn, note === "" ? undefined : note);
+                await sendNote(deps, news.resourceUrn, note === "" ? undefined : note, false);
             }
             return result;
         },
