@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET } from "../provider/alicloud/products";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE } from "../provider/alicloud/products";
 import { ACTIONS } from "../emulator/handlers/actions";
 import { issueCertificate, type Issued } from "../tests/support/certs";
 import { EmulatorProcess } from "../tests/support/emulatorProcess";
@@ -44,10 +44,14 @@ const UP_TIMEOUT_MS = 200_000;
 /** A key pair the R3 emulator accepts; not a credential anywhere else. */
 const KEYS = { accessKeyId: "LTAIreliabilityR3stacks1", accessKeySecret: "r3StacksAccountSecretNotReal00001" };
 
-/** The documented calls per second of each CDN action, as the package paces them (provider/alicloud/products.ts). */
+/**
+ * The documented calls per second of each action a CDN rollout calls (CDN's and the certificate service's), as the
+ * package paces them (provider/alicloud/products.ts).
+ */
 function documentedLimits(): Map<string, number> {
     const limits = new Map<string, number>();
-    for (const spec of [CDN.setAction, CDN.describeCertificateAction, CDN.describeDomainAction, CDN.domainListing.action, CDN_LEGACY_SET, CDN_BATCH_SET]) {
+    const store = [CERTIFICATE_STORE.upload, CERTIFICATE_STORE.detail, CERTIFICATE_STORE.list, CERTIFICATE_STORE.remove];
+    for (const spec of [CDN.setAction, CDN.describeCertificateAction, CDN.describeDomainAction, CDN.domainListing.action, CDN_LEGACY_SET, CDN_BATCH_SET, ...store]) {
         limits.set(spec.name, spec.callsPerSecond);
     }
     return limits;
