@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import Cas, * as $Cas from "@alicloud/cas20200407";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
-import { pointAtEmulator } from "../support/emulatorConfig";
+import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
 
@@ -45,18 +45,7 @@ describe("the certificate service with the Pulumi CLI", { skip: e2eSkipReason() 
     };
 
     before(async () => {
-        emulator = await startEmulator({
-            port: 0,
-            configuringMs: 150,
-            seed: {
-                accounts: [
-                    {
-                        ...ACCOUNT,
-                        domains: [...[...GROUP, ...SINGLES].map((domainName) => ({ domainName, product: "cdn" as const })), { domainName: LIVE, product: "live" as const }],
-                    },
-                ],
-            },
-        });
+        emulator = await emulatorWith(ACCOUNT, { cdn: [...GROUP, ...SINGLES], live: [LIVE] });
         hooks = new EmulatorHooks(emulator.endpoint);
         first = await issueCertificate({ dnsNames: ["*.cdn.store.test", "*.live.store.test"], key: "ec256", notAfterDays: 90 });
         second = await issueCertificate({ dnsNames: ["*.cdn.store.test", "*.live.store.test"], key: "ec256", notAfterDays: 180 });

@@ -8,12 +8,11 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import { startEmulator } from "../../emulator";
 import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { testCdnClient } from "../support/sdkClients";
 import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
-import { pointAtEmulator } from "../support/emulatorConfig";
+import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
 const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "verbose", "lookalike", "upgrade", "retain", "faults", "adopt", "failed"] as const;
@@ -62,21 +61,7 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
     const projects: PulumiProject[] = [];
 
     before(async () => {
-        emulator = await startEmulator({
-            port: 0,
-            configuringMs: 150,
-            seed: {
-                accounts: [
-                    {
-                        ...ACCOUNT,
-                        domains: SCENARIOS.flatMap((s) => [
-                            { domainName: cdnDomain(s), product: "cdn" as const },
-                            { domainName: liveDomain(s), product: "live" as const },
-                        ]),
-                    },
-                ],
-            },
-        });
+        emulator = await emulatorWith(ACCOUNT, { cdn: SCENARIOS.map(cdnDomain), live: SCENARIOS.map(liveDomain) });
         hooks = new EmulatorHooks(emulator.endpoint);
         const names = SCENARIOS.flatMap((s) => [cdnDomain(s), liveDomain(s)]);
         current = await issueCertificate({ dnsNames: names, key: "rsa2048", notAfterDays: 90 });

@@ -6,11 +6,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
 import { issueCertificate, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
-import { pointAtEmulator } from "../support/emulatorConfig";
+import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
 
 const KEYS = { accessKeyId: "LTAIe2eExpiry00000000001", accessKeySecret: "e2eExpirySecretNotReal0000000001" };
 const GROUP_DOMAINS = ["a.exp.test", "b.exp.test", "c.exp.test"];
@@ -34,11 +34,7 @@ describe("expiry warnings and the fail window, with the Pulumi CLI", { skip }, (
     let soon: Issued;
 
     before(async () => {
-        emulator = await startEmulator({
-            port: 0,
-            configuringMs: 150,
-            seed: { accounts: [{ ...KEYS, domains: ["www.exp.test", ...GROUP_DOMAINS].map((domainName) => ({ domainName, product: "cdn" as const })) }] },
-        });
+        emulator = await emulatorWith(KEYS, { cdn: ["www.exp.test", ...GROUP_DOMAINS] });
         hooks = new EmulatorHooks(emulator.endpoint);
         project = await PulumiProject.create({ program: PROGRAM, installDir: await preparePackageInstall(), name: "certs-expiry" });
         await pointAtEmulator(project, emulator.endpoint, KEYS);

@@ -13,11 +13,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
 import { $Cdn, cdnClient, liveClient } from "../emulator/support";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { e2eSkipReason, packPackage, PulumiProject, REPO_INSTALL, REPO_ROOT, runCommand, SUPPORTED_ENGINES } from "../support/pulumi";
-import { pointAtEmulator } from "../support/emulatorConfig";
+import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIfreshInstall00000001", accessKeySecret: "freshInstallSecretNotReal0000001" };
 
@@ -47,21 +47,7 @@ describe("a fresh user's install: npm install of the packed package and the newe
 
     before(async () => {
         assert.ok(cdnDomain && liveDomain, "the README's program declares one CDN and one Live domain");
-        emulator = await startEmulator({
-            port: 0,
-            configuringMs: 150,
-            seed: {
-                accounts: [
-                    {
-                        ...ACCOUNT,
-                        domains: [
-                            { domainName: cdnDomain, product: "cdn" as const },
-                            { domainName: liveDomain, product: "live" as const },
-                        ],
-                    },
-                ],
-            },
-        });
+        emulator = await emulatorWith(ACCOUNT, { cdn: [cdnDomain], live: [liveDomain] });
         cert = await issueCertificate({ dnsNames: [cdnDomain, liveDomain], key: "rsa2048", notAfterDays: 90 });
     });
 

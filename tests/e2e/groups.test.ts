@@ -7,12 +7,11 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import { startEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { testCdnClient } from "../support/sdkClients";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
-import { pointAtEmulator } from "../support/emulatorConfig";
+import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
 const CDN_DOMAINS = Array.from({ length: 12 }, (_, i) => `g${String(i).padStart(2, "0")}.cdn-groups.test`);
@@ -66,21 +65,7 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
     let project: PulumiProject;
 
     before(async () => {
-        emulator = await startEmulator({
-            port: 0,
-            configuringMs: 150,
-            seed: {
-                accounts: [
-                    {
-                        ...ACCOUNT,
-                        domains: [
-                            ...CDN_DOMAINS.map((domainName) => ({ domainName, product: "cdn" as const })),
-                            ...LIVE_DOMAINS.map((domainName) => ({ domainName, product: "live" as const })),
-                        ],
-                    },
-                ],
-            },
-        });
+        emulator = await emulatorWith(ACCOUNT, { cdn: CDN_DOMAINS, live: LIVE_DOMAINS });
         hooks = new EmulatorHooks(emulator.endpoint);
         current = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 90 });
         renewed = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 180 });

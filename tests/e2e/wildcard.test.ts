@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startEmulator, type RunningEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 import { EmulatorHooks } from "../support/emulatorHooks";
 import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
-import { pointAtEmulator } from "../support/emulatorConfig";
+import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eWildcard00000001", accessKeySecret: "e2eWildcardSecretNotReal00000001" };
 
@@ -40,23 +40,7 @@ describe("wildcard domains with the Pulumi CLI", { skip: e2eSkipReason() }, () =
     let project: PulumiProject;
 
     before(async () => {
-        emulator = await startEmulator({
-            port: 0,
-            configuringMs: 150,
-            seed: {
-                accounts: [
-                    {
-                        ...ACCOUNT,
-                        domains: [
-                            { domainName: ".cdn.wild.test", product: "cdn" },
-                            { domainName: ".g.wild.test", product: "cdn" },
-                            { domainName: "a.g.wild.test", product: "cdn" },
-                            { domainName: ".live.wild.test", product: "live" },
-                        ],
-                    },
-                ],
-            },
-        });
+        emulator = await emulatorWith(ACCOUNT, { cdn: [".cdn.wild.test", ".g.wild.test", "a.g.wild.test"], live: [".live.wild.test"] });
         hooks = new EmulatorHooks(emulator.endpoint);
         cert = await issueCertificate({ dnsNames: ["*.cdn.wild.test", "*.live.wild.test", "*.g.wild.test"], key: "ec256", notAfterDays: 90 });
         project = await PulumiProject.create({ program: PROGRAM, installDir: await preparePackageInstall(), name: "certs-wildcard" });

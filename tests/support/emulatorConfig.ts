@@ -2,6 +2,7 @@
 // keys, and every endpoint the package calls (each product's, and the certificate service's) at the emulator, which
 // serves them all on one port. One list, from the product tables: a stack that missed one would send its calls to
 // the real cloud.
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { CDN, CERTIFICATE_STORE, LIVE } from "../../provider/alicloud/products";
 import { CONFIG_NAMESPACE } from "../../provider/alicloud/endpoint";
 
@@ -19,4 +20,31 @@ export async function pointAtEmulator(project: Configurable, endpoint: string, k
     await project.setConfig("alicloud:accessKey", keys.accessKeyId);
     await project.setConfig("alicloud:secretKey", keys.accessKeySecret, { secret: true });
     for (const key of ENDPOINT_CONFIG_KEYS) await project.setConfig(key, endpoint);
+}
+
+/**
+ * An emulator of one account with these domains, online, changes configuring for 150 ms: what an e2e test of the
+ * CLI runs against (the other options as `options` says).
+ */
+export function emulatorWith(
+    keys: { accessKeyId: string; accessKeySecret: string },
+    domains: { cdn?: readonly string[]; live?: readonly string[] },
+    options: Omit<EmulatorOptions, "seed"> = {},
+): Promise<RunningEmulator> {
+    return startEmulator({
+        port: 0,
+        configuringMs: 150,
+        ...options,
+        seed: {
+            accounts: [
+                {
+                    ...keys,
+                    domains: [
+                        ...(domains.cdn ?? []).map((domainName) => ({ domainName, product: "cdn" as const })),
+                        ...(domains.live ?? []).map((domainName) => ({ domainName, product: "live" as const })),
+                    ],
+                },
+            ],
+        },
+    });
 }
