@@ -1,9 +1,9 @@
-// The demo stack: one CDN domain and one ApsaraVideo Live domain served with a certificate made locally.
-// `npm start` makes the certificate (once, under .demo/), starts the emulator and deploys this program against it.
-// To use a real account instead, see "Point the demo at a real account" in README.md.
+// The demo stack: one CDN domain, one ApsaraVideo Live domain, and a group of CDN domains, all served with one
+// wildcard certificate made locally. `npm start` makes the certificate (once, under .demo/), starts the emulator and
+// deploys this program against it. To use a real account instead, see "Credentials and the RAM policy" in README.md.
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { DomainCertificate, LiveDomainCertificate } from "pulumi-alicloud-certs";
+import { DomainCertificate, DomainCertificateGroup, LiveDomainCertificate } from "pulumi-alicloud-certs";
 
 const config = new pulumi.Config();
 const certDir = config.get("certDir") ?? ".demo";
@@ -22,9 +22,24 @@ const live = new LiveDomainCertificate("live", {
     privateKey,
 });
 
-export const domains = [cdn, live].map((resource) => ({
-    domain: resource.domainName,
-    fingerprint: resource.fingerprint,
-    status: resource.status,
-    expiry: resource.notAfter,
-}));
+// One certificate on many domains as one resource: the shape for a rollout of hundreds. The certificate is uploaded
+// to the account's certificate service once, for this group and the DomainCertificate above alike.
+const group = new DomainCertificateGroup("cdn-group", {
+    domains: config.getObject<string[]>("groupDomains") ?? ["img.example-cdn.test", "video.example-cdn.test", "download.example-cdn.test"],
+    certificate,
+    privateKey,
+});
+
+/** What each domain serves, one row per domain: the single resources', then each of the group's. */
+export const domains = pulumi
+    .all([
+        ...[cdn, live].map((resource) =>
+            pulumi.all([resource.domainName, resource.status, resource.fingerprint, resource.notAfter]).apply(([domain, status, fingerprint, expiry]) => [
+                { domain, status, fingerprint, expiry },
+            ]),
+        ),
+        pulumi.all([group.served, group.notAfter]).apply(([served, expiry]) =>
+            Object.entries(served).map(([domain, { status, fingerprint }]) => ({ domain, status, fingerprint, expiry, group: "cdn-group" })),
+        ),
+    ])
+    .apply((rows) => rows.flat());

@@ -118,7 +118,10 @@ export interface RunningEmulator {
     reset(): void;
     /** Puts a domain in one of the eight states (same as POST /__emulator/domains). */
     setDomainStatus(domainName: string, domainStatus: DomainStatus): void;
-    /** Adds a domain to an account, as the console would, in the given state. */
+    /**
+     * Adds a domain to an account, as the console would, in the given state. A domain the account already has is left
+     * as it is, its certificate and any change in flight included.
+     */
     addDomain(accessKeyId: string, domainName: string, product: Product, domainStatus?: DomainStatus): void;
     /**
      * The certificate-service entries of one account, or of every account (same as GET
@@ -196,6 +199,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
             server.setDomainStatus({ domainName, domainStatus });
         },
         addDomain: (accessKeyId, domainName, product, domainStatus = "online") => {
+            store.refresh();
+            const account = store.accounts.find((a) => a.accessKeyId === accessKeyId);
+            if (account && store.findDomain(account, domainName)) return;
             server.setDomainStatus({ domainName, domainStatus, product, accessKeyId });
         },
         casCertificates: (accessKeyId) => server.casCertificates(accessKeyId),

@@ -68,7 +68,8 @@ export interface Seed {
 export const DEFAULT_ACCOUNT = {
     accessKeyId: "LTAIemulatorDemoKey0001",
     accessKeySecret: "emulatorDemoSecretNotARealCredential0001",
-    cdnDomains: ["www.example-cdn.test", "static.example-cdn.test"],
+    // The demo (`npm start`) puts its DomainCertificate on the first and its DomainCertificateGroup on the last three.
+    cdnDomains: ["www.example-cdn.test", "static.example-cdn.test", "img.example-cdn.test", "video.example-cdn.test", "download.example-cdn.test"],
     liveDomains: ["live.example-live.test", "push.example-live.test"],
 } as const;
 

@@ -54,6 +54,23 @@ describe("state file", () => {
         assert.equal(detail.DomainStatus, "configuring");
     });
 
+    test("addDomain adds a domain a kept state file lacks, and leaves one it holds as it is, change in flight included", async (t) => {
+        const stateFile = join(scratch(t), "state.json");
+        const first = await startEmulator({ seed: { accounts: [owner] }, stateFile, configuringMs: 60_000 });
+        const leaf = await issueCertificate({ dnsNames: [LIVE] });
+        await liveClient(first, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "l", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await first.close();
+
+        // As the demo does on a clone that ran an earlier demo: the seed has grown, the state file has not.
+        const second = await emulatorFor(t, { accounts: [] }, { stateFile });
+        second.addDomain(owner.accessKeyId, LIVE, "live");
+        second.addDomain(owner.accessKeyId, "added.live.test", "live");
+        const detail = async (domainName: string) =>
+            ((await liveClient(second, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: domainName })).DomainDetail as Record<string, unknown>).DomainStatus;
+        assert.equal(await detail(LIVE), "configuring");
+        assert.equal(await detail("added.live.test"), "online");
+    });
+
     test("a second emulator on the same file sees the same cloud, request by request", async (t) => {
         const stateFile = join(scratch(t), "state.json");
         const a = await emulatorFor(t, { accounts: [owner] }, { stateFile });
