@@ -14,7 +14,7 @@
 // - Anchors (tools that call the API one domain at a time): no floor of their own; their time is compared with the
 //   rollout floor, so that the reader sees how far from the achievable each way of working is.
 
-/** Per-account limits, calls per second, from wire-contract.md (Alibaba Cloud's API pages). */
+/** Per-account limits, calls per second, from Alibaba Cloud's API reference pages (each action's "QPS limit" note), as the product table holds them. */
 export interface Limits {
     readonly batchSet: number;
     readonly singleSet: number;

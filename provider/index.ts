@@ -5,4 +5,4 @@ export { DomainCertificateGroup, type DomainCertificateGroupArgs } from "./resou
 export { LiveDomainCertificateGroup, type LiveDomainCertificateGroupArgs } from "./resources/liveDomainCertificateGroup";
 export type { CertificateArgs } from "./resources/certificateResource";
 export type { CertificateGroupArgs, ServedByDomain } from "./resources/certificateGroupResource";
-export type { CertType } from "./alicloud/products";
+export type { CertType } from "./products";

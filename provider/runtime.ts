@@ -6,14 +6,15 @@ import { BatchingCertificateService, type BatchTimer } from "./lifecycle/batchin
 import type { Clock } from "./clock";
 import { batchSettingsFromConfig, CdnCertificateService } from "./alicloud/cdn";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
-import type { ConfigSource } from "./alicloud/endpoint";
-import { CERTIFICATE_STORE, PRODUCTS, type CertRegion, type ProductId, type ProductSpec } from "./alicloud/products";
+import type { ConfigSource } from "./config";
+import { CERTIFICATE_STORE, PRODUCTS, type CertRegion, type ProductId, type ProductSpec } from "./products";
 import { CertificateStoreAdapter } from "./alicloud/certificateStore";
 import { resolveCredentials } from "./alicloud/credentials";
 import { resolveEndpoint } from "./alicloud/endpoint";
 import { expiryPolicyFromConfig } from "./lifecycle/expiry";
 import { groupProvider } from "./lifecycle/group/provider";
 import { certificateProvider } from "./lifecycle/provider";
+import { engineAddressFromArgv, engineSink } from "./engine/engineLog";
 import type { CertificateService, CertificateStore } from "./lifecycle/port";
 
 /** A resource kind: one domain of a product (`cdn`, `live`), or a group of its domains (`cdn-group`, `live-group`). */
@@ -47,6 +48,10 @@ function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
         service: () => (service ??= serviceFor(product, config)),
         stores: () => (stores ??= storesFor(config)),
         expiry: () => expiryPolicyFromConfig(config),
+        // Messages go to the engine that started this process (its address is the host's first argument).
+        progress: (urn) => engineSink(engineAddressFromArgv(), urn),
+        notes: (urn, { ephemeral }) => engineSink(engineAddressFromArgv(), urn, { ephemeral }),
+        warnings: (urn) => engineSink(engineAddressFromArgv(), urn, { ephemeral: false, severity: "warning" }),
     });
     return {
         ...lifecycle,

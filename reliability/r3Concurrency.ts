@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE } from "../provider/alicloud/products";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE } from "../provider/products";
 import { ACTIONS } from "../emulator/handlers/actions";
 import { issueCertificate, type Issued } from "../tests/support/certs";
 import { EmulatorProcess } from "../tests/support/emulatorProcess";
@@ -46,7 +46,7 @@ const KEYS = { accessKeyId: "LTAIreliabilityR3stacks1", accessKeySecret: "r3Stac
 
 /**
  * The documented calls per second of each action a CDN rollout calls (CDN's and the certificate service's), as the
- * package paces them (provider/alicloud/products.ts).
+ * package paces them (provider/products.ts).
  */
 function documentedLimits(): Map<string, number> {
     const limits = new Map<string, number>();

@@ -1,20 +1,19 @@
 // The machinery every call goes through: a lazily built SDK client, pacing per account and action, retries, and
-// conversion of every failure into an AlicloudApiError; and the adapter both products share, driven by the product
-// table.
+// conversion of every failure into an AlicloudApiError. The adapters (domainAdapter.ts, cdn.ts, certificateStore.ts)
+// call the APIs through it.
 // Nothing here is built at module load (see client.ts for the factory).
 
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
-import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
 import type { AlicloudCredentials } from "./credentials";
 import type { Endpoint } from "./endpoint";
 import type { Clock } from "../clock";
-import { DetailStateReader, ListingStateReader, type DomainStateReader } from "./domainStates";
-import { isDomainNotFound, isOutcomeUnknown, isTransient, toApiError, type ActionKind, type AlicloudApiError } from "./errors";
+import { isOutcomeUnknown, isTransient, type ActionKind, type AlicloudApiError } from "../apiErrors";
+import { toApiError } from "./sdkErrors";
 import { PacerRegistry, sharedPacerRegistry } from "./pacing";
-import type { ActionSpec, ApiSpec, ProductSpec } from "./products";
+import type { ActionSpec, ApiSpec } from "../products";
 import { RetryOptions, withRetry } from "./retry";
-import { buildSetQuery, certificateEntry, domainStatesFromListing, JsonObject, toDeployedCertificate, valueAt } from "./wire";
+import type { JsonObject } from "./wire";
 
 export interface Timeouts {
     /** TCP connect; in httpx it is also the socket idle timeout. */
@@ -80,7 +79,7 @@ export class ApiCaller {
                     regionId: credentials.region,
                     connectTimeout: timeouts.connectTimeoutMs,
                     readTimeout: timeouts.readTimeoutMs,
-                    // Never `signatureVersion: 'v4'`: it crashes the CDN client (wire-contract.md).
+                    // Never `signatureVersion: 'v4'`: it crashes the CDN client (@alicloud/cdn20180510 5.0.0 with @alicloud/openapi-core 1.0: seen when the project was founded).
                 }),
             );
         }
@@ -156,84 +155,4 @@ export class ApiCaller {
  */
 function worthSendingAgainAtOnce(error: unknown): boolean {
     return isTransient(error) && !isOutcomeUnknown(error) && (error as AlicloudApiError).code !== "ServiceBusy";
-}
-
-/**
- * A product's CertificateService, all from its product table: `describe` = the certificate read, with "domain not
- * found" as undefined; `domainStatus` = the table's bulk listing or the domain's
- * detail; `set` = the table's set action with its parameter names. Live is exactly this; CDN adds its other two set
- * actions (cdn.ts).
- */
-export class DomainCertificateAdapter implements CertificateService {
-    protected readonly caller: ApiCaller;
-    private readonly states: DomainStateReader;
-
-    constructor(
-        readonly product: ProductSpec,
-        settings: ClientSettings,
-    ) {
-        this.caller = new ApiCaller(product, settings);
-        this.states = product.domainListing.byName
-            ? new ListingStateReader(this.caller, product.domainListing, settings.clock)
-            : new DetailStateReader(this.caller, product);
-    }
-
-    domainStatus(domainName: string): Promise<string | undefined> {
-        return this.states.read(domainName);
-    }
-
-    async listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
-        const listing = this.product.domainListing;
-        const domains: { domainName: string; domainStatus: string }[] = [];
-        for (let page = 1; ; page++) {
-            const body = await this.caller.callRpc(
-                { action: listing.action, domainNames: [] },
-                { ...listing.query, PageSize: String(listing.pageSize), PageNumber: String(page) },
-            );
-            const entries = domainStatesFromListing(listing, body);
-            for (const [domainName, domainStatus] of entries) domains.push({ domainName, domainStatus });
-            const total = Number(valueAt(body, [listing.totalCount]));
-            // The last page: a short one, or the total reached (a page of exactly pageSize may be the last).
-            if (entries.size < listing.pageSize || (Number.isFinite(total) && domains.length >= total) || page >= 100_000) return domains;
-        }
-    }
-
-    /** The raw (PascalCase JSON) response of one of the product's describe actions for one domain. */
-    private read(action: ActionSpec, domainName: string): Promise<JsonObject> {
-        return this.caller.callRpc({ action, domainNames: [domainName] }, { DomainName: domainName });
-    }
-
-    /** The product's set action (SetCdnDomainSSLCertificate, SetLiveDomainCertificate) with the full parameter set. */
-    async set(request: SetCertificateRequest): Promise<SetCertificateResult> {
-        const { domainName, ...fields } = request;
-        const query = buildSetQuery(this.product.setParams, domainName, fields);
-        return requestIdOf(await this.caller.callRpc(this.setCall(this.product.setAction, [domainName], request), query));
-    }
-
-    async describe(domainName: string): Promise<DeployedCertificate | undefined> {
-        let certificateInfo: JsonObject;
-        try {
-            certificateInfo = await this.read(this.product.describeCertificateAction, domainName);
-        } catch (error) {
-            if (isDomainNotFound(error)) return undefined;
-            throw error;
-        }
-        // The certificate read answers InvalidDomain.NotFound for a domain that does not exist; should it answer an
-        // empty list instead, the domain's state tells "gone" from "HTTPS off", so a refresh never mistakes a deleted
-        // domain for drift.
-        if (certificateEntry(this.product.certificateInfo, domainName, certificateInfo) === undefined && (await this.domainStatus(domainName)) === undefined) {
-            return undefined;
-        }
-        return toDeployedCertificate(this.product, domainName, certificateInfo);
-    }
-
-    protected setCall(action: ActionSpec, domainNames: readonly string[], request: { privateKey?: string; certificate?: string }): CallDescription {
-        return { action, domainNames, sensitiveValues: [request.privateKey, request.certificate], changes: true };
-    }
-}
-
-/** The request id of a set response, when the API sent one. */
-export function requestIdOf(body: JsonObject): SetCertificateResult {
-    const requestId = body["RequestId"];
-    return typeof requestId === "string" && requestId !== "" ? { requestId } : {};
 }

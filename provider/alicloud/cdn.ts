@@ -5,9 +5,10 @@
 
 import { DEFAULT_BATCH_WINDOW_MS, validBatchWindow } from "../lifecycle/batching";
 import type { SetCertificateRequest, SetCertificateResult, SetManyCapability, SetManyRequest } from "../lifecycle/port";
-import { ClientSettings, DomainCertificateAdapter, requestIdOf } from "./caller";
-import { CONFIG_NAMESPACE, type ConfigSource } from "./endpoint";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, SetActionSpec } from "./products";
+import type { ClientSettings } from "./caller";
+import { DomainCertificateAdapter, requestIdOf } from "./domainAdapter";
+import { CONFIG_NAMESPACE, type ConfigSource } from "../config";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, SetActionSpec } from "../products";
 import { buildSetQuery, SetCertificateFields } from "./wire";
 
 /** One set call for several CDN domains (BatchSetCdnDomainServerCertificate): the same certificate on each. */
@@ -16,7 +17,7 @@ export type BatchSetCertificateRequest = SetManyRequest & SetCertificateFields;
 /**
  * Whether a set may go out in a BatchSetCdnDomainServerCertificate call:
  * - a stored certificate set by reference (`cas` whose CertName is the stored certificate's own name: the batch
- *   action names a certificate-service certificate by CertName and Region, seed 003), and status off (documented);
+ *   action names a certificate-service certificate by CertName and Region, per the BatchSetCdnDomainServerCertificate API page), and status off (documented);
  * - `upload` with its PEM (status on, without a certificate service: the batch action documents upload);
  * - not a user's `cas` by id alone: the batch action has no CertId, and a CertName of the user's choosing might name
  *   another certificate than the id;

@@ -1,11 +1,11 @@
 // The adapter of the account's certificate service (CAS, API 2020-04-07): the CertificateStore port over the same
 // caller every product uses (pacing per account and action, retries, typed errors), with the action and field names
-// of the spec in products.ts. One adapter per region: the two centres are separate stores with separate id spaces.
+// of the spec in ../products.ts. One adapter per region: the two centres are separate stores with separate id spaces.
 import { canonicalSerial, fingerprintsAsWritten, parseCertificateChain } from "../certificate";
 import type { CertificateStore, StoredCertificate } from "../lifecycle/port";
 import { ApiCaller, type ClientSettings } from "./caller";
-import { AlicloudApiError } from "./errors";
-import { CERTIFICATE_STORE, type CertRegion } from "./products";
+import { AlicloudApiError } from "../apiErrors";
+import { CERTIFICATE_STORE, type CertRegion } from "../products";
 import { valueAt, type JsonObject } from "./wire";
 
 /** Listing pages followed at most: 100 000 certificates; a listing that never ends is an API fault, not a loop. */

@@ -3,11 +3,13 @@
 // holds a credential client, which must never end up in anything Pulumi serializes.
 
 import type { CertificateService } from "../lifecycle/port";
-import { DomainCertificateAdapter, type ClientSettings } from "./caller";
+import type { ClientSettings } from "./caller";
+import { DomainCertificateAdapter } from "./domainAdapter";
 import { CdnCertificateService } from "./cdn";
 import { resolveCredentials } from "./credentials";
-import { ConfigSource, resolveEndpoint } from "./endpoint";
-import type { ProductSpec } from "./products";
+import { resolveEndpoint } from "./endpoint";
+import type { ConfigSource } from "../config";
+import type { ProductSpec } from "../products";
 
 export type { ClientSettings, Timeouts } from "./caller";
 export { DEFAULT_TIMEOUTS } from "./caller";

@@ -4,8 +4,8 @@
 // The secret and the token live in private fields: not enumerable, not printed by util.inspect, not in JSON.
 
 import Credential, { Config as CredentialConfig } from "@alicloud/credentials";
-import { CredentialsError } from "./errors";
-import type { ConfigSource } from "./endpoint";
+import { CredentialsError } from "./sdkErrors";
+import type { ConfigSource } from "../config";
 
 /** The stack config keys read from `configure(req)`'s config (the `alicloud` provider's own keys). */
 export const CREDENTIAL_CONFIG_KEYS = {

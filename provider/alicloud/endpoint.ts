@@ -1,20 +1,8 @@
 // Where a product's API is: stack config first, then the environment, then the public endpoint. The SDK wants a bare
 // `host[:port]` (it is also the Host header, and part of what is signed) plus a protocol, so a URL is split here.
 
-import type { ApiSpec } from "./products";
-
-/** The namespace of this package's stack config keys (`alicloud-certs:cdnEndpoint`). */
-export const CONFIG_NAMESPACE = "alicloud-certs";
-
-/** Anything with `get(key)`: Pulumi's dynamic `ConfigureRequest.config`, or a test double. Keys are namespaced. */
-export interface ConfigSource {
-    get(key: string): string | undefined;
-}
-
-/** A ConfigSource over a plain object of namespaced keys (tests, scripts). */
-export function configFromRecord(record: Readonly<Record<string, string | undefined>>): ConfigSource {
-    return { get: (key) => record[key] };
-}
+import { CONFIG_NAMESPACE, type ConfigSource } from "../config";
+import type { ApiSpec } from "../products";
 
 export type EndpointProtocol = "https" | "http";
 

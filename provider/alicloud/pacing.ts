@@ -1,4 +1,4 @@
-// Keeping calls under the documented per-account limits (wire-contract.md, products.ts). Alibaba Cloud counts calls
+// Keeping calls under the documented per-account limits (each action's QPS limit on its API page, held in ../products.ts). Alibaba Cloud counts calls
 // per account and action per second; a call over the limit is rejected with Throttling.User, and retries of a
 // throttled burst only make the next second worse.
 //
@@ -12,7 +12,7 @@
 // spacing, against 4 s plus answer times here.)
 
 import { systemClock, type Clock } from "../clock";
-import type { ActionSpec } from "./products";
+import type { ActionSpec } from "../products";
 
 export interface PacerOptions {
     /** The documented limit, calls per second. */

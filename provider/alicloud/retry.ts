@@ -3,7 +3,7 @@
 // only retry layer. Sleep, randomness and the clock are injectable so that tests run instantly and exactly.
 
 import { systemClock, type Clock } from "../clock";
-import { isTransient } from "./errors";
+import { isTransient } from "../apiErrors";
 
 export interface RetryPolicy {
     /** Attempts in total, the first one included. 1 disables retrying. */
@@ -46,7 +46,7 @@ export interface RetryEvent {
 }
 
 export interface RetryOptions extends Partial<RetryPolicy>, Partial<RetryEnvironment> {
-    /** Which failures to retry; default: the transient ones (errors/transience.ts). */
+    /** Which failures to retry; default: the transient ones (../apiErrors/transience.ts). */
     isRetryable?(error: unknown): boolean;
     /** A server-imposed minimum wait for this failure; default: the error's `retryAfterMs` property. */
     retryAfterMs?(error: unknown): number | undefined;

@@ -2,7 +2,7 @@
 // of the two describe responses to the port's DeployedCertificate. Pure functions; both adapters use them.
 
 import type { DeployedCertificate, SetCertificateRequest, SslStatus } from "../lifecycle/port";
-import type { CertificateInfoShape, DomainDetailShape, DomainListingShape, SetParamNames } from "./products";
+import type { CertificateInfoShape, DomainDetailShape, DomainListingShape, SetParamNames } from "../products";
 
 /** A JSON object as the API returns it (PascalCase keys). */
 export type JsonObject = { readonly [key: string]: unknown };

@@ -13,8 +13,8 @@
 // single-domain call per domain: each gets its own exact error, and the others succeed.
 
 import { createHash } from "node:crypto";
-import type { ProductSpec } from "../alicloud/products";
-import { isOutcomeUnknown } from "../alicloud/errors";
+import type { ProductSpec } from "../products";
+import { isOutcomeUnknown } from "../apiErrors";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "./port";
 
 /**

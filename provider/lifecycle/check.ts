@@ -2,7 +2,7 @@
 // before anything is called. Failures name the property and say how to fix it; none quotes key material.
 import { quoteGiven } from "../certificate/quote";
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
-import type { CertType, ProductSpec } from "../alicloud/products";
+import type { CertType, ProductSpec } from "../products";
 import {
     CertificateInputError,
     certNameProblem,

@@ -1,7 +1,7 @@
 // The lifecycle's own failures. Those that end a change already accepted carry the resource's `id` and
 // `properties`: the engine then keeps the resource in state as partially created instead of losing it, and the
 // next `pulumi up` reads the domain back and carries on.
-import type { ProductSpec } from "../alicloud/products";
+import type { ProductSpec } from "../products";
 
 /** The key under which the engine keeps the serialized provider; it must survive in partial-failure properties. */
 export const PROVIDER_KEY = "__provider";

@@ -5,7 +5,7 @@
 //                                     `pulumi preview --refresh --expect-no-changes` fails (examples/pipelines).
 // Pure: the policy comes from the stack config, the time from the caller.
 import type { CheckFailure } from "@pulumi/pulumi/dynamic";
-import { CONFIG_NAMESPACE, type ConfigSource } from "../alicloud/endpoint";
+import { CONFIG_NAMESPACE, type ConfigSource } from "../config";
 
 export const WARNING_DAYS_KEY = `${CONFIG_NAMESPACE}:expiryWarningDays`;
 export const FAIL_DAYS_KEY = `${CONFIG_NAMESPACE}:expiryFailDays`;

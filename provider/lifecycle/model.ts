@@ -1,8 +1,8 @@
 // The shapes that cross the engine boundary: what `check` returns as the resource's inputs, and what create, read
 // and update return as its outputs. Both products share them; only the ProductSpec differs.
-import type { CertType } from "../alicloud/products";
+import type { CertType } from "../products";
 import type { SslStatus } from "./port";
-import type { PendingCleanup, StoredReference } from "./storedCertificates";
+import type { PendingCleanup, StoredReference } from "./storedCertificates/references";
 
 /** The engine's placeholder for a value not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

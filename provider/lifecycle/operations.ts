@@ -1,19 +1,16 @@
 // create, read, update and delete: ONE implementation for both products, written against the CertificateService
 // port. Every change is a full set followed by reading back until the domain is online again and serves what was
 // declared (confirmation.ts decides each step), so a run that reports success has seen the declared state live.
-import type { CertRegion, ProductSpec } from "../alicloud/products";
+import type { CertRegion, ProductSpec } from "../products";
 import { systemClock, type Clock } from "../clock";
-import { meaningOfCertificateStatus, meaningOfDomainState } from "./cloudStates";
+import { meaningOfCertificateStatus, meaningOfDomainState } from "./stateMeanings";
 import { converge, readPersistently, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
-import { asDeleteFailure } from "../alicloud/errors";
+import { asDeleteFailure } from "../apiErrors";
 import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, PROVIDER_KEY } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
 import type { CertificateService, CertificateStore, DeployedCertificate } from "./port";
 
-export { ConfirmationTimeoutError, CloudStateError, DomainNotFoundError } from "./errors";
-export { outputsFrom } from "./outputs";
-export { serves, setRequestFor, DEFAULT_CONFIRM_POLICY, type ConfirmPolicy } from "./confirmation";
 
 export interface LifecycleContext {
     readonly product: ProductSpec;

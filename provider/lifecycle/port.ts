@@ -1,6 +1,6 @@
 // The port the lifecycle is written against. The lifecycle never sees an SDK, a request or a product name: it asks
 // this interface to read and to set a domain's certificate, and the adapters in ../alicloud translate.
-import type { CertRegion, CertType, ProductSpec } from "../alicloud/products";
+import type { CertRegion, CertType, ProductSpec } from "../products";
 
 export type SslStatus = "on" | "off";
 
@@ -116,4 +116,14 @@ export interface CertificateStore {
     upload(name: string, certificatePem: string, privateKeyPem: string): Promise<StoredCertificate>;
     /** Deletes a certificate: `gone` when the id named none. Throws on a refusal (in use, ...). */
     remove(certId: string): Promise<"removed" | "gone">;
+}
+
+/**
+ * Where a resource's messages go: progress lines, a preview's note, a warning. The engine's Log RPC in a run
+ * (../engine/engineLog.ts, wired by ../runtime.ts); nowhere, or a test's list, otherwise.
+ */
+export interface ProgressSink {
+    report(message: string): void;
+    /** Release, once what was reported has gone out (or after a second); idempotent. */
+    close(): Promise<void> | void;
 }

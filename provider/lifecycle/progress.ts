@@ -1,11 +1,14 @@
 // A change that takes minutes must not be a silent spinner: while a resource applies, it says every few seconds
-// how far it is, as an ephemeral status message on the resource's row of the CLI's display (sent by engineLog.ts).
+// how far it is, as an ephemeral status message on the resource's row of the CLI's display (sent by ../engine/engineLog.ts).
 // A group says how many of its domains are done, set and confirming (and on what they wait), not yet set, and
 // failed; a single resource says what its domain waits on (configuring, ServiceBusy, a read answered InternalError).
 import { systemClock, type Clock } from "../clock";
 import type { ConvergeEvent } from "./confirmation";
-import { SILENT, type ProgressSink } from "./engineLog";
+import type { ProgressSink } from "./port";
 import type { LifecycleContext } from "./operations";
+
+/** No engine to tell (tests, a program run outside the engine): progress goes nowhere. */
+export const SILENT: ProgressSink = { report: () => undefined, close: () => undefined };
 
 /** How often a rollout says how far it is. */
 export const PROGRESS_INTERVAL_MS = 10_000;

@@ -1,13 +1,12 @@
 // The dynamic ResourceProvider for one product: the engine-facing methods, each a thin shell over the pure
 // check/diff and the port-driven operations. Nothing here knows which product it serves beyond the ProductSpec.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { ProductSpec } from "../alicloud/products";
+import type { ProductSpec } from "../products";
 import type { Clock } from "../clock";
 import { canonicalDomainName } from "../certificate";
 import { checkInputs } from "./check";
 import { conflictReason, describeHolder, processClaims } from "./claims";
 import { expiryFinding, expiryPolicyFromConfig, type ExpiryPolicy } from "./expiry";
-import { engineAddressFromArgv, engineSink, type ProgressSink } from "./engineLog";
 import { withProgress } from "./progress";
 import { changedProperties, diffCertificate } from "./diff";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
@@ -18,11 +17,12 @@ import {
     deleteCertificate,
     readCertificate,
     updateCertificate,
-    type ConfirmPolicy,
     type LifecycleContext,
 } from "./operations";
-import type { CertificateService, CertificateStore } from "./port";
-import type { CertRegion } from "../alicloud/products";
+import type { ConfirmPolicy } from "./confirmation";
+import type { CertificateService, CertificateStore, ProgressSink } from "./port";
+import { SILENT } from "./progress";
+import type { CertRegion } from "../products";
 import {
     cleanUp,
     cleanupsToRetry,
@@ -68,7 +68,7 @@ export async function sendNote(deps: ProviderDependencies, urn: unknown, note: s
     // The run uploads a certificate once, whatever number of resources declare it: said once, on the first one's row
     // (500 resources saying it each cost the engine 8 s of CPU in the bench's create, to show the same line 500 times).
     if (ephemeral && !sayOnce(note)) return;
-    const sink = (deps.notes ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u, { ephemeral })))(urn);
+    const sink = deps.notes?.(urn, { ephemeral }) ?? SILENT;
     sink.report(note);
     await sink.close();
 }
@@ -111,7 +111,7 @@ export async function checkExpiry(deps: ProviderDependencies, news: Record<strin
     const finding = expiryFinding(inputs.notAfter, now, policy, { resource: urn ? describeHolder(urn) : "this resource", domains });
     if (finding?.kind === "fail") return [...failures, finding.failure];
     if (finding?.kind === "warn") {
-        const sink = (deps.warnings ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u, { ephemeral: false, severity: "warning" })))(urn);
+        const sink = deps.warnings?.(urn) ?? SILENT;
         sink.report(finding.message);
         await sink.close();
     }
@@ -119,13 +119,16 @@ export async function checkExpiry(deps: ProviderDependencies, news: Record<strin
 }
 
 export interface ProviderDependencies {
-    /** Where a preview's note on what a change does goes; default: the engine's Log RPC, on the URN, not ephemeral. */
-    readonly notes?: (urn: string | undefined) => ProgressSink;
-    /** Where a resource's progress goes; default: the engine's Log RPC, ephemeral, on the resource's URN (progress.ts). */
+    /**
+     * Where a preview's note on what a change does goes (`ephemeral`: on the resource's row alone, or also in its
+     * diagnostics). In a run, the engine's Log RPC on the URN (../runtime.ts); absent, nowhere.
+     */
+    readonly notes?: (urn: string | undefined, options: { ephemeral: boolean }) => ProgressSink;
+    /** Where a resource's progress goes: in a run, the engine's Log RPC, ephemeral, on the URN (progress.ts); absent, nowhere. */
     readonly progress?: (urn: string | undefined) => ProgressSink;
     /** The expiry windows, from the stack config (read when a check runs: configure comes first). */
     readonly expiry?: () => { policy: ExpiryPolicy; failures: dynamic.CheckFailure[] };
-    /** Where a check's warnings go (a certificate about to expire); default: the engine's Log RPC, on the URN. */
+    /** Where a check's warnings go (a certificate about to expire): in a run, the engine's Log RPC on the URN; absent, nowhere. */
     readonly warnings?: (urn: string | undefined) => ProgressSink;
     readonly product: ProductSpec;
     /** Builds (or returns the cached) service; called inside each method, never at load time. */
@@ -141,7 +144,7 @@ export interface ProviderDependencies {
 export function progressSinkFor(deps: ProviderDependencies, inputs: { resourceUrn?: unknown } | undefined): ProgressSink | undefined {
     const urn = typeof inputs?.resourceUrn === "string" && !isUnknown(inputs.resourceUrn) ? inputs.resourceUrn : undefined;
     if (urn === undefined) return undefined;
-    return (deps.progress ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u)))(urn);
+    return deps.progress?.(urn);
 }
 
 /**
@@ -155,7 +158,7 @@ export function storedFor(ctx: LifecycleContext, desired: CertificateInputs, pre
 
 /** After a delete, the certificates the service kept, said as a warning on the resource (its state is gone). */
 export function tellKept(deps: ProviderDependencies, urn: string | undefined, kept: readonly PendingCleanup[]): void {
-    const sink = (deps.warnings ?? ((u: string | undefined) => engineSink(engineAddressFromArgv(), u, { ephemeral: false, severity: "warning" })))(urn);
+    const sink = deps.warnings?.(urn) ?? SILENT;
     sink.report(
         `the certificate service kept ${kept.map((k) => `${describeReference(k)}${k.lastRefusal ? ` (${k.lastRefusal})` : ""}`).join(", ")}, ` +
             "which this package uploaded: deleting it was refused, most likely because something outside this stack still uses it. " +

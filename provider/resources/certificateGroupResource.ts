@@ -2,7 +2,7 @@
 // domains of a product, as one resource (one engine step, so the API sets the pace of a rollout, not the engine's
 // per-step state writes). Each domain is worked on by the same per-domain steps as a single resource.
 import * as pulumi from "@pulumi/pulumi";
-import { PRODUCTS, type ProductId } from "../alicloud/products";
+import { PRODUCTS, type ProductId } from "../products";
 import { CertificateOutputsResource } from "./certificateOutputs";
 import type { CertificateArgs } from "./certificateResource";
 import { certificateRegistration, LEAF_OUTPUTS, ownUrn, quietRegistration } from "./registration";

@@ -2,7 +2,7 @@
 // details. They are `declare`d: a compiled class field would be initialized to undefined after `super()` has filled
 // it in, and every output would be lost.
 import * as pulumi from "@pulumi/pulumi";
-import type { CertType } from "../alicloud/products";
+import type { CertType } from "../products";
 
 export abstract class CertificateOutputsResource extends pulumi.dynamic.Resource {
     /** Whether HTTPS is on: as the cloud reports it for one domain; as declared for a group (each domain's is in `served`). */

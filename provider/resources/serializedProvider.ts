@@ -19,6 +19,7 @@
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ProviderKey } from "../runtime";
+import { makeStub } from "./dynamic-provider/stub";
 
 interface StubModule {
     /** What `__provider` requires when the serializer writes the stub as a require. */
@@ -88,21 +89,4 @@ function serializedAsRequire(product: ProviderKey): boolean {
     } catch {
         return false;
     }
-}
-
-/** The stub for one product: each method loads the implementation by package name when the engine calls it. */
-export function makeStub(product: ProviderKey): dynamic.ResourceProvider {
-    // Resolved from the working directory of the engine's dynamic-provider process: the Pulumi project, where the
-    // package is installed. `require` (not import) keeps the load lazy and out of the serialized closure.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const load = (): dynamic.ResourceProvider => require("pulumi-alicloud-certs/runtime").providerFor(product);
-    return {
-        configure: (req) => load().configure!(req),
-        check: (olds, news) => load().check!(olds, news),
-        diff: (id, olds, news) => load().diff!(id, olds, news),
-        create: (inputs) => load().create(inputs),
-        read: (id, props) => load().read!(id, props),
-        update: (id, olds, news) => load().update!(id, olds, news),
-        delete: (id, props) => load().delete!(id, props),
-    };
 }

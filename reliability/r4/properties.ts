@@ -11,7 +11,7 @@
 // a valid combination is accepted and diffs as no change. Soft findings (a reason that echoes megabytes, a
 // normalization that differs from the browser's) are counted and reported without stopping the run.
 import fc from "fast-check";
-import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { CDN, LIVE, type ProductSpec } from "../../provider/products";
 import { CertificateInputError, coversDomain, normalizeDomainName, parseCertificateChain, parsePrivateKey } from "../../provider/certificate";
 import { fromEngine, groupProvider } from "../../provider/lifecycle/group/provider";
 import { isUnknown, UNKNOWN } from "../../provider/lifecycle/model";

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startEmulator, type RunningEmulator, type SeedAccount } from "../../emulator";
 import type { PolicyDocument } from "../../emulator/authentication/ramPolicy";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE, LIVE } from "../../provider/alicloud/products";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE, LIVE } from "../../provider/products";
 import { issueCertificate, type Issued } from "../support/certs";
 import { e2eSkipReason, preparePackageInstall, PulumiProject, REPO_ROOT } from "../support/pulumi";
 import { pointAtEmulator } from "../support/emulatorConfig";

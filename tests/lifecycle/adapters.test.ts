@@ -13,9 +13,9 @@ import { CdnCertificateService } from "../../provider/alicloud/cdn";
 import { createCertificateService } from "../../provider/alicloud/client";
 import { staticCredentials } from "../../provider/alicloud/credentials";
 import { parseEndpoint } from "../../provider/alicloud/endpoint";
-import { AlicloudApiError, LOCAL_ERROR_CODES } from "../../provider/alicloud/errors";
+import { AlicloudApiError, LOCAL_ERROR_CODES } from "../../provider/apiErrors";
 import { PacerRegistry } from "../../provider/alicloud/pacing";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/alicloud/products";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/products";
 import { issueCertificate, type Issued } from "../support/certs";
 
 const [CDN_DOMAIN, CDN_DOMAIN_2] = DEFAULT_ACCOUNT.cdnDomains;

@@ -10,7 +10,7 @@ import Cas, * as $Cas from "@alicloud/cas20200407";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { defaultCertName, parseCertificateChain } from "../../provider/certificate";
-import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { CDN, LIVE, type ProductSpec } from "../../provider/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";

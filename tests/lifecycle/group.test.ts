@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { CDN, LIVE, type ProductSpec } from "../../provider/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import { processClaims } from "../../provider/lifecycle/claims";

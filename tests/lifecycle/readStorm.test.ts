@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { ACTIONS } from "../../emulator/handlers/actions";
-import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { CDN, LIVE, type ProductSpec } from "../../provider/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";

@@ -7,7 +7,7 @@ import { X509Certificate } from "node:crypto";
 import { describe, it } from "node:test";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { startEmulator, type EmulatorOptions, type FaultSpec, type RunningEmulator } from "../../emulator";
-import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { CDN, LIVE, type ProductSpec } from "../../provider/products";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";

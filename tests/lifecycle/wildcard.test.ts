@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { CDN, LIVE, type ProductSpec } from "../../provider/alicloud/products";
+import { CDN, LIVE, type ProductSpec } from "../../provider/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";

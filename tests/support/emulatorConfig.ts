@@ -3,8 +3,8 @@
 // serves them all on one port. One list, from the product tables: a stack that missed one would send its calls to
 // the real cloud.
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { CDN, CERTIFICATE_STORE, LIVE } from "../../provider/alicloud/products";
-import { CONFIG_NAMESPACE } from "../../provider/alicloud/endpoint";
+import { CDN, CERTIFICATE_STORE, LIVE } from "../../provider/products";
+import { CONFIG_NAMESPACE } from "../../provider/config";
 
 /** Every endpoint config key the package reads. */
 export const ENDPOINT_CONFIG_KEYS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);

@@ -3,7 +3,7 @@
 // A fresh process is the point: the test process itself has long loaded the parser.
 // stdin: {"state": outputs in state, "inputs": inputs in state, "served": what the domain serves (a DeployedCertificate)}
 // stdout: {"props": read's outputs, "changes": the diff's verdict, "parserLoaded": boolean}
-import { CDN } from "../../provider/alicloud/products";
+import { CDN } from "../../provider/products";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateService, DeployedCertificate } from "../../provider/lifecycle/port";
 

@@ -4,9 +4,9 @@
 // on a fast clock.
 import type { Timeouts } from "../../provider/alicloud/caller";
 import { clientSettingsFromConfig } from "../../provider/alicloud/client";
-import { configFromRecord } from "../../provider/alicloud/endpoint";
+import { configFromRecord } from "../../provider/config";
 import { PacerRegistry } from "../../provider/alicloud/pacing";
-import type { CertRegion, ProductSpec } from "../../provider/alicloud/products";
+import type { CertRegion, ProductSpec } from "../../provider/products";
 import type { Clock } from "../../provider/clock";
 import type { CertificateService, CertificateStore } from "../../provider/lifecycle/port";
 import { serviceFor, storesFor } from "../../provider/runtime";

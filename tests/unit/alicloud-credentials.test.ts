@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import { inspect } from "node:util";
 import { describe, it } from "node:test";
 import { resolveCredentials } from "../../provider/alicloud/credentials";
-import { configFromRecord } from "../../provider/alicloud/endpoint";
-import { CredentialsError } from "../../provider/alicloud/errors";
+import { configFromRecord } from "../../provider/config";
+import { CredentialsError } from "../../provider/alicloud/sdkErrors";
 
 const SECRET = "the-secret-that-must-not-show";
 const TOKEN = "sts-token-that-must-not-show";

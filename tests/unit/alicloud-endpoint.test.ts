@@ -1,8 +1,9 @@
 // Endpoint resolution: stack config over environment over the public default; only host[:port] or a bare URL.
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { configFromRecord, EndpointError, parseEndpoint, resolveEndpoint } from "../../provider/alicloud/endpoint";
-import { CDN, LIVE } from "../../provider/alicloud/products";
+import { EndpointError, parseEndpoint, resolveEndpoint } from "../../provider/alicloud/endpoint";
+import { configFromRecord } from "../../provider/config";
+import { CDN, LIVE } from "../../provider/products";
 
 describe("parseEndpoint", () => {
     const accepted: [string, string, "http" | "https"][] = [

@@ -8,7 +8,6 @@ import { ClientError, ServerError, ThrottlingError } from "@alicloud/openapi-cor
 import {
     ACTION_KINDS,
     AlicloudApiError,
-    CredentialsError,
     HINTED_CODES,
     LOCAL_ERROR_CODES,
     RUN_AGAIN,
@@ -17,11 +16,12 @@ import {
     isDomainNotFound,
     isTransientAnswer,
     redact,
-    toApiError,
-} from "../../provider/alicloud/errors";
+} from "../../provider/apiErrors";
+import { CredentialsError, toApiError } from "../../provider/alicloud/sdkErrors";
 
-// Every code of the error tables of the seeds (SetDomainServerCertificate in two doc versions and the English
-// reference, BatchSetCdnDomainServerCertificate, SetLiveDomainCertificate), plus the common codes of wire-contract.md.
+// Every code of the error tables of the API pages the project was founded on (SetDomainServerCertificate in two doc
+// versions and the English reference, BatchSetCdnDomainServerCertificate, SetLiveDomainCertificate), plus the common
+// codes every Alibaba Cloud RPC API answers (signature, throttling, 5xx).
 const SEED_CODES = [
     "Certificate.FormatError", "Certificate.NotFind", "Certificate.MissMatch", "InvalidDomain.NotFound",
     "IllegalOperation", "ServiceBusy", "InvalidDomain.Offline", "OperationDenied",

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import type { Clock } from "../../provider/clock";
 import { VirtualClock } from "../support/virtualClock";
 import { DEFAULT_MARGIN_MS, Pacer, PacerRegistry, sharedPacerRegistry, type Release } from "../../provider/alicloud/pacing";
-import { CDN, CDN_BATCH_SET, LIVE } from "../../provider/alicloud/products";
+import { CDN, CDN_BATCH_SET, LIVE } from "../../provider/products";
 
 /** The largest number of starts inside any closed window [t, t + 1000 ms]. */
 function busiestSecond(starts: readonly number[]): number {

@@ -1,7 +1,7 @@
 // The set query and the describe mapping, both driven by the product table.
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/alicloud/products";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/products";
 import { buildSetQuery, domainStatesFromListing, domainStatusFromDetail, toDeployedCertificate } from "../../provider/alicloud/wire";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

@@ -4,9 +4,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { BatchingCertificateService, groupKey, type BatchTimer } from "../../provider/lifecycle/batching";
 import { batchSettingsFromConfig, isBatchable } from "../../provider/alicloud/cdn";
-import { configFromRecord } from "../../provider/alicloud/endpoint";
-import { AlicloudApiError } from "../../provider/alicloud/errors";
-import { CDN } from "../../provider/alicloud/products";
+import { configFromRecord } from "../../provider/config";
+import { AlicloudApiError } from "../../provider/apiErrors";
+import { CDN } from "../../provider/products";
 import type { CertificateService, SetCertificateRequest, SetManyCapability, SetManyRequest } from "../../provider/lifecycle/port";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n";

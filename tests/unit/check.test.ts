@@ -2,7 +2,7 @@
 // and the words of the reason that tell the user what to do.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { CDN, LIVE } from "../../provider/alicloud/products";
+import { CDN, LIVE } from "../../provider/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import { decodeBlock } from "../../provider/certificate/pem";
 import { UNKNOWN } from "../../provider/lifecycle/model";

@@ -2,7 +2,7 @@
 // whichever kinds the two are, and names the other one.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { CDN } from "../../provider/alicloud/products";
+import { CDN } from "../../provider/products";
 import { DomainClaims, describeHolder } from "../../provider/lifecycle/claims";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";

@@ -2,11 +2,11 @@
 // check produced from the program. Each case is one situation a user meets.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { CDN } from "../../provider/alicloud/products";
+import { CDN } from "../../provider/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import { diffCertificate, changedProperties } from "../../provider/lifecycle/diff";
 import { UNKNOWN, type CertificateInputs, type CertificateOutputs } from "../../provider/lifecycle/model";
-import { outputsFrom } from "../../provider/lifecycle/operations";
+import { outputsFrom } from "../../provider/lifecycle/outputs";
 import { issueCertificate, issueChain, type Issued } from "../support/certs";
 
 const DOMAIN = "www.example.com";

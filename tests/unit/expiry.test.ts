@@ -2,11 +2,11 @@
 // scheduled check gets inside the fail window. Real certificates, checked by the providers' own check.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { configFromRecord } from "../../provider/alicloud/endpoint";
-import { CDN, LIVE } from "../../provider/alicloud/products";
+import { configFromRecord } from "../../provider/config";
+import { CDN, LIVE } from "../../provider/products";
 import { expiryFinding, expiryPolicyFromConfig } from "../../provider/lifecycle/expiry";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
-import type { ProgressSink } from "../../provider/lifecycle/engineLog";
+import type { ProgressSink } from "../../provider/lifecycle/port";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import { issueCertificate, type Issued } from "../support/certs";
 

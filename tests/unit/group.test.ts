@@ -2,14 +2,14 @@
 // asserts the property and the words a user reads; the diff cases assert exactly which domains a run works on.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { CDN } from "../../provider/alicloud/products";
+import { CDN } from "../../provider/products";
 import { checkGroupInputs, listSome } from "../../provider/lifecycle/group/check";
 import { describeGroupChanges, diffGroup, groupChanges } from "../../provider/lifecycle/group/diff";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
 import { UNKNOWN } from "../../provider/lifecycle/model";
 import { withoutEchoedValue } from "../../provider/lifecycle/provider";
 import { fromEngine, groupProvider, toEngine } from "../../provider/lifecycle/group/provider";
-import type { ProgressSink } from "../../provider/lifecycle/engineLog";
+import type { ProgressSink } from "../../provider/lifecycle/port";
 import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
 
 let wildcard: Issued;

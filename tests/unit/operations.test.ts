@@ -3,12 +3,13 @@
 // disagrees with a refusal; and the confirmation's pure decision, state by state.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
-import { AlicloudApiError } from "../../provider/alicloud/errors";
-import { CDN } from "../../provider/alicloud/products";
+import { AlicloudApiError } from "../../provider/apiErrors";
+import { CDN } from "../../provider/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import type { CertificateInputs } from "../../provider/lifecycle/model";
 import { alignedWake, decide, type Observation, type Phase } from "../../provider/lifecycle/confirmation";
-import { CloudStateError, ConfirmationTimeoutError, createCertificate, deleteCertificate, updateCertificate } from "../../provider/lifecycle/operations";
+import { CloudStateError, ConfirmationTimeoutError } from "../../provider/lifecycle/errors";
+import { createCertificate, deleteCertificate, updateCertificate } from "../../provider/lifecycle/operations";
 import type { Clock } from "../../provider/clock";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
 import { issueCertificate, type Issued } from "../support/certs";

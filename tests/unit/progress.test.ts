@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { engineAddressFromArgv, engineSink, type ProgressSink } from "../../provider/lifecycle/engineLog";
+import { engineAddressFromArgv, engineSink } from "../../provider/engine/engineLog";
+import type { ProgressSink } from "../../provider/lifecycle/port";
 import { ProgressTracker, reportChanges, reportPeriodically } from "../../provider/lifecycle/progress";
 import { VirtualClock } from "../support/virtualClock";
 

@@ -5,10 +5,10 @@ import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { CDN } from "../../provider/alicloud/products";
+import { CDN } from "../../provider/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
-import { outputsFrom } from "../../provider/lifecycle/operations";
+import { outputsFrom } from "../../provider/lifecycle/outputs";
 import type { DeployedCertificate } from "../../provider/lifecycle/port";
 import { fingerprintOf, issueChain, issueCertificate, type Issued } from "../support/certs";
 

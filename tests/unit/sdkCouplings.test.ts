@@ -7,7 +7,7 @@
 //   2. Error.stackTraceLimit / Error.prepareStackTrace around registration (provider/resources/registration.ts):
 //      the SDK's per-promise stacks obey the program's limit, while its source-position capture raises the limit
 //      itself, formats through Error.prepareStackTrace, and skips a fixed number of frames above its constructor;
-//   3. the dynamic-provider host (provider/lifecycle/engineLog.ts): the launcher passes the engine's address
+//   3. the dynamic-provider host (provider/engine/engineLog.ts): the launcher passes the engine's address
 //      through to cmd/dynamic-provider, whose process.argv the provider reads it from, and the SDK's generated
 //      Engine client, over the @grpc/grpc-js it depends on, sends a Log request there.
 // Row (a) of the CI matrix runs this file with the oldest supported SDK, row (b) with the newest (scripts/e2e-newest.sh).
@@ -237,7 +237,7 @@ describe("2. stack settings around registration (provider/resources/registration
     });
 });
 
-describe("3. the dynamic-provider host's arguments and the engine's Log RPC (provider/lifecycle/engineLog.ts)", () => {
+describe("3. the dynamic-provider host's arguments and the engine's Log RPC (provider/engine/engineLog.ts)", () => {
     test("started as the engine starts it, the provider finds the engine's address in process.argv and its Log request arrives", { timeout: 120_000 }, async (t) => {
         const grpc = require(require.resolve("@grpc/grpc-js", { paths: [SDK_DIR] })) as typeof import("@grpc/grpc-js");
         const engineServices = require("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineService: import("@grpc/grpc-js").ServiceDefinition };
@@ -291,7 +291,7 @@ describe("3. the dynamic-provider host's arguments and the engine's Log RPC (pro
             host.on("exit", (code) => reject(new Error(`the dynamic-provider host exited with ${code}:\n${stderr}`)));
         });
 
-        const progressModule = path.join(REPO_ROOT, "provider", "lifecycle", "engineLog.ts");
+        const progressModule = path.join(REPO_ROOT, "provider", "engine", "engineLog.ts");
         const serialized = `exports.handler = () => ({
   async create(inputs) {
     const progress = require(${JSON.stringify(progressModule)});

@@ -4,10 +4,10 @@
 // same against the official SDK's wire (tests/lifecycle/certificateStore.test.ts).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AlicloudApiError, hintFor } from "../../provider/alicloud/errors";
+import { AlicloudApiError, hintFor } from "../../provider/apiErrors";
 import { isBatchable } from "../../provider/alicloud/cdn";
-import type { CertRegion } from "../../provider/alicloud/products";
-import { setRequestFor } from "../../provider/lifecycle/confirmation";
+import type { CertRegion } from "../../provider/products";
+import { setRequestFor } from "../../provider/lifecycle/setRequest";
 import type { CertificateInputs } from "../../provider/lifecycle/model";
 import type { CertificateStore, StoredCertificate } from "../../provider/lifecycle/port";
 import {

@@ -4,7 +4,7 @@
 // count, so that a list of hundreds reads in a line.
 import { quoteGiven } from "../../certificate/quote";
 import type { CheckFailure, CheckResult } from "@pulumi/pulumi/dynamic";
-import type { ProductSpec } from "../../alicloud/products";
+import type { ProductSpec } from "../../products";
 import { CertificateInputError, coversDomain, normalizeDomainName, parseCertificateChain } from "../../certificate";
 import { checkInputs } from "../check";
 import { isUnknown } from "../model";

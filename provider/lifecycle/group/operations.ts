@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { coversDomain, parseCertificateChain } from "../../certificate";
 import { describeHolder, processClaims } from "../claims";
-import { meaningOfDomainState } from "../cloudStates";
+import { meaningOfDomainState } from "../stateMeanings";
 import { KeptInStateError, PROVIDER_KEY } from "../errors";
 import {
     applyDeadline,
@@ -22,7 +22,7 @@ import { withoutPrivateKey } from "../model";
 import { pickLeafDetails } from "../outputs";
 import { NAMES_LISTED } from "./check";
 import { groupChanges } from "./diff";
-import type { ProgressSink } from "../engineLog";
+import type { ProgressSink } from "../port";
 import { ProgressTracker, withProgress as withProgressOf } from "../progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 import type { CertificateInputs } from "../model";

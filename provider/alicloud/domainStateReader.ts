@@ -5,9 +5,9 @@
 // DescribeLiveUserDomains takes one keyword), so each Live domain's state is its own DescribeLiveDomainDetail.
 
 import { systemClock, type Clock } from "../clock";
-import { AlicloudApiError, isDomainNotFound } from "./errors";
+import { AlicloudApiError, isDomainNotFound } from "../apiErrors";
 import type { ApiCaller } from "./caller";
-import type { DomainListingShape, ProductSpec } from "./products";
+import type { DomainListingShape, ProductSpec } from "../products";
 import { domainStatesFromListing, domainStatusFromDetail } from "./wire";
 
 /** The state of one domain; `undefined` when the domain does not exist. */

@@ -1,8 +1,8 @@
 // Converting whatever an SDK call threw into an AlicloudApiError: the API's answer as the API gave it, and a local
 // code for a failure that never got one (lost connection, timeout, a body that is not JSON, no credentials).
-import { AlicloudApiError, type ApiErrorFields } from "./apiError";
-import { LOCAL_ERROR_CODES, type ActionKind } from "./codes";
-import { redact } from "./redaction";
+import { AlicloudApiError, type ApiErrorFields } from "../apiErrors/apiError";
+import { LOCAL_ERROR_CODES, type ActionKind } from "../apiErrors/codes";
+import { redact } from "../apiErrors/redaction";
 
 export interface ErrorContext {
     readonly action: string;

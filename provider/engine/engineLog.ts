@@ -7,16 +7,9 @@
 // resource's URN: each resource passes its URN as the input `resourceUrn`, and this module makes its own Engine
 // client to that address.
 import * as path from "node:path";
+import type { ProgressSink } from "../lifecycle/port";
+import { SILENT } from "../lifecycle/progress";
 
-/** Where a resource's messages go: progress lines, a preview's note, a warning. */
-export interface ProgressSink {
-    report(message: string): void;
-    /** Release, once what was reported has gone out (or after a second); idempotent. */
-    close(): Promise<void> | void;
-}
-
-/** No engine to tell (tests, a program run outside the engine): progress goes nowhere. */
-export const SILENT: ProgressSink = { report: () => undefined, close: () => undefined };
 
 /**
  * The engine's Log RPC, for the resource `urn`, at `address` (the dynamic-provider host's first argument). The

@@ -11,7 +11,7 @@ export type CertType = "upload" | "cas" | "free";
 export interface ActionSpec {
     /** The API action name, as sent in `x-acs-action` / `Action`. */
     readonly name: string;
-    /** The documented per-account limit, in calls per second (wire-contract.md). */
+    /** The documented per-account limit, in calls per second (the "QPS limit" note on the action's API page). */
     readonly callsPerSecond: number;
 }
 
@@ -208,7 +208,7 @@ export const CDN_BATCH_SET: SetActionSpec = {
         forceSet: "ForceSet",
     },
     certTypes: ["upload", "cas"],
-    // The docs say both 10 and 50 (seed 003 says 50; other pages say 10). The lower number is the default because
+    // The docs say both 10 and 50 (the BatchSetCdnDomainServerCertificate API page says "no more than 50"; other pages say 10). The lower number is the default because
     // no deployment can trip over it (an over-limit call is refused whole with DomainNameOverLimit); accounts that
     // have seen 50 work may raise it with `alicloud-certs:cdnBatchSize`, up to 50.
     maxDomainsPerCall: 10,
