@@ -6,6 +6,15 @@ import type { ProductSpec } from "../products";
 /** The key under which the engine keeps the serialized provider; it must survive in partial-failure properties. */
 export const PROVIDER_KEY = "__provider";
 
+/**
+ * The properties a KeptInStateError keeps: `outputs` with the serialized provider of the declaration (or of the state
+ * before it), without which the engine could not refresh or delete the resource it keeps.
+ */
+export function keptProperties<T extends object>(outputs: T, declared: object, previous: object): T & Record<string, unknown> {
+    const provider = (declared as Record<string, unknown>)[PROVIDER_KEY] ?? (previous as Record<string, unknown>)[PROVIDER_KEY];
+    return { ...outputs, [PROVIDER_KEY]: provider };
+}
+
 /** A failure that keeps the resource in state (the engine reads `id`, `properties` and `reasons`). */
 export class KeptInStateError extends Error {
     readonly reasons: string[];

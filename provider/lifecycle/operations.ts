@@ -6,7 +6,7 @@ import { systemClock, type Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./stateMeanings";
 import { converge, readPersistently, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
 import { asDeleteFailure } from "../apiErrors";
-import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, PROVIDER_KEY } from "./errors";
+import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, keptProperties } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
 import type { CertificateService, CertificateStore, DeployedCertificate } from "./port";
@@ -141,7 +141,7 @@ async function finish(
     // What the domain serves now, for the message and for the state kept.
     const live = (outcome.result === "failed" ? outcome.live : undefined) ?? (await ctx.service.describe(domainName).catch(() => undefined));
     const served: DeployedCertificate = live ?? { domainName, status: "off" };
-    const properties: Record<string, unknown> = { ...outputsFrom(desired, served, previous), [PROVIDER_KEY]: providerOf(desired, previous) };
+    const properties = keptProperties(outputsFrom(desired, served, previous), desired, previous);
     const action = ctx.product.setAction.name;
     if (outcome.result === "failed") {
         const message =
@@ -190,8 +190,4 @@ function describeDesired(desired: CertificateInputs): string {
     if (desired.certType === "upload") return `certificate ${desired.fingerprint}`;
     if (desired.certType === "cas") return `certificate service certificate ${desired.certId}`;
     return "a free certificate";
-}
-
-function providerOf(desired: CertificateInputs, previous: Partial<CertificateOutputs>): unknown {
-    return (desired as unknown as Record<string, unknown>)[PROVIDER_KEY] ?? (previous as Record<string, unknown>)[PROVIDER_KEY];
 }

@@ -1,9 +1,9 @@
 // The decision, pure: from the phase of a convergence, what is declared and what one round of reading found, the next
-// step. Also what "serves the declaration" means, for one domain and (through served.ts) for a group's record.
+// step. Also what "serves the declaration" means, for a certificate read and for a group's record of one.
 import { fingerprintsAsWritten, parseCertificateChain } from "../../certificate";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "../stateMeanings";
 import type { CertificateInputs } from "../model";
-import type { DeployedCertificate } from "../port";
+import type { DeployedCertificate, SslStatus } from "../port";
 
 /** `confirm`: our set was accepted, wait for it to show. `await-idle`: our set is still to be sent once the domain takes it. */
 export type Phase = "confirm" | "await-idle";
@@ -47,21 +47,41 @@ export function decide(phase: Phase, desired: CertificateInputs, observation: Ob
     return phase === "await-idle" ? { next: "set" } : { next: "wait", phase: "confirm" };
 }
 
-/** Whether the certificate read shows the declared state (the domain's own state aside). */
-export function serves(live: DeployedCertificate, desired: CertificateInputs): boolean {
-    if (desired.status === "off") return live.status === "off";
-    if (live.status !== "on") return false;
+/**
+ * What "serves the declaration" needs to know of a domain: from a certificate read (serves), or from a group's record
+ * of what a domain served at its last read or deploy (group/model.ts servesDeclared). One rule for both, so that a
+ * group never calls a domain served that a single resource would not.
+ */
+export interface ServedView {
+    readonly status: SslStatus;
+    readonly certType?: string;
+    readonly certId?: string;
+    /** A free certificate's issuance status; absent counts as issued (what a record written after confirmation holds). */
+    readonly certificateStatus?: string;
+    /** The served leaf's SHA-256; `expected` lets a read skip the parse when the PEM as written already shows it. */
+    leafFingerprint(expected?: string): string | undefined;
+}
+
+/** Whether the domain shows the declared state (its own state aside). */
+export function servesDeclaration(served: ServedView, desired: Omit<CertificateInputs, "domainName">): boolean {
+    if (desired.status === "off") return served.status === "off";
+    if (served.status !== "on") return false;
     switch (desired.certType) {
         case "upload":
-            return desired.fingerprint !== undefined && leafFingerprintOf(live, desired.fingerprint) === desired.fingerprint;
+            return desired.fingerprint !== undefined && served.leafFingerprint(desired.fingerprint) === desired.fingerprint;
         case "cas":
             // Set by reference to a stored certificate whose leaf is known: served when the served leaf is it (Live's
             // reads name no CertId). Without a certificate service to ask, by the id the read reports (CDN).
-            if (desired.storedCertificate) return leafFingerprintOf(live, desired.storedCertificate.fingerprint) === desired.storedCertificate.fingerprint;
-            return live.certType === "cas" && live.certId === desired.certId;
+            if (desired.storedCertificate) return served.leafFingerprint(desired.storedCertificate.fingerprint) === desired.storedCertificate.fingerprint;
+            return served.certType === "cas" && served.certId === desired.certId;
         case "free":
-            return live.certType === "free" && meaningOfCertificateStatus(live.certificateStatus).condition === "served";
+            return served.certType === "free" && meaningOfCertificateStatus(served.certificateStatus).condition === "served";
     }
+}
+
+/** Whether the certificate read shows the declared state (the domain's own state aside). */
+export function serves(live: DeployedCertificate, desired: CertificateInputs): boolean {
+    return servesDeclaration({ ...live, leafFingerprint: (expected) => leafFingerprintOf(live, expected) }, desired);
 }
 
 /** A declared free certificate whose issuance ended in a failure Status. */

@@ -3,6 +3,7 @@
 // as a single resource would be, by the same per-domain steps (../operations.ts).
 import { canonicalDomainName } from "../../certificate";
 import type { CertificateInputs } from "../model";
+import { servesDeclaration } from "../confirmation/decide";
 import type { PendingCleanup } from "../storedCertificates";
 import type { SslStatus } from "../port";
 
@@ -64,12 +65,7 @@ export function inputsForDomain(group: Partial<GroupOutputs> & SharedInputs, dom
 }
 
 /** The part of a per-domain output (or of a certificate read) that says what the domain serves. */
-export interface ServedLike {
-    readonly status: SslStatus;
-    readonly fingerprint?: string;
-    readonly certType?: string;
-    readonly certId?: string;
-}
+export type ServedLike = Readonly<Omit<ServedByDomain, "failure">>;
 
 /** What a per-domain output says the domain serves. */
 export function servedFrom(outputs: ServedLike): ServedByDomain {
@@ -82,19 +78,10 @@ export function servedFrom(outputs: ServedLike): ServedByDomain {
     return served;
 }
 
-/** Whether a domain serves what the group declares (by fingerprint and status, never by PEM text). */
+/** Whether a domain serves what the group declares, by its record (fingerprint and status, never PEM text). */
 export function servesDeclared(served: ServedByDomain | undefined, declared: SharedInputs): boolean {
     if (!served || served.failure !== undefined) return false;
-    if (declared.status === "off") return served.status === "off";
-    if (served.status !== "on") return false;
-    switch (declared.certType) {
-        case "upload":
-            return declared.fingerprint !== undefined && served.fingerprint === declared.fingerprint;
-        case "cas":
-            return served.certType === "cas" && served.certId === declared.certId;
-        case "free":
-            return served.certType === "free";
-    }
+    return servesDeclaration({ ...served, leafFingerprint: () => served.fingerprint }, declared);
 }
 
 /**

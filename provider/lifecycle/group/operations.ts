@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { coversDomain, parseCertificateChain } from "../../certificate";
 import { describeHolder, processClaims } from "../claims";
 import { meaningOfDomainState } from "../stateMeanings";
-import { KeptInStateError, PROVIDER_KEY } from "../errors";
+import { keptProperties, KeptInStateError } from "../errors";
 import {
     applyDeadline,
     createCertificate,
@@ -262,7 +262,6 @@ function finish(id: string, declared: GroupInputs, outcomes: readonly DomainOutc
     const outputs = outputsOf(declared, outcomes, leftOut);
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     if (failed.length === 0) return outputs;
-    const provider = (declared as unknown as Record<string, unknown>)[PROVIDER_KEY] ?? (previous as Record<string, unknown>)[PROVIDER_KEY];
     throw new GroupPartialFailureError(
         failureMessage(
             "did not take the certificate on",
@@ -271,7 +270,7 @@ function finish(id: string, declared: GroupInputs, outcomes: readonly DomainOutc
             "The group is kept in state with what each domain serves; run `pulumi up` again: it works only on the domains that differ.",
         ),
         id,
-        { ...outputs, [PROVIDER_KEY]: provider },
+        keptProperties(outputs, declared, previous),
     );
 }
 
