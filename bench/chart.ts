@@ -125,13 +125,13 @@ export function renderRolloutChart(figures: RolloutFigures, options: ChartOption
     const measured = (shape: DrawnShape) => points.flatMap((p) => (p[shape]?.seconds === undefined ? [] : [[p.domains, p[shape]!.seconds!] as [number, number]]));
     const floor = floorCurve(points[0]!.domains, points[points.length - 1]!.domains, conditions.batchSize, conditions.configuringMs);
     const values = [...DRAWN_SHAPES.flatMap((s) => measured(s).map(([, y]) => y)), ...floor.map(([, y]) => y)];
-    // Decades that hold every value, so that the lines fill the plot (ECharts would start a log axis at 1).
-    const yMin = 10 ** Math.floor(Math.log10(Math.min(...values)));
-    const yMax = 10 ** Math.ceil(Math.log10(Math.max(...values)));
+    // The 1-2-5 steps just outside the values bound the axis and carry its labels, so that the lines fill the plot
+    // (ECharts would start a log axis at 1) and a figure can be read off between two labels a factor 2 or 2.5 apart.
+    const ySteps = oneTwoFive(Math.min(...values), Math.max(...values));
 
     const colors: Record<DrawnShape | "floor", string> = { group: "#2e7d32", perDomain: "#c62828", terraformLoop: "#1565c0", floor: "#616161" };
     // Each series writes its figures on its own side of the point, so that close values stay readable.
-    const labelSide: Record<DrawnShape, "top" | "bottom" | "right"> = { perDomain: "top", group: "bottom", terraformLoop: "right" };
+    const labelSide: Record<DrawnShape, "top" | "left" | "right"> = { perDomain: "top", group: "left", terraformLoop: "right" };
     const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
     try {
         chart.setOption({
@@ -149,19 +149,20 @@ export function renderRolloutChart(figures: RolloutFigures, options: ChartOption
             },
             // One entry a line, inside the plot's upper left, which the lines leave empty (they rise to the right):
             // side by side, long names would run into each other where the renderer guesses text widths.
-            legend: { orient: "vertical", top: 92, left: 84, itemGap: 6, backgroundColor: "rgba(255,255,255,0.9)", textStyle: { fontSize: 12 } },
-            grid: { left: 70, right: 60, top: 80, bottom: 60 + notesHeight },
+            legend: { orient: "vertical", top: 106, left: 84, itemGap: 6, backgroundColor: "rgba(255,255,255,0.9)", textStyle: { fontSize: 12 } },
+            grid: { left: 70, right: 60, top: 94, bottom: 60 + notesHeight },
             xAxis: {
                 type: "log",
                 logBase: 10,
                 name: AXIS_TITLES.x,
                 nameLocation: "middle",
                 nameGap: 30,
-                // A little either side of the measured N, so that no point sits on an axis and the last figures fit;
-                // the ends are at no N of interest, so they carry no label (the powers of 10 between do).
+                // A little either side of the measured N, so that no point sits on an axis and the last figures fit.
                 min: Math.floor(points[0]!.domains / 1.25),
                 max: Math.ceil(points[points.length - 1]!.domains * 1.25),
-                axisLabel: { showMinLabel: false, showMaxLabel: false },
+                // Ticks and labels at the measured N, not at the powers of 10, which a sweep may not measure.
+                axisTick: { customValues: points.map((p) => p.domains) },
+                axisLabel: { customValues: points.map((p) => p.domains) },
                 minorTick: { show: true },
                 minorSplitLine: { show: true, lineStyle: { color: "#f0f0f0" } },
             },
@@ -171,8 +172,10 @@ export function renderRolloutChart(figures: RolloutFigures, options: ChartOption
                 name: AXIS_TITLES.y,
                 nameLocation: "middle",
                 nameGap: 45,
-                min: yMin,
-                max: yMax,
+                min: ySteps[0],
+                max: ySteps[ySteps.length - 1],
+                axisTick: { customValues: ySteps },
+                axisLabel: { customValues: ySteps },
                 minorTick: { show: true },
                 minorSplitLine: { show: true, lineStyle: { color: "#f0f0f0" } },
             },
@@ -220,11 +223,23 @@ function floorCurve(from: number, to: number, batchSize: number, configuringMs: 
     return curve;
 }
 
+/** 1, 2, 5, 10, 20, ... from the largest step at or below `low` to the smallest at or above `high`. */
+export function oneTwoFive(low: number, high: number): number[] {
+    const steps: number[] = [];
+    for (let decade = 10 ** Math.floor(Math.log10(low)); decade <= high * 10; decade *= 10) {
+        for (const m of [1, 2, 5]) steps.push(Number((m * decade).toPrecision(1)));
+    }
+    const below = steps.filter((v) => v <= low);
+    const last = steps.findIndex((v) => v >= high);
+    return steps.slice(Math.max(0, below.length - 1), last + 1);
+}
+
 function subtitle(c: Conditions): string {
     const date = c.startedAt.slice(0, 10);
     return [
-        `Against the package's emulator at the documented per-account limits; changes configure for ${formatSeconds(c.configuringMs / 1000)}, batch size ${c.batchSize}, file backend.`,
-        `Measured ${date}${c.finishedAt ? "" : " (sweep unfinished)"} on ${c.machine}, Pulumi ${c.pulumi}. Groups at the engine's default --parallel.`,
+        `Against the package's emulator at the documented per-account limits; changes configure for ${formatSeconds(c.configuringMs / 1000)}; batch size ${c.batchSize}.`,
+        "State in the local file backend; groups at the engine's default --parallel; loops time their calls alone, with no engine to start.",
+        `Measured ${date}${c.finishedAt ? "" : " (sweep unfinished)"} on ${c.machine}, load average ${c.loadBefore[0]?.toFixed(1) ?? "?"} at the start; Pulumi ${c.pulumi}.`,
     ].join("\n");
 }
 
@@ -241,7 +256,7 @@ export function notesOf(points: readonly SweepPoint[]): string[] {
     const sequential = points.filter((p) => p.sequentialLoop !== undefined);
     if (sequential.length > 0) {
         const outcomes = sequential.map((p) => `N = ${p.domains}: ${p.sequentialLoop!.seconds !== undefined ? formatSeconds(p.sequentialLoop!.seconds) : p.sequentialLoop!.missing}`);
-        notes.push(`Not drawn, it does not finish a rollout once throttled: ${SERIES_NAMES.sequentialLoop}; ${outcomes.join("; ")}.`);
+        notes.push(`Not drawn, as each throttled call leaves its domain without the certificate: ${SERIES_NAMES.sequentialLoop}; ${outcomes.join("; ")}.`);
     }
     return notes;
 }

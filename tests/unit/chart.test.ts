@@ -95,8 +95,8 @@ describe("the rollout chart", () => {
 
     it("GIVEN the conditions THEN the subtitle gives the date, the configuring time, the machine and Pulumi's version", () => {
         const subtitle = shown.join("\n");
-        assert.match(subtitle, /configure for 2\.00 s, batch size 10/);
-        assert.match(subtitle, /Measured 2026-12-08 on 2 cores \(Test CPU\), 8\.0 GB, Linux 6\.1, Pulumi 3\.248\.0/);
+        assert.match(subtitle, /configure for 2\.00 s; batch size 10/);
+        assert.match(subtitle, /Measured 2026-12-08 on 2 cores \(Test CPU\), 8\.0 GB, Linux 6\.1, load average 0\.5 at the start; Pulumi 3\.248\.0/);
         assert.doesNotMatch(subtitle, /unfinished/);
     });
 
@@ -114,7 +114,7 @@ describe("the figures around the chart", () => {
     });
 
     it("GIVEN every point drawn THEN no note but the acme.sh-style loop's", () => {
-        assert.deepEqual(notesOf([FIGURES.points[0]!]), [`Not drawn, it does not finish a rollout once throttled: ${SERIES_NAMES.sequentialLoop}; N = 10: 2.40 s.`]);
+        assert.deepEqual(notesOf([FIGURES.points[0]!]), [`Not drawn, as each throttled call leaves its domain without the certificate: ${SERIES_NAMES.sequentialLoop}; N = 10: 2.40 s.`]);
     });
 
     it("GIVEN the figures written as JSON THEN they read back; a file of another version or a figure without a reason is refused", () => {
