@@ -7,6 +7,8 @@
 //   npm run bench -- --domains 50          or BENCH_DOMAINS=50
 //   npm run bench -- --configuring-ms 10000 --batch-size 10 --parallel 64 --skip-variants --keep
 //
+// One N per run; the chart of rollout time against N comes from `npm run bench:sweep` (sweep.ts).
+//
 // Every process it starts (the emulator, the pulumi commands) talks to 127.0.0.1 only, every pulumi command has a
 // timeout, and the run ends by itself.
 import * as fs from "node:fs";
