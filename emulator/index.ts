@@ -10,12 +10,12 @@ import { Store } from "./persistence/store";
 import type { RequestLogEntry } from "./requestLog";
 import { DEFAULT_SEED, validateSeed, type Seed } from "./seed";
 import type { DomainStatus } from "./domainStates";
-import type { Product } from "./seed";
+import type { Product } from "./persistence/model";
 import type { EmulatorClock } from "./handlers/context";
 import { EmulatorServer } from "./server";
 
 export { DEFAULT_ACCOUNT, DEFAULT_SEED, SeedError, validateSeed } from "./seed";
-export type { Product, Seed, SeedAccount, SeedCasCertificate, SeedDomain, SeedDomainStatus, SeedStsToken } from "./seed";
+export type { Seed, SeedAccount, SeedCasCertificate, SeedDomain, SeedDomainStatus, SeedStsToken } from "./seed";
 export type { ActiveFault, FaultKind, FaultSpec } from "./faults";
 export { FAULT_KINDS } from "./faults";
 export { DOMAIN_STATUSES } from "./domainStates";
@@ -23,7 +23,7 @@ export type { DomainStatus } from "./domainStates";
 export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
 export type { CasSummary } from "./handlers/casStore";
-export type { CasRegion, CasSource } from "./persistence/model";
+export type { CasRegion, CasSource, Product } from "./persistence/model";
 
 export interface EmulatorOptions {
     /** Interface to listen on. Default `127.0.0.1`. */

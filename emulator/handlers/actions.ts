@@ -28,8 +28,7 @@
 import * as errors from "../errors";
 import type { ApiError } from "../errors";
 import type { DomainStatus } from "../domainStates";
-import type { CertType } from "../persistence/model";
-import type { Product } from "../seed";
+import type { CertType, Product } from "../persistence/model";
 
 /** What answers on the endpoint: the two domain products, and the certificate service. */
 export type ApiProduct = Product | "cas";

@@ -17,8 +17,7 @@
 // out of range, is InvalidParameter naming the parameter.
 import { isDomainStatus, SHOWN_ONLY_ON_REQUEST, type DomainStatus } from "../domainStates";
 import * as errors from "../errors";
-import type { DomainRecord } from "../persistence/model";
-import type { Product } from "../seed";
+import type { DomainRecord, Product } from "../persistence/model";
 import { integerParameter, type HandlerContext, type ResponseBody } from "./context";
 import { acsTime, shownConfiguration } from "./describe";
 

@@ -2,7 +2,9 @@
 // checked against the certificate when it arrives and then forgotten.
 import type { PolicyDocument } from "../authentication/ramPolicy";
 import type { FailedOutcome, RestingStatus } from "../domainStates";
-import type { Product } from "../seed";
+
+/** The two products whose domains the emulator serves; each domain belongs to one. */
+export type Product = "cdn" | "live";
 
 export const CERT_TYPES = ["upload", "cas", "free"] as const;
 export type CertType = (typeof CERT_TYPES)[number];
