@@ -9,8 +9,8 @@ import type { ActiveFault, FaultSpec } from "./faults";
 import { Store } from "./persistence/store";
 import type { RequestLogEntry } from "./requestLog";
 import { DEFAULT_SEED, validateSeed, type Seed } from "./seed";
-import type { DomainStatus } from "./domainStates";
-import type { Product } from "./persistence/model";
+import type { Product } from "./domains/record";
+import type { DomainStatus } from "./domains/statuses";
 import type { EmulatorClock } from "./handlers/context";
 import { EmulatorServer } from "./server";
 
@@ -18,12 +18,13 @@ export { DEFAULT_ACCOUNT, DEFAULT_SEED, SeedError, validateSeed } from "./seed";
 export type { Seed, SeedAccount, SeedCasCertificate, SeedDomain, SeedDomainStatus, SeedStsToken } from "./seed";
 export type { ActiveFault, FaultKind, FaultSpec } from "./faults";
 export { FAULT_KINDS } from "./faults";
-export { DOMAIN_STATUSES } from "./domainStates";
-export type { DomainStatus } from "./domainStates";
+export { DOMAIN_STATUSES } from "./domains/statuses";
+export type { DomainStatus } from "./domains/statuses";
 export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
 export type { CasSummary } from "./handlers/casStore";
-export type { CasRegion, CasSource, Product } from "./persistence/model";
+export type { Product } from "./domains/record";
+export type { CasRegion, CasSource } from "./persistence/model";
 
 export interface EmulatorOptions {
     /** Interface to listen on. Default `127.0.0.1`. */

@@ -14,14 +14,15 @@ import { policyAllows } from "./authentication/ramPolicy";
 import { ReplayGuard } from "./authentication/replayGuard";
 import * as errors from "./errors";
 import { ApiError } from "./errors";
-import { DOMAIN_STATUSES, isDomainStatus } from "./domainStates";
+import { statusAt } from "./domains/lifecycle";
+import { DOMAIN_STATUSES, isDomainStatus } from "./domains/statuses";
 import { FaultInjector, faultError, faultOutcome, parseFaultSpec, type FaultKind } from "./faults";
 import type { CloudBehaviour, EmulatorClock } from "./handlers/context";
 import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
 import { productForHost, productForVersion } from "./handlers/actions";
 import { casSummary, type CasSummary } from "./handlers/casStore";
 import type { Store } from "./persistence/store";
-import { CERT_TYPES } from "./persistence/model";
+import { CERT_TYPES } from "./domains/record";
 import { RateLimiter } from "./rateLimit";
 import { RequestLog, type RequestLogEntry } from "./requestLog";
 
@@ -185,7 +186,7 @@ export class EmulatorServer {
         const now = this.settings.clock.now();
         store.setStatus(domain, domainStatus, now, this.settings.behaviour.configuringMs());
         store.save();
-        return { domainName: domain.domainName, domainStatus: store.statusOf(domain, now) };
+        return { domainName: domain.domainName, domainStatus: statusAt(domain, now) };
     }
 
     /**

@@ -27,8 +27,8 @@
 // - An expired leaf is refused (Certificate.Expired); a leaf not yet valid is accepted.
 import * as errors from "../errors";
 import type { ApiError } from "../errors";
-import type { DomainStatus } from "../domainStates";
-import type { CertType, Product } from "../persistence/model";
+import type { DomainStatus } from "../domains/statuses";
+import type { CertType, Product } from "../domains/record";
 
 /** What answers on the endpoint: the two domain products, and the certificate service. */
 export type ApiProduct = Product | "cas";
