@@ -24,7 +24,8 @@ export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
 export type { CasSummary } from "./handlers/casStore";
 export type { Product } from "./domains/record";
-export type { CasRegion, CasSource } from "./persistence/model";
+export type { CasRegion } from "./casRegions";
+export type { CasSource } from "./persistence/model";
 
 export interface EmulatorOptions {
     /** Interface to listen on. Default `127.0.0.1`. */

@@ -37,7 +37,6 @@ export const MAX_CERTIFICATE_BYTES = 64 * 1024;
 export const MAX_PRIVATE_KEY_BYTES = 16 * 1024;
 export const DEFAULT_BATCH_LIMIT = 50;
 export const CERT_NAME_MAX_LENGTH = 128;
-export { CAS_REGIONS } from "../persistence/model";
 
 export interface ProductInfo {
     readonly product: ApiProduct;

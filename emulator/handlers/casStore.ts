@@ -4,10 +4,11 @@
 // (casNameReuse), ForceSet overwrites a name's content, a new entry must fit the quota (casQuota), and an entry a
 // domain serves is not deleted (casDeleteInUse).
 import { createHash, randomInt } from "node:crypto";
+import type { CasRegion } from "../casRegions";
 import { settle } from "../domains/lifecycle";
 import * as errors from "../errors";
 import type { ApiError } from "../errors";
-import type { AccountRecord, CasCertificateRecord, CasRegion, CasSource } from "../persistence/model";
+import type { AccountRecord, CasCertificateRecord, CasSource } from "../persistence/model";
 import type { Store } from "../persistence/store";
 import { factsOf, fingerprintOfLeaf, parseChain } from "./certificates";
 

@@ -3,11 +3,12 @@
 //
 // Checks run in the order a caller can fix them: the request's own parameters, then the domains, then the
 // certificate content. Nothing is changed until every check passed, so a batch is all or nothing.
+import { CAS_REGIONS, type CasRegion } from "../casRegions";
 import { statusAt } from "../domains/lifecycle";
 import type { CertType, CertificateConfig, CertificateStatus, DomainRecord } from "../domains/record";
 import * as errors from "../errors";
-import type { CasCertificateRecord, CasRegion } from "../persistence/model";
-import { CAS_REGIONS, CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
+import type { CasCertificateRecord } from "../persistence/model";
+import { CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
 import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "./certificates";
 import { certIdParameter, commitPlacement, findById, findByName, place, type Placement } from "./casStore";
 import type { HandlerContext, ResponseBody } from "./context";

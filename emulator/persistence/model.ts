@@ -2,12 +2,8 @@
 // (domains/record.ts) and its certificate service's entries. Certificates only, never a private key: the key is
 // checked against the certificate when it arrives and then forgotten.
 import type { PolicyDocument } from "../authentication/ramPolicy";
+import type { CasRegion } from "../casRegions";
 import type { DomainRecord } from "../domains/record";
-
-/** The certificate service's two isolated centres (cas.aliyuncs.com and cas.ap-southeast-1.aliyuncs.com). */
-export const CAS_REGIONS = ["cn-hangzhou", "ap-southeast-1"] as const;
-export type CasRegion = (typeof CAS_REGIONS)[number];
-export const DEFAULT_CAS_REGION: CasRegion = "cn-hangzhou";
 
 /** How an entry came into the store: UploadUserCertificate, an upload-mode set on CDN or Live, or the seed. */
 export type CasSource = "upload" | "cdn-set" | "live-set" | "seed";

@@ -15,11 +15,12 @@
 // The objects handlers hold (an account, a domain) stay the ones the store serves: a re-read copies the file's
 // content into them instead of replacing them, so a request that awaits (a free certificate's issuance) and then
 // changes its domain changes the cloud, not a copy that a refresh threw away.
+import { DEFAULT_CAS_REGION } from "../casRegions";
 import { acceptChange, putInStatus, type ChangeTiming } from "../domains/lifecycle";
 import type { DomainStatus } from "../domains/statuses";
 import type { Seed } from "../seed";
 import type { CertificateConfig, DomainRecord } from "../domains/record";
-import { DEFAULT_CAS_REGION, STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CloudState } from "./model";
+import { STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CloudState } from "./model";
 import { withFileLock } from "./fileLock";
 import { fileSignature, lockPathOf, readStateFile, readStateFileWithOrigin, writeStateFile } from "./stateFile";
 
