@@ -194,19 +194,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         port,
         close: () => server.close(),
         requests: () => server.log.list(),
-        connections: () => server.connectionsAccepted,
+        connections: () => server.connections.accepted,
         injectFault: (spec) => server.faults.add(spec),
-        reset: () => server.reset(),
+        reset: () => server.hooks.reset(),
         setDomainStatus: (domainName, domainStatus) => {
-            server.setDomainStatus({ domainName, domainStatus });
+            server.hooks.setDomainStatus({ domainName, domainStatus });
         },
         addDomain: (accessKeyId, domainName, product, domainStatus = "online") => {
             store.refresh();
             const account = store.accounts.find((a) => a.accessKeyId === accessKeyId);
             if (account && store.findDomain(account, domainName)) return;
-            server.setDomainStatus({ domainName, domainStatus, product, accessKeyId });
+            server.hooks.setDomainStatus({ domainName, domainStatus, product, accessKeyId });
         },
-        casCertificates: (accessKeyId) => server.casCertificates(accessKeyId),
+        casCertificates: (accessKeyId) => server.hooks.casCertificates(accessKeyId),
     };
 }
 
