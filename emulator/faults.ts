@@ -1,7 +1,7 @@
 // Injected failures (POST /__emulator/faults), for testing a client's retries and its handling of lost answers.
-import type { FailedOutcome } from "./domainStates";
+import type { FailedOutcome } from "./domains/statuses";
 import * as errors from "./errors";
-import type { CertificateStatus } from "./persistence/model";
+import type { CertificateStatus } from "./domains/record";
 
 export const FAULT_KINDS = [
     "internal-error", // 500 InternalError

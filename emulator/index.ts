@@ -9,21 +9,23 @@ import type { ActiveFault, FaultSpec } from "./faults";
 import { Store } from "./persistence/store";
 import type { RequestLogEntry } from "./requestLog";
 import { DEFAULT_SEED, validateSeed, type Seed } from "./seed";
-import type { DomainStatus } from "./domainStates";
-import type { Product } from "./seed";
+import type { Product } from "./domains/record";
+import type { DomainStatus } from "./domains/statuses";
 import type { EmulatorClock } from "./handlers/context";
 import { EmulatorServer } from "./server";
 
 export { DEFAULT_ACCOUNT, DEFAULT_SEED, SeedError, validateSeed } from "./seed";
-export type { Product, Seed, SeedAccount, SeedCasCertificate, SeedDomain, SeedDomainStatus, SeedStsToken } from "./seed";
+export type { Seed, SeedAccount, SeedCasCertificate, SeedDomain, SeedDomainStatus, SeedStsToken } from "./seed";
 export type { ActiveFault, FaultKind, FaultSpec } from "./faults";
 export { FAULT_KINDS } from "./faults";
-export { DOMAIN_STATUSES } from "./domainStates";
-export type { DomainStatus } from "./domainStates";
+export { DOMAIN_STATUSES } from "./domains/statuses";
+export type { DomainStatus } from "./domains/statuses";
 export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
 export type { CasSummary } from "./handlers/casStore";
-export type { CasRegion, CasSource } from "./persistence/model";
+export type { Product } from "./domains/record";
+export type { CasRegion } from "./casRegions";
+export type { CasSource } from "./persistence/model";
 
 export interface EmulatorOptions {
     /** Interface to listen on. Default `127.0.0.1`. */
@@ -192,19 +194,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         port,
         close: () => server.close(),
         requests: () => server.log.list(),
-        connections: () => server.connectionsAccepted,
+        connections: () => server.connections.accepted,
         injectFault: (spec) => server.faults.add(spec),
-        reset: () => server.reset(),
+        reset: () => server.hooks.reset(),
         setDomainStatus: (domainName, domainStatus) => {
-            server.setDomainStatus({ domainName, domainStatus });
+            server.hooks.setDomainStatus({ domainName, domainStatus });
         },
         addDomain: (accessKeyId, domainName, product, domainStatus = "online") => {
             store.refresh();
             const account = store.accounts.find((a) => a.accessKeyId === accessKeyId);
             if (account && store.findDomain(account, domainName)) return;
-            server.setDomainStatus({ domainName, domainStatus, product, accessKeyId });
+            server.hooks.setDomainStatus({ domainName, domainStatus, product, accessKeyId });
         },
-        casCertificates: (accessKeyId) => server.casCertificates(accessKeyId),
+        casCertificates: (accessKeyId) => server.hooks.casCertificates(accessKeyId),
     };
 }
 

@@ -27,9 +27,8 @@
 // - An expired leaf is refused (Certificate.Expired); a leaf not yet valid is accepted.
 import * as errors from "../errors";
 import type { ApiError } from "../errors";
-import type { DomainStatus } from "../domainStates";
-import type { CertType } from "../persistence/model";
-import type { Product } from "../seed";
+import type { DomainStatus } from "../domains/statuses";
+import type { CertType, Product } from "../domains/record";
 
 /** What answers on the endpoint: the two domain products, and the certificate service. */
 export type ApiProduct = Product | "cas";
@@ -38,7 +37,6 @@ export const MAX_CERTIFICATE_BYTES = 64 * 1024;
 export const MAX_PRIVATE_KEY_BYTES = 16 * 1024;
 export const DEFAULT_BATCH_LIMIT = 50;
 export const CERT_NAME_MAX_LENGTH = 128;
-export { CAS_REGIONS } from "../persistence/model";
 
 export interface ProductInfo {
     readonly product: ApiProduct;

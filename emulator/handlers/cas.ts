@@ -195,7 +195,7 @@ export function casList(ctx: HandlerContext): ResponseBody {
 
 export function casDelete(ctx: HandlerContext): ResponseBody {
     const entry = entryFor(ctx);
-    if (ctx.behaviour.cas.deleteInUse === "refuse" && isInUse(ctx.store, ctx.account, entry.certId, ctx.now())) throw errors.certificateInUse();
+    if (ctx.behaviour.cas.deleteInUse === "refuse" && isInUse(ctx.account, entry.certId, ctx.now())) throw errors.certificateInUse();
     ctx.store.deleteCasCertificate(ctx.account, entry.certId);
     ctx.store.save();
     return {};

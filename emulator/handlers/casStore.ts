@@ -4,9 +4,11 @@
 // (casNameReuse), ForceSet overwrites a name's content, a new entry must fit the quota (casQuota), and an entry a
 // domain serves is not deleted (casDeleteInUse).
 import { createHash, randomInt } from "node:crypto";
+import type { CasRegion } from "../casRegions";
+import { settle } from "../domains/lifecycle";
 import * as errors from "../errors";
 import type { ApiError } from "../errors";
-import type { AccountRecord, CasCertificateRecord, CasRegion, CasSource } from "../persistence/model";
+import type { AccountRecord, CasCertificateRecord, CasSource } from "../persistence/model";
 import type { Store } from "../persistence/store";
 import { factsOf, fingerprintOfLeaf, parseChain } from "./certificates";
 
@@ -124,9 +126,9 @@ export function commitPlacement(store: Store, account: AccountRecord, placement:
 }
 
 /** Whether a domain of the account serves the entry, or has a change configuring that will. */
-export function isInUse(store: Store, account: AccountRecord, certId: string, now: number): boolean {
+export function isInUse(account: AccountRecord, certId: string, now: number): boolean {
     return Object.values(account.domains).some((domain) => {
-        const settled = store.settle(domain, now);
+        const settled = settle(domain, now);
         return settled.current.casCertId === certId || settled.pending?.config.casCertId === certId;
     });
 }

@@ -1,6 +1,7 @@
+import type { CertificateStatus } from "../domains/record";
+import type { FailedOutcome } from "../domains/statuses";
 import * as errors from "../errors";
-import type { FailedOutcome } from "../domainStates";
-import type { AccountRecord, CertificateStatus } from "../persistence/model";
+import type { AccountRecord } from "../persistence/model";
 import type { Store } from "../persistence/store";
 import type { ActionSpec } from "./actions";
 import type { CasBehaviour } from "./casStore";

@@ -1,9 +1,10 @@
 // The describe actions. While a change configures, the domain reads say `configuring`, and the certificate reads
 // show either the configuration in effect or the change at once (`readDuringConfiguring`: no public source says
 // which the real API does). The response shapes are each product's own.
-import type { DomainStatus } from "../domainStates";
+import { settle, statusAt } from "../domains/lifecycle";
+import type { CertificateConfig, DomainRecord } from "../domains/record";
+import type { DomainStatus } from "../domains/statuses";
 import * as errors from "../errors";
-import type { CertificateConfig, DomainRecord } from "../persistence/model";
 import { factsOf, type CertificateFacts } from "./certificates";
 import type { HandlerContext, ResponseBody } from "./context";
 
@@ -22,12 +23,12 @@ function domainFor(ctx: HandlerContext): { domain: DomainRecord; status: DomainS
     if (!name) throw errors.missingParameter("DomainName");
     const domain = ctx.store.findDomain(ctx.account, name);
     if (!domain || domain.product !== ctx.spec.product) throw errors.invalidDomainNotFound();
-    return { domain, status: ctx.store.statusOf(domain, ctx.now()) };
+    return { domain, status: statusAt(domain, ctx.now()) };
 }
 
 /** The configuration a certificate read shows now, under the emulator's read model. */
 export function shownConfiguration(ctx: HandlerContext, domain: DomainRecord): CertificateConfig {
-    const pending = ctx.store.settle(domain, ctx.now()).pending;
+    const pending = settle(domain, ctx.now()).pending;
     if (!pending || ctx.behaviour.readDuringConfiguring === "old") return domain.current;
     if (pending.issue && ctx.now() < pending.issue.readyAt) {
         // Still being issued: there is no certificate to show yet.

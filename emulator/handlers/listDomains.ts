@@ -15,10 +15,10 @@
 // PageSize at most 50, DomainName one keyword matched fuzzily by default, and the state in `LiveDomainStatus`.
 // EMULATOR POLICIES where the docs say nothing: entries are in order of domain name; more than 50 names, or a value
 // out of range, is InvalidParameter naming the parameter.
-import { isDomainStatus, SHOWN_ONLY_ON_REQUEST, type DomainStatus } from "../domainStates";
+import { statusAt } from "../domains/lifecycle";
+import type { DomainRecord, Product } from "../domains/record";
+import { isDomainStatus, SHOWN_ONLY_ON_REQUEST, type DomainStatus } from "../domains/statuses";
 import * as errors from "../errors";
-import type { DomainRecord } from "../persistence/model";
-import type { Product } from "../seed";
 import { integerParameter, type HandlerContext, type ResponseBody } from "./context";
 import { acsTime, shownConfiguration } from "./describe";
 
@@ -72,7 +72,7 @@ export function listDomains(ctx: HandlerContext): ResponseBody {
     const listed: { domain: DomainRecord; status: DomainStatus }[] = [];
     for (const domain of Object.values(ctx.account.domains)) {
         if (domain.product !== ctx.spec.product || !matches(domain.domainName)) continue;
-        const status = ctx.store.statusOf(domain, now);
+        const status = statusAt(domain, now);
         if (statusFilter !== undefined && status !== statusFilter) continue;
         if (!showChecked && SHOWN_ONLY_ON_REQUEST.has(status)) continue;
         listed.push({ domain, status });

@@ -3,9 +3,12 @@
 //
 // Checks run in the order a caller can fix them: the request's own parameters, then the domains, then the
 // certificate content. Nothing is changed until every check passed, so a batch is all or nothing.
+import { CAS_REGIONS, type CasRegion } from "../casRegions";
+import { statusAt } from "../domains/lifecycle";
+import type { CertType, CertificateConfig, CertificateStatus, DomainRecord } from "../domains/record";
 import * as errors from "../errors";
-import type { CasCertificateRecord, CasRegion, CertType, CertificateConfig, CertificateStatus, DomainRecord } from "../persistence/model";
-import { CAS_REGIONS, CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
+import type { CasCertificateRecord } from "../persistence/model";
+import { CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
 import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "./certificates";
 import { certIdParameter, commitPlacement, findById, findByName, place, type Placement } from "./casStore";
 import type { HandlerContext, ResponseBody } from "./context";
@@ -31,10 +34,10 @@ function resolveDomains(ctx: HandlerContext, set: SetSpec): DomainRecord[] {
     });
 }
 
-/** Only an online domain takes a change; each other state has its own refusal (domainStates.ts, actions.ts). */
+/** Only an online domain takes a change; each other state has its own refusal (domains/statuses.ts, actions.ts). */
 function checkDomainsAcceptChange(ctx: HandlerContext, set: SetSpec, domains: readonly DomainRecord[]): void {
     const now = ctx.now();
-    const states = domains.map((domain) => ctx.store.statusOf(domain, now));
+    const states = domains.map((domain) => statusAt(domain, now));
     // A state that no retry fixes is reported before a busy one, as a batch names its worst domain.
     const refused = states.find((status) => status !== "online" && status !== "configuring") ?? states.find((status) => status === "configuring");
     if (refused !== undefined) throw refusalFor(refused as Exclude<typeof refused, "online">, set.vocabulary);
@@ -165,7 +168,7 @@ export async function setCertificate(ctx: HandlerContext): Promise<ResponseBody>
     } else if (certType === "cas") {
         change = casChange(ctx, set, certName, updatedAt);
     } else if (certType === "free") {
-        // Issued now, shown only once the issuance time has passed (Store.settle, describe.ts).
+        // Issued now, shown only once the issuance time has passed (domains/lifecycle.ts settle, describe.ts).
         const pem = await issueFreeCertificate(domains[0]!.domainName);
         change = { config: { status: "on", certName: certName ?? `free-${domains[0]!.domainName}`, certType: "free", pem, updatedAt } };
         // Issuing took a moment: another call may have started configuring the domain meanwhile.

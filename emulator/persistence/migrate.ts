@@ -16,18 +16,10 @@
 //   name is free again.
 // - The account's casRegion is cn-hangzhou (format 1 had none); a seeded certificate keeps its own region.
 import { createHash } from "node:crypto";
+import { CAS_REGIONS, DEFAULT_CAS_REGION, type CasRegion } from "../casRegions";
+import type { CertificateConfig, DomainRecord } from "../domains/record";
 import { fingerprintOfLeaf, parseChain } from "../handlers/certificates";
-import {
-    CAS_REGIONS,
-    DEFAULT_CAS_REGION,
-    STATE_FORMAT_VERSION,
-    type AccountRecord,
-    type CasCertificateRecord,
-    type CasRegion,
-    type CertificateConfig,
-    type CloudState,
-    type DomainRecord,
-} from "./model";
+import { STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CloudState } from "./model";
 
 /** Format 1's account, as far as it differs. */
 interface AccountV1 extends Omit<AccountRecord, "casRegion" | "casCertificates" | "liveCertificateNames"> {

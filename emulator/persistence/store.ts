@@ -15,9 +15,12 @@
 // The objects handlers hold (an account, a domain) stay the ones the store serves: a re-read copies the file's
 // content into them instead of replacing them, so a request that awaits (a free certificate's issuance) and then
 // changes its domain changes the cloud, not a copy that a refresh threw away.
+import { DEFAULT_CAS_REGION } from "../casRegions";
+import { acceptChange, putInStatus, type ChangeTiming } from "../domains/lifecycle";
+import type { DomainStatus } from "../domains/statuses";
 import type { Seed } from "../seed";
-import type { DomainStatus, FailedOutcome } from "../domainStates";
-import { DEFAULT_CAS_REGION, STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CertificateConfig, type CertificateStatus, type CloudState, type DomainRecord, type PendingChange } from "./model";
+import type { CertificateConfig, DomainRecord } from "../domains/record";
+import { STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CloudState } from "./model";
 import { withFileLock } from "./fileLock";
 import { fileSignature, lockPathOf, readStateFile, readStateFileWithOrigin, writeStateFile } from "./stateFile";
 
@@ -273,38 +276,6 @@ export class Store {
         return account.domains[domainName.toLowerCase()];
     }
 
-    /**
-     * Brings a domain up to `now`: a free certificate whose issuance has ended is issued (or its application fails),
-     * and a change whose time has come is in effect, or ends in the failure state it was given. Done lazily on
-     * every access, so no timer is needed and a restart resumes mid-change correctly.
-     */
-    settle(domain: DomainRecord, now: number): DomainRecord {
-        const pending = domain.pending;
-        if (!pending) return domain;
-        if (pending.issue && pending.issue.outcome !== "success" && pending.issue.readyAt <= now) {
-            // The application failed: the certificate read reports why; the domain is online again.
-            const { pem: _unissued, ...application } = pending.config;
-            domain.current = { ...application, certificateStatus: pending.issue.outcome };
-            delete domain.pending;
-            return domain;
-        }
-        if (pending.effectiveAt <= now) {
-            if (pending.endsIn) domain.baseStatus = pending.endsIn; // and keeps serving what it served before
-            else domain.current = pending.config;
-            delete domain.pending;
-        }
-        return domain;
-    }
-
-    isConfiguring(domain: DomainRecord, now: number): boolean {
-        return this.settle(domain, now).pending !== undefined;
-    }
-
-    /** The state the domain reports now. */
-    statusOf(domain: DomainRecord, now: number): DomainStatus {
-        return this.isConfiguring(domain, now) ? "configuring" : domain.baseStatus;
-    }
-
     /** A domain added to an account (online, no certificate). The caller saves. */
     addDomain(account: AccountRecord, domainName: string, product: "cdn" | "live", now: number): DomainRecord {
         const name = domainName.toLowerCase();
@@ -341,50 +312,23 @@ export class Store {
         account.liveCertificateNames[name] = fingerprint;
     }
 
-    /** Accepts a change: in effect after `configuringMs` (immediately when 0 and nothing else delays it). The caller saves. */
+    /**
+     * Accepts a change on a domain (domains/lifecycle.ts decides how it plays out in time) and records that the domain
+     * changed. The caller saves.
+     */
     stage(domain: DomainRecord, config: CertificateConfig, now: number, timing: ChangeTiming): void {
         this.changed.add(domain.domainName);
-        domain.modifiedAt = new Date(now).toISOString();
-        const issuingMs = timing.issue ? timing.issue.durationMs : 0;
-        if (timing.configuringMs <= 0 && !timing.endsIn && !timing.issue) {
-            domain.current = config;
-            delete domain.pending;
-            return;
-        }
-        const pending: PendingChange = {
-            config,
-            acceptedAt: now,
-            effectiveAt: now + issuingMs + Math.max(0, timing.configuringMs),
-            ...(timing.endsIn ? { endsIn: timing.endsIn } : {}),
-            ...(timing.issue ? { issue: { readyAt: now + issuingMs, outcome: timing.issue.outcome } } : {}),
-        };
-        domain.pending = pending;
+        acceptChange(domain, config, now, timing);
     }
 
     /**
-     * Puts a domain in a state, as the console or another tool would (the `POST /__emulator/domains` hook, a seed).
-     * `configuring` starts a change that keeps the configuration in effect and ends after `configuringMs`; any other
-     * state ends a change in progress without applying it. The caller saves.
+     * Puts a domain in a state, as the console or another tool would (domains/lifecycle.ts, putInStatus), and records
+     * that the domain changed. The caller saves.
      */
     setStatus(domain: DomainRecord, status: DomainStatus, now: number, configuringMs: number): void {
         this.changed.add(domain.domainName);
-        domain.modifiedAt = new Date(now).toISOString();
-        delete domain.pending;
-        if (status === "configuring") {
-            domain.baseStatus = "online";
-            domain.pending = { config: domain.current, acceptedAt: now, effectiveAt: now + Math.max(1, configuringMs) };
-            return;
-        }
-        domain.baseStatus = status;
+        putInStatus(domain, status, now, configuringMs);
     }
-}
-
-/** How a change plays out in time. */
-export interface ChangeTiming {
-    readonly configuringMs: number;
-    readonly endsIn?: FailedOutcome;
-    /** A free certificate: issued over `durationMs`, ending in `outcome`. */
-    readonly issue?: { readonly durationMs: number; readonly outcome: CertificateStatus };
 }
 
 /** Gives `target` exactly the properties of `source`, keeping the object (others hold references to it). */

@@ -1,5 +1,6 @@
 // The states a domain can be in, and what each one means for the emulated API. One table, so that the seed, the
-// hook that sets a state, the set actions' refusals and the domain listings agree.
+// hook that sets a state, the set actions' refusals and the domain listings agree. Which state a domain is in at a
+// given time is decided beside it, in lifecycle.ts.
 //
 // Sources: the eight values are those of `DomainStatus` in @alicloud/cdn20180510 5.0.0 (DescribeUserDomainsRequest
 // and DescribeUserDomainsResponseBodyDomainsPageData); `CheckDomainShow` there says domains "under review, failed
