@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { startEmulator, DEFAULT_ACCOUNT } from "../emulator";
-import { issueChain } from "../tests/support/certs";
-import { ENDPOINT_ENV_VARS } from "../tests/support/emulatorConfig";
+import { issueChain } from "../harness/certs";
+import { ENDPOINT_ENV_VARS } from "../harness/emulatorConfig";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACK = "dev";

@@ -15,9 +15,9 @@ import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { RunningEmulator } from "../../emulator";
 import { $Cdn, cdnClient, liveClient } from "../emulator/support";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { e2eSkipReason, packPackage, PulumiProject, REPO_INSTALL, REPO_ROOT, runCommand, SUPPORTED_ENGINES } from "../support/pulumi";
-import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
+import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIfreshInstall00000001", accessKeySecret: "freshInstallSecretNotReal0000001" };
 

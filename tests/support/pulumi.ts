@@ -37,19 +37,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { TestContext } from "node:test";
+import { lockfileVersion, REPO_ROOT } from "../../harness/repository";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
 
 const ENGINE_FILES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
-
-function lockfileVersion(name: string): string {
-  const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8"));
-  const entry = lock.packages?.[`node_modules/${name}`];
-  if (!entry?.version) {
-    throw new Error(`package-lock.json has no node_modules/${name} entry`);
-  }
-  return entry.version as string;
-}
 
 /** The @pulumi/pulumi version of the lockfile: the SDK the test programs install, and the engine built by default. */
 export const PULUMI_VERSION = lockfileVersion("@pulumi/pulumi");

@@ -14,7 +14,7 @@ import {
     type CertificateInfo,
 } from "../../provider/certificate";
 import { x509 as loadX509 } from "../../provider/certificate/x509";
-import { fingerprintOf } from "../support/certs";
+import { fingerprintOf } from "../../harness/certs";
 import { certificateFixtures, nodeFingerprint, pemBlocks, type CertificateFixtures } from "./certificate-fixtures";
 
 const x509 = loadX509();

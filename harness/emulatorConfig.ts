@@ -2,9 +2,9 @@
 // keys, and every endpoint the package calls (each product's, and the certificate service's) at the emulator, which
 // serves them all on one port. One list, from the product tables: a stack that missed one would send its calls to
 // the real cloud.
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { CDN, CERTIFICATE_STORE, LIVE } from "../../provider/alicloud/products";
-import { CONFIG_NAMESPACE } from "../../provider/alicloud/endpoint";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
+import { CDN, CERTIFICATE_STORE, LIVE } from "../provider/alicloud/products";
+import { CONFIG_NAMESPACE } from "../provider/alicloud/endpoint";
 
 /** Every endpoint config key the package reads. */
 export const ENDPOINT_CONFIG_KEYS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);
