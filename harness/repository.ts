@@ -5,6 +5,12 @@ import * as path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
+/**
+ * The repository as a project's installDir (project.ts): its own node_modules has the SDK and ts-node, not the
+ * packed package. For the tests of the engine alone.
+ */
+export const REPO_INSTALL = REPO_ROOT;
+
 /** The version package-lock.json pins for `name`: what a test program installs beside the package. */
 export function lockfileVersion(name: string): string {
     const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8"));

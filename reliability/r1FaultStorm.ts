@@ -23,7 +23,8 @@ import { FAULT_KINDS, type FaultKind, type RequestLogEntry } from "../emulator";
 import { CERTIFICATES_PROGRAM, GROUP_PROGRAM, benchDomains } from "../bench/programs";
 import { issueCertificate, type Issued } from "../harness/certs";
 import { EmulatorProcess } from "../harness/emulatorProcess";
-import { preparePackageInstall, type RunResult } from "../tests/support/pulumi";
+import { preparePackageInstall } from "../harness/packageInstall";
+import type { RunResult } from "../harness/commands";
 import { appliedSets, callFigures, perSuccess, permanentlyFailed, stormFaults, type CallFigures } from "./r1/storm";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";
 import {

@@ -14,7 +14,9 @@ import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE } from "../provid
 import { ACTIONS } from "../emulator/handlers/actions";
 import { issueCertificate, type Issued } from "../harness/certs";
 import { EmulatorProcess } from "../harness/emulatorProcess";
-import { preparePackageInstall, type PulumiProject, type RunResult } from "../tests/support/pulumi";
+import { preparePackageInstall } from "../harness/packageInstall";
+import type { PulumiProject } from "../harness/project";
+import type { RunResult } from "../harness/commands";
 import { appliedSets } from "./r1/storm";
 import { stackDomains, ZONE_PROGRAM } from "./r3/program";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";

@@ -12,7 +12,9 @@ import type { RunningEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eCertStore0000001", accessKeySecret: "e2eCertStoreSecretNotReal0000001" };
 const GROUP = Array.from({ length: 30 }, (_, i) => `g${String(i).padStart(2, "0")}.cdn.store.test`);

@@ -11,7 +11,9 @@ import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { issueCertificate, fingerprintOf, type Issued } from "../../harness/certs";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
 import { testCdnClient } from "../../harness/sdkClients";
-import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { installUnder, packPackage, packVariant, preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
 import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };

@@ -10,7 +10,9 @@ import { DEFAULT_ACCOUNT, startEmulator, type RunningEmulator } from "../../emul
 import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { pointAtEmulator } from "../../harness/emulatorConfig";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
 
 const ROOT = path.resolve(__dirname, "../..");
 

@@ -9,7 +9,9 @@ import { after, before, describe, test } from "node:test";
 import type { RunningEmulator } from "../../emulator";
 import { issueCertificate, type Issued } from "../../harness/certs";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
 import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const KEYS = { accessKeyId: "LTAIe2eExpiry00000000001", accessKeySecret: "e2eExpirySecretNotReal0000000001" };

@@ -10,7 +10,9 @@ import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
 import { testCdnClient } from "../../harness/sdkClients";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
 import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
