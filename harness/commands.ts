@@ -14,7 +14,6 @@ export interface RunOptions {
     cwd: string;
     env?: NodeJS.ProcessEnv;
     timeoutMs?: number;
-    input?: string;
 }
 
 /**
@@ -27,7 +26,7 @@ export function runCommand(command: string, args: string[], options: RunOptions)
         const child = spawn(command, args, {
             cwd: options.cwd,
             env: options.env ?? process.env,
-            stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+            stdio: ["ignore", "pipe", "pipe"],
             // Own process group, so a timeout can kill the engine and every plugin it started.
             detached: true,
         });
@@ -36,9 +35,6 @@ export function runCommand(command: string, args: string[], options: RunOptions)
         let timedOut = false;
         child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
         child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-        if (options.input !== undefined) {
-            child.stdin!.end(options.input);
-        }
         const timer = setTimeout(() => {
             timedOut = true;
             try {

@@ -9,6 +9,22 @@
 //   await project.up(["--expect-no-changes"]);
 //   await project.cleanup({ destroy: true });
 //
+// @pulumi/pulumi/automation runs what is set up around the program: the workspace (Pulumi.yaml from the project's
+// settings, `stack init`), the config (`config set`, `config set-all`), the outputs and `stack import`. The commands
+// that run the program, and `stack export`, stay on the harness's own runner (commands.ts), for what automation's
+// Stack.up/preview/refresh/destroy/import and exportStack do not give their callers:
+// - A timeout ends the CLI and every plugin and program it started (their process group). Automation's `signal`
+//   sends SIGINT to the CLI alone, which then waits for the operations in flight, a hung provider's included.
+// - A failed command is a result, not only an error: the tests (allowFailure), the bench and R1-R3 read its exit
+//   code, which automation keeps in a private field of its CommandError.
+// - The bench and R1 time the command itself; automation's up, refresh and destroy also run `stack output` twice
+//   and `stack history` before they return.
+// - The callers pass the CLI's flags (`preview --config`, `-v=5 --logtostderr`, which automation's options lack or
+//   spell otherwise) and, for one command, an environment of its own (the verbose test's TMPDIR).
+// - Automation's exportStack always passes --show-secrets; the tests assert that the state holds secrets only as
+//   ciphertext, as `pulumi stack export` prints it.
+// R2 (reliability/r2/cli.ts) starts commands itself, with the project's directory and environment, to kill them.
+//
 // Why a symlinked node_modules works: Node resolves `require()` through the symlink and then uses the real path, so
 // the program, the runner and the dynamic provider all load the one copy of @pulumi/pulumi in the shared install.
 // The engine starts the dynamic provider (pulumi-resource-pulumi-nodejs) with the project directory as its working
@@ -17,8 +33,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { LocalWorkspace, Stack, type ConfigMap, type Deployment } from "@pulumi/pulumi/automation";
 import { runCommand, type RunResult } from "./commands";
 import { locatePulumiCli } from "./pulumiCli";
+import { pulumiCommand } from "./pulumiCommand";
 
 export interface ProjectOptions {
     /** The program, TypeScript source of index.ts. */
@@ -64,50 +82,48 @@ export class CommandError extends Error {
 // Credentials of a developer's shell must never reach a test program: a project talks to the emulator only.
 const SCRUBBED_ENV = /^(ALIBABA_CLOUD_|ALICLOUD_|PULUMI_)/;
 
-/** One Pulumi project with its own state and PULUMI_HOME, in a temp directory. */
 export class PulumiProject {
-    readonly root: string;
     readonly dir: string;
     readonly stateDir: string;
     readonly homeDir: string;
-    readonly stack: string;
-    readonly cliDir: string;
-    /** Every command run, for measurements and for debugging a failed test. */
-    readonly history: Array<{ args: string[]; code: number | null; durationMs: number }> = [];
-    private readonly options: ProjectOptions;
+    /** Every command run (by automation or by the runner), for measurements and for debugging a failed test. */
+    readonly history: Array<{ args: string[]; ok: boolean; durationMs: number }> = [];
+    private workspaceStack: Stack | undefined;
 
-    private constructor(options: ProjectOptions, cliDir: string) {
-        this.options = options;
-        this.cliDir = cliDir;
-        this.stack = options.stack ?? "dev";
-        this.root = fs.mkdtempSync(path.join(os.tmpdir(), "pac-e2e-"));
-        this.dir = path.join(this.root, "project");
-        this.stateDir = path.join(this.root, "state");
-        this.homeDir = path.join(this.root, "home");
+    private constructor(
+        /** The temp directory holding the project (`dir`), its state and its PULUMI_HOME. */
+        readonly root: string,
+        readonly cliDir: string,
+        readonly stack: string,
+        private readonly options: ProjectOptions,
+    ) {
+        this.dir = path.join(root, "project");
+        this.stateDir = path.join(root, "state");
+        this.homeDir = path.join(root, "home");
         for (const d of [this.dir, this.stateDir, this.homeDir]) {
             fs.mkdirSync(d, { recursive: true });
         }
     }
 
-    /** Creates the project directory, links node_modules, and runs `pulumi stack init`. */
+    /** Creates the project directory, links node_modules, writes the program, and runs `pulumi stack init`. */
     static async create(options: ProjectOptions): Promise<PulumiProject> {
         const cliDir = options.cliDir ?? locatePulumiCli().dir;
         if (!cliDir) {
             throw new Error(locatePulumiCli().reason);
         }
-        const project = new PulumiProject(options, cliDir);
+        const project = new PulumiProject(fs.mkdtempSync(path.join(os.tmpdir(), "pac-e2e-")), cliDir, options.stack ?? "dev", options);
         const name = options.name ?? "e2e";
-        fs.writeFileSync(
-            path.join(project.dir, "Pulumi.yaml"),
-            `name: ${name}\nruntime: nodejs\ndescription: e2e test program\n`,
-        );
-        fs.writeFileSync(
-            path.join(project.dir, "package.json"),
-            JSON.stringify({ name, private: true, main: "index.ts" }, null, 2),
-        );
+        fs.writeFileSync(path.join(project.dir, "package.json"), JSON.stringify({ name, private: true, main: "index.ts" }, null, 2));
         project.useInstall(options.installDir);
         project.writeProgram(options.program);
-        await project.run(["stack", "init", project.stack]);
+        const workspace = await LocalWorkspace.create({
+            workDir: project.dir,
+            pulumiHome: project.homeDir,
+            envVars: project.workspaceEnv(),
+            pulumiCommand: await pulumiCommand(cliDir),
+            projectSettings: { name, runtime: "nodejs", description: "e2e test program" },
+        });
+        project.workspaceStack = await project.timed(["stack", "init", project.stack], () => Stack.create(project.stack, workspace));
         return project;
     }
 
@@ -148,6 +164,35 @@ export class PulumiProject {
         };
     }
 
+    /**
+     * env() for automation's commands. Automation lays its envVars over this process's environment (execa's
+     * extendEnv), so a scrubbed variable is removed by naming it without a value, which child_process leaves out.
+     */
+    private workspaceEnv(): Record<string, string> {
+        const removed = Object.keys(process.env).filter((k) => SCRUBBED_ENV.test(k));
+        return { ...Object.fromEntries(removed.map((k) => [k, undefined])), ...this.env() } as Record<string, string>;
+    }
+
+    private get pulumiStack(): Stack {
+        if (!this.workspaceStack) {
+            throw new Error("the project's stack is made by PulumiProject.create");
+        }
+        return this.workspaceStack;
+    }
+
+    /** Runs one of automation's calls, recording it in `history` as the command it runs. */
+    private async timed<T>(args: string[], call: () => Promise<T>): Promise<T> {
+        const started = Date.now();
+        let ok = false;
+        try {
+            const result = await call();
+            ok = true;
+            return result;
+        } finally {
+            this.history.push({ args, ok, durationMs: Date.now() - started });
+        }
+    }
+
     /** Runs `pulumi <args>` in the project directory. Throws CommandError on failure unless allowFailure. */
     async run(args: string[], opts: CommandOptions = {}): Promise<RunResult> {
         const result = await runCommand(path.join(this.cliDir, "pulumi"), args, {
@@ -155,8 +200,9 @@ export class PulumiProject {
             env: this.env(opts.env),
             timeoutMs: opts.timeoutMs ?? this.options.timeoutMs ?? Number(process.env.PULUMI_E2E_TIMEOUT_MS ?? 180_000),
         });
-        this.history.push({ args, code: result.code, durationMs: result.durationMs });
-        if ((result.code !== 0 || result.timedOut) && !opts.allowFailure) {
+        const ok = result.code === 0 && !result.timedOut;
+        this.history.push({ args, ok, durationMs: result.durationMs });
+        if (!ok && !opts.allowFailure) {
             throw new CommandError(args, result);
         }
         return result;
@@ -192,37 +238,31 @@ export class PulumiProject {
         return this.op(["import"], args, opts);
     }
 
-    /** `pulumi stack export`, parsed. Secrets stay encrypted unless showSecrets. */
-    async exportStack(showSecrets = false): Promise<any> {
-        const res = await this.run(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]);
+    /** `pulumi stack export`, parsed, its secrets encrypted. */
+    async exportStack(): Promise<Deployment> {
+        const res = await this.run(["stack", "export"]);
         return JSON.parse(res.stdout);
     }
 
     /** `pulumi stack import` of a deployment (as returned by exportStack). */
-    async importStack(deployment: unknown): Promise<RunResult> {
-        const file = path.join(this.root, `import-${Date.now()}.json`);
-        fs.writeFileSync(file, JSON.stringify(deployment));
-        return this.run(["stack", "import", "--file", file]);
+    async importStack(deployment: Deployment): Promise<void> {
+        await this.timed(["stack", "import"], () => this.pulumiStack.importStack(deployment));
     }
 
-    /** The stack outputs as JSON (secrets in plaintext when showSecrets). */
+    /** The stack outputs (a secret one as `[secret]`, as `pulumi stack output` prints it, unless showSecrets). */
     async outputs(showSecrets = false): Promise<Record<string, any>> {
-        const res = await this.run(["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])]);
-        return JSON.parse(res.stdout || "{}");
+        const outputs = await this.timed(["stack", "output"], () => this.pulumiStack.outputs());
+        return Object.fromEntries(Object.entries(outputs).map(([key, { value, secret }]) => [key, secret && !showSecrets ? "[secret]" : value]));
     }
 
-    /** `pulumi config set [--secret] key value`; the value goes through stdin so it never shows in `ps`. */
+    /** `pulumi config set [--secret] key value`. */
     async setConfig(key: string, value: string, opts: { secret?: boolean } = {}): Promise<void> {
-        const args = ["config", "set", key, ...(opts.secret ? ["--secret"] : ["--plaintext"])];
-        const result = await runCommand(path.join(this.cliDir, "pulumi"), args, {
-            cwd: this.dir,
-            env: this.env(),
-            input: value,
-            timeoutMs: 60_000,
-        });
-        if (result.code !== 0) {
-            throw new CommandError(args, result);
-        }
+        await this.timed(["config", "set", key], () => this.pulumiStack.setConfig(key, { value, secret: opts.secret ?? false }));
+    }
+
+    /** `pulumi config set-all`: several keys in one command. */
+    async setAllConfig(config: ConfigMap): Promise<void> {
+        await this.timed(["config", "set-all", ...Object.keys(config)], () => this.pulumiStack.setAllConfig(config));
     }
 
     /** Destroys what is left (best effort) and removes the temp directory. Safe to call twice. */
