@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createPrivateKey } from "node:crypto";
 import { describe, it } from "node:test";
-import { searchSecrets } from "../../reliability/r5SecretSearch";
+import { searchSecrets } from "../../harness/secretSearch";
 import { issueCertificate, type Issued } from "../../harness/certs";
 
 function body(pem: string): string {
