@@ -1,8 +1,9 @@
 // The Pulumi engine the harness runs: a directory holding the CLI (pulumi), the Node.js language host
 // (pulumi-language-nodejs) and the dynamic-provider launcher (pulumi-resource-pulumi-nodejs), as
-// scripts/pulumi-install.sh finds or builds it. locatePulumiCli() only looks: the tests and the bench must not start a
-// build of minutes on their own.
-import { spawnSync } from "node:child_process";
+// scripts/pulumi-install.sh finds or builds it. locatePulumiCli() only looks (the tests and the bench must not start a
+// build of minutes on their own); installPulumiCli() runs the script, which builds when nothing usable is found
+// (`npm start` does that on a fresh clone).
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -133,4 +134,18 @@ export function locatePulumiCli(): CliLocation {
             "Run `npm run pulumi:install` (builds it once into a cache, needs Go 1.25+) or set PULUMI_CLI_DIR.",
     };
     return located;
+}
+
+/**
+ * The engine directory scripts/pulumi-install.sh prints as its last line, building the engine first when no usable
+ * one is found (minutes, once). Its progress and the reasons for its choice go to this process's stderr.
+ */
+export function installPulumiCli(): string {
+    const output = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "pulumi-install.sh")], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines = output.trim().split("\n");
+    return lines[lines.length - 1]!.trim();
 }
