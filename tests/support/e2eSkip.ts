@@ -3,7 +3,7 @@
 import type { TestContext } from "node:test";
 import { locatePulumiCli } from "../../harness/pulumiCli";
 
-/** For `describe(name, { skip: e2eSkipReason() }, ...)`: false when the engine is there, the reason to skip when not. */
+/** For `describe(name, { skip: e2eSkipReason() }, ...)`: false when the engine is there, else the reason to skip. */
 export function e2eSkipReason(): string | false {
     const { dir, reason } = locatePulumiCli();
     if (dir) {
