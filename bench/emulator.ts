@@ -1,5 +1,5 @@
 // What one benchmark phase did on the wire, from the emulator's request log. The emulator itself runs as its own
-// process (tests/support/emulatorProcess.ts), so that its request handling never competes with the benchmark's
+// process (harness/emulatorProcess.ts), so that its request handling never competes with the benchmark's
 // event loop (the memory sampler, the anchors' observer).
 import type { RequestLogEntry } from "../emulator";
 

@@ -1,7 +1,7 @@
 // Turns the measurements into the one table and its context lines. Only arithmetic and text: every number printed
 // comes from a phase record or from floors.ts.
 import * as os from "node:os";
-import type { RunResult } from "../tests/support/pulumi";
+import type { RunResult } from "../harness/commands";
 import type { AnchorResult } from "./anchors";
 import type { CallSummary } from "./emulator";
 import { busiestBudget, certificateStoreFloorSeconds, DOCUMENTED_LIMITS, limitsByActionName, ratio, refreshFloor, rolloutFloor } from "./floors";

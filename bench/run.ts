@@ -16,16 +16,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { Seed } from "../emulator";
-import { issueCertificate, type Issued } from "../tests/support/certs";
-import { locatePulumiCli, preparePackageInstall, PulumiProject, type RunResult } from "../tests/support/pulumi";
+import { issueCertificate, type Issued } from "../harness/certs";
+import { locatePulumiCli } from "../harness/pulumiCli";
+import { preparePackageInstall } from "../harness/packageInstall";
+import { PulumiProject } from "../harness/project";
+import type { RunResult } from "../harness/commands";
 import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult, type CertificateFiles } from "./anchors";
-import { EmulatorProcess } from "../tests/support/emulatorProcess";
+import { EmulatorProcess } from "../harness/emulatorProcess";
 import { summarize } from "./emulator";
 import { cpuSecondsOf, ProjectProcessSampler, type Usage } from "./memory";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
 import { callSpan, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
 import { seconds } from "./table";
-import { pointAtEmulator } from "../tests/support/emulatorConfig";
+import { pointAtEmulator } from "../harness/emulatorConfig";
 
 // The SDK's default credential chain would otherwise probe the ECS metadata address; nothing here may leave 127.0.0.1.
 process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";

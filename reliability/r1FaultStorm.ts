@@ -21,9 +21,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { FAULT_KINDS, type FaultKind, type RequestLogEntry } from "../emulator";
 import { CERTIFICATES_PROGRAM, GROUP_PROGRAM, benchDomains } from "../bench/programs";
-import { issueCertificate, type Issued } from "../tests/support/certs";
-import { EmulatorProcess } from "../tests/support/emulatorProcess";
-import { preparePackageInstall, type RunResult } from "../tests/support/pulumi";
+import { issueCertificate, type Issued } from "../harness/certs";
+import { EmulatorProcess } from "../harness/emulatorProcess";
+import { preparePackageInstall } from "../harness/packageInstall";
+import type { RunResult } from "../harness/commands";
 import { appliedSets, callFigures, perSuccess, permanentlyFailed, stormFaults, type CallFigures } from "./r1/storm";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";
 import {

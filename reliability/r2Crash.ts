@@ -20,18 +20,20 @@ import * as path from "node:path";
 import type { RequestLogEntry } from "../emulator";
 import { leafFingerprint } from "../bench/anchors";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM } from "../bench/programs";
-import { issueCertificate } from "../tests/support/certs";
-import { locatePulumiCli, preparePackageInstall, PulumiProject } from "../tests/support/pulumi";
+import { issueCertificate } from "../harness/certs";
+import { locatePulumiCli } from "../harness/pulumiCli";
+import { preparePackageInstall } from "../harness/packageInstall";
+import { PulumiProject } from "../harness/project";
 import { checkState, countSets, isDeclared, servedBy, type Served } from "./r2/checks";
 import { runPulumi, startPulumi, transcript, type Finished } from "./r2/cli";
 import { CONFIGURING_MS, KILL_POINTS, type KillPoint } from "./r2/killPoints";
 import { descendantsOf, killPid, processInfo, providerHostsOf, shortName, waitGone, type ProcessInfo } from "./r2/processes";
 import { deleteEmptySidecars, EMPTY_SIDECAR, RECOVERY, recoveryFor, type KillTarget } from "./r2/recovery";
 import { emulatorTexts, keySecrets } from "./stacks";
-import { EmulatorProcess } from "../tests/support/emulatorProcess";
+import { EmulatorProcess } from "../harness/emulatorProcess";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions } from "./scenario";
 import { milliseconds } from "./table";
-import { pointAtEmulator } from "../tests/support/emulatorConfig";
+import { pointAtEmulator } from "../harness/emulatorConfig";
 
 /** A key pair the case emulators accept; not a credential anywhere else. */
 const ACCOUNT = { accessKeyId: "LTAIr2CrashAccount000001", accessKeySecret: "r2CrashAccountSecretNotReal00001" };

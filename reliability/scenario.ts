@@ -1,6 +1,10 @@
 // What every reliability scenario (R1 fault storm, R2 crash, R3 concurrency, R4 hostile input, R5 secrets) hands the
 // runner: one row of the table, and everything it produced and every secret it used, so that R5 can search the
 // first for the second once all the others have run.
+import type { ProducedText, SecretUsed } from "../harness/secretSearch";
+
+// What the secret search takes, named here too as the scenarios hand it over.
+export type { ProducedText, SecretUsed };
 
 /** One line of `npm run reliability`'s table. */
 export interface Row {
@@ -16,31 +20,6 @@ export interface Row {
     readonly figures: string;
     /** true when nothing was lost and every run converged. */
     readonly ok: boolean;
-}
-
-/** A text a scenario produced: an error message, a check failure, a log, a state file, a CLI's output. */
-export interface ProducedText {
-    /** Where it came from, for R5's report ("check failure reason", "emulator stdout"). */
-    readonly source: string;
-    readonly text: string;
-    /**
-     * Set where the text is the emulated cloud's own account store or its start-up banner, which hold and print the
-     * seeded access key secrets by design (the server side of a signature needs the secret). R5 still requires no
-     * private key there, and reports access key hits in it apart, with this reason.
-     */
-    readonly holdsAccountKeys?: string;
-}
-
-/** A secret a scenario used: a private key, an access key secret, an STS token. R5 searches for each. */
-export interface SecretUsed {
-    /** What it is, never the value ("private key of the rsa2048 pool certificate"). */
-    readonly label: string;
-    readonly value: string;
-    /**
-     * Public texts that share bytes with the secret (the certificate of a private key: its public key is inside the
-     * key too), so that R5 does not count a served certificate as a piece of its key.
-     */
-    readonly publicTexts?: readonly string[];
 }
 
 export interface Outcome {

@@ -6,13 +6,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import type { RequestLogEntry, Seed } from "../emulator";
-import type { EmulatorProcess } from "../tests/support/emulatorProcess";
+import type { EmulatorProcess } from "../harness/emulatorProcess";
 import { REQUEST_LOG_CAPACITY } from "../bench/emulator";
-import { type Issued } from "../tests/support/certs";
-import { PulumiProject, type RunResult } from "../tests/support/pulumi";
-import { testCdnClient, type SdkKeys } from "../tests/support/sdkClients";
+import { type Issued } from "../harness/certs";
+import { PulumiProject } from "../harness/project";
+import type { RunResult } from "../harness/commands";
+import { testCdnClient, type SdkKeys } from "../harness/sdkClients";
 import type { ProducedText, SecretUsed } from "./scenario";
-import { pointAtEmulator } from "../tests/support/emulatorConfig";
+import { pointAtEmulator } from "../harness/emulatorConfig";
 
 /** Why the emulator's banner and state file hold the seeded access key secrets (R5 reports those hits apart). */
 export const BANNER_HOLDS_KEYS = "alicloud-cert-emulator prints the seeded accounts' key pairs at start (emulator/cli.ts describeAccounts)";

@@ -1,13 +1,15 @@
 // `npm start`: deploy the demo stack (Pulumi.yaml + index.ts at the repository root) against the local emulator,
 // with the real Pulumi CLI and a local file backend, then print what the domains serve. Run it again and nothing
 // changes: the emulator's state file and the stack's state both live in the clone (ignored by git).
-import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
+import { CommandError, LocalWorkspace } from "@pulumi/pulumi/automation";
 import { startEmulator, DEFAULT_ACCOUNT } from "../emulator";
-import { issueChain } from "../tests/support/certs";
-import { ENDPOINT_ENV_VARS } from "../tests/support/emulatorConfig";
+import { issueChain } from "../harness/certs";
+import { ENDPOINT_ENV_VARS } from "../harness/emulatorConfig";
+import { installPulumiCli } from "../harness/pulumiCli";
+import { pulumiCommand } from "../harness/pulumiCommand";
 
 const ROOT = path.resolve(__dirname, "..");
 const STACK = "dev";
@@ -16,7 +18,7 @@ const CERT_DIR = path.join(ROOT, ".demo");
 const DEMO_NAMES = ["*.example-cdn.test", "*.example-live.test"];
 
 async function main(): Promise<void> {
-    const cliDir = pulumiCliDir();
+    const cliDir = installPulumiCli();
     linkPackageIntoNodeModules();
     await ensureDemoCertificate();
 
@@ -31,23 +33,22 @@ async function main(): Promise<void> {
     for (const domainName of DEFAULT_ACCOUNT.liveDomains) emulator.addDomain(DEFAULT_ACCOUNT.accessKeyId, domainName, "live");
     console.log(`emulator: ${emulator.endpoint} (account ${DEFAULT_ACCOUNT.accessKeyId})`);
     try {
-        const env = demoEnvironment(cliDir, emulator.endpoint);
-        // Asynchronous on purpose: the emulator answers from this process's event loop while pulumi runs.
-        const pulumi = (args: string[], capture = false) =>
-            new Promise<string>((resolve, reject) => {
-                const child = spawn(path.join(cliDir, "pulumi"), [...args, "--non-interactive"], {
-                    cwd: ROOT,
-                    env,
-                    stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
-                });
-                let stdout = "";
-                child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-                child.on("error", reject);
-                child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`pulumi ${args.join(" ")} exited with ${code}`))));
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: STACK, workDir: ROOT },
+            { pulumiCommand: await pulumiCommand(cliDir), pulumiHome: path.join(ROOT, ".pulumi-home"), envVars: demoEnvironment(emulator.endpoint) },
+        );
+        const up = await stack
+            .up({
+                onOutput: (text) => process.stdout.write(text),
+                onError: (text) => process.stderr.write(text),
+                // The CLI writes to a pipe here: colours only when the demo itself writes to a terminal.
+                color: process.stdout.isTTY ? "always" : "never",
+            })
+            .catch((error: unknown) => {
+                // Its message repeats the whole output, which has just been printed.
+                throw error instanceof CommandError ? new Error("pulumi up failed (its output is above)") : error;
             });
-        await pulumi(["stack", "select", STACK, "--create"]);
-        await pulumi(["up", "--yes", "--skip-preview"]);
-        const outputs = JSON.parse(await pulumi(["stack", "output", "domains", "--json"], true)) as Array<{
+        const outputs = up.outputs.domains?.value as Array<{
             domain: string;
             fingerprint?: string;
             status: string;
@@ -62,13 +63,6 @@ async function main(): Promise<void> {
     } finally {
         await emulator.close();
     }
-}
-
-/** The CLI directory that scripts/pulumi-install.sh prints as its last line (it builds the CLI when needed). */
-function pulumiCliDir(): string {
-    const output = execFileSync("bash", [path.join(ROOT, "scripts", "pulumi-install.sh")], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-    const lines = output.trim().split("\n");
-    return lines[lines.length - 1]!.trim();
 }
 
 /**
@@ -102,11 +96,9 @@ async function ensureDemoCertificate(): Promise<void> {
     console.log(`made a demo certificate for ${DEMO_NAMES.join(" and ")} in ${path.relative(ROOT, CERT_DIR)}/`);
 }
 
-function demoEnvironment(cliDir: string, endpoint: string): NodeJS.ProcessEnv {
+/** What the demo's commands get besides this process's environment (automation lays it over that). */
+function demoEnvironment(endpoint: string): Record<string, string> {
     return {
-        ...process.env,
-        PATH: `${cliDir}${path.delimiter}${process.env.PATH ?? ""}`,
-        PULUMI_HOME: path.join(ROOT, ".pulumi-home"),
         PULUMI_BACKEND_URL: `file://${path.join(ROOT, ".pulumi-state")}`,
         // Encrypts the secrets of this local demo state only; a real stack uses its own passphrase or a KMS.
         PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "demo-passphrase-local-only",

@@ -9,9 +9,9 @@
 # not change what a run tests until someone moves the pin (the run prints npm's newest beside it). The clone's
 # node_modules stay at the lockfile's versions for row (a): row (b) works in a copy of the working tree (without
 # node_modules, dist and ignored files) in a temp directory, where `npm ci` and then `npm install
-# @pulumi/pulumi@<newest>` write the copy's own package-lock.json, which the e2e harness reads for the SDK its test
-# programs install. Node 22 comes from scripts/node22.sh, the engine from scripts/pulumi-install.sh --version;
-# both are cached outside the clone, so only a first run builds (about 5 minutes for the CLI).
+# @pulumi/pulumi@<newest>` write the copy's own package-lock.json, which harness/packageInstall.ts reads for the SDK
+# its test programs install. Node 22 comes from scripts/node22.sh, the engine from scripts/pulumi-install.sh
+# --version; both are cached outside the clone, so only a first run builds (about 5 minutes for the CLI).
 #
 # Environment: PULUMI_E2E_KEEP=1 keeps the copy (its path is printed); the test runner's arguments can be
 # replaced with E2E_NEWEST_TESTS (default: tests/e2e/*.test.ts tests/unit/sdkCouplings.test.ts);
@@ -79,8 +79,8 @@ if [[ "$latest" != "$newest" ]]; then
     "(to move it: bash scripts/pulumi-install.sh --version $latest, then copy go.mod and go.sum from the engine directory it prints into tools/pulumi-cli/newest/)"
 fi
 
-# Built explicitly (the harness would also build a stale dist/): this compiles the package against the newest SDK's
-# types, a failure users of that SDK would see.
+# Built explicitly (harness/packageInstall.ts would also build a stale dist/): this compiles the package against the
+# newest SDK's types, a failure users of that SDK would see.
 npm run build --silent
 
 export CI="${CI:-true}" ALIBABA_CLOUD_ECS_METADATA_DISABLED=true PULUMI_CLI_DIR="$engine"

@@ -3,7 +3,7 @@
 import * as $Cdn from "@alicloud/cdn20180510";
 import { X509Certificate } from "node:crypto";
 import type { RequestLogEntry } from "../../emulator";
-import { testCdnClient, type SdkKeys } from "../../tests/support/sdkClients";
+import { testCdnClient, type SdkKeys } from "../../harness/sdkClients";
 
 export interface Served {
     /** "on" or "off" (ServerCertificateStatus). */

@@ -1,9 +1,9 @@
-// A pulumi command that R2 can kill while it runs. tests/support/pulumi.ts's runner waits for the command to end and
+// A pulumi command that R2 can kill while it runs. harness/commands.ts's runner waits for the command to end and
 // hides its process id; here the id is known from the start, and the command counts as ended when its own process
 // exits, not when its output pipes close: a killed CLI's plugins (reparented to init) may hold them open.
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import type { PulumiProject } from "../../tests/support/pulumi";
+import type { PulumiProject } from "../../harness/project";
 
 export interface Running {
     readonly pid: number;

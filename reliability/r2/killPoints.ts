@@ -1,7 +1,7 @@
 // The five moments of a rollout at which R2 kills a process, each told from the emulator's request log: the one place
 // that sees what the provider has done to the cloud, at the moment it does it.
 import type { RequestLogEntry } from "../../emulator";
-import type { EmulatorProcess } from "../../tests/support/emulatorProcess";
+import type { EmulatorProcess } from "../../harness/emulatorProcess";
 import { isSet } from "./checks";
 
 export type KillPointId = "sets" | "answer" | "confirm" | "state" | "delete";

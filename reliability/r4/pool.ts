@@ -1,8 +1,8 @@
-// The real certificates and keys the fuzzing starts from: made fresh with tests/support/certs.ts, so that mutations
+// The real certificates and keys the fuzzing starts from: made fresh with harness/certs.ts, so that mutations
 // start from PEM a CA would hand out, and a valid combination really is valid (the key belongs to the leaf, the
 // names cover the domain). Made once per fuzzing run, before fast-check draws anything.
 import { MAX_CHAIN_CERTIFICATES } from "../../provider/certificate/chain";
-import { encryptedKeyOf, issueCertificate, issueChain, type Issued } from "../../tests/support/certs";
+import { encryptedKeyOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
 
 export interface PoolCertificate {
     /** What it is, for labels ("rsa2048 www.example.com"). */

@@ -35,7 +35,7 @@ import {
     type ValueSpec,
 } from "./inputs";
 import type { Pool } from "./pool";
-import { base64Runs } from "../text";
+import { base64Runs } from "../../harness/secretSearch";
 
 // ---- What a run reports -----------------------------------------------------------------------------------------
 

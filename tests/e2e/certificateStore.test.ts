@@ -9,10 +9,12 @@ import { after, before, describe, test } from "node:test";
 import Cas, * as $Cas from "@alicloud/cas20200407";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import type { RunningEmulator } from "../../emulator";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
-import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
-import { EmulatorHooks } from "../support/emulatorHooks";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eCertStore0000001", accessKeySecret: "e2eCertStoreSecretNotReal0000001" };
 const GROUP = Array.from({ length: 30 }, (_, i) => `g${String(i).padStart(2, "0")}.cdn.store.test`);

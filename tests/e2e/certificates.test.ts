@@ -8,11 +8,13 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
-import { EmulatorHooks } from "../support/emulatorHooks";
-import { testCdnClient } from "../support/sdkClients";
-import { e2eSkipReason, installUnder, packPackage, packVariant, preparePackageInstall, PulumiProject } from "../support/pulumi";
-import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
+import { issueCertificate, fingerprintOf, type Issued } from "../../harness/certs";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
+import { testCdnClient } from "../../harness/sdkClients";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { installUnder, packPackage, packVariant, preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
+import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
 const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "verbose", "lookalike", "upgrade", "retain", "faults", "adopt", "failed"] as const;

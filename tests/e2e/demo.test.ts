@@ -7,10 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEFAULT_ACCOUNT, startEmulator, type RunningEmulator } from "../../emulator";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
-import { pointAtEmulator } from "../support/emulatorConfig";
-import { EmulatorHooks } from "../support/emulatorHooks";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { pointAtEmulator } from "../../harness/emulatorConfig";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
 
 const ROOT = path.resolve(__dirname, "../..");
 

@@ -6,7 +6,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { e2eSkipReason, preparePackageInstall, PulumiProject, REPO_INSTALL } from "../support/pulumi";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
+import { REPO_INSTALL } from "../../harness/repository";
 
 // A counter provider whose state lives only in the engine: create numbers the resource, update bumps a
 // revision, read returns what it is given (so refresh sees no drift), delete has nothing to do.

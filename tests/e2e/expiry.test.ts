@@ -7,10 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { RunningEmulator } from "../../emulator";
-import { issueCertificate, type Issued } from "../support/certs";
-import { EmulatorHooks } from "../support/emulatorHooks";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
-import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
+import { issueCertificate, type Issued } from "../../harness/certs";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
+import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const KEYS = { accessKeyId: "LTAIe2eExpiry00000000001", accessKeySecret: "e2eExpirySecretNotReal0000000001" };
 const GROUP_DOMAINS = ["a.exp.test", "b.exp.test", "c.exp.test"];

@@ -15,9 +15,14 @@ import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { RunningEmulator } from "../../emulator";
 import { $Cdn, cdnClient, liveClient } from "../emulator/support";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
-import { e2eSkipReason, packPackage, PulumiProject, REPO_INSTALL, REPO_ROOT, runCommand, SUPPORTED_ENGINES } from "../support/pulumi";
-import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { packPackage } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
+import { REPO_INSTALL, REPO_ROOT } from "../../harness/repository";
+import { runCommand } from "../../harness/commands";
+import { SUPPORTED_ENGINES } from "../../harness/pulumiCli";
+import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIfreshInstall00000001", accessKeySecret: "freshInstallSecretNotReal0000001" };
 

@@ -7,11 +7,13 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
-import { EmulatorHooks } from "../support/emulatorHooks";
-import { testCdnClient } from "../support/sdkClients";
-import { e2eSkipReason, preparePackageInstall, PulumiProject } from "../support/pulumi";
-import { emulatorWith, pointAtEmulator } from "../support/emulatorConfig";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
+import { testCdnClient } from "../../harness/sdkClients";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
+import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
 const CDN_DOMAINS = Array.from({ length: 12 }, (_, i) => `g${String(i).padStart(2, "0")}.cdn-groups.test`);

@@ -8,9 +8,12 @@ import { after, before, describe, test } from "node:test";
 import { startEmulator, type RunningEmulator, type SeedAccount } from "../../emulator";
 import type { PolicyDocument } from "../../emulator/authentication/ramPolicy";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE, LIVE } from "../../provider/products";
-import { issueCertificate, type Issued } from "../support/certs";
-import { e2eSkipReason, preparePackageInstall, PulumiProject, REPO_ROOT } from "../support/pulumi";
-import { pointAtEmulator } from "../support/emulatorConfig";
+import { issueCertificate, type Issued } from "../../harness/certs";
+import { e2eSkipReason } from "../support/e2eSkip";
+import { preparePackageInstall } from "../../harness/packageInstall";
+import { PulumiProject } from "../../harness/project";
+import { REPO_ROOT } from "../../harness/repository";
+import { pointAtEmulator } from "../../harness/emulatorConfig";
 
 const POLICY = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "examples", "ram-policy.json"), "utf8")) as PolicyDocument;
 /** Each action the package calls, with the RAM code of its product (the tables the package calls them from). */

@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { startEmulator, validateSeed, type EmulatorOptions, type RunningEmulator, type SeedAccount } from "../../emulator";
-import { EmulatorHooks } from "../support/emulatorHooks";
-import { encryptedKeyOf, fingerprintOf, issueCertificate, issueChain, type Issued } from "../support/certs";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
+import { encryptedKeyOf, fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
 import {
     $Cas,
     $Cdn,

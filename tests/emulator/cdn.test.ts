@@ -2,7 +2,7 @@
 // @alicloud/cdn20180510, with both signature versions, and every error path of the set action.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { fingerprintOf, issueCertificate, issueChain } from "../support/certs";
+import { fingerprintOf, issueCertificate, issueChain } from "../../harness/certs";
 import { $Cdn, account, cdnClient, emulatorFor, eventually, expectApiError, keysOf, SIGNATURES } from "./support";
 import { X509Certificate } from "node:crypto";
 

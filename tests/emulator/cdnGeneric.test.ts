@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
-import { fingerprintOf, issueCertificate } from "../support/certs";
+import { fingerprintOf, issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, expectApiError, genericClient, keysOf, SIGNATURES } from "./support";
 
 const A = "a.cdn.test";

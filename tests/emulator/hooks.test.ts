@@ -1,7 +1,7 @@
 // The test hooks under /__emulator/: the request log, injected faults, reset; and the per-account rate limits.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { issueCertificate } from "../support/certs";
+import { issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, eventually, expectApiError, genericClient, hook, keysOf } from "./support";
 import { X509Certificate } from "node:crypto";
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
-import { fingerprintOf, issueCertificate, issueChain } from "../support/certs";
+import { fingerprintOf, issueCertificate, issueChain } from "../../harness/certs";
 import { account, CDN_VERSION, emulatorFor, eventually, expectApiError, genericClient, keysOf, liveClient, SIGNATURES } from "./support";
 
 const LIVE = "push.live.test";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { issueCertificate } from "../support/certs";
+import { issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, genericClient, keysOf, liveClient } from "./support";
 
 const CDN = "persist.cdn.test";

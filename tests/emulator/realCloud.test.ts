@@ -7,7 +7,7 @@ import { X509Certificate } from "node:crypto";
 import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DOMAIN_STATUSES, type DomainStatus, type RunningEmulator } from "../../emulator";
-import { fingerprintOf, issueCertificate } from "../support/certs";
+import { fingerprintOf, issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, expectApiError, genericClient, hook, keysOf, liveClient } from "./support";
 
 const CDN = "state.cdn.test";

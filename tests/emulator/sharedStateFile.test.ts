@@ -14,7 +14,7 @@ import type { CasCertificateRecord, CloudState } from "../../emulator/persistenc
 import { readStateFile } from "../../emulator/persistence/stateFile";
 import { Store } from "../../emulator/persistence/store";
 import type { Seed } from "../../emulator/seed";
-import { issueCertificate } from "../support/certs";
+import { issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, emulatorFor, keysOf } from "./support";
 
 const WRITER = join(__dirname, "../support/stateFileWriter.ts");

@@ -2,7 +2,7 @@
 // actions and versions, and a certificate chain long enough to need a large header limit.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { fingerprintOf, issueChain } from "../support/certs";
+import { fingerprintOf, issueChain } from "../../harness/certs";
 import {
     $Cdn,
     account,

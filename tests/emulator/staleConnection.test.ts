@@ -1,5 +1,5 @@
 // Issue #13: a test's own SDK call failed with ECONNRESET, now and then. The SDK takes a pooled keep-alive
-// connection that the emulator closed at that instant for sitting idle (tests/support/sdkClients.ts says why
+// connection that the emulator closed at that instant for sitting idle (harness/sdkClients.ts says why
 // that happens and why the tests' clients open a connection per call).
 //
 // That instant is made to last here, so that the race is not left to luck: the emulator runs in another process
@@ -16,7 +16,7 @@ import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { DEFAULT_ACCOUNT } from "../../emulator";
-import { testCdnClient } from "../support/sdkClients";
+import { testCdnClient } from "../../harness/sdkClients";
 
 const DOMAIN = "www.example-cdn.test"; // a domain of the default account
 const KEYS = { accessKeyId: DEFAULT_ACCOUNT.accessKeyId, accessKeySecret: DEFAULT_ACCOUNT.accessKeySecret };
@@ -97,7 +97,7 @@ describe("a call on a pooled connection the server closed while it sat idle", ()
         });
     });
 
-    test("the tests' client (tests/support/sdkClients.ts) answers, every time", async () => {
+    test("the tests' client (harness/sdkClients.ts) answers, every time", async () => {
         const client = testCdnClient(endpoint, KEYS);
         for (let i = 0; i < 3; i++) {
             const { second } = await secondCallAfterUnseenClose(client);

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { validateSeed } from "../../emulator";
-import { issueCertificate } from "../support/certs";
+import { issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, emulatorFor, eventually, expectApiError, keysOf, liveClient } from "./support";
 
 const WILD = account("wild0001", { cdn: [".wild.example.com"], live: [".live.wild.example.com"] });

@@ -16,7 +16,7 @@ import { parseEndpoint } from "../../provider/alicloud/endpoint";
 import { AlicloudApiError, LOCAL_ERROR_CODES } from "../../provider/apiErrors";
 import { PacerRegistry } from "../../provider/alicloud/pacing";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/products";
-import { issueCertificate, type Issued } from "../support/certs";
+import { issueCertificate, type Issued } from "../../harness/certs";
 
 const [CDN_DOMAIN, CDN_DOMAIN_2] = DEFAULT_ACCOUNT.cdnDomains;
 const [LIVE_DOMAIN, LIVE_DOMAIN_2] = DEFAULT_ACCOUNT.liveDomains;

@@ -11,8 +11,8 @@ import { configFromRecord } from "../../provider/config";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/products";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { providerFor } from "../../provider/runtime";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
-import { EmulatorHooks } from "../support/emulatorHooks";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
 
 const ACCOUNT = { accessKeyId: "LTAIbatchingTest0000001", accessKeySecret: "batchingTestSecret00000000000001" };
 const ZONE = "batch.test";

@@ -15,10 +15,10 @@ import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { FastClock } from "../support/fastClock";
 import { servicesOnClock } from "../support/serviceOnClock";
-import { testCdnClient } from "../support/sdkClients";
+import { testCdnClient } from "../../harness/sdkClients";
 import * as $Cdn from "@alicloud/cdn20180510";
 
 const ACCOUNT = { accessKeyId: "LTAIcasLifecycle000001", accessKeySecret: "casLifecycleSecret000000001" };

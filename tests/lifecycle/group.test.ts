@@ -12,7 +12,7 @@ import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import { processClaims } from "../../provider/lifecycle/claims";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { FastClock } from "../support/fastClock";
 import { servicesOnClock } from "../support/serviceOnClock";
 

@@ -12,8 +12,8 @@ import { configFromRecord } from "../../provider/config";
 import { storesFor } from "../../provider/runtime";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
-import { issueCertificate, fingerprintOf, type Issued } from "../support/certs";
-import { EmulatorHooks } from "../support/emulatorHooks";
+import { issueCertificate, fingerprintOf, type Issued } from "../../harness/certs";
+import { EmulatorHooks } from "../../harness/emulatorHooks";
 
 const ACCOUNT = { accessKeyId: "LTAIlifecycleTest000001", accessKeySecret: "lifecycleTestSecret000000000001" };
 const CDN_DOMAIN = "www.lifecycle.test";

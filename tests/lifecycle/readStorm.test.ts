@@ -13,7 +13,7 @@ import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import type { GroupInputs, GroupOutputs } from "../../provider/lifecycle/group/model";
-import { fingerprintOf, issueCertificate } from "../support/certs";
+import { fingerprintOf, issueCertificate } from "../../harness/certs";
 import { FastClock } from "../support/fastClock";
 import { servicesOnClock } from "../support/serviceOnClock";
 

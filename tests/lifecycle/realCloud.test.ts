@@ -10,7 +10,7 @@ import { startEmulator, type EmulatorOptions, type FaultSpec, type RunningEmulat
 import { CDN, LIVE, type ProductSpec } from "../../provider/products";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { FastClock } from "../support/fastClock";
 import { servicesOnClock } from "../support/serviceOnClock";
 import { $Cdn, Client as CdnClient } from "../emulator/support";

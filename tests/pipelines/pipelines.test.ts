@@ -13,7 +13,9 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { resolveCredentials } from "../../provider/alicloud/credentials";
-import { cacheRoot, REPO_ROOT, requirePulumiCli } from "../support/pulumi";
+import { cacheRoot } from "../../harness/pulumiCli";
+import { REPO_ROOT } from "../../harness/repository";
+import { requirePulumiCli } from "../support/e2eSkip";
 
 const PIPELINES = path.join(REPO_ROOT, "examples", "pipelines");
 const GITHUB_DIR = path.join(PIPELINES, "github");

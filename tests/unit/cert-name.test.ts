@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { certNameProblem, defaultCertName, parseCertificateChain, type CertificateInfo } from "../../provider/certificate";
-import { issueCertificate, type Issued } from "../support/certs";
+import { issueCertificate, type Issued } from "../../harness/certs";
 
 describe("defaultCertName", () => {
     let current: Issued;

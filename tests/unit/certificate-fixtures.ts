@@ -1,6 +1,6 @@
 // Real certificates and keys shared by the certificate module's unit tests, made once per test process.
 import { X509Certificate } from "node:crypto";
-import { encryptedKeyOf, issueCertificate, issueChain, type Issued, type KeyPems } from "../support/certs";
+import { encryptedKeyOf, issueCertificate, issueChain, type Issued, type KeyPems } from "../../harness/certs";
 import { x509 as loadX509 } from "../../provider/certificate/x509";
 
 const x509 = loadX509();

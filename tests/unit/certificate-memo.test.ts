@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { keyMatchesCertificate, parseCertificateChain, parsePrivateKey } from "../../provider/certificate";
-import { issueCertificate } from "../support/certs";
+import { issueCertificate } from "../../harness/certs";
 
 describe("remembered parsing", () => {
     it("returns the same frozen result for the same text, and another for other text", async () => {

@@ -1,4 +1,4 @@
-// Unit tests of the certificate module's chain and key parsing, with real certificates made by tests/support.
+// Unit tests of the certificate module's chain and key parsing, with real certificates made by harness/certs.ts.
 // Style: GIVEN (the table row) / WHEN (the call) / THEN (exact results, and the words of a reason that say what to fix).
 import assert from "node:assert/strict";
 import { createHash, webcrypto, X509Certificate } from "node:crypto";
@@ -14,7 +14,7 @@ import {
     type CertificateInfo,
 } from "../../provider/certificate";
 import { x509 as loadX509 } from "../../provider/certificate/x509";
-import { fingerprintOf } from "../support/certs";
+import { fingerprintOf } from "../../harness/certs";
 import { certificateFixtures, nodeFingerprint, pemBlocks, type CertificateFixtures } from "./certificate-fixtures";
 
 const x509 = loadX509();
@@ -43,7 +43,7 @@ function assertMentions(reason: string, words: readonly (string | RegExp)[]): vo
     }
 }
 
-/** The chain a user normally deploys: leaf, intermediate, root (as tests/support issues it). */
+/** The chain a user normally deploys: leaf, intermediate, root (as harness/certs.ts issues it). */
 function fullChain(): string {
     return f.rsa.leaf.leafPem + f.rsa.intermediate.leafPem + f.rsa.root.leafPem;
 }
@@ -592,7 +592,7 @@ describe("validityProblem", () => {
 });
 
 describe("parseCertificateChain: key identifiers", () => {
-    // tests/support issues certificates without key identifiers; these are made here with explicit ones.
+    // harness/certs.ts issues certificates without key identifiers; these are made here with explicit ones.
     const day = 24 * 60 * 60 * 1000;
     const ecdsa = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
     let leafPem: string;

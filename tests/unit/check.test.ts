@@ -6,7 +6,7 @@ import { CDN, LIVE } from "../../provider/products";
 import { checkInputs } from "../../provider/lifecycle/check";
 import { decodeBlock } from "../../provider/certificate/pem";
 import { UNKNOWN } from "../../provider/lifecycle/model";
-import { issueCertificate, issueChain, fingerprintOf, type Issued } from "../support/certs";
+import { issueCertificate, issueChain, fingerprintOf, type Issued } from "../../harness/certs";
 
 const DOMAIN = "www.example.com";
 let good: Issued;

@@ -7,7 +7,7 @@ import { DomainClaims, describeHolder } from "../../provider/lifecycle/claims";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateService } from "../../provider/lifecycle/port";
-import { issueCertificate, type Issued } from "../support/certs";
+import { issueCertificate, type Issued } from "../../harness/certs";
 
 const URN = (type: string, name: string) => `urn:pulumi:dev::shop::pulumi-nodejs:dynamic/alicloud-certs:${type}::${name}`;
 

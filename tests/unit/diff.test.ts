@@ -7,7 +7,7 @@ import { checkInputs } from "../../provider/lifecycle/check";
 import { diffCertificate, changedProperties } from "../../provider/lifecycle/diff";
 import { UNKNOWN, type CertificateInputs, type CertificateOutputs } from "../../provider/lifecycle/model";
 import { outputsFrom } from "../../provider/lifecycle/outputs";
-import { issueCertificate, issueChain, type Issued } from "../support/certs";
+import { issueCertificate, issueChain, type Issued } from "../../harness/certs";
 
 const DOMAIN = "www.example.com";
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CertificateInputError, coversDomain, normalizeDomainName, parseCertificateChain } from "../../provider/certificate";
-import { issueCertificate } from "../support/certs";
+import { issueCertificate } from "../../harness/certs";
 
 describe("normalizeDomainName: accepted spellings", () => {
     const cases: [input: string, expected: string][] = [
@@ -104,7 +104,7 @@ describe("normalizeDomainName: refused spellings", () => {
     });
 
     it("GIVEN a key pasted as a domain WHEN normalized THEN the reason shows none of it", async () => {
-        const { issueCertificate } = await import("../support/certs");
+        const { issueCertificate } = await import("../../harness/certs");
         const key = (await issueCertificate({ dnsNames: ["a.example.com"], key: "ec256" })).key.pkcs8;
         for (const given of [key, key.split("\n")[1]!]) {
             assert.throws(() => normalizeDomainName(given), (error: unknown) => {

@@ -8,7 +8,7 @@ import { expiryFinding, expiryPolicyFromConfig } from "../../provider/lifecycle/
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import type { ProgressSink } from "../../provider/lifecycle/port";
 import { certificateProvider } from "../../provider/lifecycle/provider";
-import { issueCertificate, type Issued } from "../support/certs";
+import { issueCertificate, type Issued } from "../../harness/certs";
 
 const DAY = 86_400_000;
 const SUBJECT = { resource: "the DomainCertificate `www`", domains: "www.example.com" };

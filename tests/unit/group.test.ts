@@ -10,7 +10,7 @@ import { UNKNOWN } from "../../provider/lifecycle/model";
 import { withoutEchoedValue } from "../../provider/lifecycle/provider";
 import { fromEngine, groupProvider, toEngine } from "../../provider/lifecycle/group/provider";
 import type { ProgressSink } from "../../provider/lifecycle/port";
-import { fingerprintOf, issueCertificate, type Issued } from "../support/certs";
+import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 
 let wildcard: Issued;
 let renewed: Issued;

@@ -12,7 +12,7 @@ import { CloudStateError, ConfirmationTimeoutError } from "../../provider/lifecy
 import { createCertificate, deleteCertificate, updateCertificate } from "../../provider/lifecycle/operations";
 import type { Clock } from "../../provider/clock";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest } from "../../provider/lifecycle/port";
-import { issueCertificate, type Issued } from "../support/certs";
+import { issueCertificate, type Issued } from "../../harness/certs";
 import { VirtualClock } from "../support/virtualClock";
 
 const DOMAIN = "www.example.com";

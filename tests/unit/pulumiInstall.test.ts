@@ -9,7 +9,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { locatePulumiCli, PulumiProject, REPO_INSTALL, REPO_ROOT, SUPPORTED_ENGINES } from "../support/pulumi";
+import { locatePulumiCli, SUPPORTED_ENGINES } from "../../harness/pulumiCli";
+import { PulumiProject } from "../../harness/project";
+import { REPO_INSTALL, REPO_ROOT } from "../../harness/repository";
 
 const SCRIPT = path.join(REPO_ROOT, "scripts", "pulumi-install.sh");
 const LAUNCHER = path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs");

@@ -10,7 +10,7 @@ import { checkInputs } from "../../provider/lifecycle/check";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { outputsFrom } from "../../provider/lifecycle/outputs";
 import type { DeployedCertificate } from "../../provider/lifecycle/port";
-import { fingerprintOf, issueChain, issueCertificate, type Issued } from "../support/certs";
+import { fingerprintOf, issueChain, issueCertificate, type Issued } from "../../harness/certs";
 
 const DOMAIN = "www.refresh.test";
 const PROBE = path.join(__dirname, "..", "support", "refreshProbe.ts");

@@ -18,7 +18,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { REPO_ROOT, SUPPORTED_ENGINES } from "../support/pulumi";
+import { REPO_ROOT } from "../../harness/repository";
+import { SUPPORTED_ENGINES } from "../../harness/pulumiCli";
 
 /**
  * The SDK versions these couplings were verified with: the two ends of the CI matrix. Moving either end (the peer

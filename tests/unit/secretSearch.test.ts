@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { createPrivateKey } from "node:crypto";
 import { describe, it } from "node:test";
-import { searchSecrets } from "../../reliability/r5SecretSearch";
-import { issueCertificate, type Issued } from "../support/certs";
+import { searchSecrets } from "../../harness/secretSearch";
+import { issueCertificate, type Issued } from "../../harness/certs";
 
 function body(pem: string): string {
     return pem.replace(/-----[^-]+-----/g, "").replace(/\s/g, "");

@@ -18,7 +18,7 @@ import {
     replacedBy,
     type StoredReference,
 } from "../../provider/lifecycle/storedCertificates";
-import { fingerprintOf, issueCertificate } from "../support/certs";
+import { fingerprintOf, issueCertificate } from "../../harness/certs";
 
 /** A certificate service in memory: names unique, deletes refused for the ids in `inUse`. */
 class MemoryStore implements CertificateStore {

@@ -1,5 +1,6 @@
-// Real certificates for tests: a private CA and leaf certificates issued by it, made fresh with @peculiar/x509 and
-// node:crypto. Nothing here is a canned string, so a test that passes proves the code handles real PEM.
+// Real certificates for the tests, the bench, the reliability scenarios and the demo: a private CA and leaf
+// certificates issued by it, made fresh with @peculiar/x509 and node:crypto. Nothing here is a canned string, so a
+// test that passes proves the code handles real PEM.
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { createPrivateKey, webcrypto } from "node:crypto";

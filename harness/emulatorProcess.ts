@@ -2,13 +2,13 @@
 // user runs it. The benchmark and the reliability scenarios use it so that the emulator's request handling never
 // competes with their own event loop (samplers, observers, a storm of 50 clients), and so that a scenario can read
 // what the command prints and writes (R5 searches its banner, its stderr and its state file). Its hooks are the
-// tests' own client (emulatorHooks.ts).
+// same client the tests use (emulatorHooks.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Seed } from "../../emulator";
+import type { Seed } from "../emulator";
 import { EmulatorHooks } from "./emulatorHooks";
-import { REPO_ROOT } from "./pulumi";
+import { REPO_ROOT } from "./repository";
 
 export const EMULATOR_CLI = path.join(REPO_ROOT, "dist", "emulator", "cli.js");
 

@@ -2,9 +2,10 @@
 // keys, and every endpoint the package calls (each product's, and the certificate service's) at the emulator, which
 // serves them all on one port. One list, from the product tables: a stack that missed one would send its calls to
 // the real cloud.
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { CDN, CERTIFICATE_STORE, LIVE } from "../../provider/products";
-import { CONFIG_NAMESPACE } from "../../provider/config";
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
+import { CDN, CERTIFICATE_STORE, LIVE } from "../provider/products";
+import { CONFIG_NAMESPACE } from "../provider/config";
 
 /** Every endpoint config key the package reads. */
 export const ENDPOINT_CONFIG_KEYS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);
@@ -13,13 +14,16 @@ export const ENDPOINT_CONFIG_KEYS: readonly string[] = [CDN, LIVE, CERTIFICATE_S
 export const ENDPOINT_ENV_VARS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => api.endpointEnvVar);
 
 interface Configurable {
-    setConfig(key: string, value: string, opts?: { secret?: boolean }): Promise<void>;
+    setAllConfig(config: ConfigMap): Promise<void>;
 }
 
+/** Sets the account's keys and every endpoint in one `pulumi config set-all`. */
 export async function pointAtEmulator(project: Configurable, endpoint: string, keys: { accessKeyId: string; accessKeySecret: string }): Promise<void> {
-    await project.setConfig("alicloud:accessKey", keys.accessKeyId);
-    await project.setConfig("alicloud:secretKey", keys.accessKeySecret, { secret: true });
-    for (const key of ENDPOINT_CONFIG_KEYS) await project.setConfig(key, endpoint);
+    await project.setAllConfig({
+        "alicloud:accessKey": { value: keys.accessKeyId },
+        "alicloud:secretKey": { value: keys.accessKeySecret, secret: true },
+        ...Object.fromEntries(ENDPOINT_CONFIG_KEYS.map((key) => [key, { value: endpoint }])),
+    });
 }
 
 /**

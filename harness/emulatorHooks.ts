@@ -2,9 +2,9 @@
 //
 // Each call goes on a connection of its own (`agent: false`): the emulator closes kept-alive connections idle for
 // 10 s without saying so, and a pooled connection taken in that instant is reset (the race
-// tests/support/sdkClients.ts describes). fetch cannot be told not to pool.
+// harness/sdkClients.ts describes). fetch cannot be told not to pool.
 import * as http from "node:http";
-import type { CasSummary, FaultSpec, RequestLogEntry } from "../../emulator";
+import type { CasSummary, FaultSpec, RequestLogEntry } from "../emulator";
 
 export class EmulatorHooks {
     constructor(readonly endpoint: string) {}

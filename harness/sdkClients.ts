@@ -1,6 +1,6 @@
-// The official SDK as a test uses it beside the code under test: to ask the emulator what a domain serves, or to
-// change a domain behind the provider's back as the console would. Such a client must not fail for reasons of
-// its own, or a test fails on a race of the test rather than on the package.
+// The official SDK as a test or a reliability scenario uses it beside the code under test: to ask the emulator what
+// a domain serves, or to change a domain behind the provider's back as the console would. Such a client must not
+// fail for reasons of its own, or a test fails on a race of the test rather than on the package.
 //
 // The race it avoids (issue #13): the SDK keeps every connection in one process-wide keep-alive agent (httpx's
 // `new http.Agent({ keepAlive: true })`, with no idle timeout; @alicloud/openapi-core passes no agent option down,
