@@ -1,10 +1,10 @@
 // The shape of a seed (the accounts, domains and stored certificates the emulated cloud starts with), the embedded
 // default account, and the validation that turns an untrusted seed file into that shape with clear messages.
-import { policyProblem, type PolicyDocument } from "./authentication/ramPolicy";
+import { policyProblem, type PolicyDocument } from "./ramPolicy";
 import { CAS_REGIONS, DEFAULT_CAS_REGION, type CasRegion } from "./casRegions";
 import type { Product } from "./domains/record";
 import { DOMAIN_STATUSES, isDomainStatus, type DomainStatus } from "./domains/statuses";
-import { parseChain } from "./handlers/certificates";
+import { parseChain } from "./certificates";
 
 /** Any of the eight states; `configuring` starts the domain in a change that ends after the configuring time. */
 export type SeedDomainStatus = DomainStatus;

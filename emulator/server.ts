@@ -9,7 +9,7 @@ import * as http from "node:http";
 import type { Socket } from "node:net";
 import { actionParameters, header, parseParameters, type ApiRequest } from "./apiRequest";
 import { authenticate, claimedAccessKeyId, claimedAction } from "./authentication";
-import { policyAllows } from "./authentication/ramPolicy";
+import { policyAllows } from "./ramPolicy";
 import { ReplayGuard } from "./authentication/replayGuard";
 import { Connections } from "./connections";
 import { CERT_TYPES } from "./domains/record";

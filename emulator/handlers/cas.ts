@@ -10,7 +10,7 @@
 // none (GetUserCertificateDetail's Key, EncryptPrivateKey and SignPrivateKey are never answered).
 import * as errors from "../errors";
 import type { CasCertificateRecord } from "../persistence/model";
-import { casFactsOf, keyMatches, parseChain, parsePrivateKey, type CasFacts } from "./certificates";
+import { casFactsOf, keyMatches, parseChain, parsePrivateKey, type CasFacts } from "../certificates";
 import { certIdParameter, commitPlacement, entriesIn, findById, instanceIdOf, isInUse, leafFingerprintOf, place } from "./casStore";
 import { integerParameter, type HandlerContext, type ResponseBody } from "./context";
 

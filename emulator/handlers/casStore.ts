@@ -10,7 +10,7 @@ import * as errors from "../errors";
 import type { ApiError } from "../errors";
 import type { AccountRecord, CasCertificateRecord, CasSource } from "../persistence/model";
 import type { Store } from "../persistence/store";
-import { factsOf, fingerprintOfLeaf, parseChain } from "./certificates";
+import { factsOf, fingerprintOfLeaf, parseChain } from "../certificates";
 
 /** The certificate service's policies (the options casNameReuse, casDeleteInUse, casQuota, liveUploadToCas). */
 export interface CasBehaviour {

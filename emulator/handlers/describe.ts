@@ -5,7 +5,7 @@ import { settle, statusAt } from "../domains/lifecycle";
 import type { CertificateConfig, DomainRecord } from "../domains/record";
 import type { DomainStatus } from "../domains/statuses";
 import * as errors from "../errors";
-import { factsOf, type CertificateFacts } from "./certificates";
+import { factsOf, type CertificateFacts } from "../certificates";
 import type { HandlerContext, ResponseBody } from "./context";
 
 /** Alibaba's timestamp form: ISO 8601 in UTC without milliseconds. */

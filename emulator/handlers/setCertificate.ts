@@ -9,7 +9,7 @@ import type { CertType, CertificateConfig, CertificateStatus, DomainRecord } fro
 import * as errors from "../errors";
 import type { CasCertificateRecord } from "../persistence/model";
 import { CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
-import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "./certificates";
+import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "../certificates";
 import { certIdParameter, commitPlacement, findById, findByName, place, type Placement } from "./casStore";
 import type { HandlerContext, ResponseBody } from "./context";
 import { issueFreeCertificate } from "./freeCertificate";

@@ -18,7 +18,7 @@
 import { createHash } from "node:crypto";
 import { CAS_REGIONS, DEFAULT_CAS_REGION, type CasRegion } from "../casRegions";
 import type { CertificateConfig, DomainRecord } from "../domains/record";
-import { fingerprintOfLeaf, parseChain } from "../handlers/certificates";
+import { fingerprintOfLeaf, parseChain } from "../certificates";
 import { STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CloudState } from "./model";
 
 /** Format 1's account, as far as it differs. */

@@ -1,7 +1,7 @@
 // The emulated cloud as data: what the state file holds. Its accounts, each with its domains' records
 // (domains/record.ts) and its certificate service's entries. Certificates only, never a private key: the key is
 // checked against the certificate when it arrives and then forgotten.
-import type { PolicyDocument } from "../authentication/ramPolicy";
+import type { PolicyDocument } from "../ramPolicy";
 import type { CasRegion } from "../casRegions";
 import type { DomainRecord } from "../domains/record";
 

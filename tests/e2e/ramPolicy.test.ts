@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startEmulator, type RunningEmulator, type SeedAccount } from "../../emulator";
-import type { PolicyDocument } from "../../emulator/authentication/ramPolicy";
+import type { PolicyDocument } from "../../emulator/ramPolicy";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE, LIVE } from "../../provider/products";
 import { issueCertificate, type Issued } from "../../harness/certs";
 import { e2eSkipReason } from "../support/e2eSkip";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { validateSeed } from "../../emulator";
-import { actionMatches, policyAllows } from "../../emulator/authentication/ramPolicy";
+import { actionMatches, policyAllows } from "../../emulator/ramPolicy";
 import { issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, emulatorFor, expectApiError, keysOf, liveClient } from "./support";
 
