@@ -11,7 +11,7 @@ import { parseFigures, renderFiguresTable, renderRolloutChart } from "./chart";
 function main(): void {
     const { values } = parseArgs({ options: { from: { type: "string" }, svg: { type: "string" } }, allowPositionals: false });
     const from = path.resolve(values.from ?? "docs/rollout.json");
-    const svg = path.resolve(values.svg ?? from.replace(/\.json$/i, "") + ".svg");
+    const svg = path.resolve(values.svg ?? `${from.replace(/\.json$/i, "")}.svg`);
     const figures = parseFigures(fs.readFileSync(from, "utf8"));
     fs.writeFileSync(svg, renderRolloutChart(figures));
     process.stdout.write(`${renderFiguresTable(figures)}\n\nwrote ${path.relative(process.cwd(), svg)} from ${path.relative(process.cwd(), from)}\n`);

@@ -120,7 +120,7 @@ export function describeUsage(p: Phase): string {
 }
 
 function failed(p: Phase | undefined): boolean {
-    return !p || p.result.code !== 0;
+    return p?.result.code !== 0;
 }
 
 function measuredOf(p: Phase | undefined): string {
@@ -249,7 +249,7 @@ export function renderReport(input: ReportInput): string {
         const measured =
             missing === 0
                 ? seconds(anchor.servedSeconds)
-                : `never: ${missing}/${n} domains not served` + (anchor.servedSeconds !== undefined ? `; the other ${n - missing} in ${seconds(anchor.servedSeconds)}` : "");
+                : `never: ${missing}/${n} domains not served${anchor.servedSeconds !== undefined ? `; the other ${n - missing} in ${seconds(anchor.servedSeconds)}` : ""}`;
         // Judged against the rotation at the engine's default state handling; the one without checkpoints is shown
         // beside it, because the two differ by the engine's state writes alone.
         const ours = rotation && !failed(rotation) ? rotation.seconds : undefined;

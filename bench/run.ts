@@ -1,16 +1,19 @@
 // `npm run bench`: how long the package takes to put one certificate on N CDN domains, against the emulator at the
 // documented per-account limits, next to the floor those limits allow and next to the ways today's tools do it.
-// Prints one table (Markdown, for the README) and a few lines of context on stdout, progress on stderr; writes
-// nothing into the repository.
+// Prints one table (Markdown, for the README) and a few lines of context on stdout, progress on stderr; the only
+// files it writes into the repository are the chart's (below).
 //
 //   npm run bench                          N = 500, configuring time 2000 ms (about 12 minutes on 2 cores)
 //   npm run bench -- --domains 50          or BENCH_DOMAINS=50
 //   npm run bench -- --configuring-ms 10000 --batch-size 10 --parallel 64 --skip-variants --keep
 //
-// One N per run; the chart of rollout time against N comes from `npm run bench:sweep` (sweep.ts).
+// After the table it draws the chart of rollout time against N (docs/rollout.svg, from docs/rollout.json): it runs
+// the sweep (sweep.ts, also `npm run bench:sweep`) over --chart-domains at the same configuring time and batch size,
+// about 20 more minutes on 2 cores; --skip-chart leaves the committed chart alone.
 //
 // Every process it starts (the emulator, the pulumi commands) talks to 127.0.0.1 only, every pulumi command has a
 // timeout, and the run ends by itself.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -53,6 +56,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --skip-groups        skip the rollout of the same N domains as one DomainCertificateGroup
   --only-groups        only the group's create, rotation and refresh (allows N up to 3000: a group phase makes
                        about 3 calls per domain, within the emulator's request log)
+  --chart-domains LIST the N of the rollout chart drawn after the table (default 10,50,100,500,1000,2000)
+  --skip-chart         do not run the sweep that writes docs/rollout.json and docs/rollout.svg
   --keep               keep the temporary projects (their paths are printed)
   -h, --help           this text
 
@@ -74,6 +79,8 @@ interface Options {
     readonly onlyGroups: boolean;
     /** The realistic rollout's configuring times, or undefined to skip it. */
     readonly realistic?: { readonly min: number; readonly max: number };
+    /** The N the chart's sweep measures after the table, or undefined to leave the chart as it is. */
+    readonly chartDomains?: string;
 }
 
 function parseOptions(argv: string[]): Options | undefined {
@@ -90,6 +97,8 @@ function parseOptions(argv: string[]): Options | undefined {
             "skip-realistic": { type: "boolean" },
             "skip-groups": { type: "boolean" },
             "only-groups": { type: "boolean" },
+            "chart-domains": { type: "string" },
+            "skip-chart": { type: "boolean" },
             keep: { type: "boolean" },
             help: { type: "boolean", short: "h" },
         },
@@ -126,6 +135,7 @@ function parseOptions(argv: string[]): Options | undefined {
         groups: !values["skip-groups"],
         onlyGroups,
         ...(values["skip-realistic"] ? {} : { realistic: range(values["realistic-ms"] ?? "60000-180000") }),
+        ...(values["skip-chart"] ? {} : { chartDomains: chartDomains(values["chart-domains"] ?? "10,50,100,500,1000,2000") }),
     };
 }
 
@@ -136,6 +146,26 @@ function range(raw: string): { min: number; max: number } {
         throw new UsageError(`--realistic-ms must be MIN-MAX milliseconds (MAX at most 1800000); got ${raw}`);
     }
     return { min: Number(match[1]), max: Number(match[2]) };
+}
+
+/** A comma-separated list of N, checked here so that a typo fails before the table's minutes, not after them. */
+function chartDomains(raw: string): string {
+    if (!/^\d+(,\d+)*$/.test(raw) || raw.split(",").some((n) => Number(n) < 1)) {
+        throw new UsageError(`--chart-domains must be whole numbers of at least 1, comma-separated; got ${raw}`);
+    }
+    return raw;
+}
+
+/**
+ * The chart: the sweep in its own process (its progress on stderr, its table on stdout), at this run's configuring
+ * time and batch size, writing docs/rollout.json and docs/rollout.svg. A failed sweep fails the bench.
+ */
+function drawChart(options: Options): void {
+    if (options.chartDomains === undefined) return;
+    const args = ["--import", "tsx", path.join(__dirname, "sweep.ts"), "--domains", options.chartDomains, "--configuring-ms", String(options.configuringMs), "--batch-size", String(options.batchSize)];
+    log(`the rollout chart: npm run bench:sweep -- ${args.slice(3).join(" ")}`);
+    const sweep = spawnSync(process.execPath, args, { stdio: "inherit" });
+    if (sweep.status !== 0) throw new Error(`the chart's sweep failed (exit ${sweep.status ?? sweep.signal}); the table above stands`);
 }
 
 function log(message: string): void {
@@ -383,6 +413,7 @@ async function main(): Promise<void> {
             ...(options.realistic ? { realisticConfiguringMs: options.realistic } : {}),
         }),
     );
+    drawChart(options);
 }
 
 main().then(

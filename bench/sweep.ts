@@ -109,7 +109,7 @@ function parseOptions(argv: string[]): Options | undefined {
         perDomainMax: int(values["per-domain-max"], 1000, "--per-domain-max", 0, 3000),
         parts: new Set(parts as Part[]),
         json,
-        svg: path.resolve(values.svg ?? json.replace(/\.json$/i, "") + ".svg"),
+        svg: path.resolve(values.svg ?? `${json.replace(/\.json$/i, "")}.svg`),
         keep: !!values.keep,
     };
 }

@@ -88,7 +88,7 @@ async function exportKey(keys: CryptoKeyPair, kind: KeyKind): Promise<KeyPems> {
 }
 
 function normalizeNewline(pem: string): string {
-    return pem.replace(/\r\n/g, "\n").trimEnd() + "\n";
+    return `${pem.replace(/\r\n/g, "\n").trimEnd()}\n`;
 }
 
 export async function issueCertificate(options: CertificateOptions): Promise<Issued> {

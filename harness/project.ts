@@ -250,7 +250,7 @@ export class PulumiProject {
     }
 
     /** The stack outputs (a secret one as `[secret]`, as `pulumi stack output` prints it, unless showSecrets). */
-    async outputs(showSecrets = false): Promise<Record<string, any>> {
+    async outputs(showSecrets = false): Promise<Record<string, unknown>> {
         const outputs = await this.timed(["stack", "output"], () => this.pulumiStack.outputs());
         return Object.fromEntries(Object.entries(outputs).map(([key, { value, secret }]) => [key, secret && !showSecrets ? "[secret]" : value]));
     }

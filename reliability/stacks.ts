@@ -1,14 +1,15 @@
 // What R1 (fault storm), R2 (crash) and R3 (concurrent stacks) share: what the emulator process printed and kept,
 // for R5; the projects they deploy, the per-domain check with the official SDK, and the figures taken from the
 // request log (bench/emulator.ts's summary, reused as it is).
-import Cdn, * as $Cdn from "@alicloud/cdn20180510";
+import type Cdn from "@alicloud/cdn20180510";
+import * as $Cdn from "@alicloud/cdn20180510";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import type { RequestLogEntry, Seed } from "../emulator";
 import type { EmulatorProcess } from "../harness/emulatorProcess";
 import { REQUEST_LOG_CAPACITY } from "../bench/emulator";
-import { type Issued } from "../harness/certs";
+import type { Issued } from "../harness/certs";
 import { PulumiProject } from "../harness/project";
 import type { RunResult } from "../harness/commands";
 import { testCdnClient, type SdkKeys } from "../harness/sdkClients";

@@ -176,7 +176,7 @@ export const programSdk = require.resolve("@pulumi/pulumi");
     assert.equal(out.programSees, "pulumi-alicloud-certs");
     assert.equal(out.providerSees, "pulumi-alicloud-certs");
     assert.equal(out.providerSdk, out.programSdk, "one copy of @pulumi/pulumi");
-    assert.ok(out.programSdk.startsWith(installDir), `${out.programSdk} is inside ${installDir}`);
+    assert.ok(String(out.programSdk).startsWith(installDir), `${out.programSdk} is inside ${installDir}`);
     await project.up(["--expect-no-changes"]);
   });
 });

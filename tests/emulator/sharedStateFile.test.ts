@@ -326,7 +326,7 @@ describe("a writer killed inside a save", () => {
         const seedFile = writeSeed(dir, seed);
         // About 1 MB, so that a write takes a while and a kill lands inside one.
         const big = Store.open(seed, stateFile);
-        const filler = "-----BEGIN CERTIFICATE-----\n" + "A".repeat(100_000) + "\n-----END CERTIFICATE-----\n";
+        const filler = `-----BEGIN CERTIFICATE-----\n${"A".repeat(100_000)}\n-----END CERTIFICATE-----\n`;
         for (let d = 0; d < 10; d++) {
             big.stage(big.findDomain(big.accounts[0]!, `a-d${d}.cdn.test`)!, { status: "on", certName: "big", pem: filler }, Date.now(), { configuringMs: 0 });
         }

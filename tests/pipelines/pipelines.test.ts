@@ -381,7 +381,7 @@ describe("GitHub workflows: the contract", () => {
 
     test("pulumi-up.yml applies main, one update at a time and never cancelled", () => {
         const workflow = workflows.get("pulumi-up.yml");
-        assert.ok((workflow.on.push?.branches as string[]).includes("main"));
+        assert.ok((workflow.on.push.branches as string[]).includes("main"));
         assert.equal(workflow.concurrency["cancel-in-progress"], false);
         const step = githubSteps(workflow).find((s) => s.uses === "pulumi/actions@v6");
         assert.equal(step?.with?.command, "up");

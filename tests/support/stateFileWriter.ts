@@ -16,7 +16,6 @@ import type { PathLike } from "node:fs";
 import type { Seed } from "../../emulator/seed";
 
 // The module object itself, not an import's namespace (whose properties cannot be replaced): stallAt patches it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const fs: typeof import("node:fs") = require("node:fs");
 
 const [mode, stateFile, seedFile, third, fourth] = process.argv.slice(2) as [string, string, string, string, string | undefined];

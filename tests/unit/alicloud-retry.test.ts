@@ -1,7 +1,7 @@
 // Retry: capped exponential backoff with full jitter, bounded attempts and budget, all on injected time.
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { backoffDelay, DEFAULT_RETRY_POLICY, RetryOptions, withRetry } from "../../provider/alicloud/retry";
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryOptions, withRetry } from "../../provider/alicloud/retry";
 
 class Transient extends Error {
     readonly transient = true;

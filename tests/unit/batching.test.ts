@@ -215,7 +215,7 @@ describe("grouping", () => {
     it("keys by every parameter but the domain, as a hash that holds no PEM", () => {
         assert.equal(groupKey(upload("a.test")), groupKey(upload("b.test")));
         assert.notEqual(groupKey(upload("a.test")), groupKey(upload("a.test", OTHER_CERT)));
-        assert.notEqual(groupKey(upload("a.test")), groupKey({ ...upload("a.test"), privateKey: KEY + " " }));
+        assert.notEqual(groupKey(upload("a.test")), groupKey({ ...upload("a.test"), privateKey: `${KEY} ` }));
         assert.notEqual(groupKey(upload("a.test")), groupKey({ ...upload("a.test"), certName: undefined }));
         assert.match(groupKey(upload("a.test")), /^[0-9a-f]{64}$/);
     });

@@ -324,7 +324,7 @@ describe("fingerprintsAsWritten", () => {
         assert.equal(fingerprintsAsWritten("no PEM here"), undefined);
         const pem = f.rsa.leaf.leafPem;
         const inBody = pem.indexOf("\n") + 10;
-        assert.equal(fingerprintsAsWritten(pem.slice(0, inBody) + "!" + pem.slice(inBody + 1)), undefined, "a block that does not decode");
+        assert.equal(fingerprintsAsWritten(`${pem.slice(0, inBody)}!${pem.slice(inBody + 1)}`), undefined, "a block that does not decode");
     });
 });
 

@@ -41,7 +41,7 @@ describe("diff", () => {
         const olds = deployed(checked({ domainName: DOMAIN, certificate: current.chainPem, privateKey: current.key.traditional }));
         const news = checked({
             domainName: DOMAIN,
-            certificate: "subject=CN = www.example.com\r\n" + current.chainPem.replace(/\n/g, "\r\n") + "\r\n\r\n",
+            certificate: `subject=CN = www.example.com\r\n${current.chainPem.replace(/\n/g, "\r\n")}\r\n\r\n`,
             privateKey: current.key.pkcs8,
         });
         assert.deepEqual(diffCertificate(olds, news), { changes: false, replaces: [], deleteBeforeReplace: false });

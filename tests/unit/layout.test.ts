@@ -14,7 +14,6 @@ import * as path from "node:path";
 
 type MadgeResult = { obj(): Record<string, string[]> };
 // madge ships no type declarations; this is the part of its API the test uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const madge = require("madge") as (paths: string[], config: Record<string, unknown>) => Promise<MadgeResult>;
 
 const root = path.resolve(__dirname, "../..");
