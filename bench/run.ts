@@ -30,6 +30,7 @@ import { summarize } from "./emulator";
 import { cpuSecondsOf, ProjectProcessSampler, type Usage } from "./memory";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
 import { callSpan, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
+import { UsageError, wholeNumber } from "./options";
 import { seconds } from "./table";
 import { pointAtEmulator } from "../harness/emulatorConfig";
 
@@ -63,8 +64,6 @@ const USAGE = `Usage: npm run bench -- [options]
 
 BENCH_LOG_DIR=DIR writes each phase's request log (action, domains, outcome, time; no values) to DIR.
 `;
-
-class UsageError extends Error {}
 
 interface Options {
     readonly domains: number;
@@ -108,27 +107,22 @@ function parseOptions(argv: string[]): Options | undefined {
         process.stdout.write(USAGE);
         return undefined;
     }
-    const int = (raw: string | undefined, fallback: number, name: string, min: number, max: number) => {
-        if (raw === undefined || raw === "") return fallback;
-        if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}; got ${raw}`);
-        return Number(raw);
-    };
     // At most 1500: the emulator's request log keeps 10 000 entries, and a phase (up to ~6 calls per domain) must
     // fit in it to be counted.
     const onlyGroups = !!values["only-groups"];
-    const domains = int(values.domains ?? process.env.BENCH_DOMAINS, 500, "--domains", 1, onlyGroups ? 3000 : 1500);
+    const domains = wholeNumber(values.domains ?? process.env.BENCH_DOMAINS, 500, "--domains", 1, onlyGroups ? 3000 : 1500);
     return {
         domains,
         // Alibaba documents no propagation time. 2 s is long enough that every change is seen configuring and the
         // confirmation has to poll, and short enough for a run of minutes. It is also the hard case for the targets:
         // the floor holds exactly one configuring time, so a longer one adds about the same constant to the measured
         // time and to the floor and pulls every ratio towards 1. Raise it to see a slower cloud.
-        configuringMs: int(values["configuring-ms"] ?? process.env.BENCH_CONFIGURING_MS, 2000, "--configuring-ms", 0, 600_000),
-        batchSize: int(values["batch-size"], 10, "--batch-size", 1, 50),
+        configuringMs: wholeNumber(values["configuring-ms"] ?? process.env.BENCH_CONFIGURING_MS, 2000, "--configuring-ms", 0, 600_000),
+        batchSize: wholeNumber(values["batch-size"], 10, "--batch-size", 1, 50),
         // The engine runs at most 4 x GOMAXPROCS resource operations at once by default (8 on a 2-core machine). A
         // create here waits for its domain to finish configuring, so that cap, not the API limits, would set the
         // pace; the floor assumes every domain in flight, so the measured commands allow it.
-        parallel: int(values.parallel, domains, "--parallel", 1, 100_000),
+        parallel: wholeNumber(values.parallel, domains, "--parallel", 1, 100_000),
         variants: !values["skip-variants"],
         anchors: !values["skip-anchors"],
         keep: !!values.keep,

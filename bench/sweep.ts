@@ -25,6 +25,7 @@ import { PulumiProject } from "../harness/project";
 import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult } from "./anchors";
 import { FIGURES_VERSION, packageRolloutFloorSeconds, renderFiguresTable, renderRolloutChart, type Conditions, type Measurement, type RolloutFigures, type SweepPoint } from "./chart";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM } from "./programs";
+import { UsageError, wholeNumber } from "./options";
 import { seconds } from "./table";
 
 // The SDK's default credential chain would otherwise probe the ECS metadata address; nothing here may leave 127.0.0.1.
@@ -53,8 +54,6 @@ const USAGE = `Usage: npm run bench:sweep -- [options]
 
 Redraw the chart from a figures file without measuring: npm run bench:chart -- --from docs/rollout.json
 `;
-
-class UsageError extends Error {}
 
 interface Options {
     readonly domains: readonly number[];
@@ -87,15 +86,10 @@ function parseOptions(argv: string[]): Options | undefined {
         process.stdout.write(USAGE);
         return undefined;
     }
-    const int = (raw: string | undefined, fallback: number, name: string, min: number, max: number) => {
-        if (raw === undefined || raw === "") return fallback;
-        if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new UsageError(`${name} must be a whole number from ${min} to ${max}; got ${raw}`);
-        return Number(raw);
-    };
     // Up to 3000, as run.ts allows a group: the emulator holds every domain in memory and answers for all of them.
     const domains = (values.domains ?? "10,50,100,500,1000,2000").split(",").map((raw) => {
         if (raw.trim() === "") throw new UsageError(`--domains must list whole numbers separated by commas; got ${values.domains}`);
-        return int(raw.trim(), 0, "each of --domains", 1, 3000);
+        return wholeNumber(raw.trim(), 0, "each of --domains", 1, 3000);
     });
     if (new Set(domains).size !== domains.length) throw new UsageError(`--domains lists an N twice: ${values.domains}`);
     const parts = (values.only ?? PARTS.join(",")).split(",").map((raw) => raw.trim());
@@ -104,9 +98,9 @@ function parseOptions(argv: string[]): Options | undefined {
     return {
         domains: [...domains].sort((a, b) => a - b),
         // The bench's default (run.ts says why 2 s): short enough for a run of minutes, long enough to poll.
-        configuringMs: int(values["configuring-ms"], 2000, "--configuring-ms", 0, 600_000),
-        batchSize: int(values["batch-size"], 10, "--batch-size", 1, 50),
-        perDomainMax: int(values["per-domain-max"], 1000, "--per-domain-max", 0, 3000),
+        configuringMs: wholeNumber(values["configuring-ms"], 2000, "--configuring-ms", 0, 600_000),
+        batchSize: wholeNumber(values["batch-size"], 10, "--batch-size", 1, 50),
+        perDomainMax: wholeNumber(values["per-domain-max"], 1000, "--per-domain-max", 0, 3000),
         parts: new Set(parts as Part[]),
         json,
         svg: path.resolve(values.svg ?? `${json.replace(/\.json$/i, "")}.svg`),
