@@ -1,5 +1,6 @@
 // The emulator's public surface: start it in-process (tests, the demo) or through the `alicloud-cert-emulator`
-// command (cli.ts). One endpoint serves both products; the API version of each call picks CDN or Live.
+// command (cli.ts). One endpoint serves every product; the API version of each call picks CDN, Live, DCDN or the
+// certificate service.
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_BATCH_LIMIT } from "./handlers/actions";
@@ -24,6 +25,7 @@ export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
 export type { CasSummary } from "./handlers/casStore";
 export type { Product } from "./domains/record";
+export { PRODUCTS_WITH_DOMAINS } from "./domains/record";
 export type { CasRegion } from "./casRegions";
 export type { CasSource } from "./persistence/model";
 
@@ -68,7 +70,7 @@ export interface EmulatorOptions {
     readonly rateLimits?: boolean;
     /** Accepted difference between a request's timestamp and the emulator's clock. Default 15 minutes. */
     readonly clockSkewToleranceMs?: number;
-    /** Domains per BatchSetCdnDomainServerCertificate call. Default 50. */
+    /** Domains per BatchSetCdnDomainServerCertificate call. Default 50. (DCDN's batch has its documented 10.) */
     readonly batchLimit?: number;
     /** Largest request line plus headers (certificate and key travel in the URL). Default 256 KiB. */
     readonly maxHeaderBytes?: number;
@@ -118,11 +120,11 @@ export interface RunningEmulator {
     injectFault(spec: FaultSpec): ActiveFault;
     /** Clears faults, the request log and rate-limit windows (same as POST /__emulator/reset). */
     reset(): void;
-    /** Puts a domain in one of the eight states (same as POST /__emulator/domains). */
+    /** Puts a domain of any product (CDN, Live, DCDN) in one of the eight states (same as POST /__emulator/domains). */
     setDomainStatus(domainName: string, domainStatus: DomainStatus): void;
     /**
-     * Adds a domain to an account, as the console would, in the given state. A domain the account already has is left
-     * as it is, its certificate and any change in flight included.
+     * Adds a domain of `product` ("cdn", "live" or "dcdn") to an account, as the console would, in the given state. A
+     * domain the account already has is left as it is, its certificate and any change in flight included.
      */
     addDomain(accessKeyId: string, domainName: string, product: Product, domainStatus?: DomainStatus): void;
     /**
