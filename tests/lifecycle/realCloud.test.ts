@@ -98,6 +98,13 @@ async function served(w: World, domainName: string): Promise<{ domainStatus?: st
     };
 }
 
+/** Resolves once the emulator has accepted a set (answered 200): the change is configuring from then on. */
+async function changeAccepted(w: World): Promise<void> {
+    while (!w.emulator.requests().some((r) => /Set/.test(r.action ?? "") && r.status === 200)) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+}
+
 async function fault(w: World, spec: FaultSpec): Promise<void> {
     w.emulator.injectFault(spec);
 }
@@ -165,6 +172,10 @@ for (const product of PRODUCTS) {
                     const w = await world(t, product, { readDuringConfiguring, configuringMs: 5 * MINUTE });
                     const news = await uploadInputs(w, w.domains[0]!, { confirmTimeoutSeconds: 3600 });
                     const creating = failedCreate(w, news);
+                    // The state turns once the change is accepted and configuring, not at a guessed time: on a busy
+                    // machine the set could still be on its way (an upload first) after a minute of the fast clock,
+                    // and the domain would then be refused before any change, a different case (seen flaky).
+                    await changeAccepted(w);
                     await w.clock.sleep(MINUTE);
                     w.emulator.setDomainStatus(w.domains[0]!, state);
                     const { error, elapsedMs } = await creating;
