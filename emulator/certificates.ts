@@ -24,7 +24,7 @@ export function parseChain(text: string): ParsedChain | undefined {
             return undefined;
         }
     }
-    return { certificates, pem: certificates.map((c) => c.toString().trimEnd() + "\n").join("") };
+    return { certificates, pem: certificates.map((c) => `${c.toString().trimEnd()}\n`).join("") };
 }
 
 /** Parses an unencrypted private key (PKCS#1, PKCS#8, SEC1); undefined when it does not parse. */

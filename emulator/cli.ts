@@ -88,10 +88,10 @@ function describeAccounts(seed: Seed): string {
     return lines.join("\n");
 }
 
-async function main(): Promise<void> {
-    let parsed;
+/** The command's flags; a bad one ends the process with its message (fail). */
+function parseFlags() {
     try {
-        parsed = parseArgs({
+        return parseArgs({
             options: {
                 host: { type: "string" },
                 port: { type: "string" },
@@ -113,9 +113,12 @@ async function main(): Promise<void> {
             allowPositionals: false,
         });
     } catch (error) {
-        fail((error as Error).message);
+        return fail((error as Error).message);
     }
-    const values = parsed.values;
+}
+
+async function main(): Promise<void> {
+    const values = parseFlags().values;
     if (values.help) {
         process.stdout.write(USAGE);
         return;
@@ -152,7 +155,10 @@ async function main(): Promise<void> {
     if (values.state !== undefined) process.stdout.write(`state file: ${values.state}\n`);
 
     const stop = () => {
-        emulator.close().then(() => process.exit(0), () => process.exit(1));
+        emulator.close().then(
+            () => process.exit(0),
+            () => process.exit(1),
+        );
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

@@ -46,5 +46,5 @@ export async function issueFreeCertificate(domainName: string): Promise<string> 
         signingAlgorithm: ALGORITHM,
         extensions: [new x509.SubjectAlternativeNameExtension([{ type: "dns", value: domainName }])],
     });
-    return leaf.toString("pem") + "\n" + ca.cert.toString("pem") + "\n";
+    return `${leaf.toString("pem")}\n${ca.cert.toString("pem")}\n`;
 }

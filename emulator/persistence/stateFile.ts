@@ -51,7 +51,7 @@ export function writeStateFile(path: string, state: CloudState): string | undefi
     try {
         const fd = openSync(temporary, "wx", 0o600);
         try {
-            const bytes = Buffer.from(JSON.stringify(state, null, 2) + "\n");
+            const bytes = Buffer.from(`${JSON.stringify(state, null, 2)}\n`);
             for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
             fsyncSync(fd);
         } finally {

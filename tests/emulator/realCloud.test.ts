@@ -252,7 +252,7 @@ describe("DescribeUserDomains", () => {
         const call = genericClient(emulator, keysOf(big));
         const five = names.slice(0, 5);
         const states: DomainStatus[] = ["checking", "check_failed", "configure_failed", "stopping"];
-        states.forEach((state, i) => emulator.setDomainStatus(five[i]!, state));
+        for (const [i, state] of states.entries()) emulator.setDomainStatus(five[i]!, state);
         const listed = async (query: Record<string, string>) =>
             ((await call("DescribeUserDomains", CDN_VERSION, { DomainName: five.join(","), ...query })).Domains as { PageData: { DomainName: string; DomainStatus: string }[] }).PageData.map(
                 (e) => [e.DomainName, e.DomainStatus],

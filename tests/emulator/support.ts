@@ -214,7 +214,7 @@ export function signedV3(
         "x-acs-signature-nonce": overrides.nonce ?? OpenApiUtil.getNonce(),
         "x-acs-content-sha256": payload,
     };
-    request.headers["Authorization"] = OpenApiUtil.getAuthorization(request, "ACS3-HMAC-SHA256", payload, keys.accessKeyId, keys.accessKeySecret);
+    request.headers.Authorization = OpenApiUtil.getAuthorization(request, "ACS3-HMAC-SHA256", payload, keys.accessKeyId, keys.accessKeySecret);
     return { path: `/?${stringify(query)}`, headers: request.headers };
 }
 

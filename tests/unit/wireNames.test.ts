@@ -120,7 +120,7 @@ class Walk {
 
     /** A path into the response: each step is a name of the object the steps before it lead to. */
     path(action: string, field: string, path: readonly string[]): void {
-        path.forEach((step, i) => this.response(action, `${field}[${i}]`, path.slice(0, i), step));
+        for (const [i, step] of path.entries()) this.response(action, `${field}[${i}]`, path.slice(0, i), step);
     }
 }
 
