@@ -46,6 +46,23 @@ function deployed(config: CertificateConfig): { pem: string; facts: CertificateF
     return facts ? { pem: config.pem, facts } : undefined;
 }
 
+/** What every product's certificate read says of a deployed certificate, under the same names. */
+function deployedFields(config: CertificateConfig, cert: { facts: CertificateFacts }): Record<string, string> {
+    return {
+        CertName: config.certName ?? "",
+        CertType: config.certType ?? "upload",
+        CertExpireTime: acsTime(cert.facts.notAfter),
+        CertLife: certLife(cert.facts),
+        CertOrg: cert.facts.organization,
+        CertDomainName: cert.facts.commonName,
+    };
+}
+
+/** The certificate service's entry a deployed certificate is, as CDN and DCDN report it (Live does not). */
+function storedReference(config: CertificateConfig): Record<string, string> {
+    return { CertId: config.certId ?? "", CertRegion: config.certRegion ?? "" };
+}
+
 function certificateStatus(config: CertificateConfig): string {
     return config.certificateStatus ?? "success";
 }
@@ -62,17 +79,11 @@ function cdnCertInfo(domain: DomainRecord, config: CertificateConfig): Record<st
     if (!cert) return base;
     return {
         ...base,
-        CertName: config.certName ?? "",
-        CertType: config.certType ?? "upload",
-        CertId: config.certId ?? "",
-        CertRegion: config.certRegion ?? "",
+        ...deployedFields(config, cert),
+        ...storedReference(config),
         ServerCertificate: cert.pem,
         CertStartTime: acsTime(cert.facts.notBefore),
-        CertExpireTime: acsTime(cert.facts.notAfter),
         CertUpdateTime: acsTime(config.updatedAt ?? domain.modifiedAt),
-        CertLife: certLife(cert.facts),
-        CertOrg: cert.facts.organization,
-        CertDomainName: cert.facts.commonName,
     };
 }
 
@@ -85,16 +96,7 @@ function liveCertInfo(domain: DomainRecord, config: CertificateConfig): Record<s
         ...(config.certType === "free" ? { CertType: "free", CertName: config.certName ?? "", Status: certificateStatus(config) } : {}),
     };
     if (!cert) return base;
-    return {
-        ...base,
-        CertName: config.certName ?? "",
-        CertType: config.certType ?? "upload",
-        SSLPub: cert.pem,
-        CertExpireTime: acsTime(cert.facts.notAfter),
-        CertLife: certLife(cert.facts),
-        CertOrg: cert.facts.organization,
-        CertDomainName: cert.facts.commonName,
-    };
+    return { ...base, ...deployedFields(config, cert), SSLPub: cert.pem };
 }
 
 /**
@@ -106,18 +108,7 @@ function dcdnCertInfo(domain: DomainRecord, config: CertificateConfig): Record<s
     const cert = deployed(config);
     const base = { DomainName: domain.domainName, SSLProtocol: config.status, Status: certificateStatus(config) };
     if (!cert) return base;
-    return {
-        ...base,
-        CertName: config.certName ?? "",
-        CertType: config.certType ?? "upload",
-        CertId: config.certId ?? "",
-        CertRegion: config.certRegion ?? "",
-        SSLPub: cert.pem,
-        CertExpireTime: acsTime(cert.facts.notAfter),
-        CertLife: certLife(cert.facts),
-        CertOrg: cert.facts.organization,
-        CertDomainName: cert.facts.commonName,
-    };
+    return { ...base, ...deployedFields(config, cert), ...storedReference(config), SSLPub: cert.pem };
 }
 
 const CERT_INFO: Readonly<Record<Product, (domain: DomainRecord, config: CertificateConfig) => Record<string, string>>> = {

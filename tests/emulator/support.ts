@@ -58,8 +58,9 @@ export async function emulatorFor(
     return emulator;
 }
 
-function config(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion, timeoutMs: number) {
-    return new $OpenApiUtil.Config({
+/** A client's settings for the emulator, the same for both SDK generations (each wraps them in its own Config). */
+function settings(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion, timeoutMs: number) {
+    return {
         accessKeyId: keys.accessKeyId,
         accessKeySecret: keys.accessKeySecret,
         ...(keys.securityToken ? { securityToken: keys.securityToken } : {}),
@@ -68,7 +69,11 @@ function config(emulator: RunningEmulator, keys: Keys, signature: SignatureVersi
         readTimeout: timeoutMs,
         connectTimeout: timeoutMs,
         ...(signature === "v2" ? { signatureAlgorithm: "v2" } : {}),
-    });
+    };
+}
+
+function config(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion, timeoutMs: number) {
+    return new $OpenApiUtil.Config(settings(emulator, keys, signature, timeoutMs));
 }
 
 /** The typed CDN client of @alicloud/cdn20180510. */
@@ -81,18 +86,7 @@ export function cdnClient(emulator: RunningEmulator, keys: Keys, signature: Sign
  * with its own Config class. Every parameter travels in the query of a POST; `v2` selects the legacy HMAC-SHA1.
  */
 export function dcdnClient(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion = "v3", timeoutMs = 5000): Dcdn {
-    return new Dcdn(
-        new $OpenApiClient.Config({
-            accessKeyId: keys.accessKeyId,
-            accessKeySecret: keys.accessKeySecret,
-            ...(keys.securityToken ? { securityToken: keys.securityToken } : {}),
-            endpoint: emulator.hostPort,
-            protocol: "http",
-            readTimeout: timeoutMs,
-            connectTimeout: timeoutMs,
-            ...(signature === "v2" ? { signatureAlgorithm: "v2" } : {}),
-        }),
-    );
+    return new Dcdn(new $OpenApiClient.Config(settings(emulator, keys, signature, timeoutMs)));
 }
 
 /** The typed certificate-service client of @alicloud/cas20200407 (3.0.0). */
