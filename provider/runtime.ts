@@ -7,7 +7,8 @@ import type { Clock } from "./clock";
 import { batchSettingsFromConfig, CdnCertificateService } from "./alicloud/cdn";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./config";
-import { CERTIFICATE_STORE, PRODUCTS, type CertRegion, type ProductId, type ProductSpec } from "./products";
+import { CERTIFICATE_STORE, type CertRegion, type ProductSpec } from "./products";
+import { parseKind, type ResourceKind } from "./resourceKinds";
 import { CertificateStoreAdapter } from "./alicloud/certificateStore";
 import { resolveCredentials } from "./alicloud/credentials";
 import { resolveEndpoint } from "./alicloud/endpoint";
@@ -17,8 +18,8 @@ import { certificateProvider } from "./lifecycle/provider";
 import { engineAddressFromArgv, engineSink } from "./engine/engineLog";
 import type { CertificateService, CertificateStore } from "./lifecycle/port";
 
-/** A resource kind: one domain of a product (`cdn`, `live`), or a group of its domains (`cdn-group`, `live-group`). */
-export type ProviderKey = ProductId | `${ProductId}-group`;
+/** A resource kind (resourceKinds.ts), the key the stubs pass to providerFor. */
+export type ProviderKey = ResourceKind;
 
 const providers = new Map<ProviderKey, dynamic.ResourceProvider>();
 
@@ -36,13 +37,13 @@ export function providerFor(key: ProviderKey): dynamic.ResourceProvider {
 }
 
 function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
-    const [productId, shape] = key.split("-") as [ProductId, "group" | undefined];
-    const product = PRODUCTS[productId];
-    if (!product || (shape !== undefined && shape !== "group")) throw new Error(`pulumi-alicloud-certs: unknown resource kind "${key}" in the resource's state`);
+    const kind = parseKind(key);
+    if (!kind) throw new Error(`pulumi-alicloud-certs: unknown resource kind "${key}" in the resource's state`);
+    const { product, group } = kind;
     let config: ConfigSource | undefined;
     let service: CertificateService | undefined;
     let stores: ((region: CertRegion) => CertificateStore) | undefined;
-    const lifecycle = (shape === "group" ? groupProvider : certificateProvider)({
+    const lifecycle = (group ? groupProvider : certificateProvider)({
         product,
         // Built on first use, not in configure: a preview that only checks and diffs needs no credentials.
         service: () => (service ??= serviceFor(product, config)),
