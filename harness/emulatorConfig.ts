@@ -4,14 +4,17 @@
 // the real cloud.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
-import { CDN, CERTIFICATE_STORE, LIVE } from "../provider/products";
+import { CERTIFICATE_STORE, PRODUCTS, type ApiSpec } from "../provider/products";
 import { CONFIG_NAMESPACE } from "../provider/config";
 
+/** Every API the package calls: each product of the table, and the certificate service. */
+const APIS: readonly ApiSpec[] = [...Object.values(PRODUCTS), CERTIFICATE_STORE];
+
 /** Every endpoint config key the package reads. */
-export const ENDPOINT_CONFIG_KEYS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);
+export const ENDPOINT_CONFIG_KEYS: readonly string[] = APIS.map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);
 
 /** Every endpoint environment variable the package reads (the demo sets these). */
-export const ENDPOINT_ENV_VARS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => api.endpointEnvVar);
+export const ENDPOINT_ENV_VARS: readonly string[] = APIS.map((api) => api.endpointEnvVar);
 
 interface Configurable {
     setAllConfig(config: ConfigMap): Promise<void>;

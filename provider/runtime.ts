@@ -4,7 +4,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { BatchingCertificateService, type BatchTimer } from "./lifecycle/batching";
 import type { Clock } from "./clock";
-import { batchSettingsFromConfig, CdnCertificateService } from "./alicloud/cdn";
+import { batchSettingsFromConfig } from "./alicloud/batchSet";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./config";
 import { CERTIFICATE_STORE, type CertRegion, type ProductSpec } from "./products";
@@ -87,14 +87,15 @@ export function storesFor(config?: ConfigSource, overrides: ServiceOverrides = {
 /**
  * The service behind a product's provider: the product's adapter under the batching layer (lifecycle/batching.ts).
  * This provider is the one every resource of the kind in the process uses, so concurrent creates and updates share
- * its window. CDN offers its batch action as the port's setMany; Live has none (the batch action refuses Live
- * domains), so its sets pass straight through.
+ * its window. A product with a batch set (CDN, DCDN) offers it as the port's setMany; Live has none (CDN's batch
+ * action refuses Live domains), so its sets pass straight through.
  */
 export function serviceFor(product: ProductSpec, config?: ConfigSource, overrides: ServiceOverrides = {}): CertificateService {
     const settings = overrides.settings ?? clientSettingsFromConfig(product, config);
-    if (product.id !== "cdn") return new BatchingCertificateService(createCertificateService(product, settings));
-    const { batchSize, windowMs } = batchSettingsFromConfig(config); // CDN's own keys: a typo in them fails CDN only
-    return new BatchingCertificateService(new CdnCertificateService(settings, { batchSize }), { windowMs, ...(settings.clock ? { timer: timerOn(settings.clock) } : {}) });
+    if (!product.batchSet) return new BatchingCertificateService(createCertificateService(product, settings));
+    // The product's own keys: a typo in them fails that product only.
+    const { batchSize, windowMs } = batchSettingsFromConfig(product.batchSet, config);
+    return new BatchingCertificateService(createCertificateService(product, settings, { batchSize }), { windowMs, ...(settings.clock ? { timer: timerOn(settings.clock) } : {}) });
 }
 
 /** What a test replaces: the client settings (a shared clock's retry, pacing and read windows). */

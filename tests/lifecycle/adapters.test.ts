@@ -9,7 +9,6 @@ import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { DEFAULT_ACCOUNT, DEFAULT_SEED, startEmulator, type RunningEmulator, type Seed } from "../../emulator";
 import type { ClientSettings } from "../../provider/alicloud/caller";
-import { CdnCertificateService } from "../../provider/alicloud/cdn";
 import { createCertificateService } from "../../provider/alicloud/client";
 import { staticCredentials } from "../../provider/alicloud/credentials";
 import { parseEndpoint } from "../../provider/alicloud/endpoint";
@@ -94,7 +93,7 @@ describe("adapters against the emulator", () => {
         await hook(emulator, "reset", {});
     });
 
-    const cdn = () => createCertificateService(CDN, settingsFor(emulator.endpoint)) as CdnCertificateService;
+    const cdn = () => createCertificateService(CDN, settingsFor(emulator.endpoint));
     const live = () => createCertificateService(LIVE, settingsFor(emulator.endpoint));
     const upload = (domainName: string, issued: Issued, certName: string) =>
         ({ domainName, status: "on", certType: "upload", certificate: issued.chainPem, privateKey: issued.key.pkcs8, certName }) as const;
@@ -138,9 +137,10 @@ describe("adapters against the emulator", () => {
             assert.equal(deployed?.certType, "cas");
         });
 
-        it("GIVEN the legacy method with an upload THEN it sets through SetDomainServerCertificate", async () => {
+        it("GIVEN the legacy action with an upload THEN it sets through SetDomainServerCertificate", async () => {
             const service = cdn();
-            await service.setLegacy({ ...upload(CDN_DOMAIN!, cdnCert, "legacy-www"), forceSet: true });
+            const { domainName, ...fields } = upload(CDN_DOMAIN!, cdnCert, "legacy-www");
+            await service.setWith(CDN_LEGACY_SET, [domainName], { ...fields, forceSet: true });
             assert.equal((await requestsFor(emulator, CDN_LEGACY_SET.name)).length, 1);
             assert.equal((await service.describe(CDN_DOMAIN!))?.certName, "legacy-www");
         });
