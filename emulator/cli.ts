@@ -7,7 +7,7 @@ import { DEFAULTS, DEFAULT_SEED, loadSeedFile, startEmulator, type ConfiguringRa
 
 const USAGE = `Usage: alicloud-cert-emulator [options]
 
-A local emulator of the Alibaba Cloud CDN and ApsaraVideo Live certificate APIs, and of the account's
+A local emulator of the Alibaba Cloud CDN, ApsaraVideo Live and DCDN certificate APIs, and of the account's
 certificate service (CAS 2020-04-07).
 
 Options:

@@ -4,6 +4,7 @@
 import type * as http from "node:http";
 import { parseParameters } from "./apiRequest";
 import { statusAt } from "./domains/lifecycle";
+import { isProduct, PRODUCTS_WITH_DOMAINS } from "./domains/record";
 import { DOMAIN_STATUSES, isDomainStatus } from "./domains/statuses";
 import * as errors from "./errors";
 import { ApiError } from "./errors";
@@ -78,7 +79,7 @@ export class TestHooks {
         if (!domain && product !== undefined) {
             // A domain added to an account, as the console (AddCdnDomain, AddLiveDomain) would.
             const account = store.accounts.find((a) => a.accessKeyId === accessKeyId);
-            if (product !== "cdn" && product !== "live") throw errors.hookInvalidRequest(`"product" must be "cdn" or "live"`);
+            if (!isProduct(product)) throw errors.hookInvalidRequest(`"product" must be one of ${PRODUCTS_WITH_DOMAINS.map((p) => `"${p}"`).join(", ")}`);
             if (!account) throw errors.hookInvalidRequest(`"accessKeyId" must name an account of the emulator to add ${JSON.stringify(domainName)} to`);
             domain = store.addDomain(account, domainName.trim(), product, clock.now());
         }

@@ -1,5 +1,6 @@
 // The emulator's public surface: start it in-process (tests, the demo) or through the `alicloud-cert-emulator`
-// command (cli.ts). One endpoint serves both products; the API version of each call picks CDN or Live.
+// command (cli.ts). One endpoint serves every product; the API version of each call picks CDN, Live, DCDN or the
+// certificate service.
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_BATCH_LIMIT } from "./handlers/actions";
@@ -68,7 +69,7 @@ export interface EmulatorOptions {
     readonly rateLimits?: boolean;
     /** Accepted difference between a request's timestamp and the emulator's clock. Default 15 minutes. */
     readonly clockSkewToleranceMs?: number;
-    /** Domains per BatchSetCdnDomainServerCertificate call. Default 50. */
+    /** Domains per BatchSetCdnDomainServerCertificate call. Default 50. (DCDN's batch has its documented 10.) */
     readonly batchLimit?: number;
     /** Largest request line plus headers (certificate and key travel in the URL). Default 256 KiB. */
     readonly maxHeaderBytes?: number;

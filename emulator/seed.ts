@@ -2,7 +2,7 @@
 // default account, and the validation that turns an untrusted seed file into that shape with clear messages.
 import { policyProblem, type PolicyDocument } from "./ramPolicy";
 import { CAS_REGIONS, DEFAULT_CAS_REGION, type CasRegion } from "./casRegions";
-import type { Product } from "./domains/record";
+import { isProduct, PRODUCTS_WITH_DOMAINS, type Product } from "./domains/record";
 import { DOMAIN_STATUSES, isDomainStatus, type DomainStatus } from "./domains/statuses";
 import { parseChain } from "./certificates";
 
@@ -69,6 +69,7 @@ export const DEFAULT_ACCOUNT = {
     // The demo (`npm start`) puts its DomainCertificate on the first and its DomainCertificateGroup on the last three.
     cdnDomains: ["www.example-cdn.test", "static.example-cdn.test", "img.example-cdn.test", "video.example-cdn.test", "download.example-cdn.test"],
     liveDomains: ["live.example-live.test", "push.example-live.test"],
+    dcdnDomains: ["www.example-dcdn.test", "api.example-dcdn.test"],
 } as const;
 
 export const DEFAULT_SEED: Seed = {
@@ -79,6 +80,7 @@ export const DEFAULT_SEED: Seed = {
             domains: [
                 ...DEFAULT_ACCOUNT.cdnDomains.map((domainName) => ({ domainName, product: "cdn" as const, domainStatus: "online" as const })),
                 ...DEFAULT_ACCOUNT.liveDomains.map((domainName) => ({ domainName, product: "live" as const, domainStatus: "online" as const })),
+                ...DEFAULT_ACCOUNT.dcdnDomains.map((domainName) => ({ domainName, product: "dcdn" as const, domainStatus: "online" as const })),
             ],
             casCertificates: [],
         },
@@ -130,7 +132,7 @@ export function validateSeed(input: unknown): Seed {
             if (domainName.startsWith("*.")) {
                 throw new SeedError(`${where}.domainName: a wildcard domain is named as the API names it, with a leading dot: "${domainName.slice(1)}", not "${domainName}"`);
             }
-            if (d.product !== "cdn" && d.product !== "live") throw new SeedError(`${where}.product must be "cdn" or "live"`);
+            if (!isProduct(d.product)) throw new SeedError(`${where}.product must be one of ${PRODUCTS_WITH_DOMAINS.map((p) => `"${p}"`).join(", ")}`);
             const domainStatus = d.domainStatus ?? "online";
             if (!isDomainStatus(domainStatus)) {
                 throw new SeedError(`${where}.domainStatus must be one of ${DOMAIN_STATUSES.join(", ")}; got ${JSON.stringify(domainStatus)}`);

@@ -1,30 +1,25 @@
 // The HTTP front of the emulator: takes a request off the connection and sends `/__emulator/*` to the test hooks
 // (hooks.ts) and everything else through the Alibaba API pipeline:
 //
-//   parse → authenticate → resolve action → rate limit → injected fault → handler → JSON answer
+//   parse → authenticate → resolve action and RAM policy → rate limit → injected fault → handler → JSON answer
 //
+// The order lives in one place, pipeline/index.ts (API_PIPELINE); each stage is a file beside it.
 // Whatever goes wrong, the caller gets a JSON error body (never HTML, never an empty body, never a crash), and
 // nothing here logs a URL, a header value or a parameter: the URL carries the private key.
 import * as http from "node:http";
 import type { Socket } from "node:net";
-import { actionParameters, header, parseParameters, type ApiRequest } from "./apiRequest";
-import { authenticate, claimedAccessKeyId, claimedAction } from "./authentication";
-import { policyAllows } from "./ramPolicy";
 import { ReplayGuard } from "./authentication/replayGuard";
 import { Connections } from "./connections";
-import { CERT_TYPES } from "./domains/record";
 import * as errors from "./errors";
-import { ApiError } from "./errors";
-import { FaultInjector, faultError, faultOutcome, type FaultKind } from "./faults";
+import { FaultInjector } from "./faults";
 import type { CloudBehaviour, EmulatorClock } from "./handlers/context";
-import { HANDLERS, requestedDomains, resolveAction } from "./handlers";
-import { productForVersion } from "./handlers/actions";
 import { HOOK_PREFIX, TestHooks } from "./hooks";
 import type { EmulatorParts } from "./parts";
 import type { Store } from "./persistence/store";
+import { handleApiRequest } from "./pipeline";
 import { RateLimiter } from "./rateLimit";
-import { RequestLog, type RequestLogEntry } from "./requestLog";
-import { errorBody, newRequestId, readBodyWithin, sendJson } from "./wire";
+import { RequestLog } from "./requestLog";
+import { errorBody, newRequestId, sendJson } from "./wire";
 
 export interface ServerSettings {
     readonly store: Store;
@@ -127,128 +122,6 @@ export class EmulatorServer {
             await this.hooks.handle(req, res, path, rawQuery);
             return;
         }
-        await this.handleApi(req, res, path, rawQuery);
-    }
-
-    // ---- The Alibaba API ----------------------------------------------------------------------------------------
-
-    private async handleApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, rawQuery: string): Promise<void> {
-        const emulator = this.parts;
-        const arrived = Date.now();
-        const requestId = newRequestId();
-        let request: ApiRequest | undefined;
-        let accessKeyId: string | undefined;
-        let action: string | undefined;
-        let domains: string[] = [];
-        let certType: string | undefined;
-        let hostId = "cdn.aliyuncs.com";
-
-        const record = (status: number, code?: string, fault?: FaultKind) => {
-            const entry: RequestLogEntry = {
-                time: new Date(arrived).toISOString(),
-                requestId,
-                ...(accessKeyId === undefined ? {} : { accessKeyId }),
-                ...(action === undefined ? {} : { action }),
-                domains,
-                ...(certType === undefined ? {} : { certType }),
-                status,
-                ...(code === undefined ? {} : { code }),
-                ...(fault === undefined ? {} : { fault }),
-            };
-            emulator.log.add(entry);
-        };
-        const fail = (error: ApiError, fault?: FaultKind) => {
-            record(error.status, error.code, fault);
-            sendJson(res, error.status, errorBody(error, requestId, hostId), { "x-acs-request-id": requestId, ...error.headers });
-        };
-
-        try {
-            const body = await readBodyWithin(req, emulator.maxBodyBytes).catch((error: unknown) => {
-                // What is left of a body over the limit is never read, so the connection can carry no further request.
-                if (error instanceof ApiError) res.setHeader("connection", "close");
-                throw error;
-            });
-            const method = req.method ?? "GET";
-            if (method !== "POST" && method !== "GET") throw errors.unsupportedMethod(method);
-            const query = parseParameters(rawQuery);
-            const contentType = (req.headers["content-type"] ?? "").toLowerCase();
-            const form = contentType.startsWith("application/x-www-form-urlencoded") ? parseParameters(body.toString("utf8")) : new Map<string, string>();
-            request = { method, path, headers: req.headers, query, form, body };
-            accessKeyId = claimedAccessKeyId(request);
-            action = claimedAction(request);
-            const claimedVersion = header(request, "x-acs-version") ?? actionParameters(request).get("Version");
-            hostId = (claimedVersion && productForVersion(claimedVersion)?.host) || hostId;
-
-            emulator.store.refresh();
-            // Signatures are checked against the wall clock, as the SDK stamps them; the cloud's time may run faster.
-            const caller = authenticate(request, emulator.store, emulator.guard, Date.now());
-            const now = emulator.clock.now();
-            accessKeyId = caller.credential.accessKeyId;
-            action = caller.action;
-            if (path !== "/") throw errors.invalidActionNotFound(caller.action);
-            const { product, spec } = resolveAction(caller.action, caller.version);
-            const policy = caller.credential.account.ramPolicy;
-            // Each service's own RAM code: cdn:SetCdnDomainSSLCertificate, live:..., yundun-cert:UploadUserCertificate.
-            if (policy && !policyAllows(policy, `${product.ramCode}:${spec.name}`)) throw errors.forbiddenRam();
-            const params = actionParameters(request);
-            domains = requestedDomains(params, spec.set?.batch ?? false);
-            // A set's log entry names the certificate type it sent (a type, never a parameter value).
-            const sentType = params.get("CertType");
-            if (spec.set && sentType !== undefined && (CERT_TYPES as readonly string[]).includes(sentType)) certType = sentType;
-
-            if (emulator.rateLimits && !emulator.limiter.tryAcquire(caller.credential.account.accessKeyId, spec.name, spec.callsPerSecond, now)) {
-                throw errors.throttlingUser();
-            }
-
-            const fault = emulator.faults.take(spec.name, (kind) => faultOutcome(kind) === undefined || spec.kind === "set");
-            const outcome = fault === undefined ? undefined : faultOutcome(fault);
-            if (fault !== undefined) {
-                const injected = faultError(fault);
-                if (injected) {
-                    fail(injected, fault);
-                    return;
-                }
-                if (fault === "hang") {
-                    // Hold the socket without answering; close() destroys it.
-                    record(0, undefined, fault);
-                    return;
-                }
-                if (fault === "drop") {
-                    record(0, undefined, fault);
-                    req.socket.destroy();
-                    return;
-                }
-            }
-
-            const handler = HANDLERS[spec.kind];
-            let answer: { status: number; code?: string; body: unknown };
-            try {
-                const result = await handler({
-                    store: emulator.store,
-                    account: caller.credential.account,
-                    spec,
-                    params,
-                    now: () => emulator.clock.now(),
-                    behaviour: emulator.behaviour,
-                    batchLimit: emulator.batchLimit,
-                    ...(outcome ? { outcome } : {}),
-                });
-                answer = { status: 200, body: { RequestId: requestId, ...result } };
-            } catch (error) {
-                if (!(error instanceof ApiError)) throw error;
-                answer = { status: error.status, code: error.code, body: errorBody(error, requestId, hostId) };
-            }
-            if (fault === "applied-then-drop") {
-                // The change (if any) is made and saved; the answer is lost on the way back.
-                record(answer.status, answer.code, fault);
-                req.socket.destroy();
-                return;
-            }
-            // An outcome fault answers as usual: only the log says it fired.
-            record(answer.status, answer.code, outcome ? fault : undefined);
-            sendJson(res, answer.status, answer.body, { "x-acs-request-id": requestId });
-        } catch (error) {
-            fail(error instanceof ApiError ? error : errors.internalError());
-        }
+        await handleApiRequest(this.parts, req, res, path, rawQuery);
     }
 }

@@ -3,8 +3,23 @@
 // lifecycle.ts decides, from the record, which state the domain is in at a given time.
 import type { FailedOutcome, RestingStatus } from "./statuses";
 
-/** The two products whose domains the emulator serves; each domain belongs to one. */
-export type Product = "cdn" | "live";
+/** The products whose domains the emulator serves (CDN, ApsaraVideo Live, DCDN); each domain belongs to one. */
+export const PRODUCTS_WITH_DOMAINS = ["cdn", "live", "dcdn"] as const;
+export type Product = (typeof PRODUCTS_WITH_DOMAINS)[number];
+
+/**
+ * The CNAME a product gives its domains, in the shape Alibaba's have (the real suffixes vary by account and time):
+ * DescribeCdnDomainDetail's `Cname` and DescribeDcdnDomainDetail's report it.
+ */
+export const CNAME_SUFFIX: Readonly<Record<Product, string>> = {
+    cdn: "w.kunlunsl.com",
+    live: "livecdn.alikunlun.com",
+    dcdn: "w.kunluncan.com",
+};
+
+export function isProduct(value: unknown): value is Product {
+    return typeof value === "string" && (PRODUCTS_WITH_DOMAINS as readonly string[]).includes(value);
+}
 
 export const CERT_TYPES = ["upload", "cas", "free"] as const;
 export type CertType = (typeof CERT_TYPES)[number];

@@ -3,7 +3,8 @@
 // here does not exist in the emulator, which keeps the vocabulary reviewable in one file.
 //
 // Where the same code has different messages in different products, the factory takes the wording as data from
-// the product table (handlers/actions.ts) rather than guessing.
+// the product table (handlers/actions.ts) rather than guessing: the default is CDN's, and DCDN's own wording is in
+// DCDN_WORDING below.
 
 export class ApiError extends Error {
     constructor(
@@ -65,7 +66,7 @@ export const forbiddenRam = () =>
 // ---- Platform-wide -----------------------------------------------------------------------------------------------
 
 export const throttlingUser = () => err(400, "Throttling.User", "Request was denied due to user flow control.");
-export const serviceBusy = () => err(403, "ServiceBusy", "The specified Domain is configuring, please retry later.");
+export const serviceBusy = (message = "The specified Domain is configuring, please retry later.") => err(403, "ServiceBusy", message);
 export const serviceUnavailable = () =>
     err(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
 export const internalError = () =>
@@ -73,7 +74,7 @@ export const internalError = () =>
 
 // ---- Domains ------------------------------------------------------------------------------------------------------
 
-export const invalidDomainNotFound = () => err(404, "InvalidDomain.NotFound", "The domain provided does not belong to you.");
+export const invalidDomainNotFound = (message = "The domain provided does not belong to you.") => err(404, "InvalidDomain.NotFound", message);
 /** An offline domain: 404 in the CDN API's common error table (the data APIs' pages, e.g. DescribeDomainQpsData). */
 export const invalidDomainOffline = () => err(404, "InvalidDomain.Offline", "The domain provided is offline.");
 /** The same code at 400, as SetDomainServerCertificate's own error table gives it. */
@@ -81,25 +82,25 @@ export const invalidDomainOfflineLegacy = () => err(400, "InvalidDomain.Offline"
 /** A domain whose last change failed to configure (the CDN API's common error table, 500). */
 export const invalidDomainConfigureFailed = () => err(500, "InvalidDomain.Configure_failed", "Failed to configure the provided domain.");
 /** Current wording (SetCdnDomainSSLCertificate, BatchSet..., SetLiveDomainCertificate). */
-export const invalidDomainNotOnline = () =>
-    err(400, "InvalidDomain.notOnline", "The domain is not online, please check the domain status and try again later.");
+export const invalidDomainNotOnline = (message = "The domain is not online, please check the domain status and try again later.") =>
+    err(400, "InvalidDomain.notOnline", message);
 export const domainNameOverLimit = (limit: number) =>
     err(400, "DomainNameOverLimit", `The number of domain names in one call exceeds the limit of ${limit}.`);
 
 // ---- Certificate parameters ---------------------------------------------------------------------------------------
 
-export const sslProtocolValueNotSupported = () =>
-    err(400, "InvalidSSLProtocol.ValueNotSupported", "The specified value of parameter SSLProtocol is not supported.");
+export const sslProtocolValueNotSupported = (message = "The specified value of parameter SSLProtocol is not supported.") =>
+    err(400, "InvalidSSLProtocol.ValueNotSupported", message);
 export const serverCertificateStatusValueNotSupported = () =>
     err(
         400,
         "InvalidServerCertificateStatus.ValueNotSupported",
         "The specified value of parameter ServerCertificateStatus is not supported.",
     );
-export const sslPubMissing = () =>
-    err(400, "SSLPub.MissingParameter", 'An input parameter "SSLPub" that is mandatory for processing the request is not supplied.');
-export const sslPriMissing = () =>
-    err(400, "SSLPri.MissingParameter", 'An input parameter "SSLPri" that is mandatory for processing the request is not supplied.');
+export const sslPubMissing = (message = 'An input parameter "SSLPub" that is mandatory for processing the request is not supplied.') =>
+    err(400, "SSLPub.MissingParameter", message);
+export const sslPriMissing = (message = 'An input parameter "SSLPri" that is mandatory for processing the request is not supplied.') =>
+    err(400, "SSLPri.MissingParameter", message);
 export const serverCertificateMissing = () =>
     err(
         400,
@@ -108,20 +109,58 @@ export const serverCertificateMissing = () =>
     );
 export const privateKeyMissing = () =>
     err(400, "PrivateKey.MissingParameter", "An input parameter PrivateKey that is mandatory for processing the request is not supplied.");
-export const invalidSslPub = () => err(400, "InvalidSSLPub", "The SSLPub you provided is malformed!");
-export const invalidSslPri = () => err(400, "InvalidSSLPri", "The SSLPri you provided is malformed!");
+export const invalidSslPub = (message = "The SSLPub you provided is malformed!") => err(400, "InvalidSSLPub", message);
+export const invalidSslPri = (message = "The SSLPri you provided is malformed!") => err(400, "InvalidSSLPri", message);
 export const invalidCertificate = () => err(400, "InvalidCertificate", "The Certificate you provided is malformed!");
 export const invalidPrivateKey = () => err(400, "InvalidPrivateKey", "The Private Key you provided is malformed!");
 export const certificateMissMatch = (message: string) => err(400, "Certificate.MissMatch", message);
-export const certificateTooLong = () =>
-    err(400, "InvalidCertificate.TooLong", "The Certificate you provided is over the max length!");
-export const certNameTooLong = () =>
-    err(400, "InvalidCertName.TooLong", "The Certificate name you provided is over the max length 128!");
+export const certificateTooLong = (message = "The Certificate you provided is over the max length!") =>
+    err(400, "InvalidCertificate.TooLong", message);
+export const certNameTooLong = (message = "The Certificate name you provided is over the max length 128!") =>
+    err(400, "InvalidCertName.TooLong", message);
 export const certNameMissing = () => err(404, "CertName.MissingParameter", "The CertName parameter is required.");
-export const certificateDuplicated = () => err(400, "Certificate.Duplicated", "The certificate name is duplicated.");
-export const certificateExpired = () => err(400, "Certificate.Expired", "The certificate is expired.");
-export const certificateNotFind = () => err(400, "Certificate.NotFind", "Not find the certificate info.");
-export const parameterError = (code: string) => err(400, code, "Parameters have error.");
+export const certificateDuplicated = (message = "The certificate name is duplicated.") => err(400, "Certificate.Duplicated", message);
+export const certificateExpired = (message = "The certificate is expired.") => err(400, "Certificate.Expired", message);
+export const certificateNotFind = (message = "Not find the certificate info.") => err(400, "Certificate.NotFind", message);
+export const parameterError = (code: string, message = "Parameters have error.") => err(400, code, message);
+
+// ---- Listing parameters (DescribeDcdnUserDomains' own table; CDN and Live answer InvalidParameter) ----------------
+
+export const invalidPageNumber = (message: string) => err(400, "InvalidPageNumber.ValueNotSupported", message);
+export const invalidPageSize = (message: string) => err(400, "InvalidPageSize.ValueNotSupported", message);
+export const invalidDomainStatus = (message: string) => err(400, "InvalidDomainStatus.ValueNotSupported", message);
+export const invalidDomainNameMalformed = (message: string) => err(400, "InvalidDomainName.Malformed", message);
+export const invalidDomainSearchType = (message: string) => err(400, "InvalidDomainSearchType.ValueNotSupported", message);
+
+// ---- DCDN's wording (Dynamic Route for CDN, 2018-01-15) -----------------------------------------------------------
+// The same codes as CDN's, in DCDN's words. Sources: the product-wide table (alibabacloud.com/help/en/
+// edge-security-acceleration/dcdn/developer-reference/api-dcdn-2018-01-15-errorcodes: 404 InvalidDomain.NotFound,
+// 403 ServiceBusy); SetDcdnDomainSSLCertificate's table (help.aliyun.com/document_detail/131404.htm), whose rows are
+// those of its predecessor SetDcdnDomainCertificate's (AlibabaCloudDocs/dcdn, API参考/域名管理接口/
+// SetDcdnDomainCertificate.md); DescribeDcdnUserDomains' table (the same docs, DescribeDcdnUserDomains.md).
+
+export const DCDN_WORDING = {
+    domainNotFound: "The domain does not exist, or it does not belong to you.",
+    serviceBusy: "The specified domain is being configured; please try again later.",
+    domainNotOnline: "The domain is offline. Check the status of the domain and try again later.",
+    sslProtocolValueNotSupported: "The specified SSLProtocol is invalid.",
+    sslPubMissing: "The SSLPub parameter is required.",
+    sslPriMissing: "The SSLPri parameter is required.",
+    invalidSslPub: "The specified SSLPub is invalid.",
+    invalidSslPri: "The specified SSLPri is invalid.",
+    certificateMissMatch: "The SSLPri does not match the certificate.",
+    certificateTooLong: "The maximum length of the certificate is exceeded.",
+    certNameTooLong: "The length of the certificate name cannot exceed 128 characters.",
+    certificateNotFind: "The certificate does not exist.",
+    certificateDuplicated: "The certificate name already exists.",
+    certificateExpired: "The certificate has expired.",
+    parameterError: "The specified parameters are invalid.",
+    invalidPageNumber: "The specified value of PageNumber is not supported.",
+    invalidPageSize: "The specified value of PageSize is invalid.",
+    invalidDomainStatus: "The specified value of DomainStatus is invalid.",
+    invalidDomainName: "The specified DomainName is invalid.",
+    invalidDomainSearchType: "The specified value of DomainSearchType is invalid.",
+} as const;
 
 // ---- The certificate service (CAS 2020-04-07) ------------------------------------------------------------------------
 // Codes from live tests against the real service (bestheme/le-to-alicloud test/integration/RESULTS.md) and the

@@ -1,4 +1,4 @@
-import type { CertificateStatus } from "../domains/record";
+import type { CertificateStatus, Product } from "../domains/record";
 import type { FailedOutcome } from "../domains/statuses";
 import * as errors from "../errors";
 import type { AccountRecord } from "../persistence/model";
@@ -49,13 +49,25 @@ export interface EmulatorClock {
 
 /**
  * A whole-number parameter from 1 to `max` (a page's size or number): `fallback` when absent, the gateway's
- * malformed-number answer when not digits, InvalidParameter out of range.
+ * malformed-number answer when not digits, `outOfRange` (InvalidParameter unless the action words it) out of range.
  */
-export function integerParameter(ctx: HandlerContext, name: string, fallback: number, max: number): number {
+export function integerParameter(
+    ctx: HandlerContext,
+    name: string,
+    fallback: number,
+    max: number,
+    outOfRange: () => errors.ApiError = () => errors.invalidParameter(name),
+): number {
     const raw = ctx.params.get(name)?.trim();
     if (raw === undefined || raw === "") return fallback;
     if (!/^\d+$/.test(raw)) throw errors.malformedNumber(name);
     const value = Number(raw);
-    if (value < 1 || value > max) throw errors.invalidParameter(name);
+    if (value < 1 || value > max) throw outOfRange();
     return value;
+}
+
+/** The domain product an action belongs to: only the domain products' actions have domain kinds (actions.ts). */
+export function domainProduct(ctx: HandlerContext): Product {
+    if (ctx.spec.product === "cas") throw new Error(`${ctx.spec.name} is not a domain action`);
+    return ctx.spec.product;
 }

@@ -1,12 +1,14 @@
 // The describe actions. While a change configures, the domain reads say `configuring`, and the certificate reads
 // show either the configuration in effect or the change at once (`readDuringConfiguring`: no public source says
-// which the real API does). The response shapes are each product's own.
+// which the real API does). The response shapes are each product's own (CERT_INFO, DOMAIN_DETAIL), from each SDK's
+// response models: @alicloud/cdn20180510 5.0.0, live-20161101, @alicloud/dcdn20180115 2.5.0.
 import { settle, statusAt } from "../domains/lifecycle";
-import type { CertificateConfig, DomainRecord } from "../domains/record";
+import type { CertificateConfig, DomainRecord, Product } from "../domains/record";
 import type { DomainStatus } from "../domains/statuses";
 import * as errors from "../errors";
 import { factsOf, type CertificateFacts } from "../certificates";
-import type { HandlerContext, ResponseBody } from "./context";
+import { DOMAIN_NOT_FOUND } from "./actions";
+import { domainProduct, type HandlerContext, type ResponseBody } from "./context";
 
 /** Alibaba's timestamp form: ISO 8601 in UTC without milliseconds. */
 export function acsTime(value: Date | string | number): string {
@@ -22,7 +24,7 @@ function domainFor(ctx: HandlerContext): { domain: DomainRecord; status: DomainS
     const name = ctx.params.get("DomainName")?.trim().toLowerCase();
     if (!name) throw errors.missingParameter("DomainName");
     const domain = ctx.store.findDomain(ctx.account, name);
-    if (!domain || domain.product !== ctx.spec.product) throw errors.invalidDomainNotFound();
+    if (!domain || domain.product !== ctx.spec.product) throw DOMAIN_NOT_FOUND[domainProduct(ctx)]();
     return { domain, status: statusAt(domain, ctx.now()) };
 }
 
@@ -95,18 +97,100 @@ function liveCertInfo(domain: DomainRecord, config: CertificateConfig): Record<s
     };
 }
 
+/**
+ * DCDN's CertInfo (DescribeDcdnDomainCertificateInfoResponseBodyCertInfosCertInfo): every field a string, CertId
+ * included (a number in the set request). Status is documented for every certificate (success, checking, applying,
+ * ..., failed), so it is always there.
+ */
+function dcdnCertInfo(domain: DomainRecord, config: CertificateConfig): Record<string, string> {
+    const cert = deployed(config);
+    const base = { DomainName: domain.domainName, SSLProtocol: config.status, Status: certificateStatus(config) };
+    if (!cert) return base;
+    return {
+        ...base,
+        CertName: config.certName ?? "",
+        CertType: config.certType ?? "upload",
+        CertId: config.certId ?? "",
+        CertRegion: config.certRegion ?? "",
+        SSLPub: cert.pem,
+        CertExpireTime: acsTime(cert.facts.notAfter),
+        CertLife: certLife(cert.facts),
+        CertOrg: cert.facts.organization,
+        CertDomainName: cert.facts.commonName,
+    };
+}
+
+const CERT_INFO: Readonly<Record<Product, (domain: DomainRecord, config: CertificateConfig) => Record<string, string>>> = {
+    cdn: cdnCertInfo,
+    live: liveCertInfo,
+    dcdn: dcdnCertInfo,
+};
+
 export function describeCertificate(ctx: HandlerContext): ResponseBody {
     const { domain } = domainFor(ctx);
     const config = shownConfiguration(ctx, domain);
-    const info = ctx.spec.product === "cdn" ? cdnCertInfo(domain, config) : liveCertInfo(domain, config);
+    const info = CERT_INFO[domainProduct(ctx)](domain, config);
     // Always an array, even for one domain: the typed client refuses an object here.
     return { CertInfos: { CertInfo: [info] } };
 }
 
+/** The fields of a domain read every product has. */
+interface CommonDetail {
+    readonly DomainName: string;
+    readonly DomainStatus: DomainStatus;
+    readonly Cname: string;
+    readonly GmtCreated: string;
+    readonly GmtModified: string;
+    readonly Description: string;
+    readonly Scope: string;
+}
+
+const origin = (domain: DomainRecord) => ({ Content: `origin.${domain.domainName}`, Type: "domain", Port: 80, Priority: "20", Weight: "10", Enabled: "online" });
+
+/** Each product's domain read: its wrapper and the fields past the common ones. */
+const DOMAIN_DETAIL: Readonly<Record<Product, (common: CommonDetail, domain: DomainRecord, shown: CertificateConfig) => ResponseBody>> = {
+    cdn: (common, domain, shown) => ({
+        GetDomainDetailModel: {
+            ...common,
+            CdnType: "web",
+            HttpsCname: domain.cname,
+            ResourceGroupId: "rg-emulator",
+            ServerCertificateStatus: shown.status,
+            SourceModels: { SourceModel: [origin(domain)] },
+        },
+    }),
+    live: (common, _domain, shown) => {
+        const cert = deployed(shown);
+        return {
+            DomainDetail: {
+                ...common,
+                LiveDomainType: "liveVideo",
+                Region: "cn-shanghai",
+                SSLProtocol: shown.status,
+                CertName: cert ? (shown.certName ?? "") : "",
+                SSLPub: cert ? cert.pem : "",
+            },
+        };
+    },
+    // DescribeDcdnDomainDetailResponseBodyDomainDetail: no CertName (an older doc listed one; the 2.5.0 model has
+    // none), SSLPub "the public key of the certificate if HTTPS is enabled", the origins in Sources.Source[].
+    dcdn: (common, domain, shown) => {
+        const cert = deployed(shown);
+        return {
+            DomainDetail: {
+                ...common,
+                ResourceGroupId: "rg-emulator",
+                SSLProtocol: shown.status,
+                SSLPub: cert ? cert.pem : "",
+                Sources: { Source: [origin(domain)] },
+            },
+        };
+    },
+};
+
 export function describeDomain(ctx: HandlerContext): ResponseBody {
     const { domain, status } = domainFor(ctx);
-    const shown = shownConfiguration(ctx, domain);
-    const common = {
+    const common: CommonDetail = {
         DomainName: domain.domainName,
         DomainStatus: status,
         Cname: domain.cname,
@@ -115,29 +199,5 @@ export function describeDomain(ctx: HandlerContext): ResponseBody {
         Description: "",
         Scope: "domestic",
     };
-    if (ctx.spec.product === "cdn") {
-        return {
-            GetDomainDetailModel: {
-                ...common,
-                CdnType: "web",
-                HttpsCname: domain.cname,
-                ResourceGroupId: "rg-emulator",
-                ServerCertificateStatus: shown.status,
-                SourceModels: {
-                    SourceModel: [{ Content: `origin.${domain.domainName}`, Type: "domain", Port: 80, Priority: "20", Weight: "10", Enabled: "online" }],
-                },
-            },
-        };
-    }
-    const cert = deployed(shown);
-    return {
-        DomainDetail: {
-            ...common,
-            LiveDomainType: "liveVideo",
-            Region: "cn-shanghai",
-            SSLProtocol: shown.status,
-            CertName: cert ? (shown.certName ?? "") : "",
-            SSLPub: cert ? cert.pem : "",
-        },
-    };
+    return DOMAIN_DETAIL[domainProduct(ctx)](common, domain, shownConfiguration(ctx, domain));
 }

@@ -1,5 +1,6 @@
-// One implementation of the four set actions (SetCdnDomainSSLCertificate, SetDomainServerCertificate,
-// BatchSetCdnDomainServerCertificate, SetLiveDomainCertificate). Their differences come from the product table.
+// One implementation of the set actions (SetCdnDomainSSLCertificate, SetDomainServerCertificate,
+// BatchSetCdnDomainServerCertificate, SetLiveDomainCertificate, SetDcdnDomainSSLCertificate,
+// BatchSetDcdnDomainCertificate). Their differences come from the product table (actions.ts).
 //
 // Checks run in the order a caller can fix them: the request's own parameters, then the domains, then the
 // certificate content. Nothing is changed until every check passed, so a batch is all or nothing.
@@ -8,10 +9,10 @@ import { statusAt } from "../domains/lifecycle";
 import type { CertType, CertificateConfig, CertificateStatus, DomainRecord } from "../domains/record";
 import * as errors from "../errors";
 import type { CasCertificateRecord } from "../persistence/model";
-import { CERT_NAME_MAX_LENGTH, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
+import { CERT_NAME_MAX_LENGTH, DOMAIN_NOT_FOUND, MAX_CERTIFICATE_BYTES, MAX_PRIVATE_KEY_BYTES, refusalFor, type SetSpec } from "./actions";
 import { factsOf, fingerprintOfLeaf, keyMatches, parseChain, parsePrivateKey } from "../certificates";
 import { certIdParameter, commitPlacement, findById, findByName, place, type Placement } from "./casStore";
-import type { HandlerContext, ResponseBody } from "./context";
+import { domainProduct, type HandlerContext, type ResponseBody } from "./context";
 import { issueFreeCertificate } from "./freeCertificate";
 
 /** The domain names a set call addresses (also what the request log records). */
@@ -25,11 +26,12 @@ export function requestedDomains(params: ReadonlyMap<string, string>, batch: boo
 function resolveDomains(ctx: HandlerContext, set: SetSpec): DomainRecord[] {
     const names = requestedDomains(ctx.params, set.batch);
     if (names.length === 0) throw errors.missingParameter("DomainName");
-    if (set.batch && names.length > ctx.batchLimit) throw errors.domainNameOverLimit(ctx.batchLimit);
+    const limit = set.batchLimit ?? ctx.batchLimit;
+    if (set.batch && names.length > limit) throw errors.domainNameOverLimit(limit);
     return names.map((name) => {
         const domain = ctx.store.findDomain(ctx.account, name);
-        // A domain of the other product is not found by this product's API.
-        if (!domain || domain.product !== ctx.spec.product) throw errors.invalidDomainNotFound();
+        // A domain of another product is not found by this product's API.
+        if (!domain || domain.product !== ctx.spec.product) throw DOMAIN_NOT_FOUND[domainProduct(ctx)]();
         return domain;
     });
 }
@@ -43,8 +45,8 @@ function checkDomainsAcceptChange(ctx: HandlerContext, set: SetSpec, domains: re
     if (refused !== undefined) throw refusalFor(refused as Exclude<typeof refused, "online">, set.vocabulary);
 }
 
-function checkCertName(certName: string | undefined): void {
-    if (certName !== undefined && certName.length > CERT_NAME_MAX_LENGTH) throw errors.certNameTooLong();
+function checkCertName(set: SetSpec, certName: string | undefined): void {
+    if (certName !== undefined && certName.length > CERT_NAME_MAX_LENGTH) throw set.vocabulary.certNameTooLong();
 }
 
 /** What the call would deploy, and what it does to the certificate service or Live's names once every check passed. */
@@ -63,15 +65,15 @@ function uploadChange(ctx: HandlerContext, set: SetSpec, certName: string | unde
     if (certificateText.trim() === "") throw vocabulary.certificateMissing();
     if (keyText.trim() === "") throw vocabulary.privateKeyMissing();
     if (Buffer.byteLength(certificateText) > MAX_CERTIFICATE_BYTES || Buffer.byteLength(keyText) > MAX_PRIVATE_KEY_BYTES) {
-        throw errors.certificateTooLong();
+        throw vocabulary.certificateTooLong();
     }
     const chain = parseChain(certificateText);
     if (!chain) throw vocabulary.invalidCertificate();
     const key = parsePrivateKey(keyText);
     if (!key) throw vocabulary.invalidPrivateKey();
     const leaf = chain.certificates[0]!;
-    if (!keyMatches(leaf, key)) throw errors.certificateMissMatch(vocabulary.mismatchMessage);
-    if (Date.parse(leaf.validTo) <= ctx.now()) throw errors.certificateExpired();
+    if (!keyMatches(leaf, key)) throw vocabulary.mismatch();
+    if (Date.parse(leaf.validTo) <= ctx.now()) throw vocabulary.certificateExpired();
     if (certName === undefined || certName === "") throw errors.certNameMissing();
     const fingerprint = fingerprintOfLeaf(leaf);
     const forceSet = set.honoursForceSet && ctx.params.get("ForceSet") === "1";
@@ -79,7 +81,7 @@ function uploadChange(ctx: HandlerContext, set: SetSpec, certName: string | unde
     if (ctx.spec.product === "live" && !ctx.behaviour.cas.liveUploadToCas) {
         // Live's own names, apart from the certificate service (the rule before the service was modelled).
         const registered = ctx.account.liveCertificateNames[certName];
-        if (registered !== undefined && registered !== fingerprint && !forceSet) throw errors.certificateDuplicated();
+        if (registered !== undefined && registered !== fingerprint && !forceSet) throw vocabulary.certificateDuplicated();
         return { config, liveName: { name: certName, fingerprint } };
     }
     // The certificate goes into the account's certificate service under its CertName (casStore.ts).
@@ -87,9 +89,9 @@ function uploadChange(ctx: HandlerContext, set: SetSpec, certName: string | unde
         name: certName,
         pem: chain.pem,
         fingerprint,
-        source: ctx.spec.product === "live" ? "live-set" : "cdn-set",
+        source: `${domainProduct(ctx)}-set`,
         forceSet,
-        nameTaken: errors.certificateDuplicated,
+        nameTaken: vocabulary.certificateDuplicated,
         now: ctx.now(),
     });
     return { config: { ...config, casCertId: placement.entry.certId }, placement };
@@ -108,16 +110,16 @@ function findCas(ctx: HandlerContext, set: SetSpec, certName: string | undefined
         // CertId is a Long on the wire (certId?: number in cdn20180510 5.0.0): the gateway refuses anything else.
         const certId = certIdParameter(ctx.params.get("CertId"));
         const found = findById(account, casRegionParameter(ctx, "CertRegion") ?? "cn-hangzhou", certId);
-        if (!found) throw errors.certificateNotFind();
+        if (!found) throw set.vocabulary.certificateNotFind();
         return found;
     }
     if (!certName) throw errors.certNameMissing();
     // The batch action's Region names the centre; otherwise the account's own.
     const region = (set.batch ? casRegionParameter(ctx, "Region") : undefined) ?? account.casRegion;
     const found = findByName(account, region, certName);
-    if (!found) throw errors.certificateNotFind();
+    if (!found) throw set.vocabulary.certificateNotFind();
     // Live has no CertId parameter; certd and dnsmgr send one beside the name. It must be the named entry's.
-    const sentId = ctx.spec.product === "live" ? ctx.params.get("CertId")?.trim() : undefined;
+    const sentId = set.checksCertIdBesideName ? ctx.params.get("CertId")?.trim() : undefined;
     if (sentId && certIdParameter(sentId) !== found.certId) throw errors.invalidParameter("CertId");
     return found;
 }
@@ -125,8 +127,8 @@ function findCas(ctx: HandlerContext, set: SetSpec, certName: string | undefined
 function casChange(ctx: HandlerContext, set: SetSpec, certName: string | undefined, updatedAt: string): Change {
     const cas = findCas(ctx, set, certName);
     const facts = factsOf(cas.pem);
-    if (!facts) throw errors.certificateNotFind();
-    if (facts.notAfter.getTime() <= ctx.now()) throw errors.certificateExpired();
+    if (!facts) throw set.vocabulary.certificateNotFind();
+    if (facts.notAfter.getTime() <= ctx.now()) throw set.vocabulary.certificateExpired();
     return {
         config: {
             status: "on",
@@ -152,9 +154,9 @@ export async function setCertificate(ctx: HandlerContext): Promise<ResponseBody>
     if (status === undefined || status === "") throw errors.missingParameter(set.params.status);
     if (status !== "on" && status !== "off") throw vocabulary.statusValueNotSupported();
     const certType = (ctx.params.get("CertType") || "upload") as CertType;
-    if (!set.certTypes.includes(certType)) throw errors.parameterError(vocabulary.parameterErrorCode);
+    if (!set.certTypes.includes(certType)) throw vocabulary.parameterError();
     const certName = ctx.params.get("CertName") || undefined;
-    checkCertName(certName);
+    checkCertName(set, certName);
 
     // The domains.
     const domains = resolveDomains(ctx, set);

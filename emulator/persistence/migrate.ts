@@ -99,7 +99,7 @@ function accountFromV1(old: AccountV1): AccountRecord {
             certName: name,
             pem: config.pem!,
             region,
-            source: first.product === "cdn" ? "cdn-set" : "live-set",
+            source: `${first.product}-set`,
             createdAt: config.updatedAt ?? first.modifiedAt,
         });
         for (const d of holders) {

@@ -3,10 +3,10 @@
 // checked against the certificate when it arrives and then forgotten.
 import type { PolicyDocument } from "../ramPolicy";
 import type { CasRegion } from "../casRegions";
-import type { DomainRecord } from "../domains/record";
+import type { DomainRecord, Product } from "../domains/record";
 
-/** How an entry came into the store: UploadUserCertificate, an upload-mode set on CDN or Live, or the seed. */
-export type CasSource = "upload" | "cdn-set" | "live-set" | "seed";
+/** How an entry came into the store: UploadUserCertificate, an upload-mode set of a product (CDN, Live, DCDN), or the seed. */
+export type CasSource = "upload" | `${Product}-set` | "seed";
 
 /**
  * One certificate in the account's certificate service (CAS): the chain only, never a private key (the key an

@@ -19,7 +19,7 @@ import { DEFAULT_CAS_REGION } from "../casRegions";
 import { acceptChange, putInStatus, type ChangeTiming } from "../domains/lifecycle";
 import type { DomainStatus } from "../domains/statuses";
 import type { Seed } from "../seed";
-import type { CertificateConfig, DomainRecord } from "../domains/record";
+import { CNAME_SUFFIX, type CertificateConfig, type DomainRecord, type Product } from "../domains/record";
 import { STATE_FORMAT_VERSION, type AccountRecord, type CasCertificateRecord, type CloudState } from "./model";
 import { withFileLock } from "./fileLock";
 import { fileSignature, lockPathOf, readStateFile, readStateFileWithOrigin, writeStateFile } from "./stateFile";
@@ -33,8 +33,8 @@ export interface Credential {
     readonly expiration?: string;
 }
 
-function cnameFor(domainName: string, product: "cdn" | "live"): string {
-    return product === "cdn" ? `${domainName}.w.kunlunsl.com` : `${domainName}.livecdn.alikunlun.com`;
+function cnameFor(domainName: string, product: Product): string {
+    return `${domainName}.${CNAME_SUFFIX[product]}`;
 }
 
 export function stateFromSeed(seed: Seed, now: Date = new Date()): CloudState {
@@ -277,7 +277,7 @@ export class Store {
     }
 
     /** A domain added to an account (online, no certificate). The caller saves. */
-    addDomain(account: AccountRecord, domainName: string, product: "cdn" | "live", now: number): DomainRecord {
+    addDomain(account: AccountRecord, domainName: string, product: Product, now: number): DomainRecord {
         const name = domainName.toLowerCase();
         const created = new Date(now).toISOString();
         const record: DomainRecord = { domainName: name, product, baseStatus: "online", cname: cnameFor(name, product), createdAt: created, modifiedAt: created, current: { status: "off" } };

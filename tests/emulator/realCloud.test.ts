@@ -8,11 +8,12 @@ import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DOMAIN_STATUSES, type DomainStatus, type RunningEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, expectApiError, genericClient, hook, keysOf, liveClient } from "./support";
+import { $Cdn, $Dcdn, account, cdnClient, CDN_VERSION, dcdnClient, emulatorFor, expectApiError, genericClient, hook, keysOf, liveClient } from "./support";
 
 const CDN = "state.cdn.test";
 const LIVE = "state.live.test";
-const owner = account("States", { cdn: [CDN, "b.cdn.test", "c.cdn.test"], live: [LIVE] });
+const DCDN = "state.dcdn.test";
+const owner = account("States", { cdn: [CDN, "b.cdn.test", "c.cdn.test"], live: [LIVE], dcdn: [DCDN, "b.dcdn.test"] });
 
 /** A clock the test moves; the emulator's configuring and issuance run on it. */
 function manualClock(start = 1_000_000) {
@@ -41,11 +42,27 @@ async function liveCertInfo(emulator: RunningEmulator) {
     return ((body.CertInfos as { CertInfo: Record<string, unknown>[] }).CertInfo)[0]!;
 }
 
+async function dcdnDomainStatus(emulator: RunningEmulator): Promise<string | undefined> {
+    const detail = await dcdnClient(emulator, keysOf(owner)).describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: DCDN }));
+    return detail.body?.domainDetail?.domainStatus;
+}
+
 /** What each set action answers on a domain in each state other than online. */
 const REFUSALS: Record<Exclude<DomainStatus, "online">, [code: string, status: number]> = {
     configuring: ["ServiceBusy", 403],
     offline: ["InvalidDomain.Offline", 404],
     configure_failed: ["InvalidDomain.Configure_failed", 500],
+    checking: ["InvalidDomain.notOnline", 400],
+    check_failed: ["InvalidDomain.notOnline", 400],
+    stopping: ["InvalidDomain.notOnline", 400],
+    deleting: ["InvalidDomain.notOnline", 400],
+};
+
+/** DCDN's set tables give one "not online" code for every state but configuring. */
+const DCDN_REFUSALS: typeof REFUSALS = {
+    configuring: ["ServiceBusy", 403],
+    offline: ["InvalidDomain.notOnline", 400],
+    configure_failed: ["InvalidDomain.notOnline", 400],
     checking: ["InvalidDomain.notOnline", 400],
     check_failed: ["InvalidDomain.notOnline", 400],
     stopping: ["InvalidDomain.notOnline", 400],
@@ -70,6 +87,8 @@ describe("every DomainStatus", () => {
             assert.equal((await liveDetail(emulator)).DomainStatus, domainStatus);
             await hook(emulator, "POST", "/__emulator/domains", { domainName: CDN, domainStatus });
             assert.equal(await cdnDomainStatus(emulator), domainStatus);
+            await hook(emulator, "POST", "/__emulator/domains", { domainName: DCDN, domainStatus });
+            assert.equal(await dcdnDomainStatus(emulator), domainStatus);
         }
         const bad = await hook(emulator, "POST", "/__emulator/domains", { domainName: CDN, domainStatus: "sleeping" });
         assert.equal(bad.status, 400);
@@ -79,8 +98,9 @@ describe("every DomainStatus", () => {
 
     test("a set on a domain in each state answers that state's code and status, on every set action", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000 });
-        const leaf = await issueCertificate({ dnsNames: [CDN, LIVE] });
+        const leaf = await issueCertificate({ dnsNames: [CDN, LIVE, DCDN] });
         const call = genericClient(emulator, keysOf(owner));
+        const dcdn = dcdnClient(emulator, keysOf(owner));
         const sets: Record<string, () => Promise<unknown>> = {
             SetCdnDomainSSLCertificate: () =>
                 call("SetCdnDomainSSLCertificate", CDN_VERSION, { DomainName: CDN, SSLProtocol: "on", CertName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
@@ -88,14 +108,24 @@ describe("every DomainStatus", () => {
                 call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN, ServerCertificateStatus: "on", CertName: "s", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 }),
             BatchSetCdnDomainServerCertificate: () =>
                 call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: `b.cdn.test,${CDN}`, SSLProtocol: "on", CertName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+            // DCDN through its own typed client (@alicloud/dcdn20180115).
+            SetDcdnDomainSSLCertificate: () =>
+                dcdn.setDcdnDomainSSLCertificate(new $Dcdn.SetDcdnDomainSSLCertificateRequest({ domainName: DCDN, SSLProtocol: "on", certName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })),
+            BatchSetDcdnDomainCertificate: () =>
+                dcdn.batchSetDcdnDomainCertificate(
+                    new $Dcdn.BatchSetDcdnDomainCertificateRequest({ domainName: `b.dcdn.test,${DCDN}`, SSLProtocol: "on", certName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                ),
         };
         for (const [state, [code, status]] of Object.entries(REFUSALS)) {
             await hook(emulator, "POST", "/__emulator/domains", { domainName: CDN, domainStatus: state });
             await hook(emulator, "POST", "/__emulator/domains", { domainName: LIVE, domainStatus: state });
+            await hook(emulator, "POST", "/__emulator/domains", { domainName: DCDN, domainStatus: state });
             for (const [action, send] of Object.entries(sets)) {
                 // SetDomainServerCertificate's own error table gives InvalidDomain.Offline as 400.
-                const expected = action === "SetDomainServerCertificate" && state === "offline" ? 400 : status;
-                await t.test(`${action} on ${state}`, () => expectApiError(send(), code, expected));
+                const [expectedCode, expectedStatus] = /Dcdn/.test(action)
+                    ? DCDN_REFUSALS[state as keyof typeof REFUSALS]
+                    : [code, action === "SetDomainServerCertificate" && state === "offline" ? 400 : status];
+                await t.test(`${action} on ${state}`, () => expectApiError(send(), expectedCode, expectedStatus));
             }
             await expectApiError(
                 liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),

@@ -4,6 +4,8 @@ process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
 
 import Cas, * as $Cas from "@alicloud/cas20200407";
 import Client, * as $Cdn from "@alicloud/cdn20180510";
+import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
+import * as $OpenApiClient from "@alicloud/openapi-client";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
 import assert from "node:assert/strict";
@@ -12,11 +14,12 @@ import * as http from "node:http";
 import { stringify } from "node:querystring";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type Seed, type SeedAccount } from "../../emulator";
 
-export { $Cas, $Cdn, Cas, Client };
+export { $Cas, $Cdn, $Dcdn, Cas, Client, Dcdn };
 
 export const CDN_VERSION = "2018-05-10";
 export const LIVE_VERSION = "2016-11-01";
 export const CAS_VERSION = "2020-04-07";
+export const DCDN_VERSION = "2018-01-15";
 
 export type SignatureVersion = "v3" | "v2";
 export const SIGNATURES: readonly SignatureVersion[] = ["v3", "v2"];
@@ -28,15 +31,14 @@ export interface Keys {
 }
 
 /** An account with the given domains (all online unless listed in `offline`). */
-export function account(id: string, domains: { cdn?: string[]; live?: string[]; offline?: string[] }, extra: Partial<SeedAccount> = {}): SeedAccount {
+export function account(id: string, domains: { cdn?: string[]; live?: string[]; dcdn?: string[]; offline?: string[] }, extra: Partial<SeedAccount> = {}): SeedAccount {
     const offline = new Set(domains.offline ?? []);
+    const of = (product: "cdn" | "live" | "dcdn") =>
+        (domains[product] ?? []).map((domainName) => ({ domainName, product, domainStatus: offline.has(domainName) ? ("offline" as const) : ("online" as const) }));
     return {
         accessKeyId: `LTAItest${id}`,
         accessKeySecret: `secret-${id}-not-real`,
-        domains: [
-            ...(domains.cdn ?? []).map((domainName) => ({ domainName, product: "cdn" as const, domainStatus: offline.has(domainName) ? ("offline" as const) : ("online" as const) })),
-            ...(domains.live ?? []).map((domainName) => ({ domainName, product: "live" as const, domainStatus: offline.has(domainName) ? ("offline" as const) : ("online" as const) })),
-        ],
+        domains: [...of("cdn"), ...of("live"), ...of("dcdn")],
         ...extra,
     };
 }
@@ -72,6 +74,25 @@ function config(emulator: RunningEmulator, keys: Keys, signature: SignatureVersi
 /** The typed CDN client of @alicloud/cdn20180510. */
 export function cdnClient(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion = "v3", timeoutMs = 5000): Client {
     return new Client(config(emulator, keys, signature, timeoutMs));
+}
+
+/**
+ * The typed DCDN client of @alicloud/dcdn20180115 (2.5.0): the older generation, on @alicloud/openapi-client 0.4.x,
+ * with its own Config class. Every parameter travels in the query of a POST; `v2` selects the legacy HMAC-SHA1.
+ */
+export function dcdnClient(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion = "v3", timeoutMs = 5000): Dcdn {
+    return new Dcdn(
+        new $OpenApiClient.Config({
+            accessKeyId: keys.accessKeyId,
+            accessKeySecret: keys.accessKeySecret,
+            ...(keys.securityToken ? { securityToken: keys.securityToken } : {}),
+            endpoint: emulator.hostPort,
+            protocol: "http",
+            readTimeout: timeoutMs,
+            connectTimeout: timeoutMs,
+            ...(signature === "v2" ? { signatureAlgorithm: "v2" } : {}),
+        }),
+    );
 }
 
 /** The typed certificate-service client of @alicloud/cas20200407 (3.0.0). */
