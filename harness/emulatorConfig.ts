@@ -3,7 +3,7 @@
 // serves them all on one port. One list, from the product tables: a stack that missed one would send its calls to
 // the real cloud.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
+import { startEmulator, type EmulatorOptions, type Product, type RunningEmulator } from "../emulator";
 import { CERTIFICATE_STORE, PRODUCTS, type ApiSpec } from "../provider/products";
 import { CONFIG_NAMESPACE } from "../provider/config";
 
@@ -35,7 +35,7 @@ export async function pointAtEmulator(project: Configurable, endpoint: string, k
  */
 export function emulatorWith(
     keys: { accessKeyId: string; accessKeySecret: string },
-    domains: { cdn?: readonly string[]; live?: readonly string[] },
+    domains: { readonly [P in Product]?: readonly string[] },
     options: Omit<EmulatorOptions, "seed"> = {},
 ): Promise<RunningEmulator> {
     return startEmulator({
@@ -46,10 +46,9 @@ export function emulatorWith(
             accounts: [
                 {
                     ...keys,
-                    domains: [
-                        ...(domains.cdn ?? []).map((domainName) => ({ domainName, product: "cdn" as const })),
-                        ...(domains.live ?? []).map((domainName) => ({ domainName, product: "live" as const })),
-                    ],
+                    domains: (Object.entries(domains) as [Product, readonly string[] | undefined][]).flatMap(([product, names]) =>
+                        (names ?? []).map((domainName) => ({ domainName, product })),
+                    ),
                 },
             ],
         },

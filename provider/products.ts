@@ -3,7 +3,7 @@
 // and the account's certificate service, ./certificateStore.ts) is an ApiSpec: its version, where it is, and the
 // RAM code of its actions.
 
-export type ProductId = "cdn" | "live";
+export type ProductId = "cdn" | "live" | "dcdn";
 
 /** A certificate type the set action accepts. `free` is a product-managed certificate (no PEM from the user). */
 export type CertType = "upload" | "cas" | "free";
@@ -286,7 +286,94 @@ export const LIVE: ProductSpec = {
     certTypes: ["upload", "cas", "free"],
 };
 
-export const PRODUCTS: Readonly<Record<ProductId, ProductSpec>> = { cdn: CDN, live: LIVE };
+/**
+ * DCDN's batch set (@alicloud/dcdn20180115 2.5.0, BatchSetDcdnDomainCertificateRequest): "You can configure up to 10
+ * domain names in each request", 10 calls per second per account. Like CDN's it names a certificate-service
+ * certificate by CertName and Region only (no CertId, no CertRegion, no ForceSet), so the same sets may share a call
+ * (alicloud/batchSet.ts isBatchable). No page allows more than 10: the setting may lower it, never raise it.
+ */
+export const DCDN_BATCH_SET: BatchSetSpec = {
+    name: "BatchSetDcdnDomainCertificate",
+    callsPerSecond: 10,
+    params: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        certRegion: "Region",
+    },
+    certTypes: ["upload", "cas"],
+    maxDomainsPerCall: 10,
+    largestDomainsPerCall: 10,
+    batchSizeConfigKey: "dcdnBatchSize",
+    batchWindowConfigKey: "dcdnBatchWindowMs",
+};
+
+/**
+ * Dynamic Route for CDN (DCDN, API 2018-01-15). Names and limits from @alicloud/dcdn20180115 2.5.0's models and
+ * method comments: SetDcdnDomainSSLCertificate takes CertType upload or cas (CertId "required and valid only when
+ * CertType=cas"; its page states no rate limit, so the 30/s of its CDN sibling SetCdnDomainSSLCertificate and of
+ * DCDN's SetDcdnDomainSMCertificate is assumed); DescribeDcdnDomainCertificateInfo (100/s) answers
+ * CertInfos.CertInfo[] with SSLProtocol, SSLPub and CertId as a string; DescribeDcdnDomainDetail (30/s) answers
+ * DomainDetail.DomainStatus.
+ */
+export const DCDN: ProductSpec = {
+    id: "dcdn",
+    displayName: "DCDN",
+    resourceTypeName: "DcdnDomainCertificate",
+    apiVersion: "2018-01-15",
+    // Every region of the SDK's endpoint map is dcdn.aliyuncs.com.
+    defaultEndpoint: "dcdn.aliyuncs.com",
+    endpointConfigKey: "dcdnEndpoint",
+    endpointEnvVar: "ALICLOUD_DCDN_ENDPOINT",
+    ramCode: "dcdn",
+    setAction: { name: "SetDcdnDomainSSLCertificate", callsPerSecond: 30 },
+    setParams: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        certId: "CertId",
+        certRegion: "CertRegion",
+    },
+    describeCertificateAction: { name: "DescribeDcdnDomainCertificateInfo", callsPerSecond: 100 },
+    certificateInfo: {
+        listPath: ["CertInfos", "CertInfo"],
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificatePem: "SSLPub",
+        certName: "CertName",
+        certType: "CertType",
+        certId: "CertId",
+        certificateStatus: "Status",
+    },
+    describeDomainAction: { name: "DescribeDcdnDomainDetail", callsPerSecond: 30 },
+    domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
+    // DescribeDcdnUserDomains: 80 calls/s, PageSize 1 to 500, TotalCount beside Domains (not inside it), and
+    // CheckDomainShow=true for the domains under review or failed to configure, as CDN's. Its DomainName is
+    // documented as "the accelerated domain names" without CDN's "up to 50, separated by commas": no page says a
+    // comma list is matched name by name, so there is no byName, and each DCDN domain's state while it configures is
+    // its own DescribeDcdnDomainDetail.
+    domainListing: {
+        action: { name: "DescribeDcdnUserDomains", callsPerSecond: 80 },
+        pageSize: 500,
+        query: { CheckDomainShow: "true" },
+        listPath: ["Domains", "PageData"],
+        domainName: "DomainName",
+        domainStatus: "DomainStatus",
+        totalCount: "TotalCount",
+    },
+    // SetDcdnDomainSSLCertificate documents CertType upload and cas only (an older page of
+    // DescribeDcdnDomainCertificateInfo listed free as a type it reports, but no set action takes it).
+    certTypes: ["upload", "cas"],
+    batchSet: DCDN_BATCH_SET,
+};
+
+export const PRODUCTS: Readonly<Record<ProductId, ProductSpec>> = { cdn: CDN, live: LIVE, dcdn: DCDN };
 
 /** The regions of the account's certificate service: two centres with separate stores and id spaces. */
 export type CertRegion = "cn-hangzhou" | "ap-southeast-1";

@@ -6,7 +6,7 @@ import { BatchingCertificateService, groupKey, type BatchTimer } from "../../pro
 import { batchSettingsFromConfig, isBatchable } from "../../provider/alicloud/batchSet";
 import { configFromRecord } from "../../provider/config";
 import { AlicloudApiError } from "../../provider/apiErrors";
-import { CDN, CDN_BATCH_SET } from "../../provider/products";
+import { CDN, CDN_BATCH_SET, DCDN_BATCH_SET } from "../../provider/products";
 import type { CertificateService, SetCertificateRequest, SetManyCapability, SetManyRequest } from "../../provider/lifecycle/port";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n";
@@ -235,5 +235,16 @@ describe("settings from stack config", () => {
             assert.throws(() => batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchSize": bad })), /alicloud-certs:cdnBatchSize/);
         }
         assert.throws(() => batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchWindowMs": "5000" })), /cdnBatchWindowMs/);
+    });
+
+    it("reads DCDN's own keys, alicloud-certs:dcdnBatchSize (1 to 10, DCDN's limit) and dcdnBatchWindowMs, and not CDN's", () => {
+        assert.deepEqual(batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({})), { batchSize: 10, windowMs: 100 });
+        assert.deepEqual(
+            batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({ "alicloud-certs:dcdnBatchSize": "4", "alicloud-certs:dcdnBatchWindowMs": "250", "alicloud-certs:cdnBatchSize": "50" })),
+            { batchSize: 4, windowMs: 250 },
+        );
+        for (const bad of ["0", "11", "50"]) {
+            assert.throws(() => batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({ "alicloud-certs:dcdnBatchSize": bad })), /alicloud-certs:dcdnBatchSize must be a whole number from 1 to 10 \(domains per BatchSetDcdnDomainCertificate call\)/);
+        }
     });
 });
