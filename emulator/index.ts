@@ -25,6 +25,7 @@ export type { EmulatorClock } from "./handlers/context";
 export type { RequestLogEntry } from "./requestLog";
 export type { CasSummary } from "./handlers/casStore";
 export type { Product } from "./domains/record";
+export { PRODUCTS_WITH_DOMAINS } from "./domains/record";
 export type { CasRegion } from "./casRegions";
 export type { CasSource } from "./persistence/model";
 
@@ -119,11 +120,11 @@ export interface RunningEmulator {
     injectFault(spec: FaultSpec): ActiveFault;
     /** Clears faults, the request log and rate-limit windows (same as POST /__emulator/reset). */
     reset(): void;
-    /** Puts a domain in one of the eight states (same as POST /__emulator/domains). */
+    /** Puts a domain of any product (CDN, Live, DCDN) in one of the eight states (same as POST /__emulator/domains). */
     setDomainStatus(domainName: string, domainStatus: DomainStatus): void;
     /**
-     * Adds a domain to an account, as the console would, in the given state. A domain the account already has is left
-     * as it is, its certificate and any change in flight included.
+     * Adds a domain of `product` ("cdn", "live" or "dcdn") to an account, as the console would, in the given state. A
+     * domain the account already has is left as it is, its certificate and any change in flight included.
      */
     addDomain(accessKeyId: string, domainName: string, product: Product, domainStatus?: DomainStatus): void;
     /**
