@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { REPO_ROOT } from "../../harness/repository";
+import { PRODUCTS_WITH_DOMAINS } from "../../emulator";
 import { PRODUCTS } from "../../provider/products";
 import { parseKind, RESOURCE_KINDS, stubExportPath } from "../../provider/resourceKinds";
 
@@ -24,6 +25,10 @@ describe("the resource kinds, listed once", () => {
             assert.equal(`${parsed.product.id}${parsed.group ? "-group" : ""}`, kind);
         }
         for (const notAKind of ["", "group", "cdn-", "cdn-groups", "-group", "vod", "vod-group", "constructor"]) assert.equal(parseKind(notAKind), undefined, notAKind);
+    });
+
+    it("each product of the table is one the emulator keeps domains of, so that the tables over PRODUCTS run against it", () => {
+        assert.deepEqual(Object.keys(PRODUCTS).sort(), [...PRODUCTS_WITH_DOMAINS].sort());
     });
 
     it("each has a stub module, and the folder holds no other", () => {
