@@ -3,7 +3,6 @@
 // out as BatchSetCdnDomainServerCertificate calls, and their confirmations share the bulk state reads. A domain that
 // fails does not stop the others: the group ends with what each domain serves, in state, and an error that names
 // every failed domain (the first 20, then a count). The next `pulumi up` works only on the domains that differ.
-import { SetGathering } from "./gathering";
 import { randomUUID } from "node:crypto";
 import { coversDomain, parseCertificateChain } from "../../certificate";
 import { describeHolder, processClaims } from "../claims";
@@ -28,6 +27,7 @@ import { ProgressTracker, withProgress as withProgressOf } from "../progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 import type { CertificateInputs } from "../model";
 import { cleanUp, movingAway, ownedIds, replacedBy, stopMovingAway, withPending, withStoredCertificate, type PendingCleanup } from "../storedCertificates";
+import { SetGathering } from "./gathering";
 
 /** The group's error: kept in state with what each domain serves, naming the domains that failed. */
 export class GroupPartialFailureError extends KeptInStateError {}
