@@ -3,15 +3,18 @@
 // serves them all on one port. One list, from the product tables: a stack that missed one would send its calls to
 // the real cloud.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator";
-import { CDN, CERTIFICATE_STORE, LIVE } from "../provider/products";
+import { startEmulator, type EmulatorOptions, type Product, type RunningEmulator } from "../emulator";
+import { CERTIFICATE_STORE, PRODUCTS, type ApiSpec } from "../provider/products";
 import { CONFIG_NAMESPACE } from "../provider/config";
 
+/** Every API the package calls: each product of the table, and the certificate service. */
+const APIS: readonly ApiSpec[] = [...Object.values(PRODUCTS), CERTIFICATE_STORE];
+
 /** Every endpoint config key the package reads. */
-export const ENDPOINT_CONFIG_KEYS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);
+export const ENDPOINT_CONFIG_KEYS: readonly string[] = APIS.map((api) => `${CONFIG_NAMESPACE}:${api.endpointConfigKey}`);
 
 /** Every endpoint environment variable the package reads (the demo sets these). */
-export const ENDPOINT_ENV_VARS: readonly string[] = [CDN, LIVE, CERTIFICATE_STORE].map((api) => api.endpointEnvVar);
+export const ENDPOINT_ENV_VARS: readonly string[] = APIS.map((api) => api.endpointEnvVar);
 
 interface Configurable {
     setAllConfig(config: ConfigMap): Promise<void>;
@@ -32,7 +35,7 @@ export async function pointAtEmulator(project: Configurable, endpoint: string, k
  */
 export function emulatorWith(
     keys: { accessKeyId: string; accessKeySecret: string },
-    domains: { cdn?: readonly string[]; live?: readonly string[] },
+    domains: { readonly [P in Product]?: readonly string[] },
     options: Omit<EmulatorOptions, "seed"> = {},
 ): Promise<RunningEmulator> {
     return startEmulator({
@@ -43,10 +46,9 @@ export function emulatorWith(
             accounts: [
                 {
                     ...keys,
-                    domains: [
-                        ...(domains.cdn ?? []).map((domainName) => ({ domainName, product: "cdn" as const })),
-                        ...(domains.live ?? []).map((domainName) => ({ domainName, product: "live" as const })),
-                    ],
+                    domains: (Object.entries(domains) as [Product, readonly string[] | undefined][]).flatMap(([product, names]) =>
+                        (names ?? []).map((domainName) => ({ domainName, product })),
+                    ),
                 },
             ],
         },

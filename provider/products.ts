@@ -1,9 +1,9 @@
-// The two products differ only in names, limits and vocabulary. Everything that differs lives in this table so
+// The products differ only in names, limits and vocabulary. Everything that differs lives in this table so
 // that the lifecycle, the client layer and the pacing are written once. Every API this package calls (the products,
 // and the account's certificate service, ./certificateStore.ts) is an ApiSpec: its version, where it is, and the
 // RAM code of its actions.
 
-export type ProductId = "cdn" | "live";
+export type ProductId = "cdn" | "live" | "dcdn";
 
 /** A certificate type the set action accepts. `free` is a product-managed certificate (no PEM from the user). */
 export type CertType = "upload" | "cas" | "free";
@@ -31,17 +31,30 @@ export interface SetParamNames {
     readonly forceSet?: string;
 }
 
-/** A set action outside the product's main path (CDN legacy and batch): its own parameter names and types. */
+/** A set action outside the product's main path (CDN's legacy set, the batch sets): its own parameter names and types. */
 export interface SetActionSpec extends ActionSpec {
     readonly params: SetParamNames;
     readonly certTypes: readonly CertType[];
     /**
-     * How many comma-separated domains one call carries by default (1 for single-domain actions). For the batch
-     * action this is a setting (`alicloud-certs:cdnBatchSize`) bounded by `largestDomainsPerCall`.
+     * How many comma-separated domains one call carries by default (1 for single-domain actions). For a batch
+     * action this is a setting (`alicloud-certs:<product>BatchSize`) bounded by `largestDomainsPerCall`.
      */
     readonly maxDomainsPerCall: number;
     /** The most any document allows per call; a setting may raise `maxDomainsPerCall` up to this, never above. */
     readonly largestDomainsPerCall: number;
+}
+
+/**
+ * A product's batch set: one certificate on several domains in one call, comma-separated in DomainName. All or
+ * nothing (one domain it refuses fails the call). Sets of the process that may share a call meet in the batching
+ * window (lifecycle/batching.ts); its two settings are stack config keys of their own per product, so that a typo
+ * in one product's fails that product only.
+ */
+export interface BatchSetSpec extends SetActionSpec {
+    /** Stack config key (namespace `alicloud-certs`) of the domains per call, 1..largestDomainsPerCall. */
+    readonly batchSizeConfigKey: string;
+    /** Stack config key (namespace `alicloud-certs`) of the batching window in milliseconds. */
+    readonly batchWindowConfigKey: string;
 }
 
 /** JSON response field names (as on the wire, PascalCase) of a describe-certificate action. */
@@ -122,9 +135,55 @@ export interface ProductSpec extends ApiSpec {
     readonly domainDetail: DomainDetailShape;
     /** Every domain of the account with its state; by name too where the product can (`byName`). */
     readonly domainListing: DomainListingShape;
-    /** Certificate types the product's set action accepts. */
+    /** Certificate types the product takes (through `setAction`, or `freeSet` for `free`). */
     readonly certTypes: readonly CertType[];
+    /** The set action for `certType: "free"` where `setAction` does not take it (CDN's legacy set). */
+    readonly freeSet?: SetActionSpec;
+    /** The product's batch set, where it has one (CDN, DCDN); without one, every set is a `setAction` call (Live). */
+    readonly batchSet?: BatchSetSpec;
 }
+
+/** CDN actions outside the single-domain path: the legacy set (the only one taking `free`) and the batch set. */
+export const CDN_LEGACY_SET: SetActionSpec = {
+    name: "SetDomainServerCertificate",
+    callsPerSecond: 10,
+    params: {
+        domainName: "DomainName",
+        status: "ServerCertificateStatus",
+        certificate: "ServerCertificate",
+        privateKey: "PrivateKey",
+        certName: "CertName",
+        certType: "CertType",
+        forceSet: "ForceSet",
+    },
+    certTypes: ["upload", "cas", "free"],
+    maxDomainsPerCall: 1,
+    largestDomainsPerCall: 1,
+};
+export const CDN_BATCH_SET: BatchSetSpec = {
+    name: "BatchSetCdnDomainServerCertificate",
+    callsPerSecond: 10,
+    params: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        // The batch action names the certificate's region `Region` (the single-domain action says CertRegion).
+        certRegion: "Region",
+        forceSet: "ForceSet",
+    },
+    certTypes: ["upload", "cas"],
+    // The docs say both 10 and 50 (the BatchSetCdnDomainServerCertificate API page says "no more than 50"; other
+    // pages say 10). The lower number is the default because no deployment can trip over it (an over-limit call is
+    // refused whole with DomainNameOverLimit); accounts that have seen 50 work may raise it with
+    // `alicloud-certs:cdnBatchSize`, up to 50.
+    maxDomainsPerCall: 10,
+    largestDomainsPerCall: 50,
+    batchSizeConfigKey: "cdnBatchSize",
+    batchWindowConfigKey: "cdnBatchWindowMs",
+};
 
 export const CDN: ProductSpec = {
     id: "cdn",
@@ -174,45 +233,8 @@ export const CDN: ProductSpec = {
     },
     // `free` is not accepted by SetCdnDomainSSLCertificate; it goes through the legacy SetDomainServerCertificate.
     certTypes: ["upload", "cas", "free"],
-};
-
-/** CDN actions outside the single-domain path: the legacy set (the only one taking `free`) and the batch set. */
-export const CDN_LEGACY_SET: SetActionSpec = {
-    name: "SetDomainServerCertificate",
-    callsPerSecond: 10,
-    params: {
-        domainName: "DomainName",
-        status: "ServerCertificateStatus",
-        certificate: "ServerCertificate",
-        privateKey: "PrivateKey",
-        certName: "CertName",
-        certType: "CertType",
-        forceSet: "ForceSet",
-    },
-    certTypes: ["upload", "cas", "free"],
-    maxDomainsPerCall: 1,
-    largestDomainsPerCall: 1,
-};
-export const CDN_BATCH_SET: SetActionSpec = {
-    name: "BatchSetCdnDomainServerCertificate",
-    callsPerSecond: 10,
-    params: {
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificate: "SSLPub",
-        privateKey: "SSLPri",
-        certName: "CertName",
-        certType: "CertType",
-        // The batch action names the certificate's region `Region` (the single-domain action says CertRegion).
-        certRegion: "Region",
-        forceSet: "ForceSet",
-    },
-    certTypes: ["upload", "cas"],
-    // The docs say both 10 and 50 (the BatchSetCdnDomainServerCertificate API page says "no more than 50"; other pages say 10). The lower number is the default because
-    // no deployment can trip over it (an over-limit call is refused whole with DomainNameOverLimit); accounts that
-    // have seen 50 work may raise it with `alicloud-certs:cdnBatchSize`, up to 50.
-    maxDomainsPerCall: 10,
-    largestDomainsPerCall: 50,
+    freeSet: CDN_LEGACY_SET,
+    batchSet: CDN_BATCH_SET,
 };
 
 export const LIVE: ProductSpec = {
@@ -264,7 +286,94 @@ export const LIVE: ProductSpec = {
     certTypes: ["upload", "cas", "free"],
 };
 
-export const PRODUCTS: Readonly<Record<ProductId, ProductSpec>> = { cdn: CDN, live: LIVE };
+/**
+ * DCDN's batch set (@alicloud/dcdn20180115 2.5.0, BatchSetDcdnDomainCertificateRequest): "You can configure up to 10
+ * domain names in each request", 10 calls per second per account. Like CDN's it names a certificate-service
+ * certificate by CertName and Region only (no CertId, no CertRegion, no ForceSet), so the same sets may share a call
+ * (alicloud/batchSet.ts isBatchable). No page allows more than 10: the setting may lower it, never raise it.
+ */
+export const DCDN_BATCH_SET: BatchSetSpec = {
+    name: "BatchSetDcdnDomainCertificate",
+    callsPerSecond: 10,
+    params: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        certRegion: "Region",
+    },
+    certTypes: ["upload", "cas"],
+    maxDomainsPerCall: 10,
+    largestDomainsPerCall: 10,
+    batchSizeConfigKey: "dcdnBatchSize",
+    batchWindowConfigKey: "dcdnBatchWindowMs",
+};
+
+/**
+ * Dynamic Route for CDN (DCDN, API 2018-01-15). Names and limits from @alicloud/dcdn20180115 2.5.0's models and
+ * method comments: SetDcdnDomainSSLCertificate takes CertType upload or cas (CertId "required and valid only when
+ * CertType=cas"; its page states no rate limit, so the 30/s of its CDN sibling SetCdnDomainSSLCertificate and of
+ * DCDN's SetDcdnDomainSMCertificate is assumed); DescribeDcdnDomainCertificateInfo (100/s) answers
+ * CertInfos.CertInfo[] with SSLProtocol, SSLPub and CertId as a string; DescribeDcdnDomainDetail (30/s) answers
+ * DomainDetail.DomainStatus.
+ */
+export const DCDN: ProductSpec = {
+    id: "dcdn",
+    displayName: "DCDN",
+    resourceTypeName: "DcdnDomainCertificate",
+    apiVersion: "2018-01-15",
+    // Every region of the SDK's endpoint map is dcdn.aliyuncs.com.
+    defaultEndpoint: "dcdn.aliyuncs.com",
+    endpointConfigKey: "dcdnEndpoint",
+    endpointEnvVar: "ALICLOUD_DCDN_ENDPOINT",
+    ramCode: "dcdn",
+    setAction: { name: "SetDcdnDomainSSLCertificate", callsPerSecond: 30 },
+    setParams: {
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificate: "SSLPub",
+        privateKey: "SSLPri",
+        certName: "CertName",
+        certType: "CertType",
+        certId: "CertId",
+        certRegion: "CertRegion",
+    },
+    describeCertificateAction: { name: "DescribeDcdnDomainCertificateInfo", callsPerSecond: 100 },
+    certificateInfo: {
+        listPath: ["CertInfos", "CertInfo"],
+        domainName: "DomainName",
+        status: "SSLProtocol",
+        certificatePem: "SSLPub",
+        certName: "CertName",
+        certType: "CertType",
+        certId: "CertId",
+        certificateStatus: "Status",
+    },
+    describeDomainAction: { name: "DescribeDcdnDomainDetail", callsPerSecond: 30 },
+    domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
+    // DescribeDcdnUserDomains: 80 calls/s, PageSize 1 to 500, TotalCount beside Domains (not inside it), and
+    // CheckDomainShow=true for the domains under review or failed to configure, as CDN's. Its DomainName is
+    // documented as "the accelerated domain names" without CDN's "up to 50, separated by commas": no page says a
+    // comma list is matched name by name, so there is no byName, and each DCDN domain's state while it configures is
+    // its own DescribeDcdnDomainDetail.
+    domainListing: {
+        action: { name: "DescribeDcdnUserDomains", callsPerSecond: 80 },
+        pageSize: 500,
+        query: { CheckDomainShow: "true" },
+        listPath: ["Domains", "PageData"],
+        domainName: "DomainName",
+        domainStatus: "DomainStatus",
+        totalCount: "TotalCount",
+    },
+    // SetDcdnDomainSSLCertificate documents CertType upload and cas only (an older page of
+    // DescribeDcdnDomainCertificateInfo listed free as a type it reports, but no set action takes it).
+    certTypes: ["upload", "cas"],
+    batchSet: DCDN_BATCH_SET,
+};
+
+export const PRODUCTS: Readonly<Record<ProductId, ProductSpec>> = { cdn: CDN, live: LIVE, dcdn: DCDN };
 
 /** The regions of the account's certificate service: two centres with separate stores and id spaces. */
 export type CertRegion = "cn-hangzhou" | "ap-southeast-1";

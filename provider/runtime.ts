@@ -4,10 +4,11 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { BatchingCertificateService, type BatchTimer } from "./lifecycle/batching";
 import type { Clock } from "./clock";
-import { batchSettingsFromConfig, CdnCertificateService } from "./alicloud/cdn";
+import { batchSettingsFromConfig } from "./alicloud/batchSet";
 import { clientSettingsFromConfig, createCertificateService, type ClientSettings } from "./alicloud/client";
 import type { ConfigSource } from "./config";
-import { CERTIFICATE_STORE, PRODUCTS, type CertRegion, type ProductId, type ProductSpec } from "./products";
+import { CERTIFICATE_STORE, type CertRegion, type ProductSpec } from "./products";
+import { parseKind, type ResourceKind } from "./resourceKinds";
 import { CertificateStoreAdapter } from "./alicloud/certificateStore";
 import { resolveCredentials } from "./alicloud/credentials";
 import { resolveEndpoint } from "./alicloud/endpoint";
@@ -17,8 +18,8 @@ import { certificateProvider } from "./lifecycle/provider";
 import { engineAddressFromArgv, engineSink } from "./engine/engineLog";
 import type { CertificateService, CertificateStore } from "./lifecycle/port";
 
-/** A resource kind: one domain of a product (`cdn`, `live`), or a group of its domains (`cdn-group`, `live-group`). */
-export type ProviderKey = ProductId | `${ProductId}-group`;
+/** A resource kind (resourceKinds.ts), the key the stubs pass to providerFor. */
+export type ProviderKey = ResourceKind;
 
 const providers = new Map<ProviderKey, dynamic.ResourceProvider>();
 
@@ -36,13 +37,13 @@ export function providerFor(key: ProviderKey): dynamic.ResourceProvider {
 }
 
 function makeProvider(key: ProviderKey): dynamic.ResourceProvider {
-    const [productId, shape] = key.split("-") as [ProductId, "group" | undefined];
-    const product = PRODUCTS[productId];
-    if (!product || (shape !== undefined && shape !== "group")) throw new Error(`pulumi-alicloud-certs: unknown resource kind "${key}" in the resource's state`);
+    const kind = parseKind(key);
+    if (!kind) throw new Error(`pulumi-alicloud-certs: unknown resource kind "${key}" in the resource's state`);
+    const { product, group } = kind;
     let config: ConfigSource | undefined;
     let service: CertificateService | undefined;
     let stores: ((region: CertRegion) => CertificateStore) | undefined;
-    const lifecycle = (shape === "group" ? groupProvider : certificateProvider)({
+    const lifecycle = (group ? groupProvider : certificateProvider)({
         product,
         // Built on first use, not in configure: a preview that only checks and diffs needs no credentials.
         service: () => (service ??= serviceFor(product, config)),
@@ -86,14 +87,15 @@ export function storesFor(config?: ConfigSource, overrides: ServiceOverrides = {
 /**
  * The service behind a product's provider: the product's adapter under the batching layer (lifecycle/batching.ts).
  * This provider is the one every resource of the kind in the process uses, so concurrent creates and updates share
- * its window. CDN offers its batch action as the port's setMany; Live has none (the batch action refuses Live
- * domains), so its sets pass straight through.
+ * its window. A product with a batch set (CDN, DCDN) offers it as the port's setMany; Live has none (CDN's batch
+ * action refuses Live domains), so its sets pass straight through.
  */
 export function serviceFor(product: ProductSpec, config?: ConfigSource, overrides: ServiceOverrides = {}): CertificateService {
     const settings = overrides.settings ?? clientSettingsFromConfig(product, config);
-    if (product.id !== "cdn") return new BatchingCertificateService(createCertificateService(product, settings));
-    const { batchSize, windowMs } = batchSettingsFromConfig(config); // CDN's own keys: a typo in them fails CDN only
-    return new BatchingCertificateService(new CdnCertificateService(settings, { batchSize }), { windowMs, ...(settings.clock ? { timer: timerOn(settings.clock) } : {}) });
+    if (!product.batchSet) return new BatchingCertificateService(createCertificateService(product, settings));
+    // The product's own keys: a typo in them fails that product only.
+    const { batchSize, windowMs } = batchSettingsFromConfig(product.batchSet, config);
+    return new BatchingCertificateService(createCertificateService(product, settings, { batchSize }), { windowMs, ...(settings.clock ? { timer: timerOn(settings.clock) } : {}) });
 }
 
 /** What a test replaces: the client settings (a shared clock's retry, pacing and read windows). */

@@ -1,5 +1,5 @@
 // The machinery every call goes through: a lazily built SDK client, pacing per account and action, retries, and
-// conversion of every failure into an AlicloudApiError. The adapters (domainAdapter.ts, cdn.ts, certificateStore.ts)
+// conversion of every failure into an AlicloudApiError. The adapters (domainAdapter.ts, certificateStore.ts)
 // call the APIs through it.
 // Nothing here is built at module load (see client.ts for the factory).
 

@@ -2,10 +2,8 @@
 // the config `configure(req)` receives. Call these inside provider methods, never at module load: the service
 // holds a credential client, which must never end up in anything Pulumi serializes.
 
-import type { CertificateService } from "../lifecycle/port";
 import type { ClientSettings } from "./caller";
-import { DomainCertificateAdapter } from "./domainAdapter";
-import { CdnCertificateService } from "./cdn";
+import { DomainCertificateAdapter, type AdapterOptions } from "./domainAdapter";
 import { resolveCredentials } from "./credentials";
 import { resolveEndpoint } from "./endpoint";
 import type { ConfigSource } from "../config";
@@ -14,14 +12,9 @@ import type { ProductSpec } from "../products";
 export type { ClientSettings, Timeouts } from "./caller";
 export { DEFAULT_TIMEOUTS } from "./caller";
 
-/** The adapter of `product`: CdnCertificateService (which also has `setLegacy` and `batchSet`), or Live's, which is the product-table adapter as it is. */
-export function createCertificateService(product: ProductSpec, settings: ClientSettings): CertificateService {
-    switch (product.id) {
-        case "cdn":
-            return new CdnCertificateService(settings);
-        case "live":
-            return new DomainCertificateAdapter(product, settings);
-    }
+/** The adapter of `product`: the product-table adapter, with the product's batch set as `setMany` where it has one. */
+export function createCertificateService(product: ProductSpec, settings: ClientSettings, options: AdapterOptions = {}): DomainCertificateAdapter {
+    return new DomainCertificateAdapter(product, settings, options);
 }
 
 /**

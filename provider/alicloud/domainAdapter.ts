@@ -1,30 +1,47 @@
-// The adapter both products share, driven by the product table: the lifecycle's CertificateService port over the
-// product's describe, listing and set actions, every call through the ApiCaller (caller.ts).
-import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../lifecycle/port";
+// The adapter every product shares, driven by the product table: the lifecycle's CertificateService port over the
+// product's describe, listing and set actions (its batch set and its set for `free` where it has them), every call
+// through the ApiCaller (caller.ts).
+import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "../lifecycle/port";
 import { isDomainNotFound } from "../apiErrors";
-import type { ActionSpec, ProductSpec } from "../products";
+import type { ActionSpec, ProductSpec, SetActionSpec } from "../products";
+import { isBatchable, validBatchSize, type BatchSetCertificateRequest } from "./batchSet";
 import { ApiCaller, type CallDescription, type ClientSettings } from "./caller";
 import { DetailStateReader, ListingStateReader, type DomainStateReader } from "./domainStateReader";
-import { buildSetQuery, certificateEntry, domainStatesFromListing, JsonObject, toDeployedCertificate, valueAt } from "./wire";
+import { buildSetQuery, certificateEntry, domainStatesFromListing, JsonObject, toDeployedCertificate, valueAt, type SetCertificateFields } from "./wire";
+
+export interface AdapterOptions {
+    /**
+     * Domains per call of the product's batch set: 1 to its `largestDomainsPerCall`. Default its
+     * `maxDomainsPerCall`, the number every version of its docs allows (CDN, DCDN: 10).
+     */
+    readonly batchSize?: number;
+}
 
 /**
  * A product's CertificateService, all from its product table: `describe` = the certificate read, with "domain not
- * found" as undefined; `domainStatus` = the table's bulk listing or the domain's
- * detail; `set` = the table's set action with its parameter names. Live is exactly this; CDN adds its other two set
- * actions (cdn.ts).
+ * found" as undefined; `domainStatus` = the table's bulk listing or the domain's detail; `set` = the table's set
+ * action with its parameter names (its `freeSet` for `free`, CDN's legacy action); `setMany` = its batch set, where
+ * it has one (CDN, DCDN).
  */
 export class DomainCertificateAdapter implements CertificateService {
     protected readonly caller: ApiCaller;
     private readonly states: DomainStateReader;
+    /** Domains per batch set call (undefined without a batch set); `batchSet` refuses more. */
+    readonly batchSize: number | undefined;
+    readonly setMany: SetManyCapability | undefined;
 
     constructor(
         readonly product: ProductSpec,
         settings: ClientSettings,
+        options: AdapterOptions = {},
     ) {
         this.caller = new ApiCaller(product, settings);
         this.states = product.domainListing.byName
             ? new ListingStateReader(this.caller, product.domainListing, settings.clock)
             : new DetailStateReader(this.caller, product);
+        const batch = product.batchSet;
+        this.batchSize = batch && validBatchSize(batch, options.batchSize ?? batch.maxDomainsPerCall, "batchSize");
+        this.setMany = batch && { maxDomains: this.batchSize!, accepts: isBatchable, send: (request) => this.batchSet(request) };
     }
 
     domainStatus(domainName: string): Promise<string | undefined> {
@@ -52,11 +69,43 @@ export class DomainCertificateAdapter implements CertificateService {
         return this.caller.callRpc({ action, domainNames: [domainName] }, { DomainName: domainName });
     }
 
-    /** The product's set action (SetCdnDomainSSLCertificate, SetLiveDomainCertificate) with the full parameter set. */
+    /**
+     * The product's set action (SetCdnDomainSSLCertificate, SetLiveDomainCertificate, SetDcdnDomainSSLCertificate)
+     * with the full parameter set; `free` through the product's `freeSet` where it has one.
+     */
     async set(request: SetCertificateRequest): Promise<SetCertificateResult> {
         const { domainName, ...fields } = request;
+        if (request.certType === "free" && this.product.freeSet) return this.setWith(this.product.freeSet, [domainName], fields);
         const query = buildSetQuery(this.product.setParams, domainName, fields);
         return requestIdOf(await this.caller.callRpc(this.setCall(this.product.setAction, [domainName], request), query));
+    }
+
+    /**
+     * The product's batch set (BatchSetCdnDomainServerCertificate, BatchSetDcdnDomainCertificate): one certificate on
+     * up to `batchSize` domains in one call. All or nothing: one domain it refuses fails the whole call.
+     */
+    async batchSet(request: BatchSetCertificateRequest): Promise<SetCertificateResult> {
+        const batch = this.product.batchSet;
+        if (!batch) throw new RangeError(`${this.product.displayName} has no batch set action`);
+        const { domainNames, ...fields } = request;
+        return this.setWith(batch, domainNames, fields);
+    }
+
+    /** One call of a set action of the product's table other than its main one, on these domains. */
+    async setWith(action: SetActionSpec, domainNames: readonly string[], fields: SetCertificateFields): Promise<SetCertificateResult> {
+        const limit = action === this.product.batchSet ? this.batchSize! : action.maxDomainsPerCall;
+        if (domainNames.length === 0 || domainNames.length > limit) {
+            throw new RangeError(`${action.name} takes 1 to ${limit} domains per call, got ${domainNames.length}`);
+        }
+        // A comma inside a name would address extra domains in the batch API: never let one through.
+        const malformed = domainNames.filter((name) => name === "" || /[,\s]/.test(name));
+        if (malformed.length > 0) throw new RangeError(`${action.name}: invalid domain name(s) ${JSON.stringify(malformed)}`);
+        if (!action.certTypes.includes(fields.certType)) {
+            throw new RangeError(`${action.name} does not take certType "${fields.certType}" (takes ${action.certTypes.join(", ")})`);
+        }
+        const query = buildSetQuery(action.params, domainNames.join(","), fields);
+        const body = await this.caller.callRpc(this.setCall(action, domainNames, fields), query);
+        return requestIdOf(body);
     }
 
     async describe(domainName: string): Promise<DeployedCertificate | undefined> {

@@ -2,7 +2,9 @@
 // again, for minutes; one DescribeCdnDomainDetail per domain per poll (30/s) would spend the account's budget on
 // it. CDN's DescribeUserDomains names up to 50 domains per call (100/s), so reads of many domains asked for within
 // a short window go out together: polling 500 domains is 10 calls. Live has no listing by names (its
-// DescribeLiveUserDomains takes one keyword), so each Live domain's state is its own DescribeLiveDomainDetail.
+// DescribeLiveUserDomains takes one keyword), nor has DCDN as documented (DescribeDcdnUserDomains' DomainName is not
+// said to take a list), so each of their domains' state is its own DescribeLiveDomainDetail or
+// DescribeDcdnDomainDetail.
 
 import { systemClock, type Clock } from "../clock";
 import { AlicloudApiError, isDomainNotFound } from "../apiErrors";

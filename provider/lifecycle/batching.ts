@@ -5,9 +5,9 @@
 // steps at once, so sets that reach this service within a short window with exactly the same parameters (domain
 // aside) go out together. Each domain still confirms on its own: only the set call is shared.
 //
-// Which sets may share a call is the product's rule, not this module's: the port's `setMany.accepts` (for CDN,
-// ../alicloud/cdn.ts: upload, and status off, but not cas, free or forceSet). A product without a set-many call
-// (Live) passes every set straight through.
+// Which sets may share a call is the product's rule, not this module's: the port's `setMany.accepts` (for a product
+// with a batch set, CDN and DCDN, ../alicloud/batchSet.ts isBatchable: upload, and status off, but not a cas by id,
+// free or forceSet). A product without a set-many call (Live) passes every set straight through.
 //
 // A refused shared call is all or nothing (one offline domain fails it), so the chunk falls back to one
 // single-domain call per domain: each gets its own exact error, and the others succeed.

@@ -1,7 +1,7 @@
 // The lifecycle's own failures. Those that end a change already accepted carry the resource's `id` and
 // `properties`: the engine then keeps the resource in state as partially created instead of losing it, and the
 // next `pulumi up` reads the domain back and carries on.
-import type { ProductSpec } from "../products";
+import { PRODUCTS, type ProductSpec } from "../products";
 
 /** The key under which the engine keeps the serialized provider; it must survive in partial-failure properties. */
 export const PROVIDER_KEY = "__provider";
@@ -41,7 +41,7 @@ export class DomainNotFoundError extends Error {
             `${domainName} is not a ${product.displayName} domain of this account. ` +
                 `Add it in the ${product.displayName} console first, check that the credentials belong to the account ` +
                 `that owns it, and that the resource type matches the product ` +
-                `(DomainCertificate for CDN, LiveDomainCertificate for ApsaraVideo Live).`,
+                `(${Object.values(PRODUCTS).map((p) => `${p.resourceTypeName} for ${p.displayName}`).join(", ")}).`,
         );
         this.name = "DomainNotFoundError";
     }

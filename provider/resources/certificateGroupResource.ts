@@ -3,6 +3,7 @@
 // per-step state writes). Each domain is worked on by the same per-domain steps as a single resource.
 import * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type ProductId } from "../products";
+import { kindOf } from "../resourceKinds";
 import { CertificateOutputsResource } from "./certificateOutputs";
 import type { CertificateArgs } from "./certificateResource";
 import { certificateRegistration, LEAF_OUTPUTS, ownUrn, quietRegistration } from "./registration";
@@ -45,7 +46,7 @@ export abstract class CertificateGroupResource extends CertificateOutputsResourc
         );
         const quiet = quietRegistration();
         try {
-            super(serializedProviderFor(`${product}-group`), name, registration.props, registration.opts, "alicloud-certs", type);
+            super(serializedProviderFor(kindOf(product, true)), name, registration.props, registration.opts, "alicloud-certs", type);
         } catch (error) {
             quiet.failed(error, CertificateGroupResource);
             throw error;

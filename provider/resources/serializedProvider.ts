@@ -5,12 +5,12 @@
 // - `__provider` does not change when the package's code changes, so upgrading the package shows no diff, and a
 //   fixed bug is fixed for resources created by older versions too.
 //
-// Each product's stub is also the whole `module.exports` of a module of its own (dynamic-provider/cdn.ts, live.ts),
-// published in package.json's exports. Pulumi's closure serializer writes an object that is the exports of a module
-// under node_modules as `require("<the package export>")` instead of as code, so an installed package's
-// `__provider` is one line of about 250 bytes, against about 2.3 KB for the stubs written out. It is stored twice
-// per resource (inputs and outputs), and the file backend rewrites the whole state at every step, so at hundreds of
-// resources those bytes were most of what a rollout spent writing state (create of 500: 93 s with the stubs written
+// Each kind's stub is also the whole `module.exports` of a module of its own (dynamic-provider/<kind>.ts, for every
+// kind of ../resourceKinds.ts), published in package.json's exports. Pulumi's closure serializer writes an object
+// that is the exports of a module under node_modules as `require("<the package export>")` instead of as code, so an
+// installed package's `__provider` is one line of about 250 bytes, against about 2.3 KB for the stubs written out.
+// It is stored twice per resource (inputs and outputs), and the file backend rewrites the whole state at every step,
+// so at hundreds of resources those bytes were most of what a rollout spent writing state (create of 500: 93 s with the stubs written
 // out, 68 s with the require). Where the serializer would not write that require correctly (see
 // serializedAsRequire), the stubs are written out as before; both work the same.
 //
@@ -18,7 +18,7 @@
 // diff for that alone, but every resource's state is rewritten at its next update.)
 import * as path from "node:path";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { ProviderKey } from "../runtime";
+import { stubExportPath, type ResourceKind } from "../resourceKinds";
 import { makeStub } from "./dynamic-provider/stub";
 
 interface StubModule {
@@ -28,39 +28,24 @@ interface StubModule {
     readonly resolve: () => string;
 }
 
-// The paths are literal so that bundlers see them.
-/* eslint-disable @typescript-eslint/no-require-imports */
-const STUB_MODULES: Record<ProviderKey, StubModule> = {
-    cdn: {
-        exportPath: "pulumi-alicloud-certs/dynamic-provider/cdn",
-        load: () => require("./dynamic-provider/cdn"),
-        resolve: () => require.resolve("./dynamic-provider/cdn"),
-    },
-    live: {
-        exportPath: "pulumi-alicloud-certs/dynamic-provider/live",
-        load: () => require("./dynamic-provider/live"),
-        resolve: () => require.resolve("./dynamic-provider/live"),
-    },
-    "cdn-group": {
-        exportPath: "pulumi-alicloud-certs/dynamic-provider/cdn-group",
-        load: () => require("./dynamic-provider/cdn-group"),
-        resolve: () => require.resolve("./dynamic-provider/cdn-group"),
-    },
-    "live-group": {
-        exportPath: "pulumi-alicloud-certs/dynamic-provider/live-group",
-        load: () => require("./dynamic-provider/live-group"),
-        resolve: () => require.resolve("./dynamic-provider/live-group"),
-    },
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
+/** A kind's stub module: dynamic-provider/<kind>.ts beside this file, published as the kind's export. */
+function stubModule(kind: ResourceKind): StubModule {
+    const file = `./dynamic-provider/${kind}`;
+    return {
+        exportPath: stubExportPath(kind),
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        load: () => require(file),
+        resolve: () => require.resolve(file),
+    };
+}
 
 /** One object per kind: the engine caches the serialized text by object identity, so N resources cost one. */
-const chosen = new Map<ProviderKey, dynamic.ResourceProvider>();
+const chosen = new Map<ResourceKind, dynamic.ResourceProvider>();
 
-export function serializedProviderFor(product: ProviderKey): dynamic.ResourceProvider {
+export function serializedProviderFor(product: ResourceKind): dynamic.ResourceProvider {
     let stub = chosen.get(product);
     if (!stub) {
-        stub = serializedAsRequire(product) ? STUB_MODULES[product].load() : makeStub(product);
+        stub = serializedAsRequire(product) ? stubModule(product).load() : makeStub(product);
         chosen.set(product, stub);
     }
     return stub;
@@ -76,16 +61,16 @@ export function serializedProviderFor(product: ProviderKey): dynamic.ResourcePro
  * broken require. So ask the serializer's own function, with the path it will see, and write the stubs out unless
  * the answer is our export. Any failure to ask (a future SDK moving the function) also writes them out.
  */
-function serializedAsRequire(product: ProviderKey): boolean {
+function serializedAsRequire(product: ResourceKind): boolean {
     try {
-        const stubModule = STUB_MODULES[product];
+        const stub = stubModule(product);
         // The serializer's view: the module's path relative to the program's directory, from its first node_modules.
-        const parts = path.relative(process.cwd(), stubModule.resolve()).split(path.sep);
+        const parts = path.relative(process.cwd(), stub.resolve()).split(path.sep);
         const nodeModules = parts.indexOf("node_modules");
         if (nodeModules < 0) return false;
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { getModuleFromPath } = require("@pulumi/pulumi/runtime/closure/package") as { getModuleFromPath(modulePath: string): string };
-        return getModuleFromPath(parts.slice(nodeModules + 1).join("/")) === stubModule.exportPath;
+        return getModuleFromPath(parts.slice(nodeModules + 1).join("/")) === stub.exportPath;
     } catch {
         return false;
     }

@@ -1,16 +1,19 @@
 // The package as users run it: a Pulumi program importing `pulumi-alicloud-certs` from its packed tarball, driven
 // by the real Pulumi CLI against the emulator. One small program per behaviour, in the manner of Pulumi's own
 // dynamic-provider tests; the emulator (asked through its hooks and the official SDK) is the judge of what happened.
+// The program declares one resource of every product of the table (provider/products.ts PRODUCTS), so the scenarios
+// that every product shares (create, drift, refresh, rotation, a bad certificate at preview, destroy) run for each.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { issueCertificate, fingerprintOf, type Issued } from "../../harness/certs";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
 import { testCdnClient } from "../../harness/sdkClients";
+import { PRODUCTS, type ProductId } from "../../provider/products";
+import { judgeOf, servedFingerprint } from "../support/productJudges";
 import { e2eSkipReason } from "../support/e2eSkip";
 import { installUnder, packPackage, packVariant, preparePackageInstall } from "../../harness/packageInstall";
 import { PulumiProject } from "../../harness/project";
@@ -19,42 +22,44 @@ import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 const ACCOUNT = { accessKeyId: "LTAIe2eAccount000000001", accessKeySecret: "e2eAccountSecretNotReal000000001" };
 const SCENARIOS = ["lifecycle", "drift", "rotation", "rejected", "export", "verbose", "lookalike", "upgrade", "retain", "faults", "adopt", "failed"] as const;
 type Scenario = (typeof SCENARIOS)[number];
-const cdnDomain = (s: Scenario) => `${s}.cdn-e2e.test`;
-const liveDomain = (s: Scenario) => `${s}.live-e2e.test`;
+const IDS = Object.keys(PRODUCTS) as ProductId[];
+const domainOf = (id: ProductId, s: Scenario) => `${s}.${id}-e2e.test`;
+const cdnDomain = (s: Scenario) => domainOf("cdn", s);
+const domainsOf = (s: Scenario) => IDS.map((id) => domainOf(id, s));
 
-/** The program users write: certificate and key from files, one CDN and one Live domain. */
+/** The program users write: certificate and key from files, one domain of each product. */
 const PROGRAM = `
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { DomainCertificate, LiveDomainCertificate } from "pulumi-alicloud-certs";
+import { ${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} } from "pulumi-alicloud-certs";
 
 const config = new pulumi.Config();
 const certificate = fs.readFileSync("fullchain.pem", "utf8");
 const privateKey = fs.readFileSync("privkey.pem", "utf8"); // a plain string: the resource stores it as a secret
 const opts = { retainOnDelete: config.getBoolean("retain") ?? false };
-
-const cdn = new DomainCertificate("cdn", {
-    domainName: config.require("cdnDomain"),
+${IDS.map(
+    (id) => `
+const ${id} = new ${PRODUCTS[id].resourceTypeName}("${id}", {
+    domainName: config.require("${id}Domain"),
     certificate,
     privateKey,
     confirmTimeoutSeconds: 60,
 }, opts);
-const live = new LiveDomainCertificate("live", {
-    domainName: config.require("liveDomain"),
-    certificate,
-    privateKey,
-    confirmTimeoutSeconds: 60,
-}, opts);
-
-export const cdnFingerprint = cdn.fingerprint;
-export const cdnExpiry = cdn.notAfter;
-export const liveFingerprint = live.fingerprint;
-export const liveStatus = live.status;
+export const ${id}Fingerprint = ${id}.fingerprint;
+export const ${id}Status = ${id}.status;`,
+).join("\n")}
 `;
+
+/** The product of a resource in the stack's state, by its type. */
+function productOfType(type: string): ProductId {
+    const id = IDS.find((candidate) => type.endsWith(`:${PRODUCTS[candidate].resourceTypeName}`));
+    assert.ok(id, `no product has the resource type ${type}`);
+    return id;
+}
 
 const skip = e2eSkipReason();
 
-describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { skip }, () => {
+describe(`${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} with the Pulumi CLI`, { skip }, () => {
     let emulator: { endpoint: string; close(): Promise<void> };
     let hooks: EmulatorHooks;
     let installDir: string;
@@ -63,9 +68,9 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
     const projects: PulumiProject[] = [];
 
     before(async () => {
-        emulator = await emulatorWith(ACCOUNT, { cdn: SCENARIOS.map(cdnDomain), live: SCENARIOS.map(liveDomain) });
+        emulator = await emulatorWith(ACCOUNT, Object.fromEntries(IDS.map((id) => [id, SCENARIOS.map((s) => domainOf(id, s))])));
         hooks = new EmulatorHooks(emulator.endpoint);
-        const names = SCENARIOS.flatMap((s) => [cdnDomain(s), liveDomain(s)]);
+        const names = SCENARIOS.flatMap(domainsOf);
         current = await issueCertificate({ dnsNames: names, key: "rsa2048", notAfterDays: 90 });
         renewed = await issueCertificate({ dnsNames: names, key: "ec256", notAfterDays: 180 });
         installDir = await preparePackageInstall();
@@ -82,8 +87,7 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         projects.push(project);
         writeCertificate(project, cert);
         await pointAtEmulator(project, emulator.endpoint, ACCOUNT);
-        await project.setConfig("cdnDomain", cdnDomain(scenario));
-        await project.setConfig("liveDomain", liveDomain(scenario));
+        for (const id of IDS) await project.setConfig(`${id}Domain`, domainOf(id, scenario));
         return project;
     }
 
@@ -97,15 +101,15 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         return testCdnClient(emulator.endpoint, ACCOUNT);
     }
 
-    /** What the CDN domain serves, asked with the official SDK: status and leaf fingerprint. */
-    async function served(domainName: string): Promise<{ status?: string; fingerprint?: string }> {
-        const response = await sdk().describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
-        const info = response.body?.certInfos?.certInfo?.[0];
-        const pem = info?.serverCertificate;
-        return {
-            status: info?.serverCertificateStatus,
-            fingerprint: pem ? new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase() : undefined,
-        };
+    /** What a domain of the product serves, asked with the product's official SDK: status and leaf fingerprint. */
+    async function servedOn(id: ProductId, domainName: string): Promise<{ status?: string; fingerprint?: string }> {
+        const judge = judgeOf(id, emulator.endpoint, ACCOUNT);
+        return { status: (await judge.served(domainName)).status, fingerprint: await servedFingerprint(judge, domainName) };
+    }
+
+    /** What the CDN domain serves. */
+    function served(domainName: string): Promise<{ status?: string; fingerprint?: string }> {
+        return servedOn("cdn", domainName);
     }
 
     async function setCallsFor(domains: string[]): Promise<string[]> {
@@ -116,48 +120,46 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         const project = await projectFor("lifecycle");
         await project.up();
         const outputs = await project.outputs();
-        assert.equal(outputs.cdnFingerprint, await fingerprintOf(current));
-        assert.equal(outputs.liveFingerprint, await fingerprintOf(current));
-        assert.equal(outputs.liveStatus, "on");
-        assert.equal((await served(cdnDomain("lifecycle"))).fingerprint, await fingerprintOf(current));
+        for (const id of IDS) {
+            assert.equal(outputs[`${id}Fingerprint`], await fingerprintOf(current), id);
+            assert.equal(outputs[`${id}Status`], "on", id);
+            assert.equal((await servedOn(id, domainOf(id, "lifecycle"))).fingerprint, await fingerprintOf(current), id);
+        }
 
         await hooks.reset();
         await project.up(["--expect-no-changes"]);
         await project.refresh(["--expect-no-changes"]);
         await project.preview(["--expect-no-changes"]);
-        assert.deepEqual(await setCallsFor([cdnDomain("lifecycle"), liveDomain("lifecycle")]), [], "nothing was set again");
+        assert.deepEqual(await setCallsFor(domainsOf("lifecycle")), [], "nothing was set again");
 
         await project.destroy();
-        assert.equal((await served(cdnDomain("lifecycle"))).status, "off");
+        for (const id of IDS) assert.equal((await servedOn(id, domainOf(id, "lifecycle"))).status, "off", id);
     });
 
     test("drift made with the official SDK is reported by refresh and undone by the next up", async () => {
         const project = await projectFor("drift");
         await project.up();
-        await sdk().setCdnDomainSSLCertificate(
-            new $Cdn.SetCdnDomainSSLCertificateRequest({
-                domainName: cdnDomain("drift"),
-                SSLProtocol: "on",
-                certType: "upload",
-                certName: "changed-in-the-console",
-                SSLPub: renewed.chainPem,
-                SSLPri: renewed.key.pkcs8,
-            }),
-        );
-        await waitUntil(async () => (await served(cdnDomain("drift"))).fingerprint === (await fingerprintOf(renewed)));
+        // Someone replaces the certificate of each domain in the console (here: each product's official SDK).
+        for (const id of IDS) {
+            await judgeOf(id, emulator.endpoint, ACCOUNT).replace(domainOf(id, "drift"), renewed, `changed-in-the-console-${id}`);
+            await waitUntil(async () => (await servedOn(id, domainOf(id, "drift"))).fingerprint === (await fingerprintOf(renewed)));
+        }
 
         const check = await project.refresh(["--expect-no-changes", "--diff"], { allowFailure: true });
         assert.notEqual(check.code, 0, "refresh --expect-no-changes must fail on drift");
         const [declaredFp, liveFp] = [await fingerprintOf(current), await fingerprintOf(renewed)];
-        assert.match(check.stdout, new RegExp(`fingerprint\\s*:\\s*"${declaredFp}"\\s*=>\\s*"${liveFp}"`), check.stdout);
+        const driftLines = check.stdout.match(new RegExp(`fingerprint\\s*:\\s*"${declaredFp}"\\s*=>\\s*"${liveFp}"`, "g")) ?? [];
+        assert.equal(driftLines.length, IDS.length, `a fingerprint line per resource:\n${check.stdout}`);
         await project.refresh();
         // Refresh does not run the program (stack outputs stay as the last up left them); the resource's state changes.
         const state = await project.exportStack();
-        const cdn = (state.deployment.resources as Array<Record<string, any>>).find((r) => r.type.endsWith(":DomainCertificate"));
-        assert.equal(cdn?.outputs.fingerprint, liveFp, "refresh records what is served");
+        for (const id of IDS) {
+            const resource = (state.deployment.resources as Array<Record<string, any>>).find((r) => r.type.endsWith(`:${PRODUCTS[id].resourceTypeName}`));
+            assert.equal(resource?.outputs.fingerprint, liveFp, `refresh records what ${id} serves`);
+        }
 
         await project.up();
-        assert.equal((await served(cdnDomain("drift"))).fingerprint, await fingerprintOf(current), "up restored the declared certificate");
+        for (const id of IDS) assert.equal((await servedOn(id, domainOf(id, "drift"))).fingerprint, await fingerprintOf(current), `up restored the declared certificate on ${id}`);
         await project.up(["--expect-no-changes"]);
     });
 
@@ -173,11 +175,11 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         assert.ok(!text.includes("BEGIN CERTIFICATE"), "no PEM body in the preview");
         assert.ok(!text.includes("PRIVATE KEY"), "no key in the preview");
         for (const line of renewed.key.pkcs8.split("\n").filter((l) => l.length > 40)) assert.ok(!text.includes(line));
-        // The CDN resource's block: a handful of lines, not a wall of PEM.
+        // Each resource's block: a handful of lines, not a wall of PEM.
         const block = text.split("\n").filter((l) => /^\s+[~+-] (certificate|certName|fingerprint|notAfter|privateKey)\b/.test(l));
-        assert.ok(block.length <= 10, `diff lines:\n${block.join("\n")}`);
+        assert.ok(block.length <= 5 * IDS.length, `diff lines:\n${block.join("\n")}`);
         await project.up();
-        assert.equal((await served(cdnDomain("rotation"))).fingerprint, newFp);
+        for (const id of IDS) assert.equal((await servedOn(id, domainOf(id, "rotation"))).fingerprint, newFp, id);
     });
 
     test("a bad certificate, a key that does not match and an uncovered domain fail preview before any call", async () => {
@@ -203,8 +205,8 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
                 name: "uncovered domain",
                 setup: () => writeCertificate(project, stranger),
                 property: "certificate",
-                // Both resources fail; @pulumi/pulumi 3.248 reports both, 3.276 stops at the first it reports.
-                words: /does not cover rejected\.(cdn|live)-e2e\.test/,
+                // Every resource fails; @pulumi/pulumi 3.248 reports each, 3.276 stops at the first it reports.
+                words: new RegExp(`does not cover rejected\\.(${IDS.join("|")})-e2e\\.test`),
             },
         ];
         await hooks.reset();
@@ -231,7 +233,7 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         assert.ok(!text.includes("PRIVATE KEY"));
         assert.ok(!text.includes(ACCOUNT.accessKeySecret), "no AccessKey secret");
         const resources = (exported.deployment.resources as Array<Record<string, any>>).filter((r) => /alicloud-certs:/.test(r.type));
-        assert.equal(resources.length, 2);
+        assert.equal(resources.length, IDS.length);
         for (const resource of resources) {
             const key = resource.inputs.privateKey;
             assert.equal(key?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "privateKey is a secret");
@@ -242,13 +244,13 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
             for (const bag of [resource.inputs, resource.outputs]) {
                 // Installed under node_modules, the stub is written as a require of its package export.
                 const provider = bag.__provider as string;
-                const product = resource.type.endsWith(":DomainCertificate") ? "cdn" : "live";
+                const product = productOfType(resource.type);
                 assert.ok(provider.includes(`require("pulumi-alicloud-certs/dynamic-provider/${product}")`), provider);
                 assert.ok(provider.length < 400, `__provider is ${provider.length} bytes`);
                 assert.ok(!provider.includes(ACCOUNT.accessKeyId) && !provider.includes(ACCOUNT.accessKeySecret));
             }
             // The resource points at the program's line that declared it, not into this package.
-            const declaration = resource.type.endsWith(":DomainCertificate") ? "new DomainCertificate(" : "new LiveDomainCertificate(";
+            const declaration = `new ${PRODUCTS[productOfType(resource.type)].resourceTypeName}(`;
             const line = PROGRAM.split("\n").findIndex((text) => text.includes(declaration)) + 1;
             assert.match(resource.sourcePosition, new RegExp(`^project:///index\\.ts#${line},`), resource.sourcePosition);
             const frames = JSON.stringify(resource.stackTrace ?? []);
@@ -285,7 +287,7 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
             for (const resource of (await project.exportStack()).deployment.resources as Array<Record<string, any>>) {
                 if (!/alicloud-certs:/.test(resource.type)) continue;
                 const provider = resource.outputs.__provider as string;
-                const product = resource.type.endsWith(":DomainCertificate") ? "cdn" : "live";
+                const product = productOfType(resource.type);
                 assert.ok(provider.includes('require("pulumi-alicloud-certs/runtime")') || provider.includes(`require("pulumi-alicloud-certs/dynamic-provider/${product}")`), provider);
                 assert.ok(!provider.includes("/dist/"), provider);
             }
@@ -321,8 +323,8 @@ describe("DomainCertificate and LiveDomainCertificate with the Pulumi CLI", { sk
         await project.up();
         await hooks.reset();
         await project.destroy();
-        assert.deepEqual(await setCallsFor([cdnDomain("retain"), liveDomain("retain")]), []);
-        assert.deepEqual(await served(cdnDomain("retain")), { status: "on", fingerprint: await fingerprintOf(current) });
+        assert.deepEqual(await setCallsFor(domainsOf("retain")), []);
+        for (const id of IDS) assert.deepEqual(await servedOn(id, domainOf(id, "retain")), { status: "on", fingerprint: await fingerprintOf(current) }, id);
     });
 
     test("a throttled and busy cloud still converges to the declared certificate", async () => {

@@ -1,40 +1,44 @@
-// Groups as users run them: a program with a DomainCertificateGroup and a LiveDomainCertificateGroup, from the packed
-// tarball, driven by the real Pulumi CLI against the emulator: create, an empty up, a rotation's preview, drift on
-// one domain, a domain removed, destroy.
+// Groups as users run them: a program with a group of every product of the table (provider/products.ts PRODUCTS:
+// DomainCertificateGroup, LiveDomainCertificateGroup, DcdnDomainCertificateGroup), from the packed tarball, driven by
+// the real Pulumi CLI against the emulator: create, an empty up, a rotation's preview, drift on one domain of each,
+// a domain removed, destroy.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
-import { testCdnClient } from "../../harness/sdkClients";
+import { PRODUCTS, type ProductId } from "../../provider/products";
+import { judgeOf, servedFingerprint } from "../support/productJudges";
 import { e2eSkipReason } from "../support/e2eSkip";
 import { preparePackageInstall } from "../../harness/packageInstall";
 import { PulumiProject } from "../../harness/project";
 import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 
 const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
-const CDN_DOMAINS = Array.from({ length: 12 }, (_, i) => `g${String(i).padStart(2, "0")}.cdn-groups.test`);
-const LIVE_DOMAINS = ["a.live-groups.test", "b.live-groups.test"];
+const IDS = Object.keys(PRODUCTS) as ProductId[];
+/** A product's domains: 12 where it has a batch set (two calls of at most 10), 2 where each domain is its own set. */
+const domainsOf = (id: ProductId): string[] => Array.from({ length: PRODUCTS[id].batchSet ? 12 : 2 }, (_, i) => `g${String(i).padStart(2, "0")}.${id}-groups.test`);
+const DOMAINS: { readonly [id: string]: readonly string[] } = Object.fromEntries(IDS.map((id) => [id, domainsOf(id)]));
+const CDN_DOMAINS = domainsOf("cdn");
+const groupType = (id: ProductId) => `${PRODUCTS[id].resourceTypeName}Group`;
 
 const PROGRAM = `
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { DomainCertificateGroup, LiveDomainCertificateGroup } from "pulumi-alicloud-certs";
+import { ${IDS.map(groupType).join(", ")} } from "pulumi-alicloud-certs";
 
 const config = new pulumi.Config();
 const certificate = fs.readFileSync("fullchain.pem", "utf8");
 const privateKey = fs.readFileSync("privkey.pem", "utf8");
-
-const cdn = new DomainCertificateGroup("cdn", { certificate, privateKey, domains: config.requireObject<string[]>("cdnDomains"), confirmTimeoutSeconds: 60 });
-const live = new LiveDomainCertificateGroup("live", { certificate, privateKey, domains: config.requireObject<string[]>("liveDomains"), confirmTimeoutSeconds: 60 });
+${IDS.map(
+    (id) => `
+const ${id} = new ${groupType(id)}("${id}", { certificate, privateKey, domains: config.requireObject<string[]>("${id}Domains"), confirmTimeoutSeconds: 60 });
+export const ${id}Served = ${id}.served;`,
+).join("\n")}
 
 export const fingerprint = cdn.fingerprint;
 export const domainNames = cdn.domainNames;
-export const cdnServed = cdn.served;
-export const liveServed = live.served;
 `;
 
 /** Three DomainCertificates, or (config `asGroup`) the same domains as one group; `retain` sets retainOnDelete. */
@@ -59,7 +63,7 @@ if (!config.getBoolean("asGroup")) {
 
 const skip = e2eSkipReason();
 
-describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi CLI", { skip }, () => {
+describe(`${IDS.map(groupType).join(", ")} with the Pulumi CLI`, { skip }, () => {
     let emulator: { endpoint: string; close(): Promise<void> };
     let hooks: EmulatorHooks;
     let current: Issued;
@@ -67,12 +71,13 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
     let project: PulumiProject;
 
     before(async () => {
-        emulator = await emulatorWith(ACCOUNT, { cdn: CDN_DOMAINS, live: LIVE_DOMAINS });
+        emulator = await emulatorWith(ACCOUNT, DOMAINS);
         hooks = new EmulatorHooks(emulator.endpoint);
-        current = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 90 });
-        renewed = await issueCertificate({ dnsNames: ["*.cdn-groups.test", "*.live-groups.test"], key: "ec256", notAfterDays: 180 });
+        const wildcards = IDS.map((id) => `*.${id}-groups.test`);
+        current = await issueCertificate({ dnsNames: wildcards, key: "ec256", notAfterDays: 90 });
+        renewed = await issueCertificate({ dnsNames: wildcards, key: "ec256", notAfterDays: 180 });
         project = await configuredProject(PROGRAM, "certs-groups", CDN_DOMAINS);
-        await project.setConfig("liveDomains", JSON.stringify(LIVE_DOMAINS));
+        for (const id of IDS.filter((other) => other !== "cdn")) await project.setConfig(`${id}Domains`, JSON.stringify(DOMAINS[id]));
     });
 
     after(async () => {
@@ -94,30 +99,41 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         return created;
     }
 
-    /** A connection per call: a pooled one can be reset as the emulator closes it for idling (issue #13). */
-    function sdk(): Cdn {
-        return testCdnClient(emulator.endpoint, ACCOUNT);
+    /** The fingerprint a domain of the product serves (undefined with HTTPS off), asked with the product's official SDK. */
+    function servedOn(id: ProductId, domainName: string): Promise<string | undefined> {
+        return servedFingerprint(judgeOf(id, emulator.endpoint, ACCOUNT), domainName);
     }
 
-    async function served(domainName: string): Promise<string | undefined> {
-        const info = (await sdk().describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }))).body?.certInfos?.certInfo?.[0];
-        return info?.serverCertificateStatus === "on" && info.serverCertificate ? new X509Certificate(info.serverCertificate).fingerprint256.replace(/:/g, "").toLowerCase() : undefined;
+    function served(domainName: string): Promise<string | undefined> {
+        return servedOn("cdn", domainName);
     }
 
     test("up sets every domain in batch calls; an empty up finds nothing; a rotation previews in a few lines; drift on one domain is restored alone; a removed domain is turned off; destroy turns off the rest", async () => {
         const first = await project.up();
-        // The group's progress, an ephemeral message the engine shows on the resource's own row.
-        assert.match(first.stdout, /DomainCertificateGroup cdn created \(\d+s\) 12\/12 domains serve the certificate/, first.stdout);
-        assert.match(first.stdout, /LiveDomainCertificateGroup live created \(\d+s\) 2\/2 domains serve the certificate/);
-        const outputs = JSON.parse((await project.run(["stack", "output", "--json"])).stdout) as { fingerprint: string; domainNames: string[]; cdnServed: Record<string, { status: string; fingerprint?: string }>; liveServed: Record<string, { status: string }> };
+        // Each group's progress, an ephemeral message the engine shows on the resource's own row.
+        for (const id of IDS) {
+            const n = DOMAINS[id]!.length;
+            assert.match(first.stdout, new RegExp(`${groupType(id)} ${id} created \\(\\d+s\\) ${n}/${n} domains serve the certificate`), first.stdout);
+        }
+        const outputs = JSON.parse((await project.run(["stack", "output", "--json"])).stdout) as Record<string, unknown> & { fingerprint: string; domainNames: string[] };
         const fingerprint = await fingerprintOf(current);
         assert.equal(outputs.fingerprint, fingerprint);
         assert.deepEqual(outputs.domainNames, CDN_DOMAINS);
-        assert.ok(CDN_DOMAINS.every((d) => outputs.cdnServed[d]?.fingerprint === fingerprint));
-        assert.ok(LIVE_DOMAINS.every((d) => outputs.liveServed[d]?.status === "on"));
+        for (const id of IDS) {
+            const servedOut = outputs[`${id}Served`] as Record<string, { status: string; fingerprint?: string }>;
+            assert.ok(DOMAINS[id]!.every((d) => servedOut[d]?.status === "on" && servedOut[d]?.fingerprint === fingerprint), `${id}: ${JSON.stringify(servedOut)}`);
+        }
+        // A product with a batch set carries its 12 domains in two calls (at most 10 each); the others one set a domain.
         const setCalls = await hooks.setCalls();
-        assert.deepEqual(setCalls.filter((c) => c.action === "BatchSetCdnDomainServerCertificate").map((c) => c.domains.length).sort((a, b) => b - a), [10, 2]);
-        assert.equal(setCalls.filter((c) => c.action === "SetLiveDomainCertificate").length, 2);
+        for (const id of IDS) {
+            const ofProduct = setCalls.filter((c) => c.domains.every((d) => DOMAINS[id]!.includes(d)));
+            const judge = judgeOf(id, emulator.endpoint, ACCOUNT);
+            if (judge.batchSetAction) {
+                assert.deepEqual(ofProduct.map((c) => [c.action, c.domains.length]).sort((a, b) => Number(b[1]) - Number(a[1])), [[judge.batchSetAction, 10], [judge.batchSetAction, 2]], id);
+            } else {
+                assert.deepEqual(ofProduct.map((c) => [c.action, c.domains.length]), DOMAINS[id]!.map(() => [judge.setAction, 1]), id);
+            }
+        }
 
         await hooks.reset();
         await project.up(["--expect-no-changes"]);
@@ -130,24 +146,30 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
         assert.doesNotMatch(text, /BEGIN (CERTIFICATE|PRIVATE KEY)/);
         // --diff prints every property; the changed ones, marked ~ + -, are the rotation's few lines, and no domain.
         const changed = text.split("\n").filter((line) => /^\s+[~+-] /.test(line) && !/pulumi-nodejs:dynamic|to update/.test(line));
+        // Three lines per group, and the stack's fingerprint output.
         assert.deepEqual(
             changed.map((line) => line.trim().split(/\s*:/)[0]),
-            ["~ certName", "~ fingerprint", "~ notAfter", "~ certName", "~ fingerprint", "~ notAfter", "~ fingerprint"],
+            [...IDS.flatMap(() => ["~ certName", "~ fingerprint", "~ notAfter"]), "~ fingerprint"],
             text,
         );
         // And the number of domains, once per group, in its note (diagnostics go to stderr under --diff).
-        assert.match(preview.stderr, /puts the new certificate on all 12 domains; 12 domains in all/);
-        assert.match(preview.stderr, /puts the new certificate on all 2 domains; 2 domains in all/);
+        for (const n of new Set(IDS.map((id) => DOMAINS[id]!.length))) {
+            const notes = preview.stderr.match(new RegExp(`puts the new certificate on all ${n} domains; ${n} domains in all`, "g")) ?? [];
+            assert.equal(notes.length, IDS.filter((id) => DOMAINS[id]!.length === n).length, preview.stderr);
+        }
         use(current);
 
-        // Someone turns HTTPS off on one domain.
-        await sdk().setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN_DOMAINS[4]!, SSLProtocol: "off" }));
+        // Someone deploys another certificate on one domain of each group, in the console (here: the official SDK).
+        const drifted = IDS.map((id) => [id, DOMAINS[id]![1]!] as const);
+        for (const [id, domain] of drifted) await judgeOf(id, emulator.endpoint, ACCOUNT).replace(domain, renewed, `theirs-${id}`);
         await new Promise((resolve) => setTimeout(resolve, 400));
+        const refresh = await project.refresh(["--expect-no-changes"], { allowFailure: true });
+        assert.notEqual(refresh.code, 0, "refresh --expect-no-changes must fail on drift");
         await project.refresh();
         await hooks.reset();
         await project.up();
-        assert.deepEqual((await hooks.setCalls()).flatMap((c) => c.domains), [CDN_DOMAINS[4]], "only the drifted domain");
-        assert.equal(await served(CDN_DOMAINS[4]!), fingerprint);
+        assert.deepEqual((await hooks.setCalls()).filter((c) => c.status === 200).flatMap((c) => c.domains).sort(), drifted.map(([, d]) => d).sort(), "only the drifted domains");
+        for (const [id, domain] of drifted) assert.equal(await servedOn(id, domain), fingerprint, domain);
 
         // Remove two domains from the list: the preview counts them, names them in one note on the group, and
         // nothing else changes.
@@ -167,6 +189,9 @@ describe("DomainCertificateGroup and LiveDomainCertificateGroup with the Pulumi 
 
         await project.destroy();
         for (const domain of CDN_DOMAINS.slice(0, 10)) assert.equal(await served(domain), undefined, `${domain} turned off by destroy`);
+        for (const id of IDS.filter((other) => other !== "cdn")) {
+            for (const domain of DOMAINS[id]!) assert.equal(await servedOn(id, domain), undefined, `${domain} turned off by destroy`);
+        }
     });
 
     test("moving from DomainCertificate resources to a group, in the README's two runs, makes no set call and leaves HTTPS on", async () => {

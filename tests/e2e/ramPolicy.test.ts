@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startEmulator, type RunningEmulator, type SeedAccount } from "../../emulator";
 import type { PolicyDocument } from "../../emulator/ramPolicy";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, CERTIFICATE_STORE, LIVE } from "../../provider/products";
+import { CERTIFICATE_STORE, PRODUCTS } from "../../provider/products";
 import { issueCertificate, type Issued } from "../../harness/certs";
 import { e2eSkipReason } from "../support/e2eSkip";
 import { preparePackageInstall } from "../../harness/packageInstall";
@@ -18,8 +18,9 @@ import { pointAtEmulator } from "../../harness/emulatorConfig";
 const POLICY = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "examples", "ram-policy.json"), "utf8")) as PolicyDocument;
 /** Each action the package calls, with the RAM code of its product (the tables the package calls them from). */
 const RAM_CODE = new Map<string, string>([
-    ...[CDN.setAction, CDN.describeCertificateAction, CDN.describeDomainAction, CDN.domainListing.action, CDN_LEGACY_SET, CDN_BATCH_SET].map((a) => [a.name, CDN.ramCode] as const),
-    ...[LIVE.setAction, LIVE.describeCertificateAction, LIVE.describeDomainAction, LIVE.domainListing.action].map((a) => [a.name, LIVE.ramCode] as const),
+    ...Object.values(PRODUCTS).flatMap((p) =>
+        [p.setAction, p.describeCertificateAction, p.describeDomainAction, p.domainListing.action, p.freeSet, p.batchSet].flatMap((a) => (a ? [[a.name, p.ramCode] as const] : [])),
+    ),
     ...[CERTIFICATE_STORE.upload, CERTIFICATE_STORE.detail, CERTIFICATE_STORE.list, CERTIFICATE_STORE.remove].map((a) => [a.name, CERTIFICATE_STORE.ramCode] as const),
 ]);
 
@@ -29,7 +30,7 @@ const KEYS = { accessKeyId: "LTAIe2eRamPolicy0000001", accessKeySecret: "e2eRamP
 const PROGRAM = `
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { DomainCertificate, DomainCertificateGroup, LiveDomainCertificate, LiveDomainCertificateGroup } from "pulumi-alicloud-certs";
+import { DcdnDomainCertificate, DcdnDomainCertificateGroup, DomainCertificate, DomainCertificateGroup, LiveDomainCertificate, LiveDomainCertificateGroup } from "pulumi-alicloud-certs";
 
 const read = (name: string) => ({ certificate: fs.readFileSync(name + ".crt", "utf8"), privateKey: fs.readFileSync(name + ".key", "utf8") });
 new DomainCertificate("single", { domainName: "single.ram.test", ...read("single") });
@@ -39,11 +40,15 @@ new DomainCertificate("cas", { domainName: "cas.ram.test", certType: "cas", cert
 new DomainCertificateGroup("listed", { domains: ["a.g.ram.test", "b.g.ram.test"], ...read("group") });
 new DomainCertificateGroup("matched", { matchDomains: true, ...read("matched") });
 new LiveDomainCertificateGroup("live-matched", { matchDomains: true, ...read("livematched") });
+new DcdnDomainCertificate("dcdn", { domainName: "dcdn.ram.test", ...read("dcdn") });
+new DcdnDomainCertificateGroup("dcdn-listed", { domains: ["a.dg.ram.test", "b.dg.ram.test"], ...read("dcdngroup") });
+new DcdnDomainCertificateGroup("dcdn-matched", { matchDomains: true, ...read("dcdnmatched") });
 `;
 
 const DOMAINS: SeedAccount["domains"] = [
     ...["single.ram.test", "free.ram.test", "cas.ram.test", "a.g.ram.test", "b.g.ram.test", "a.m.ram.test", "b.m.ram.test"].map((domainName) => ({ domainName, product: "cdn" as const })),
     ...["live.ram.test", "a.lm.ram.test", "b.lm.ram.test"].map((domainName) => ({ domainName, product: "live" as const })),
+    ...["dcdn.ram.test", "a.dg.ram.test", "b.dg.ram.test", "a.dm.ram.test", "b.dm.ram.test"].map((domainName) => ({ domainName, product: "dcdn" as const })),
 ];
 
 const NAMES: Record<string, string[]> = {
@@ -52,6 +57,9 @@ const NAMES: Record<string, string[]> = {
     group: ["*.g.ram.test"],
     matched: ["*.m.ram.test"],
     livematched: ["*.lm.ram.test"],
+    dcdn: ["dcdn.ram.test"],
+    dcdngroup: ["*.dg.ram.test"],
+    dcdnmatched: ["*.dm.ram.test"],
 };
 
 const skip = e2eSkipReason();

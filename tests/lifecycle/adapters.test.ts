@@ -9,17 +9,17 @@ import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { DEFAULT_ACCOUNT, DEFAULT_SEED, startEmulator, type RunningEmulator, type Seed } from "../../emulator";
 import type { ClientSettings } from "../../provider/alicloud/caller";
-import { CdnCertificateService } from "../../provider/alicloud/cdn";
 import { createCertificateService } from "../../provider/alicloud/client";
 import { staticCredentials } from "../../provider/alicloud/credentials";
 import { parseEndpoint } from "../../provider/alicloud/endpoint";
 import { AlicloudApiError, LOCAL_ERROR_CODES } from "../../provider/apiErrors";
 import { PacerRegistry } from "../../provider/alicloud/pacing";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/products";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, DCDN, DCDN_BATCH_SET, LIVE } from "../../provider/products";
 import { issueCertificate, type Issued } from "../../harness/certs";
 
 const [CDN_DOMAIN, CDN_DOMAIN_2] = DEFAULT_ACCOUNT.cdnDomains;
 const [LIVE_DOMAIN, LIVE_DOMAIN_2] = DEFAULT_ACCOUNT.liveDomains;
+const [DCDN_DOMAIN, DCDN_DOMAIN_2] = DEFAULT_ACCOUNT.dcdnDomains;
 const MAX_ATTEMPTS = 5;
 
 /** Settings for a test: the emulator's account, short timeouts, quick retries, a pacing registry of its own. */
@@ -71,11 +71,13 @@ describe("adapters against the emulator", () => {
     let emulator: RunningEmulator;
     let cdnCert: Issued;
     let liveCert: Issued;
+    let dcdnCert: Issued;
     let otherKey: Issued;
 
     before(async () => {
         cdnCert = await issueCertificate({ dnsNames: [CDN_DOMAIN!, CDN_DOMAIN_2!] });
         liveCert = await issueCertificate({ dnsNames: [LIVE_DOMAIN!, LIVE_DOMAIN_2!] });
+        dcdnCert = await issueCertificate({ dnsNames: [DCDN_DOMAIN!, DCDN_DOMAIN_2!] });
         otherKey = await issueCertificate({ dnsNames: [CDN_DOMAIN!] });
         const seed: Seed = {
             accounts: [
@@ -94,8 +96,9 @@ describe("adapters against the emulator", () => {
         await hook(emulator, "reset", {});
     });
 
-    const cdn = () => createCertificateService(CDN, settingsFor(emulator.endpoint)) as CdnCertificateService;
+    const cdn = () => createCertificateService(CDN, settingsFor(emulator.endpoint));
     const live = () => createCertificateService(LIVE, settingsFor(emulator.endpoint));
+    const dcdn = () => createCertificateService(DCDN, settingsFor(emulator.endpoint));
     const upload = (domainName: string, issued: Issued, certName: string) =>
         ({ domainName, status: "on", certType: "upload", certificate: issued.chainPem, privateKey: issued.key.pkcs8, certName }) as const;
 
@@ -138,9 +141,10 @@ describe("adapters against the emulator", () => {
             assert.equal(deployed?.certType, "cas");
         });
 
-        it("GIVEN the legacy method with an upload THEN it sets through SetDomainServerCertificate", async () => {
+        it("GIVEN the legacy action with an upload THEN it sets through SetDomainServerCertificate", async () => {
             const service = cdn();
-            await service.setLegacy({ ...upload(CDN_DOMAIN!, cdnCert, "legacy-www"), forceSet: true });
+            const { domainName, ...fields } = upload(CDN_DOMAIN!, cdnCert, "legacy-www");
+            await service.setWith(CDN_LEGACY_SET, [domainName], { ...fields, forceSet: true });
             assert.equal((await requestsFor(emulator, CDN_LEGACY_SET.name)).length, 1);
             assert.equal((await service.describe(CDN_DOMAIN!))?.certName, "legacy-www");
         });
@@ -215,6 +219,41 @@ describe("adapters against the emulator", () => {
         it("GIVEN a domain that does not exist (or is CDN's) THEN describe is undefined", async () => {
             assert.equal(await live().describe("absent.example-live.test"), undefined);
             assert.equal(await live().describe(CDN_DOMAIN!), undefined);
+        });
+    });
+
+    describe("DCDN", () => {
+        it("GIVEN a domain WHEN a certificate is set THEN describe shows it on, with its PEM, name, type and state", async () => {
+            const service = dcdn();
+            await service.set(upload(DCDN_DOMAIN!, dcdnCert, "dcdn-upload-1"));
+            const deployed = await service.describe(DCDN_DOMAIN!);
+            assert.deepEqual([deployed?.status, deployed?.certName, deployed?.certType], ["on", "dcdn-upload-1", "upload"]);
+            assert.ok(deployed?.certificatePem?.includes(dcdnCert.leafPem.split("\n")[1]!), "the deployed PEM is the leaf");
+            assert.equal(await service.domainStatus(DCDN_DOMAIN!), "online");
+            assert.equal((await requestsFor(emulator, DCDN.setAction.name)).length, 1);
+        });
+
+        it("GIVEN a cas certificate id THEN SetDcdnDomainSSLCertificate deploys it, and describe reports its id (a string on the wire)", async () => {
+            const service = dcdn();
+            await service.set({ domainName: DCDN_DOMAIN!, status: "on", certType: "cas", certId: "1001", certRegion: "cn-hangzhou", certName: "cas-www" });
+            const deployed = await service.describe(DCDN_DOMAIN!);
+            assert.deepEqual([deployed?.status, deployed?.certType, deployed?.certId], ["on", "cas", "1001"]);
+        });
+
+        it("GIVEN two domains WHEN batchSet THEN one BatchSetDcdnDomainCertificate call sets both; more than 10 are refused before any call", async () => {
+            const service = dcdn();
+            const { domainName: _unused, ...fields } = upload(DCDN_DOMAIN!, dcdnCert, "dcdn-batch");
+            await service.batchSet({ ...fields, domainNames: [DCDN_DOMAIN!, DCDN_DOMAIN_2!] });
+            assert.equal((await requestsFor(emulator, DCDN_BATCH_SET.name)).length, 1);
+            for (const domain of [DCDN_DOMAIN!, DCDN_DOMAIN_2!]) assert.equal((await service.describe(domain))?.certName, "dcdn-batch", domain);
+            await assert.rejects(service.batchSet({ status: "off", certType: "upload", domainNames: Array.from({ length: 11 }, (_, i) => `d${i}.test`) }), RangeError);
+            assert.equal((await requestsFor(emulator, DCDN_BATCH_SET.name)).length, 1);
+        });
+
+        it("GIVEN a domain that does not exist (or is CDN's) THEN describe and domainStatus are undefined", async () => {
+            assert.equal(await dcdn().describe("absent.example-dcdn.test"), undefined);
+            assert.equal(await dcdn().describe(CDN_DOMAIN!), undefined);
+            assert.equal(await dcdn().domainStatus("absent.example-dcdn.test"), undefined);
         });
     });
 

@@ -8,7 +8,7 @@ import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator, type RequestLogEntry, type RunningEmulator, type SeedDomain } from "../../emulator";
 import { configFromRecord } from "../../provider/config";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/products";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, DCDN, DCDN_BATCH_SET, LIVE, PRODUCTS, type ProductId } from "../../provider/products";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { providerFor } from "../../provider/runtime";
 import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
@@ -19,6 +19,7 @@ const ZONE = "batch.test";
 const BURST = 200;
 const cdnDomain = (i: number) => `d${i}.${ZONE}`;
 const liveDomain = (i: number) => `live${i}.${ZONE}`;
+const dcdnDomain = (i: number) => `dcdn${i}.${ZONE}`;
 const OFFLINE = `offline.${ZONE}`;
 // A window wide enough that every create of a test joins one (the creates' reads arrive spread over ~0.3 s).
 const TEST_WINDOW_MS = 500;
@@ -32,6 +33,7 @@ before(async () => {
     const domains: SeedDomain[] = [
         ...Array.from({ length: BURST }, (_, i) => ({ domainName: cdnDomain(i), product: "cdn" as const })),
         ...Array.from({ length: 3 }, (_, i) => ({ domainName: liveDomain(i), product: "live" as const })),
+        ...Array.from({ length: 4 }, (_, i) => ({ domainName: dcdnDomain(i), product: "dcdn" as const })),
         { domainName: OFFLINE, product: "cdn", domainStatus: "offline" },
     ];
     emulator = await startEmulator({ port: 0, configuringMs: 150, rateLimits: true, seed: { accounts: [{ ...ACCOUNT, domains }] } });
@@ -45,14 +47,15 @@ after(async () => {
 });
 
 /** The runtime's provider of a product, configured as the engine would, with stack config pointing at the emulator. */
-async function provider(productId: "cdn" | "live", extra: Record<string, string> = {}): Promise<dynamic.ResourceProvider> {
+async function provider(productId: ProductId, extra: Record<string, string> = {}): Promise<dynamic.ResourceProvider> {
     const p = providerFor(productId);
     const config = configFromRecord({
         "alicloud:accessKey": ACCOUNT.accessKeyId,
         "alicloud:secretKey": ACCOUNT.accessKeySecret,
-        [`alicloud-certs:${(productId === "cdn" ? CDN : LIVE).endpointConfigKey}`]: emulator.endpoint,
+        [`alicloud-certs:${PRODUCTS[productId].endpointConfigKey}`]: emulator.endpoint,
         "alicloud-certs:casEndpoint": emulator.endpoint,
         "alicloud-certs:cdnBatchWindowMs": String(TEST_WINDOW_MS),
+        "alicloud-certs:dcdnBatchWindowMs": String(TEST_WINDOW_MS),
         ...extra,
     });
     await p.configure!({ config } as unknown as dynamic.ConfigureRequest);
@@ -222,6 +225,22 @@ describe("Live", () => {
         const sets = await hooks.setCalls();
         assert.deepEqual(sets.map((s) => s.action), domains.map(() => LIVE.setAction.name));
         assert.deepEqual(sets.map((s) => s.domains[0]).sort(), domains);
+    });
+});
+
+describe("DCDN", () => {
+    it("GIVEN concurrent DcdnDomainCertificate creates with one certificate THEN one BatchSetDcdnDomainCertificate call carries them, and turning them off another", async () => {
+        const domains = [dcdnDomain(0), dcdnDomain(1), dcdnDomain(2), dcdnDomain(3)];
+        const p = await provider("dcdn");
+        const outcomes = await createAll(p, domains.map((d) => upload(d, shared)));
+        assert.ok(outcomes.every((o) => o.status === "fulfilled"), JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)));
+        const log = await hooks.requests();
+        assert.deepEqual(byAction(log, DCDN.setAction.name), [], "no per-domain set");
+        assert.deepEqual(byAction(log, DCDN_BATCH_SET.name).map((b) => [b.status, [...b.domains].sort()]), [[200, domains]]);
+        assert.deepEqual(throttled(log), []);
+        await hooks.reset();
+        await Promise.all(domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)));
+        assert.deepEqual((await hooks.setCalls()).map((s) => [s.action, [...s.domains].sort()]), [[DCDN_BATCH_SET.name, domains]]);
     });
 });
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { startEmulator, type RunningEmulator } from "../../emulator";
-import { CDN, LIVE, type ProductSpec } from "../../provider/products";
+import { PRODUCTS, type ProductSpec } from "../../provider/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
@@ -44,7 +44,7 @@ function setDomains(w: World): string[] {
     return w.emulator.requests().filter((r) => /Set/.test(r.action ?? "")).flatMap((r) => r.domains);
 }
 
-for (const product of [CDN, LIVE]) {
+for (const product of Object.values(PRODUCTS)) {
     const wild = `.${product.id}.wild.test`;
     describe(`${product.displayName}: a wildcard domain`, () => {
         for (const written of [`*${wild}`, wild]) {

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 import { EndpointError, parseEndpoint, resolveEndpoint } from "../../provider/alicloud/endpoint";
 import { configFromRecord } from "../../provider/config";
-import { CDN, LIVE } from "../../provider/products";
+import { CDN, DCDN, LIVE } from "../../provider/products";
 
 describe("parseEndpoint", () => {
     const accepted: [string, string, "http" | "https"][] = [
@@ -49,9 +49,17 @@ describe("parseEndpoint", () => {
 });
 
 describe("resolveEndpoint", () => {
+    it("DCDN: alicloud-certs:dcdnEndpoint over ALICLOUD_DCDN_ENDPOINT, and neither of the other products' keys", () => {
+        assert.deepEqual(resolveEndpoint(DCDN, undefined, { ALICLOUD_DCDN_ENDPOINT: "http://127.0.0.1:7001" }), { host: "127.0.0.1:7001", protocol: "http", source: "ALICLOUD_DCDN_ENDPOINT" });
+        const config = configFromRecord({ "alicloud-certs:dcdnEndpoint": "http://127.0.0.1:9001", "alicloud-certs:cdnEndpoint": "http://127.0.0.1:1" });
+        assert.deepEqual(resolveEndpoint(DCDN, config, { ALICLOUD_DCDN_ENDPOINT: "http://127.0.0.1:2" }), { host: "127.0.0.1:9001", protocol: "http", source: "alicloud-certs:dcdnEndpoint" });
+        assert.equal(resolveEndpoint(DCDN, configFromRecord({ "alicloud-certs:cdnEndpoint": "http://127.0.0.1:1" }), { ALICLOUD_CDN_ENDPOINT: "http://127.0.0.1:1" }).source, "default");
+    });
+
     it("GIVEN nothing THEN the product's public endpoint over HTTPS", () => {
         assert.deepEqual(resolveEndpoint(CDN, undefined, {}), { host: "cdn.aliyuncs.com", protocol: "https", source: "default" });
         assert.deepEqual(resolveEndpoint(LIVE, configFromRecord({}), {}), { host: "live.aliyuncs.com", protocol: "https", source: "default" });
+        assert.deepEqual(resolveEndpoint(DCDN, undefined, {}), { host: "dcdn.aliyuncs.com", protocol: "https", source: "default" });
     });
     it("GIVEN the environment variable THEN it is used", () => {
         const endpoint = resolveEndpoint(LIVE, undefined, { ALICLOUD_LIVE_ENDPOINT: "http://127.0.0.1:7000" });

@@ -3,10 +3,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { BatchingCertificateService, groupKey, type BatchTimer } from "../../provider/lifecycle/batching";
-import { batchSettingsFromConfig, isBatchable } from "../../provider/alicloud/cdn";
+import { batchSettingsFromConfig, isBatchable } from "../../provider/alicloud/batchSet";
 import { configFromRecord } from "../../provider/config";
 import { AlicloudApiError } from "../../provider/apiErrors";
-import { CDN } from "../../provider/products";
+import { CDN, CDN_BATCH_SET, DCDN_BATCH_SET } from "../../provider/products";
 import type { CertificateService, SetCertificateRequest, SetManyCapability, SetManyRequest } from "../../provider/lifecycle/port";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n";
@@ -223,17 +223,28 @@ describe("grouping", () => {
 
 describe("settings from stack config", () => {
     it("defaults to 10 domains per call and a 100 ms window", () => {
-        assert.deepEqual(batchSettingsFromConfig(configFromRecord({})), { batchSize: 10, windowMs: 100 });
+        assert.deepEqual(batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({})), { batchSize: 10, windowMs: 100 });
     });
 
     it("reads alicloud-certs:cdnBatchSize (1 to 50) and alicloud-certs:cdnBatchWindowMs", () => {
         assert.deepEqual(
-            batchSettingsFromConfig(configFromRecord({ "alicloud-certs:cdnBatchSize": "50", "alicloud-certs:cdnBatchWindowMs": "0" })),
+            batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchSize": "50", "alicloud-certs:cdnBatchWindowMs": "0" })),
             { batchSize: 50, windowMs: 0 },
         );
         for (const bad of ["0", "51", "ten", "1.5", "-1"]) {
-            assert.throws(() => batchSettingsFromConfig(configFromRecord({ "alicloud-certs:cdnBatchSize": bad })), /alicloud-certs:cdnBatchSize/);
+            assert.throws(() => batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchSize": bad })), /alicloud-certs:cdnBatchSize/);
         }
-        assert.throws(() => batchSettingsFromConfig(configFromRecord({ "alicloud-certs:cdnBatchWindowMs": "5000" })), /cdnBatchWindowMs/);
+        assert.throws(() => batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchWindowMs": "5000" })), /cdnBatchWindowMs/);
+    });
+
+    it("reads DCDN's own keys, alicloud-certs:dcdnBatchSize (1 to 10, DCDN's limit) and dcdnBatchWindowMs, and not CDN's", () => {
+        assert.deepEqual(batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({})), { batchSize: 10, windowMs: 100 });
+        assert.deepEqual(
+            batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({ "alicloud-certs:dcdnBatchSize": "4", "alicloud-certs:dcdnBatchWindowMs": "250", "alicloud-certs:cdnBatchSize": "50" })),
+            { batchSize: 4, windowMs: 250 },
+        );
+        for (const bad of ["0", "11", "50"]) {
+            assert.throws(() => batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({ "alicloud-certs:dcdnBatchSize": bad })), /alicloud-certs:dcdnBatchSize must be a whole number from 1 to 10 \(domains per BatchSetDcdnDomainCertificate call\)/);
+        }
     });
 });

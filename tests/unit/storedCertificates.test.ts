@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AlicloudApiError, hintFor } from "../../provider/apiErrors";
-import { isBatchable } from "../../provider/alicloud/cdn";
+import { isBatchable } from "../../provider/alicloud/batchSet";
 import type { CertRegion } from "../../provider/products";
 import { setRequestFor } from "../../provider/lifecycle/setRequest";
 import type { CertificateInputs } from "../../provider/lifecycle/model";

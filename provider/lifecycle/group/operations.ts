@@ -27,6 +27,7 @@ import { ProgressTracker, withProgress as withProgressOf } from "../progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 import type { CertificateInputs } from "../model";
 import { cleanUp, movingAway, ownedIds, replacedBy, stopMovingAway, withPending, withStoredCertificate, type PendingCleanup } from "../storedCertificates";
+import { SetGathering } from "./gathering";
 
 /** The group's error: kept in state with what each domain serves, naming the domains that failed. */
 export class GroupPartialFailureError extends KeptInStateError {}
@@ -90,7 +91,8 @@ export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promi
     const outcomes = await withProgress(ctx, "serve the certificate", resolved.declared.domains, async (ctx, tracker) => {
         // One stored certificate for every domain: found in the certificate service, or uploaded once.
         const declared = (await storedForGroup(ctx, resolved.declared, undefined)) as GroupInputs;
-        return { declared, outcomes: await Promise.all(declared.domains.map((domainName) => attempt(ctx, domainName, () => createCertificate(ctx, inputsForDomain(declared, domainName)), tracker))) };
+        const gathered = gather(ctx, declared.domains);
+        return { declared, outcomes: await Promise.all(declared.domains.map((domainName) => attempt(gathered, domainName, () => createCertificate(gathered, inputsForDomain(declared, domainName)), tracker))) };
     });
     return { id, outs: finish(id, outcomes.declared, outcomes.outcomes, {}, leftOut) };
 }
@@ -139,7 +141,8 @@ async function updateGroupDomains(outer: GroupContext, id: string, olds: GroupOu
     const added = new Set(changes.added);
     const touched = new Set(all ? news.domains : [...changes.added, ...changes.drifted]);
     const removing = news.retainRemovedDomains ? [] : changes.removed.filter((domainName) => !heldElsewhere.has(domainName));
-    return withProgress(outer, "done", [...touched, ...removing], async (ctx, tracker) => {
+    return withProgress(outer, "done", [...touched, ...removing], async (progressCtx, tracker) => {
+        const ctx = gather(progressCtx, [...touched, ...removing]);
         const applied = news.domains.map((domainName): Promise<DomainOutcome> => {
             if (!touched.has(domainName)) return Promise.resolve({ domainName, served: olds.served?.[domainName] ?? { status: "off" } });
             const desired = inputsForDomain(news, domainName);
@@ -188,9 +191,10 @@ export async function deleteGroup(outer: GroupContext, state: GroupOutputs): Pro
     const domains = state.domains ?? [];
     const urn = state.resourceUrn;
     movingAway(urn, state.fingerprint);
-    const outcomes = await withProgress(outer, "turned off", domains, (ctx, tracker) =>
-        Promise.all(domains.map((domainName) => attempt(ctx, domainName, () => turnOff(ctx, domainName, state), tracker))),
-    );
+    const outcomes = await withProgress(outer, "turned off", domains, (progressCtx, tracker) => {
+        const ctx = gather(progressCtx, domains);
+        return Promise.all(domains.map((domainName) => attempt(ctx, domainName, () => turnOff(ctx, domainName, state), tracker)));
+    });
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     if (failed.length > 0) {
         stopMovingAway(urn);
@@ -207,9 +211,15 @@ async function turnOff(ctx: LifecycleContext, domainName: string, state: GroupOu
     return { status: "off" };
 }
 
+/** The context of a group's run over `domainNames`: their first sets go out together (gathering.ts). */
+function gather<C extends LifecycleContext>(ctx: C, domainNames: readonly string[]): C & { readonly service: SetGathering } {
+    return { ...ctx, service: new SetGathering(ctx.service, domainNames, ctx.clock) };
+}
+
 /** Runs one domain's step; its failure becomes the domain's outcome instead of ending the group's. */
 async function attempt(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>, tracker?: ProgressTracker): Promise<DomainOutcome> {
     const outcome = await attemptOnce(ctx, domainName, step);
+    if (ctx.service instanceof SetGathering) ctx.service.finished(domainName);
     tracker?.finished(domainName, outcome.error === undefined);
     return outcome;
 }

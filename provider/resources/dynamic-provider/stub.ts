@@ -3,10 +3,10 @@
 // the code that chooses how a stub is serialized, so that neither imports the other. Moving this function between
 // files changes nothing that is serialized: the serializer writes the function's own text, or a require of a module.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { ProviderKey } from "../../runtime";
+import type { ResourceKind } from "../../resourceKinds";
 
 /** The stub for one product: each method loads the implementation by package name when the engine calls it. */
-export function makeStub(product: ProviderKey): dynamic.ResourceProvider {
+export function makeStub(product: ResourceKind): dynamic.ResourceProvider {
     // Resolved from the working directory of the engine's dynamic-provider process: the Pulumi project, where the
     // package is installed. `require` (not import) keeps the load lazy and out of the serialized closure.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

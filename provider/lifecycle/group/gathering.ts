@@ -1,0 +1,72 @@
+// A group's first sets go out together. Each domain of a group runs the single resource's steps (read the domain,
+// decide, set, confirm), all at once, and its set reaches the batching window (../batching.ts) when its own reads
+// are done. Where a product reads states in bulk (CDN: 50 domains a listing call) those reads end together and the
+// sets meet in one window; where each domain's state is its own read (DCDN's DescribeDcdnDomainDetail at 30/s,
+// Live's), the reads end one after another, paced, and a window of 100 ms catches two or three sets: a group of 25
+// DCDN domains went out as 25 single calls on the test clock instead of 10 + 10 + 5. So a group holds each domain's
+// first set until every domain of the group has reached its set or finished without one, and then sends them all at
+// once, whatever the product. The hold is bounded: a domain that is still reading (one waiting out another tool's
+// change, for minutes) keeps the others' sets back at most GATHER_HOLD_MS after the first one arrived.
+import { systemClock, type Clock } from "../../clock";
+import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../port";
+
+/** How long the first held set waits for the group's other domains at most: short against minutes of configuring. */
+export const GATHER_HOLD_MS = 30_000;
+
+interface Held {
+    readonly request: SetCertificateRequest;
+    resolve(result: SetCertificateResult): void;
+    reject(error: unknown): void;
+}
+
+/** The group's view of the product's service: the same service, with its domains' first sets gathered. */
+export class SetGathering implements CertificateService {
+    readonly product: CertificateService["product"];
+    /** Domains that have neither reached their first set nor finished. */
+    private readonly waiting: Set<string>;
+    private readonly held: Held[] = [];
+    private readonly holdEnds = new AbortController();
+
+    constructor(
+        private readonly inner: CertificateService,
+        domainNames: readonly string[],
+        private readonly clock: Clock = systemClock,
+        private readonly holdMs = GATHER_HOLD_MS,
+    ) {
+        this.product = inner.product;
+        this.waiting = new Set(domainNames);
+    }
+
+    describe(domainName: string): Promise<DeployedCertificate | undefined> {
+        return this.inner.describe(domainName);
+    }
+
+    domainStatus(domainName: string): Promise<string | undefined> {
+        return this.inner.domainStatus(domainName);
+    }
+
+    listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
+        return this.inner.listDomains();
+    }
+
+    /** A domain's first set waits for the group; any later one (after a refusal) goes straight on. */
+    set(request: SetCertificateRequest): Promise<SetCertificateResult> {
+        if (!this.waiting.delete(request.domainName)) return this.inner.set(request);
+        const gathered = new Promise<SetCertificateResult>((resolve, reject) => this.held.push({ request, resolve, reject }));
+        if (this.waiting.size === 0) this.release();
+        else if (this.held.length === 1) void this.clock.sleep(this.holdMs, this.holdEnds.signal).then(() => this.release());
+        return gathered;
+    }
+
+    /** The domain's steps ended (done, failed, or nothing to set): the group no longer waits for it. */
+    finished(domainName: string): void {
+        if (this.waiting.delete(domainName) && this.waiting.size === 0) this.release();
+    }
+
+    /** Sends every held set in one tick, so that those that may share a call meet in one batching window. */
+    private release(): void {
+        this.waiting.clear();
+        this.holdEnds.abort();
+        for (const { request, resolve, reject } of this.held.splice(0)) this.inner.set(request).then(resolve, reject);
+    }
+}

@@ -1,0 +1,151 @@
+// Each product as its official SDK sees it, for the tests that run one table of cases over every product of the table
+// (provider/products.ts PRODUCTS): what a domain serves, a change made behind the provider's back (as in the
+// console), and the action names a test expects in the emulator's log. The names are written here, from the SDKs'
+// models and the products' API pages, not taken from the product table: a wrong name there must fail a test.
+import { X509Certificate } from "node:crypto";
+import * as $Cdn from "@alicloud/cdn20180510";
+import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
+import * as $OpenApiClient from "@alicloud/openapi-client";
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
+import * as $dara from "@darabonba/typescript";
+import type { ProductId } from "../../provider/products";
+import { testCdnClient, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
+import type { Issued } from "../../harness/certs";
+
+export interface Served {
+    readonly status?: string;
+    readonly pem?: string;
+    readonly certName?: string;
+    readonly certType?: string;
+}
+
+export interface ProductJudge {
+    /** How the package's messages name the product. */
+    readonly displayName: string;
+    readonly setAction: string;
+    /** The batch set, for a product that has one. */
+    readonly batchSetAction?: string;
+    readonly certificateRead: string;
+    /** The read of a domain's state while a change configures. */
+    readonly stateRead: string;
+    /** Whether states are read many domains a call (a listing by names), rather than by each domain's detail. */
+    readonly statesInBulk: boolean;
+    /**
+     * Whether the account's listing shows domains under review or failed review (CDN's and DCDN's
+     * DescribeUserDomains / DescribeDcdnUserDomains with CheckDomainShow=true; Live's listing has no such parameter).
+     */
+    readonly listsFailedReview: boolean;
+    served(domainName: string): Promise<Served>;
+    /** The domain's state, from its detail. */
+    domainStatus(domainName: string): Promise<string | undefined>;
+    /** Someone sets another certificate on the domain (upload, HTTPS on). */
+    replace(domainName: string, issued: Issued, certName: string): Promise<void>;
+}
+
+/** SHA-256 of the leaf a domain serves with HTTPS on, lowercase hex; undefined with HTTPS off. */
+export async function servedFingerprint(judge: ProductJudge, domainName: string): Promise<string | undefined> {
+    const served = await judge.served(domainName);
+    return served.status === "on" && served.pem ? new X509Certificate(served.pem).fingerprint256.replace(/:/g, "").toLowerCase() : undefined;
+}
+
+/** A generic RPC call of the official SDK (@alicloud/openapi-core): Live has no SDK package. */
+function genericCall(endpoint: string, keys: SdkKeys, version: string) {
+    const client = new OpenApi(testSdkConfig(endpoint, keys));
+    return async (action: string, query: Record<string, string>): Promise<Record<string, unknown>> => {
+        const params = new $OpenApiUtil.Params({ action, version, protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json" });
+        const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
+        return ((await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { body: Record<string, unknown> }).body;
+    };
+}
+
+/**
+ * The DCDN SDK (@alicloud/dcdn20180115) is of the older generation (@alicloud/openapi-client): its own Config class.
+ * Every call on a connection of its own, as harness/sdkClients.ts explains.
+ */
+function dcdnClient(endpoint: string, keys: SdkKeys): Dcdn {
+    const host = endpoint.includes("://") ? new URL(endpoint).host : endpoint;
+    return new Dcdn(
+        new $OpenApiClient.Config({ ...keys, endpoint: host, protocol: "http", globalParameters: new $OpenApiClient.GlobalParameters({ headers: { connection: "close" } }) }),
+    );
+}
+
+const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => ProductJudge } = {
+    cdn: (endpoint, keys) => ({
+        displayName: "CDN",
+        setAction: "SetCdnDomainSSLCertificate",
+        batchSetAction: "BatchSetCdnDomainServerCertificate",
+        certificateRead: "DescribeDomainCertificateInfo",
+        stateRead: "DescribeUserDomains",
+        statesInBulk: true,
+        listsFailedReview: true,
+        async served(domainName) {
+            const response = await testCdnClient(endpoint, keys).describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
+            const info = response.body?.certInfos?.certInfo?.[0];
+            return { status: info?.serverCertificateStatus, pem: info?.serverCertificate, certName: info?.certName, certType: info?.certType };
+        },
+        async domainStatus(domainName) {
+            const detail = await testCdnClient(endpoint, keys).describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName }));
+            return detail.body?.getDomainDetailModel?.domainStatus;
+        },
+        async replace(domainName, issued, certName) {
+            await testCdnClient(endpoint, keys).setCdnDomainSSLCertificate(
+                new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certType: "upload", certName, SSLPub: issued.chainPem, SSLPri: issued.key.pkcs8 }),
+            );
+        },
+    }),
+    live: (endpoint, keys) => ({
+        displayName: "ApsaraVideo Live",
+        setAction: "SetLiveDomainCertificate",
+        certificateRead: "DescribeLiveDomainCertificateInfo",
+        stateRead: "DescribeLiveDomainDetail",
+        statesInBulk: false,
+        listsFailedReview: false,
+        async served(domainName) {
+            const body = await genericCall(endpoint, keys, "2016-11-01")("DescribeLiveDomainCertificateInfo", { DomainName: domainName });
+            const info = ((body.CertInfos as { CertInfo?: Record<string, string>[] } | undefined)?.CertInfo ?? [])[0];
+            return { status: info?.SSLProtocol, pem: info?.SSLPub, certName: info?.CertName, certType: info?.CertType };
+        },
+        async domainStatus(domainName) {
+            const body = await genericCall(endpoint, keys, "2016-11-01")("DescribeLiveDomainDetail", { DomainName: domainName });
+            return (body.DomainDetail as Record<string, string> | undefined)?.DomainStatus;
+        },
+        async replace(domainName, issued, certName) {
+            await genericCall(endpoint, keys, "2016-11-01")("SetLiveDomainCertificate", {
+                DomainName: domainName,
+                SSLProtocol: "on",
+                CertType: "upload",
+                CertName: certName,
+                SSLPub: issued.chainPem,
+                SSLPri: issued.key.pkcs8,
+            });
+        },
+    }),
+    dcdn: (endpoint, keys) => ({
+        displayName: "DCDN",
+        setAction: "SetDcdnDomainSSLCertificate",
+        batchSetAction: "BatchSetDcdnDomainCertificate",
+        certificateRead: "DescribeDcdnDomainCertificateInfo",
+        stateRead: "DescribeDcdnDomainDetail",
+        statesInBulk: false,
+        listsFailedReview: true,
+        async served(domainName) {
+            const response = await dcdnClient(endpoint, keys).describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }));
+            const info = response.body?.certInfos?.certInfo?.[0];
+            return { status: info?.SSLProtocol, pem: info?.SSLPub, certName: info?.certName, certType: info?.certType };
+        },
+        async domainStatus(domainName) {
+            const detail = await dcdnClient(endpoint, keys).describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName }));
+            return detail.body?.domainDetail?.domainStatus;
+        },
+        async replace(domainName, issued, certName) {
+            await dcdnClient(endpoint, keys).setDcdnDomainSSLCertificate(
+                new $Dcdn.SetDcdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certType: "upload", certName, SSLPub: issued.chainPem, SSLPri: issued.key.pkcs8 }),
+            );
+        },
+    }),
+};
+
+/** The judge of `product` for the emulator (or any endpoint) at `endpoint`, as the account `keys`. */
+export function judgeOf(product: ProductId, endpoint: string, keys: SdkKeys): ProductJudge {
+    return JUDGES[product](endpoint, keys);
+}

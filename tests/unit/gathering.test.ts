@@ -1,0 +1,71 @@
+// A group's first sets go out together (provider/lifecycle/group/gathering.ts): held until every domain of the
+// group has reached its set or finished, or until the hold's bound, then sent in one tick; later sets pass through.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { GATHER_HOLD_MS, SetGathering } from "../../provider/lifecycle/group/gathering";
+import { CDN } from "../../provider/products";
+import type { CertificateService, SetCertificateRequest } from "../../provider/lifecycle/port";
+import { VirtualClock } from "../support/virtualClock";
+
+/** Records each set with the virtual time it reached the service. */
+class Recorder implements CertificateService {
+    readonly product = CDN;
+    readonly sets: { domainName: string; at: number }[] = [];
+    constructor(private readonly clock: VirtualClock) {}
+    async describe() {
+        return undefined;
+    }
+    async domainStatus() {
+        return "online";
+    }
+    async listDomains() {
+        return [];
+    }
+    async set(request: SetCertificateRequest) {
+        this.sets.push({ domainName: request.domainName, at: this.clock.now() });
+        return { requestId: request.domainName };
+    }
+}
+
+const off = (domainName: string): SetCertificateRequest => ({ domainName, status: "off", certType: "upload" });
+
+describe("a group's gathered sets", () => {
+    it("GIVEN three domains reaching their sets at different times THEN none goes out before the last, and all go out together", async () => {
+        const clock = new VirtualClock();
+        const inner = new Recorder(clock);
+        const gathering = new SetGathering(inner, ["a", "b", "c"], clock);
+        const results = [gathering.set(off("a"))];
+        clock.advance(2000);
+        results.push(gathering.set(off("b")));
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.deepEqual(inner.sets, [], "held while c is still reading");
+        clock.advance(3000);
+        results.push(gathering.set(off("c")));
+        assert.deepEqual((await Promise.all(results)).map((r) => r.requestId), ["a", "b", "c"]);
+        assert.deepEqual(inner.sets, [{ domainName: "a", at: 5000 }, { domainName: "b", at: 5000 }, { domainName: "c", at: 5000 }]);
+    });
+
+    it("GIVEN a domain that finishes without a set THEN the others are not held for it", async () => {
+        const clock = new VirtualClock();
+        const inner = new Recorder(clock);
+        const gathering = new SetGathering(inner, ["a", "adopted"], clock);
+        const a = gathering.set(off("a"));
+        gathering.finished("adopted");
+        await a;
+        assert.deepEqual(inner.sets, [{ domainName: "a", at: 0 }]);
+    });
+
+    it(`GIVEN a domain that never reaches its set THEN the others go out ${GATHER_HOLD_MS} ms after the first arrived, and a later set passes straight through`, async () => {
+        const clock = new VirtualClock();
+        const inner = new Recorder(clock);
+        const gathering = new SetGathering(inner, ["a", "b", "slow"], clock);
+        clock.advance(100);
+        const held = [gathering.set(off("a")), gathering.set(off("b"))];
+        await clock.run();
+        await Promise.all(held);
+        assert.deepEqual(inner.sets, [{ domainName: "a", at: 100 + GATHER_HOLD_MS }, { domainName: "b", at: 100 + GATHER_HOLD_MS }]);
+        await gathering.set(off("slow"));
+        await gathering.set(off("a"));
+        assert.deepEqual(inner.sets.slice(2).map((s) => s.domainName), ["slow", "a"]);
+    });
+});
