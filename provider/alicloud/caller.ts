@@ -10,9 +10,9 @@ import type { Endpoint } from "./endpoint";
 import type { Clock } from "../clock";
 import { isOutcomeUnknown, isTransient, type ActionKind, type AlicloudApiError } from "../apiErrors";
 import { toApiError } from "./sdkErrors";
-import { PacerRegistry, sharedPacerRegistry } from "./pacing";
+import { type PacerRegistry, sharedPacerRegistry } from "./pacing";
 import type { ActionSpec, ApiSpec } from "../products";
-import { RetryOptions, withRetry } from "./retry";
+import { type RetryOptions, withRetry } from "./retry";
 import type { JsonObject } from "./wire";
 
 export interface Timeouts {
@@ -130,7 +130,7 @@ export class ApiCaller {
                     try {
                         const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ ...query }) });
                         const response = await this.client().callApi(params, request, this.runtime());
-                        const body: unknown = response["body"];
+                        const body: unknown = response.body;
                         return typeof body === "object" && body !== null ? (body as JsonObject) : {};
                     } finally {
                         finished();

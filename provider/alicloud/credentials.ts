@@ -53,12 +53,13 @@ export class AlicloudCredentials {
 
     /** The @alicloud/credentials client the SDK signs with; built on first use (the default chain reads files). */
     sdkCredential(): Credential {
-        return (this.#credential ??= this.#makeCredential());
+        this.#credential ??= this.#makeCredential();
+        return this.#credential;
     }
 
     /** Resolves the current credential (the chain caches and refreshes it). Throws CredentialsError with a fix. */
     async identity(): Promise<CredentialIdentity> {
-        let model;
+        let model: Awaited<ReturnType<Credential["getCredential"]>>;
         try {
             model = await this.sdkCredential().getCredential();
         } catch (error) {

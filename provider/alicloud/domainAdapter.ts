@@ -7,7 +7,7 @@ import type { ActionSpec, ProductSpec, SetActionSpec } from "../products";
 import { isBatchable, validBatchSize, type BatchSetCertificateRequest } from "./batchSet";
 import { ApiCaller, type CallDescription, type ClientSettings } from "./caller";
 import { DetailStateReader, ListingStateReader, type DomainStateReader } from "./domainStateReader";
-import { buildSetQuery, certificateEntry, domainStatesFromListing, JsonObject, toDeployedCertificate, valueAt, type SetCertificateFields } from "./wire";
+import { buildSetQuery, certificateEntry, domainStatesFromListing, type JsonObject, toDeployedCertificate, valueAt, type SetCertificateFields } from "./wire";
 
 export interface AdapterOptions {
     /**
@@ -132,6 +132,6 @@ export class DomainCertificateAdapter implements CertificateService {
 
 /** The request id of a set response, when the API sent one. */
 export function requestIdOf(body: JsonObject): SetCertificateResult {
-    const requestId = body["RequestId"];
+    const requestId = body.RequestId;
     return typeof requestId === "string" && requestId !== "" ? { requestId } : {};
 }

@@ -141,5 +141,6 @@ const REGISTRY_SYMBOL = Symbol.for("pulumi-alicloud-certs/pacer-registry");
 /** The registry every client shares unless handed another one. Created on first use, not at module load. */
 export function sharedPacerRegistry(): PacerRegistry {
     const holder = globalThis as { [REGISTRY_SYMBOL]?: PacerRegistry };
-    return (holder[REGISTRY_SYMBOL] ??= new PacerRegistry());
+    holder[REGISTRY_SYMBOL] ??= new PacerRegistry();
+    return holder[REGISTRY_SYMBOL];
 }

@@ -41,6 +41,7 @@ export interface AlicloudApiError extends Readonly<ApiErrorFields> {
 }
 
 /** An Alibaba Cloud API call that failed, explained. Never holds a key, a certificate or a credential. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the fields Object.assign sets, written once
 export class AlicloudApiError extends Error {
     override readonly name = "AlicloudApiError";
     readonly hint: string;

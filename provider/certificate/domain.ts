@@ -146,6 +146,7 @@ export function coversDomain(dnsNames: readonly string[], domain: string): boole
 /** SAN names should already be A-labels; a CA that wrote a U-label is compared in punycode all the same. */
 function toComparableName(name: string): string {
     const lower = name.trim().toLowerCase();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is "every character is ASCII", control characters included
     if (/^[\x00-\x7f]*$/.test(lower)) return lower;
     const wildcard = lower.startsWith(WILDCARD_PREFIX);
     const written = name.trim();

@@ -42,7 +42,8 @@ const CLAIMS = Symbol.for("pulumi-alicloud-certs/domain-claims");
 
 export function processClaims(): DomainClaims {
     const holder = globalThis as { [CLAIMS]?: DomainClaims };
-    return (holder[CLAIMS] ??= new DomainClaims());
+    holder[CLAIMS] ??= new DomainClaims();
+    return holder[CLAIMS];
 }
 
 /** "the DomainCertificateGroup `all`", from a URN (its type's last part and its name). */

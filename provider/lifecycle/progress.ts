@@ -115,7 +115,8 @@ export function reportChanges(tracker: ProgressTracker, sink: ProgressSink, cloc
     const send = () => {
         const line = tracker.summary();
         if (line === lastSent) return;
-        sink.report((lastSent = line));
+        lastSent = line;
+        sink.report(line);
         lastSentAt = clock.now();
     };
     const ticks = reportPeriodically(tracker, { report: () => send(), close: () => undefined }, clock, intervalMs, false);

@@ -78,7 +78,8 @@ const SAID = Symbol.for("pulumi-alicloud-certs/notes-said");
 /** True the first time this process is asked about `note`. */
 function sayOnce(note: string): boolean {
     const holder = globalThis as { [SAID]?: Set<string> };
-    const said = (holder[SAID] ??= new Set<string>());
+    holder[SAID] ??= new Set<string>();
+    const said = holder[SAID];
     if (said.has(note)) return false;
     said.add(note);
     return true;

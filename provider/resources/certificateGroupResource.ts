@@ -1,7 +1,7 @@
 // The shared resource class behind DomainCertificateGroup and LiveDomainCertificateGroup: one certificate on many
 // domains of a product, as one resource (one engine step, so the API sets the pace of a rollout, not the engine's
 // per-step state writes). Each domain is worked on by the same per-domain steps as a single resource.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type ProductId } from "../products";
 import { kindOf } from "../resourceKinds";
 import { CertificateOutputsResource } from "./certificateOutputs";

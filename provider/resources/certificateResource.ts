@@ -1,6 +1,6 @@
 // The shared resource class behind DomainCertificate and LiveDomainCertificate: the users' contract (Args and
 // outputs) is the same for both products; only the product id differs.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { PRODUCTS, type CertType, type ProductId } from "../products";
 import { CertificateOutputsResource } from "./certificateOutputs";
 import { certificateRegistration, LEAF_OUTPUTS, ownUrn, quietRegistration } from "./registration";

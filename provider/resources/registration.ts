@@ -60,6 +60,7 @@ export interface QuietRegistration {
     /** Puts the stack settings back (idempotent). */
     restore(): void;
     /** For an error thrown while registering: the settings back, and the stack it would have had, from `above` down. */
+    // biome-ignore lint/complexity/noBannedTypes: Error.captureStackTrace takes a Function, and the resource classes' constructors are protected
     failed(error: unknown, above: Function): void;
 }
 

@@ -33,7 +33,6 @@ function stubModule(kind: ResourceKind): StubModule {
     const file = `./dynamic-provider/${kind}`;
     return {
         exportPath: stubExportPath(kind),
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         load: () => require(file),
         resolve: () => require.resolve(file),
     };
@@ -68,7 +67,6 @@ function serializedAsRequire(product: ResourceKind): boolean {
         const parts = path.relative(process.cwd(), stub.resolve()).split(path.sep);
         const nodeModules = parts.indexOf("node_modules");
         if (nodeModules < 0) return false;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { getModuleFromPath } = require("@pulumi/pulumi/runtime/closure/package") as { getModuleFromPath(modulePath: string): string };
         return getModuleFromPath(parts.slice(nodeModules + 1).join("/")) === stub.exportPath;
     } catch {

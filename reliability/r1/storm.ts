@@ -30,7 +30,7 @@ export function stormFaults(probability: number, outcomes = true): FaultSpec[] {
     for (const action of ACTIONS.filter((a) => a.product === "cdn" || a.product === "cas")) {
         const kinds = kindsFor(action.kind, outcomes);
         const share = probability / kinds.length;
-        kinds.forEach((fault, k) => specs.push({ action: action.name, fault, probability: share / (1 - k * share) }));
+        for (const [k, fault] of kinds.entries()) specs.push({ action: action.name, fault, probability: share / (1 - k * share) });
     }
     return specs;
 }
@@ -76,7 +76,8 @@ export function callFigures(entries: readonly RequestLogEntry[]): CallFigures {
     let waits = 0;
     for (const entry of entries) {
         const action = entry.action ?? "(none)";
-        const row = (byAction[action] ??= { calls: 0, successes: 0, faulted: 0 });
+        byAction[action] ??= { calls: 0, successes: 0, faulted: 0 };
+        const row = byAction[action];
         row.calls++;
         if (succeeded(entry)) {
             row.successes++;

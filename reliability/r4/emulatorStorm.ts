@@ -380,7 +380,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
                 return judge(kind, await rawCall(port, [randomBytes(1 + Math.floor(random() * 16_384))]));
             case "raw pipelined requests": {
                 const req = "GET /?Action=DescribeUserDomains HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-                const answer = await rawCall(port, [req + req + "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"]);
+                const answer = await rawCall(port, [`${req + req}GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n`]);
                 tally(kind, answer.status === undefined ? "closed" : String(answer.status));
                 if (/HTTP\/1\.1 5\d\d/.test(answer.body) || (answer.status ?? 0) >= 500) defect("raw pipelined requests: a 5xx answer");
                 return;

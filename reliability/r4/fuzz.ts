@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     ]);
     secrets.push({ label: "encrypted key", value: pool.encryptedKey });
     await send({ t: "done", produced: [...produced].map(([text, source]) => ({ source: `R4 ${source}`, text })), secrets, poolSeconds, probe });
-    if (!process.send) process.stdout.write(JSON.stringify({ reports, poolSeconds, probe }, null, 2) + "\n");
+    if (!process.send) process.stdout.write(`${JSON.stringify({ reports, poolSeconds, probe }, null, 2)}\n`);
     // The IPC channel keeps the process alive; the parent waits for the exit.
     process.disconnect?.();
 }

@@ -198,7 +198,7 @@ function hugeText(pool: Pool, shape: HugeShape, megabytes: number): string {
             text = repeatTo("-----BEGIN CERTIFICATE-----\n", size);
             break;
         case "unterminated BEGIN markers":
-            text = repeatTo("-----BEGIN " + "A".repeat(60), size);
+            text = repeatTo(`-----BEGIN ${"A".repeat(60)}`, size);
             break;
         case "literal \\n":
             text = block("CERTIFICATE", repeatTo("\\n", size));
@@ -264,6 +264,8 @@ export function materializeText(pool: Pool, spec: TextSpec): string {
                 case "middle missing":
                     return [...chain.slice(0, chain.length / 2), ...chain.slice(chain.length / 2 + 1)].join("");
             }
+            // Every order is handled above; the compiler checks that spec.order has no other value.
+            return spec.order satisfies never;
         }
         case "huge":
             return hugeText(pool, spec.shape, spec.megabytes);
@@ -365,7 +367,7 @@ export function materializeDomain(spec: DomainSpec): string {
         }
         case "long": {
             const label = "a".repeat(spec.labelLength);
-            const name = Array.from({ length: spec.labels }, () => label).join(".") + ".com";
+            const name = `${Array.from({ length: spec.labels }, () => label).join(".")}.com`;
             return spec.wildcard ? `*.${name}` : name;
         }
         case "structural":

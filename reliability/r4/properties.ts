@@ -291,7 +291,7 @@ interface Materialized {
     readonly secrets: string[];
 }
 
-function valueOf(pool: Pool, source: FieldSource): { value: unknown; label: string } {
+function fieldValue(pool: Pool, source: FieldSource): { value: unknown; label: string } {
     switch (source.from) {
         case "text":
             return { value: materializeText(pool, source.spec), label: describeText(pool, source.spec) };
@@ -331,7 +331,7 @@ function materializeFields(pool: Pool, pair: SingleCase["pair"], fields: Fields,
     }
     for (const [field, source] of Object.entries(fields) as [string, FieldSource][]) {
         if (field === "domainName" && !withDomain) continue;
-        const { value, label } = valueOf(pool, source);
+        const { value, label } = fieldValue(pool, source);
         news[field] = value;
         labels.push(`${field}: ${label}`);
         const size = typeof value === "string" ? value.length : 0;
@@ -479,6 +479,7 @@ function normalizeDomain(recorder: Recorder, label: string, input: string): void
     }
     // Not a defect when the browser reads it the same (above): a name with characters IDNA maps away (fullwidth
     // letters, invisible joiners) lands on the ASCII name, as it does in the address bar. Counted, to say so.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: these test "any non-ASCII" and "all ASCII", control characters included
     if (/[^\x00-\x7f]/.test(input) && /^[\x00-\x7f]*$/.test(normalized) && !normalized.includes("xn--") && coversDomain(["www.example.com", "example.com", "paypal.com"], normalized)) {
         recorder.soft("info: non-ASCII lookalike mapped onto a covered ASCII name, as WHATWG URL maps it", () => label, "IDNA mapping (UTS #46), the browser's reading too");
     }
@@ -526,7 +527,7 @@ function materializeGroup(pool: Pool, g: GroupCase): Materialized {
     const base = materializeFields(pool, g.single.pair, g.single.fields, false);
     const news = { ...base.news };
     const labels = [base.label];
-    const item = (source: FieldSource) => valueOf(pool, source);
+    const item = (source: FieldSource) => fieldValue(pool, source);
     switch (g.domains.from) {
         case "list": {
             const items = g.domains.items.map(item);

@@ -38,7 +38,6 @@ describe("the resource kinds, listed once", () => {
 
     it("each stub module is its own kind's stub", async () => {
         for (const kind of RESOURCE_KINDS) {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
             const stub = require(path.join(STUB_DIR, kind)) as object;
             const serialized = await pulumi.runtime.serializeFunction(() => stub, { allowSecrets: true });
             assert.ok(serialized.text.includes(`product: ${JSON.stringify(kind)}`), `${kind}: ${serialized.text}`);

@@ -23,7 +23,7 @@ import { pickLeafDetails } from "../outputs";
 import { NAMES_LISTED } from "./check";
 import { groupChanges } from "./diff";
 import type { ProgressSink } from "../port";
-import { ProgressTracker, withProgress as withProgressOf } from "../progress";
+import { type ProgressTracker, withProgress as withProgressOf } from "../progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 import type { CertificateInputs } from "../model";
 import { cleanUp, movingAway, ownedIds, replacedBy, stopMovingAway, withPending, withStoredCertificate, type PendingCleanup } from "../storedCertificates";
@@ -159,7 +159,7 @@ async function updateGroupDomains(outer: GroupContext, id: string, olds: GroupOu
 }
 
 /** Refresh: what each domain serves now (one certificate read each). */
-export async function readGroup(ctx: LifecycleContext, id: string, state: GroupOutputs): Promise<GroupOutputs> {
+export async function readGroup(ctx: LifecycleContext, _id: string, state: GroupOutputs): Promise<GroupOutputs> {
     const outcomes = await Promise.all(
         (state.domains ?? []).map((domainName) =>
             attempt(ctx, domainName, async () => {

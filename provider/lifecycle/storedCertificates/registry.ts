@@ -108,5 +108,6 @@ const REGISTRY = Symbol.for("pulumi-alicloud-certs/stored-certificates");
 
 export function registry(): StoredCertificateRegistry {
     const holder = globalThis as { [REGISTRY]?: StoredCertificateRegistry };
-    return (holder[REGISTRY] ??= new StoredCertificateRegistry());
+    holder[REGISTRY] ??= new StoredCertificateRegistry();
+    return holder[REGISTRY];
 }

@@ -9,7 +9,6 @@ import type { ResourceKind } from "../../resourceKinds";
 export function makeStub(product: ResourceKind): dynamic.ResourceProvider {
     // Resolved from the working directory of the engine's dynamic-provider process: the Pulumi project, where the
     // package is installed. `require` (not import) keeps the load lazy and out of the serialized closure.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const load = (): dynamic.ResourceProvider => require("pulumi-alicloud-certs/runtime").providerFor(product);
     return {
         configure: (req) => load().configure!(req),
