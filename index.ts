@@ -34,12 +34,14 @@ const group = new DomainCertificateGroup("cdn-group", {
 export const domains = pulumi
     .all([
         ...[cdn, live].map((resource) =>
-            pulumi.all([resource.domainName, resource.status, resource.fingerprint, resource.notAfter]).apply(([domain, status, fingerprint, expiry]) => [
-                { domain, status, fingerprint, expiry },
-            ]),
+            pulumi
+                .all([resource.domainName, resource.status, resource.fingerprint, resource.notAfter])
+                .apply(([domain, status, fingerprint, expiry]) => [{ domain, status, fingerprint, expiry }]),
         ),
-        pulumi.all([group.served, group.notAfter]).apply(([served, expiry]) =>
-            Object.entries(served).map(([domain, { status, fingerprint }]) => ({ domain, status, fingerprint, expiry, group: "cdn-group" })),
-        ),
+        pulumi
+            .all([group.served, group.notAfter])
+            .apply(([served, expiry]) =>
+                Object.entries(served).map(([domain, { status, fingerprint }]) => ({ domain, status, fingerprint, expiry, group: "cdn-group" })),
+            ),
     ])
     .apply((rows) => rows.flat());

@@ -122,7 +122,8 @@ export function renderRolloutChart(figures: RolloutFigures, options: ChartOption
     const notesHeight = notes.length * 16;
     const height = (options.height ?? 540) + notesHeight;
 
-    const measured = (shape: DrawnShape) => points.flatMap((p) => (p[shape]?.seconds === undefined ? [] : [[p.domains, p[shape]!.seconds!] as [number, number]]));
+    const measured = (shape: DrawnShape) =>
+        points.flatMap((p) => (p[shape]?.seconds === undefined ? [] : [[p.domains, p[shape]!.seconds!] as [number, number]]));
     const floor = floorCurve(points[0]!.domains, points[points.length - 1]!.domains, conditions.batchSize, conditions.configuringMs);
     const values = [...DRAWN_SHAPES.flatMap((s) => measured(s).map(([, y]) => y)), ...floor.map(([, y]) => y)];
     // The 1-2-5 steps just outside the values bound the axis and carry its labels, so that the lines fill the plot
@@ -186,7 +187,13 @@ export function renderRolloutChart(figures: RolloutFigures, options: ChartOption
                     data: measured(shape),
                     color: colors[shape],
                     symbolSize: 7,
-                    label: { show: true, position: labelSide[shape], fontSize: 10, color: colors[shape], formatter: (p: { value: unknown }) => formatSeconds((p.value as [number, number])[1]) },
+                    label: {
+                        show: true,
+                        position: labelSide[shape],
+                        fontSize: 10,
+                        color: colors[shape],
+                        formatter: (p: { value: unknown }) => formatSeconds((p.value as [number, number])[1]),
+                    },
                 })),
                 {
                     name: SERIES_NAMES.floor,
@@ -200,7 +207,10 @@ export function renderRolloutChart(figures: RolloutFigures, options: ChartOption
                     lineStyle: { type: "dashed" as const, width: 1.5 },
                 },
             ],
-            graphic: notes.length === 0 ? [] : [{ type: "text", left: 20, bottom: 10, style: { text: notes.join("\n"), fontSize: 11, lineHeight: 16, fill: "#424242" } }],
+            graphic:
+                notes.length === 0
+                    ? []
+                    : [{ type: "text", left: 20, bottom: 10, style: { text: notes.join("\n"), fontSize: 11, lineHeight: 16, fill: "#424242" } }],
         });
         return chart.renderToSVGString();
     } finally {
@@ -255,7 +265,9 @@ export function notesOf(points: readonly SweepPoint[]): string[] {
     }
     const sequential = points.filter((p) => p.sequentialLoop !== undefined);
     if (sequential.length > 0) {
-        const outcomes = sequential.map((p) => `N = ${p.domains}: ${p.sequentialLoop!.seconds !== undefined ? formatSeconds(p.sequentialLoop!.seconds) : p.sequentialLoop!.missing}`);
+        const outcomes = sequential.map(
+            (p) => `N = ${p.domains}: ${p.sequentialLoop!.seconds !== undefined ? formatSeconds(p.sequentialLoop!.seconds) : p.sequentialLoop!.missing}`,
+        );
         notes.push(`Not drawn, as each throttled call leaves its domain without the certificate: ${SERIES_NAMES.sequentialLoop}; ${outcomes.join("; ")}.`);
     }
     return notes;
@@ -281,6 +293,9 @@ export function renderFiguresTable(figures: RolloutFigures): string {
     const header = `| N | floor (computed) | ${SERIES_NAMES.group} | ${SERIES_NAMES.perDomain} | ${SERIES_NAMES.terraformLoop} | ${SERIES_NAMES.sequentialLoop} |`;
     const rows = [...figures.points]
         .sort((a, b) => a.domains - b.domains)
-        .map((p) => `| ${p.domains} | ${formatSeconds(p.floorSeconds)} | ${cell(p.group)} | ${cell(p.perDomain)} | ${cell(p.terraformLoop)} | ${cell(p.sequentialLoop)} |`);
+        .map(
+            (p) =>
+                `| ${p.domains} | ${formatSeconds(p.floorSeconds)} | ${cell(p.group)} | ${cell(p.perDomain)} | ${cell(p.terraformLoop)} | ${cell(p.sequentialLoop)} |`,
+        );
     return [header, `|${"---|".repeat(6)}`, ...rows].join("\n");
 }

@@ -81,7 +81,10 @@ export function refreshFloor(domains: number, limits: Limits = DOCUMENTED_LIMITS
  * The time the calls actually made would take if each action ran at exactly its limit, the actions in parallel:
  * the busiest action's budget. Shows which budget a measured run spent its time on.
  */
-export function busiestBudget(callsByAction: Readonly<Record<string, number>>, limitsByAction: Readonly<Record<string, number>>): { action?: string; seconds: number } {
+export function busiestBudget(
+    callsByAction: Readonly<Record<string, number>>,
+    limitsByAction: Readonly<Record<string, number>>,
+): { action?: string; seconds: number } {
     let busiest: { action?: string; seconds: number } = { seconds: 0 };
     for (const [action, calls] of Object.entries(callsByAction)) {
         const limit = limitsByAction[action];

@@ -107,7 +107,9 @@ export function describeCalls(calls: CallSummary): string {
 
 /** When the API calls happened within the command: the rest is the engine's and the provider's own time. */
 export function callSpan(p: Phase): string {
-    return p.firstCall === undefined || p.lastCall === undefined ? "" : `; calls from ${seconds(p.firstCall)} to ${seconds(p.lastCall)} after the command started`;
+    return p.firstCall === undefined || p.lastCall === undefined
+        ? ""
+        : `; calls from ${seconds(p.firstCall)} to ${seconds(p.lastCall)} after the command started`;
 }
 
 const ROLE_ORDER: readonly Role[] = ["engine", "program", "provider", "language host"];
@@ -204,7 +206,14 @@ export function renderReport(input: ReportInput): string {
     const keysRow = (key: string, label: string) => {
         const p = phases.get(key);
         if (!p) return;
-        rows.push({ figure: label, measured: failed(p) ? measuredOf(p) : String(p.calls.keyTransmissions), floor: "1", ratio: "-", target: "1", ok: !failed(p) && p.calls.keyTransmissions === 1 });
+        rows.push({
+            figure: label,
+            measured: failed(p) ? measuredOf(p) : String(p.calls.keyTransmissions),
+            floor: "1",
+            ratio: "-",
+            target: "1",
+            ok: !failed(p) && p.calls.keyTransmissions === 1,
+        });
     };
     keysRow(PHASE.rotate, `calls carrying the private key in the rotation of ${n} DomainCertificates (uploads, and sets of an uploaded certificate)`);
     keysRow(PHASE.groupRotate, `calls carrying the private key in the rotation of the group of ${n}`);
@@ -336,7 +345,13 @@ export function renderReport(input: ReportInput): string {
         const busiest = busiestBudget(p.calls.byAction, limits);
         let extra = "";
         if (p.name.startsWith("up") && n > 0) {
-            const withReads = rolloutFloor({ domains: n, batchSize: input.batchSize, configuringMs: input.configuringMs, readsPerDomain: reads / n, detailReadsPerDomain: details / n });
+            const withReads = rolloutFloor({
+                domains: n,
+                batchSize: input.batchSize,
+                configuringMs: input.configuringMs,
+                readsPerDomain: reads / n,
+                detailReadsPerDomain: details / n,
+            });
             const listings = readsPerDomain(p, n).listings;
             extra = `; ${(reads / n).toFixed(2)} certificate reads, ${listings.toFixed(2)} state listings and ${(details / n).toFixed(2)} domain detail reads per domain (a floor counting them: ${withReads.totalSeconds.toFixed(2)} s)`;
         }
@@ -348,7 +363,11 @@ export function renderReport(input: ReportInput): string {
     }
     for (const a of input.anchors) {
         lines.push(
-            `- anchor ${a.name}: ${a.calls} set calls in ${seconds(a.callSeconds)}, ${a.failedCalls} failed (${Object.entries(a.failedByCode).map(([c, k]) => `${k} ${c}`).join(", ") || "none"}); ` +
+            `- anchor ${a.name}: ${a.calls} set calls in ${seconds(a.callSeconds)}, ${a.failedCalls} failed (${
+                Object.entries(a.failedByCode)
+                    .map(([c, k]) => `${k} ${c}`)
+                    .join(", ") || "none"
+            }); ` +
                 `${a.failedDomains} domains never set; last domain seen serving at ${seconds(a.servedSeconds)} ` +
                 `(observer: ${a.observerReads} reads, each domain read first at its set + the configuring time, paced at 90/s).`,
         );

@@ -156,7 +156,17 @@ function chartDomains(raw: string): string {
  */
 function drawChart(options: Options): void {
     if (options.chartDomains === undefined) return;
-    const args = ["--import", "tsx", path.join(__dirname, "sweep.ts"), "--domains", options.chartDomains, "--configuring-ms", String(options.configuringMs), "--batch-size", String(options.batchSize)];
+    const args = [
+        "--import",
+        "tsx",
+        path.join(__dirname, "sweep.ts"),
+        "--domains",
+        options.chartDomains,
+        "--configuring-ms",
+        String(options.configuringMs),
+        "--batch-size",
+        String(options.batchSize),
+    ];
     log(`the rollout chart: npm run bench:sweep -- ${args.slice(3).join(" ")}`);
     const sweep = spawnSync(process.execPath, args, { stdio: "inherit" });
     if (sweep.status !== 0) throw new Error(`the chart's sweep failed (exit ${sweep.status ?? sweep.signal}); the table above stands`);
@@ -188,7 +198,16 @@ async function main(): Promise<void> {
     const certificates: Issued[] = [];
     for (let i = 0; i < 10; i++) certificates.push(await issue());
     const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another, groupFirst, groupNext, groupThird, groupFourth] = certificates as [
-        Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued,
+        Issued,
+        Issued,
+        Issued,
+        Issued,
+        Issued,
+        Issued,
+        Issued,
+        Issued,
+        Issued,
+        Issued,
     ];
     const files = (issued: Issued): CertificateFiles => ({ chainPem: issued.chainPem, keyPem: issued.key.pkcs8 });
 
@@ -214,13 +233,17 @@ async function main(): Promise<void> {
         project: PulumiProject,
         command: () => Promise<RunResult>,
         expect?: Issued,
-        target: { emulator: EmulatorProcess; client: ReturnType<typeof cdnClient>; configuringMs: number } = { emulator, client, configuringMs: options.configuringMs },
+        target: { emulator: EmulatorProcess; client: ReturnType<typeof cdnClient>; configuringMs: number } = {
+            emulator,
+            client,
+            configuringMs: options.configuringMs,
+        },
     ): Promise<void> => {
         const { emulator } = target;
         log(`${name}: running`);
         await emulator.hooks.reset();
         const sampler = new ProjectProcessSampler(project.dir);
-        const emulatorCpuBefore = (emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid));
+        const emulatorCpuBefore = emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid);
         const phaseStart = Date.now();
         sampler.start();
         let result: RunResult;
@@ -231,13 +254,16 @@ async function main(): Promise<void> {
             // Also when the command throws, so that the poll never outlives the phase.
             usage = sampler.stop();
         }
-        const emulatorCpuAfter = (emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid));
+        const emulatorCpuAfter = emulator.pid === undefined ? undefined : cpuSecondsOf(emulator.pid);
         const entries = await emulator.hooks.requests();
         const calls = summarize(entries);
         // For looking into a result: the phase's request log (names, domains and outcomes only), with times.
         if (process.env.BENCH_LOG_DIR) {
             fs.mkdirSync(process.env.BENCH_LOG_DIR, { recursive: true });
-            fs.writeFileSync(path.join(process.env.BENCH_LOG_DIR, `${name.replace(/\W+/g, "-")}.json`), JSON.stringify({ startedAt: phaseStart, entries }, null, 1));
+            fs.writeFileSync(
+                path.join(process.env.BENCH_LOG_DIR, `${name.replace(/\W+/g, "-")}.json`),
+                JSON.stringify({ startedAt: phaseStart, entries }, null, 1),
+            );
         }
         const output = `${result.stdout}\n${result.stderr}`;
         const since = (t: number | undefined) => (t === undefined ? undefined : (t - phaseStart) / 1000);
@@ -264,7 +290,9 @@ async function main(): Promise<void> {
             ...(stateBytes !== undefined ? { stateBytes } : {}),
         };
         phases.set(name, phase);
-        log(`${name}: ${seconds(phase.seconds)}, exit ${result.code}${result.timedOut ? " (TIMED OUT)" : ""}; ${describeCalls(calls)}${callSpan(phase)}; ${describeUsage(phase)}`);
+        log(
+            `${name}: ${seconds(phase.seconds)}, exit ${result.code}${result.timedOut ? " (TIMED OUT)" : ""}; ${describeCalls(calls)}${callSpan(phase)}; ${describeUsage(phase)}`,
+        );
         if (result.code !== 0) log(`${name} failed; last output:\n${output.split("\n").slice(-40).join("\n")}`);
     };
 
@@ -351,18 +379,24 @@ async function main(): Promise<void> {
             // A cloud that configures for minutes, as the real one does, in an emulator of its own.
             const { min, max } = options.realistic;
             const slow = await EmulatorProcess.start({
-                        seed,
+                seed,
                 workDir: fs.mkdtempSync(path.join(work, "realistic-")),
                 configuringMs: `${min}-${max}`,
             });
             try {
                 log(`realistic: emulator ${slow.endpoint}, configuring ${min}-${max} ms per change`);
                 const realistic = await certificatesProject("bench-certs-realistic", current, {}, slow.endpoint);
-                await runPhase(PHASE.createRealistic, realistic.project, () => realistic.project.up(parallel, { allowFailure: true, timeoutMs: commandTimeoutMs + max * 2 }), current, {
-                    emulator: slow,
-                    client: cdnClient(ACCOUNT, slow.hostPort),
-                    configuringMs: max,
-                });
+                await runPhase(
+                    PHASE.createRealistic,
+                    realistic.project,
+                    () => realistic.project.up(parallel, { allowFailure: true, timeoutMs: commandTimeoutMs + max * 2 }),
+                    current,
+                    {
+                        emulator: slow,
+                        client: cdnClient(ACCOUNT, slow.hostPort),
+                        configuringMs: max,
+                    },
+                );
             } finally {
                 await slow.stop();
             }
@@ -372,14 +406,28 @@ async function main(): Promise<void> {
             const stamp = Date.now().toString(36);
             await emulator.hooks.reset();
             log(`anchor: ${n} SetCdnDomainSSLCertificate calls in sequence, no retry`);
-            const sequential = await sequentialAnchor({ client, domains, certificate: files(anchorSequential), configuringMs: options.configuringMs, certName: `bench-sequential-${stamp}` });
+            const sequential = await sequentialAnchor({
+                client,
+                domains,
+                certificate: files(anchorSequential),
+                configuringMs: options.configuringMs,
+                certName: `bench-sequential-${stamp}`,
+            });
             log(`anchor sequential: ${sequential.failedCalls}/${sequential.calls} calls failed; last domain served at ${seconds(sequential.servedSeconds)}`);
             // Let every domain finish configuring and the limit windows empty, so that the second anchor starts clean.
             await new Promise((resolve) => setTimeout(resolve, options.configuringMs + 1_000));
             await emulator.hooks.reset();
             log(`anchor: ${n} SetCdnDomainSSLCertificate calls, 10 in parallel, throttling retried after 3 s then 5 s`);
-            const parallelResult = await parallelAnchor({ client, domains, certificate: files(anchorParallel), configuringMs: options.configuringMs, certName: `bench-parallel-${stamp}` });
-            log(`anchor parallel: ${parallelResult.failedCalls}/${parallelResult.calls} calls failed; last domain served at ${seconds(parallelResult.servedSeconds)}`);
+            const parallelResult = await parallelAnchor({
+                client,
+                domains,
+                certificate: files(anchorParallel),
+                configuringMs: options.configuringMs,
+                certName: `bench-parallel-${stamp}`,
+            });
+            log(
+                `anchor parallel: ${parallelResult.failedCalls}/${parallelResult.calls} calls failed; last domain served at ${seconds(parallelResult.servedSeconds)}`,
+            );
             anchors = [sequential, parallelResult];
         }
     } finally {

@@ -23,7 +23,16 @@ import { locatePulumiCli } from "../harness/pulumiCli";
 import { preparePackageInstall } from "../harness/packageInstall";
 import { PulumiProject } from "../harness/project";
 import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult } from "./anchors";
-import { FIGURES_VERSION, packageRolloutFloorSeconds, renderFiguresTable, renderRolloutChart, type Conditions, type Measurement, type RolloutFigures, type SweepPoint } from "./chart";
+import {
+    FIGURES_VERSION,
+    packageRolloutFloorSeconds,
+    renderFiguresTable,
+    renderRolloutChart,
+    type Conditions,
+    type Measurement,
+    type RolloutFigures,
+    type SweepPoint,
+} from "./chart";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM } from "./programs";
 import { UsageError, wholeNumber } from "./options";
 import { seconds } from "./table";
@@ -175,7 +184,10 @@ async function measurePoint(context: Context, n: number, label: string): Promise
             if (result.code !== 0) {
                 const output = `${result.stdout}\n${result.stderr}`.split("\n").slice(-30).join("\n");
                 log(`${label} ${shape}: pulumi up failed; last output:\n${output}`);
-                return { missing: `pulumi up failed (exit ${result.code}${result.timedOut ? ", timed out" : ""}) after ${seconds(result.durationMs / 1000)}`, tookSeconds: took() };
+                return {
+                    missing: `pulumi up failed (exit ${result.code}${result.timedOut ? ", timed out" : ""}) after ${seconds(result.durationMs / 1000)}`,
+                    tookSeconds: took(),
+                };
             }
             // A rollout counts once every domain serves the certificate, whatever the command said.
             const missing = await domainsNotServing(client, domains, leafFingerprint(issued.chainPem), (n / 90) * 1000 + options.configuringMs + 10_000);
@@ -222,7 +234,13 @@ async function measurePoint(context: Context, n: number, label: string): Promise
             point.terraformLoop = report(
                 "Terraform-style loop",
                 await measureLoop("Terraform-style loop", () =>
-                    parallelAnchor({ client, domains, certificate: files(certificates.terraformLoop), configuringMs: options.configuringMs, certName: `sweep-parallel-${stamp}` }),
+                    parallelAnchor({
+                        client,
+                        domains,
+                        certificate: files(certificates.terraformLoop),
+                        configuringMs: options.configuringMs,
+                        certName: `sweep-parallel-${stamp}`,
+                    }),
                 ),
             );
             // Every domain done configuring and the limit windows empty before the next loop, as run.ts waits.
@@ -230,7 +248,13 @@ async function measurePoint(context: Context, n: number, label: string): Promise
             point.sequentialLoop = report(
                 "acme.sh-style loop",
                 await measureLoop("acme.sh-style loop", () =>
-                    sequentialAnchor({ client, domains, certificate: files(certificates.sequentialLoop), configuringMs: options.configuringMs, certName: `sweep-sequential-${stamp}` }),
+                    sequentialAnchor({
+                        client,
+                        domains,
+                        certificate: files(certificates.sequentialLoop),
+                        configuringMs: options.configuringMs,
+                        certName: `sweep-sequential-${stamp}`,
+                    }),
                 ),
             );
         }
@@ -245,7 +269,9 @@ async function measurePoint(context: Context, n: number, label: string): Promise
 /** Why N DomainCertificates are not measured at this N, with what the largest measured N cost, when there is one. */
 function perDomainLeftOut(max: number, earlier: readonly SweepPoint[]): string {
     const largest = [...earlier].reverse().find((p) => p.perDomain?.seconds !== undefined);
-    const cost = largest ? `; at N = ${largest.domains} one create took ${seconds(largest.perDomain!.seconds)}, and the engine's per-resource state writes grow with N squared` : "";
+    const cost = largest
+        ? `; at N = ${largest.domains} one create took ${seconds(largest.perDomain!.seconds)}, and the engine's per-resource state writes grow with N squared`
+        : "";
     return `not measured: above --per-domain-max ${max}${cost}`;
 }
 
@@ -285,7 +311,9 @@ async function main(): Promise<void> {
         pulumi: pulumiVersion(cli.dir),
         loadBefore: os.loadavg().map((l) => Number(l.toFixed(2))),
     };
-    log(`N = ${options.domains.join(", ")}; measuring ${[...options.parts].join(", ")}; configuring ${options.configuringMs} ms, batch size ${options.batchSize}`);
+    log(
+        `N = ${options.domains.join(", ")}; measuring ${[...options.parts].join(", ")}; configuring ${options.configuringMs} ms, batch size ${options.batchSize}`,
+    );
     log(`${conditions.machine}; load average ${conditions.loadBefore.join("/")}; engine ${cli.dir}`);
     log("building and installing the packed package (reused when unchanged)");
     const installDir = await preparePackageInstall();
@@ -299,12 +327,16 @@ async function main(): Promise<void> {
         const pointStarted = Date.now();
         points.push(await measurePoint({ options, installDir, certificates, earlier: points }, n, label));
         write(options, { version: FIGURES_VERSION, conditions, points });
-        log(`${label}: done in ${seconds((Date.now() - pointStarted) / 1000)}; wrote ${path.relative(process.cwd(), options.json)} and ${path.relative(process.cwd(), options.svg)}`);
+        log(
+            `${label}: done in ${seconds((Date.now() - pointStarted) / 1000)}; wrote ${path.relative(process.cwd(), options.json)} and ${path.relative(process.cwd(), options.svg)}`,
+        );
     }
     conditions = { ...conditions, finishedAt: new Date().toISOString(), loadAfter: os.loadavg().map((l) => Number(l.toFixed(2))) };
     const figures: RolloutFigures = { version: FIGURES_VERSION, conditions, points };
     write(options, figures);
-    process.stdout.write(`\n${renderFiguresTable(figures)}\n\n${conditions.command}; ${conditions.machine}; started ${conditions.startedAt}, finished ${conditions.finishedAt}; load average ${conditions.loadBefore.join("/")} before, ${conditions.loadAfter!.join("/")} after.\n`);
+    process.stdout.write(
+        `\n${renderFiguresTable(figures)}\n\n${conditions.command}; ${conditions.machine}; started ${conditions.startedAt}, finished ${conditions.finishedAt}; load average ${conditions.loadBefore.join("/")} before, ${conditions.loadAfter!.join("/")} after.\n`,
+    );
 }
 
 main().then(

@@ -214,9 +214,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 function casBehaviour(options: EmulatorOptions): CasBehaviour {
     const nameReuse = options.casNameReuse ?? DEFAULTS.casNameReuse;
-    if (nameReuse !== "refuse" && nameReuse !== "same-content") throw new RangeError(`casNameReuse must be "refuse" or "same-content"; got ${JSON.stringify(nameReuse)}`);
+    if (nameReuse !== "refuse" && nameReuse !== "same-content")
+        throw new RangeError(`casNameReuse must be "refuse" or "same-content"; got ${JSON.stringify(nameReuse)}`);
     const deleteInUse = options.casDeleteInUse ?? DEFAULTS.casDeleteInUse;
-    if (deleteInUse !== "refuse" && deleteInUse !== "allow") throw new RangeError(`casDeleteInUse must be "refuse" or "allow"; got ${JSON.stringify(deleteInUse)}`);
+    if (deleteInUse !== "refuse" && deleteInUse !== "allow")
+        throw new RangeError(`casDeleteInUse must be "refuse" or "allow"; got ${JSON.stringify(deleteInUse)}`);
     const quota = options.casQuota ?? DEFAULTS.casQuota;
     if (!Number.isInteger(quota) || quota < 0) throw new RangeError(`casQuota must be a whole number, 0 or more; got ${quota}`);
     const liveUploadToCas = options.liveUploadToCas ?? DEFAULTS.liveUploadToCas;

@@ -32,12 +32,14 @@ export function policyAllows(policy: PolicyDocument, action: string): boolean {
 
 /** Checks an untrusted policy document; returns a reason when it is not one. */
 export function policyProblem(input: unknown): string | undefined {
-    if (typeof input !== "object" || input === null || !Array.isArray((input as { Statement?: unknown }).Statement)) return 'must be a policy document: {"Statement": [...]}';
-    for (const [i, statement] of ((input as { Statement: unknown[] }).Statement).entries()) {
+    if (typeof input !== "object" || input === null || !Array.isArray((input as { Statement?: unknown }).Statement))
+        return 'must be a policy document: {"Statement": [...]}';
+    for (const [i, statement] of (input as { Statement: unknown[] }).Statement.entries()) {
         const s = statement as Record<string, unknown>;
         if (s.Effect !== "Allow" && s.Effect !== "Deny") return `Statement[${i}].Effect must be "Allow" or "Deny"`;
         const actions = [s.Action].flat();
-        if (actions.length === 0 || actions.some((a) => typeof a !== "string" || a === "")) return `Statement[${i}].Action must be an action name or a list of them`;
+        if (actions.length === 0 || actions.some((a) => typeof a !== "string" || a === ""))
+            return `Statement[${i}].Action must be an action name or a list of them`;
     }
     return undefined;
 }

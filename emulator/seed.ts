@@ -130,7 +130,9 @@ export function validateSeed(input: unknown): Seed {
             const domainName = requireString(d.domainName, `${where}.domainName`).toLowerCase();
             // The API names a wildcard domain with a leading dot, and answers "*.example.com" as not found.
             if (domainName.startsWith("*.")) {
-                throw new SeedError(`${where}.domainName: a wildcard domain is named as the API names it, with a leading dot: "${domainName.slice(1)}", not "${domainName}"`);
+                throw new SeedError(
+                    `${where}.domainName: a wildcard domain is named as the API names it, with a leading dot: "${domainName.slice(1)}", not "${domainName}"`,
+                );
             }
             if (!isProduct(d.product)) throw new SeedError(`${where}.product must be one of ${PRODUCTS_WITH_DOMAINS.map((p) => `"${p}"`).join(", ")}`);
             const domainStatus = d.domainStatus ?? "online";
@@ -152,10 +154,12 @@ export function validateSeed(input: unknown): Seed {
             const where = `${at}.casCertificates[${j}]`;
             if (!isObject(c)) throw new SeedError(`${where} must be an object`);
             const region = c.region === undefined ? DEFAULT_CAS_REGION : requireString(c.region, `${where}.region`);
-            if (!(CAS_REGIONS as readonly string[]).includes(region)) throw new SeedError(`${where}.region must be one of ${CAS_REGIONS.join(", ")}; got ${JSON.stringify(region)}`);
+            if (!(CAS_REGIONS as readonly string[]).includes(region))
+                throw new SeedError(`${where}.region must be one of ${CAS_REGIONS.join(", ")}; got ${JSON.stringify(region)}`);
             // Alibaba certificate ids are numeric; a seed may give them as a number or a string.
             const certId = requireString(typeof c.certId === "number" ? String(c.certId) : c.certId, `${where}.certId`);
-            if (!/^\d+$/.test(certId)) throw new SeedError(`${where}.certId must be a whole number (CertId is a number on the wire); got ${JSON.stringify(certId)}`);
+            if (!/^\d+$/.test(certId))
+                throw new SeedError(`${where}.certId must be a whole number (CertId is a number on the wire); got ${JSON.stringify(certId)}`);
             if (certIds.has(certId)) throw new SeedError(`${where}: certId ${certId} appears twice in the account`);
             certIds.add(certId);
             const certName = requireString(c.certName, `${where}.certName`);

@@ -93,16 +93,12 @@ function normalizeNewline(pem: string): string {
 
 export async function issueCertificate(options: CertificateOptions): Promise<Issued> {
     const kind = options.key ?? "ec256";
-    const keys =
-        options.keys ??
-        ((await webcrypto.subtle.generateKey(algorithmFor(kind), true, ["sign", "verify"])) as CryptoKeyPair);
+    const keys = options.keys ?? ((await webcrypto.subtle.generateKey(algorithmFor(kind), true, ["sign", "verify"])) as CryptoKeyPair);
     const now = Date.now();
     const subject = `CN=${options.commonName ?? options.dnsNames[0] ?? "test"}`;
     const extensions: x509.Extension[] = [];
     if (options.dnsNames.length > 0) {
-        extensions.push(
-            new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: "dns" as const, value }))),
-        );
+        extensions.push(new x509.SubjectAlternativeNameExtension(options.dnsNames.map((value) => ({ type: "dns" as const, value }))));
     }
     if (options.isCa) {
         extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));

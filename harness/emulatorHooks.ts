@@ -16,7 +16,12 @@ export class EmulatorHooks {
         return new Promise((resolve, reject) => {
             const request = http.request(
                 url,
-                { method, agent: false, headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) }, timeout: 30_000 },
+                {
+                    method,
+                    agent: false,
+                    headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+                    timeout: 30_000,
+                },
                 (response) => {
                     let text = "";
                     response.setEncoding("utf8").on("data", (d: string) => (text += d));

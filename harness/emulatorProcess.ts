@@ -52,7 +52,17 @@ export class EmulatorProcess {
         const stateFile = options.stateFile ? path.join(options.workDir, "state.json") : undefined;
         fs.writeFileSync(seedFile, JSON.stringify(options.seed));
         // Rate limits stay on (the command's default): the documented limits are part of what is measured.
-        const args = [options.cliPath ?? EMULATOR_CLI, "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--configuring-ms", String(options.configuringMs)];
+        const args = [
+            options.cliPath ?? EMULATOR_CLI,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--seed",
+            seedFile,
+            "--configuring-ms",
+            String(options.configuringMs),
+        ];
         if (stateFile) args.push("--state", stateFile);
         if (options.randomSeed !== undefined) args.push("--random-seed", String(options.randomSeed));
         const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });

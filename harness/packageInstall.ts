@@ -117,9 +117,7 @@ async function doPrepareInstall(options: InstallOptions): Promise<string> {
         "ts-node": lockfileVersion("ts-node"),
         "@types/node": lockfileVersion("@types/node"),
     };
-    const hash = sha256(
-        JSON.stringify({ deps, node: process.version, tarball: tarball ? sha256(fs.readFileSync(tarball)) : null }),
-    ).slice(0, 16);
+    const hash = sha256(JSON.stringify({ deps, node: process.version, tarball: tarball ? sha256(fs.readFileSync(tarball)) : null })).slice(0, 16);
     // Not named like the package: a path with the package's name before node_modules changes how Pulumi serializes
     // `__provider` (see provider/resources/serializedProvider.ts), and most users' paths do not have it.
     // installUnder() makes such a path for the test of that case.
@@ -163,10 +161,7 @@ async function doPrepareInstall(options: InstallOptions): Promise<string> {
             fs.copyFileSync(tarball, path.join(stage, "package.tgz"));
             deps["pulumi-alicloud-certs"] = "file:./package.tgz";
         }
-        fs.writeFileSync(
-            path.join(stage, "package.json"),
-            JSON.stringify({ name: "pulumi-alicloud-certs-e2e", private: true, dependencies: deps }, null, 2),
-        );
+        fs.writeFileSync(path.join(stage, "package.json"), JSON.stringify({ name: "pulumi-alicloud-certs-e2e", private: true, dependencies: deps }, null, 2));
         // --prefer-offline: the versions are the lockfile's, so `npm ci` in the repo has them in npm's cache
         // already; only the package's own dependencies may need the registry.
         const res = await npm(["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], stage);

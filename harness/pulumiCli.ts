@@ -62,10 +62,7 @@ export function engineVersionProblem(printed: string): string | undefined {
 
 /** The cache root of scripts/pulumi-install.sh; keep the two formulas equal. */
 export function cacheRoot(): string {
-    return (
-        process.env.PULUMI_ALICLOUD_CERTS_CACHE ??
-        path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-alicloud-certs")
-    );
+    return process.env.PULUMI_ALICLOUD_CERTS_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-alicloud-certs");
 }
 
 export interface CliLocation {

@@ -46,7 +46,12 @@ const STEP = 16;
 /** The secret as the characters that matter: a PEM's base64 body, or the value itself. */
 export function bodyOf(secret: string): string {
     const pem = /-----BEGIN [^-]+-----([\s\S]*?)-----END [^-]+-----/.exec(secret);
-    const body = pem ? pem[1]!.split("\n").filter((line) => !line.includes(":")).join("") : secret;
+    const body = pem
+        ? pem[1]!
+              .split("\n")
+              .filter((line) => !line.includes(":"))
+              .join("")
+        : secret;
     return body.replace(/\s/g, "");
 }
 
@@ -59,9 +64,7 @@ function piecesOf(secret: SecretUsed): string[] {
     const pieces = new Map<string, number>();
     for (let i = pem ? 64 : 0; i + PIECE <= body.length; i += STEP) pieces.set(body.slice(i, i + PIECE), i);
     pieces.set(body.slice(body.length - PIECE), body.length - PIECE);
-    return [...pieces]
-        .filter(([piece, at]) => !publicTexts.some((t) => t.includes(piece)) && !withinPublic(at, publicBytes))
-        .map(([piece]) => piece);
+    return [...pieces].filter(([piece, at]) => !publicTexts.some((t) => t.includes(piece)) && !withinPublic(at, publicBytes)).map(([piece]) => piece);
 }
 
 /** Byte ranges [start, end) of the key's DER that hold its public key (the EC point; the RSA modulus and exponent). */
@@ -73,7 +76,12 @@ export function publicSpans(pem: string, body: string): [number, number][] {
         return []; // not a key node:crypto reads (an encrypted or damaged one): every piece stays secret
     }
     const der = Buffer.from(body, "base64");
-    const parts = jwk.n !== undefined ? [jwk.n, jwk.e] : jwk.x !== undefined && jwk.y !== undefined ? [Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]).toString("base64url")] : [jwk.x];
+    const parts =
+        jwk.n !== undefined
+            ? [jwk.n, jwk.e]
+            : jwk.x !== undefined && jwk.y !== undefined
+              ? [Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, "base64url"), Buffer.from(jwk.y, "base64url")]).toString("base64url")]
+              : [jwk.x];
     const spans: [number, number][] = [];
     for (const part of parts) {
         if (part === undefined) continue;
@@ -153,4 +161,3 @@ export function base64Runs(text: string, min: number): string[] {
     }
     return runs;
 }
-

@@ -395,8 +395,22 @@ export interface CertificateStoreSpec extends ApiSpec {
     /** The listing's OrderType: `CERT`, uploaded and issued certificates alike (UPLOAD would miss issued ones). */
     readonly listOrderType: string;
     readonly wire: {
-        readonly list: { readonly items: string; readonly totalCount: string; readonly certId: string; readonly name: string; readonly sha2: string; readonly serialNo: string };
-        readonly detail: { readonly certId: string; readonly name: string; readonly certificatePem: string; readonly sha2: string; readonly serialNo: string; readonly certIdentifier: string };
+        readonly list: {
+            readonly items: string;
+            readonly totalCount: string;
+            readonly certId: string;
+            readonly name: string;
+            readonly sha2: string;
+            readonly serialNo: string;
+        };
+        readonly detail: {
+            readonly certId: string;
+            readonly name: string;
+            readonly certificatePem: string;
+            readonly sha2: string;
+            readonly serialNo: string;
+            readonly certIdentifier: string;
+        };
         readonly upload: { readonly certId: string };
     };
 }

@@ -95,7 +95,10 @@ export function serviceFor(product: ProductSpec, config?: ConfigSource, override
     if (!product.batchSet) return new BatchingCertificateService(createCertificateService(product, settings));
     // The product's own keys: a typo in them fails that product only.
     const { batchSize, windowMs } = batchSettingsFromConfig(product.batchSet, config);
-    return new BatchingCertificateService(createCertificateService(product, settings, { batchSize }), { windowMs, ...(settings.clock ? { timer: timerOn(settings.clock) } : {}) });
+    return new BatchingCertificateService(createCertificateService(product, settings, { batchSize }), {
+        windowMs,
+        ...(settings.clock ? { timer: timerOn(settings.clock) } : {}),
+    });
 }
 
 /** What a test replaces: the client settings (a shared clock's retry, pacing and read windows). */

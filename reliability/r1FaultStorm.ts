@@ -173,7 +173,16 @@ async function rollout(
             await emulator.stop();
             produced.push(...emulatorTexts(emulator, label, entries));
             return {
-                rollout: { shape, storm, label, result, entries, views, ...(exported === undefined ? {} : { exported }), ...(refresh ? { refresh, refreshEntries: refreshEntries! } : {}) },
+                rollout: {
+                    shape,
+                    storm,
+                    label,
+                    result,
+                    entries,
+                    views,
+                    ...(exported === undefined ? {} : { exported }),
+                    ...(refresh ? { refresh, refreshEntries: refreshEntries! } : {}),
+                },
                 produced,
             };
         } finally {
@@ -200,23 +209,35 @@ function judge(r: Rollout, domains: readonly string[], fingerprint: string): Ver
     if (notConverged.length > 0) {
         problems.push(
             `${notConverged.length} domains without a permanent fault do not serve the certificate: ` +
-                listed(notConverged.map((d) => `${d} (${describeView(r.views.get(d))}${reasonFor(diagnostics, d)})`), 5),
+                listed(
+                    notConverged.map((d) => `${d} (${describeView(r.views.get(d))}${reasonFor(diagnostics, d)})`),
+                    5,
+                ),
         );
     }
     const unnamed = [...permanent.keys()].filter((d) => !named.includes(d));
     if (unnamed.length > 0) problems.push(`${unnamed.length} domains that hit a permanent fault are not named in the error: ${listed(unnamed, 5)}`);
     const servedAnyway = [...permanent.keys()].filter((d) => served.includes(d));
-    if (servedAnyway.length > 0) problems.push(`${servedAnyway.length} domains serve the certificate though their set drew a permanent fault: ${listed(servedAnyway, 5)}`);
+    if (servedAnyway.length > 0)
+        problems.push(`${servedAnyway.length} domains serve the certificate though their set drew a permanent fault: ${listed(servedAnyway, 5)}`);
     const applied = appliedSets(r.entries);
     const setTwice = domains.filter((d) => (applied.get(d) ?? 0) > 1);
-    if (setTwice.length > 0) problems.push(`${setTwice.length} domains were changed by more than one set: ${listed(setTwice.map((d) => `${d} (${applied.get(d)})`), 5)}`);
+    if (setTwice.length > 0)
+        problems.push(
+            `${setTwice.length} domains were changed by more than one set: ${listed(
+                setTwice.map((d) => `${d} (${applied.get(d)})`),
+                5,
+            )}`,
+        );
     if (!r.result.timedOut) {
-        if (permanent.size === 0 && r.result.code !== 0 && notConverged.length === 0) problems.push(`pulumi up exited ${r.result.code} with no permanent fault: ${lastError(diagnostics)}`);
+        if (permanent.size === 0 && r.result.code !== 0 && notConverged.length === 0)
+            problems.push(`pulumi up exited ${r.result.code} with no permanent fault: ${lastError(diagnostics)}`);
         if (permanent.size > 0 && r.result.code === 0) problems.push(`pulumi up exited 0 though ${permanent.size} domains failed`);
     }
     if (r.storm && !withOutcomes(r.shape)) {
         if (r.refresh === undefined) problems.push("no refresh ran in the storm (the up did not succeed)");
-        else if (r.refresh.code !== 0) problems.push(`pulumi refresh --expect-no-changes in the storm exited ${r.refresh.code}: ${lastError(cliOutput(r.refresh))}`);
+        else if (r.refresh.code !== 0)
+            problems.push(`pulumi refresh --expect-no-changes in the storm exited ${r.refresh.code}: ${lastError(cliOutput(r.refresh))}`);
     }
     return {
         ok: problems.length === 0,
@@ -322,7 +343,9 @@ export const r1FaultStorm: Scenario = {
                 const ratio = stormy.result.durationMs / Math.max(1, clean.result.durationMs);
                 const namedCount = [...stormVerdict.permanent.keys()].filter((d) => stormVerdict.named.includes(d)).length;
                 const permanentNote =
-                    stormVerdict.permanent.size === 0 ? "" : `, ${stormVerdict.permanent.size} permanent (${namedCount === stormVerdict.permanent.size ? "all named" : `${namedCount} named`})`;
+                    stormVerdict.permanent.size === 0
+                        ? ""
+                        : `, ${stormVerdict.permanent.size} permanent (${namedCount === stormVerdict.permanent.size ? "all named" : `${namedCount} named`})`;
                 const refreshed = stormy.refresh
                     ? (() => {
                           const calls = callFigures(stormy.refreshEntries ?? []);
@@ -353,18 +376,26 @@ export const r1FaultStorm: Scenario = {
                 );
                 if (stormVerdict.permanent.size > 0) {
                     notes.push(
-                        `R1 ${shapeName(shape, n)}, storm: permanent faults: ${listed([...stormVerdict.permanent].map(([d, kind]) => `${d} (${kind}${stormVerdict.named.includes(d) ? ", named" : ", NOT NAMED"})`), 12)}`,
+                        `R1 ${shapeName(shape, n)}, storm: permanent faults: ${listed(
+                            [...stormVerdict.permanent].map(([d, kind]) => `${d} (${kind}${stormVerdict.named.includes(d) ? ", named" : ", NOT NAMED"})`),
+                            12,
+                        )}`,
                     );
                 }
                 const surfaced = throttlingLines(cliOutput(stormy.result));
-                if (surfaced.length > 0) notes.push(`R1 ${shapeName(shape, n)}, storm: ${surfaced.length} output lines mention throttling, e.g. ${surfaced[0]!.trim().slice(0, 200)}`);
-                for (const r of pair) if (logTruncated(r.entries)) notes.push(`R1 ${r.label}: the emulator's request log filled up (${r.entries.length} entries): its counts are low`);
+                if (surfaced.length > 0)
+                    notes.push(
+                        `R1 ${shapeName(shape, n)}, storm: ${surfaced.length} output lines mention throttling, e.g. ${surfaced[0]!.trim().slice(0, 200)}`,
+                    );
+                for (const r of pair)
+                    if (logTruncated(r.entries))
+                        notes.push(`R1 ${r.label}: the emulator's request log filled up (${r.entries.length} entries): its counts are low`);
             }
             const never = FAULT_KINDS.filter((kind) => !drawn.has(kind));
             figures.push(never.length === 0 ? `all ${FAULT_KINDS.length} fault kinds drawn` : `never drawn: ${never.join(", ")}`);
             notes.push(
                 "R1: free-failed and free-cname-error fire on any set, and change nothing on an upload certificate: only a free certificate's issuance can fail.",
-                "R1: \"calls per successful call\" = calls the emulator logged / calls answered 200 whose answer reached the client (an applied-then-drop is not one); " +
+                'R1: "calls per successful call" = calls the emulator logged / calls answered 200 whose answer reached the client (an applied-then-drop is not one); ' +
                     "a set refused for good (a domain that ended configure_failed) counts as calls without a success. " +
                     `Faults are drawn in the emulator from --random-seed ${options.seed} plus the rollout's number: the same draws in the order calls arrive; the request logs in the produced texts say which call met which.`,
             );

@@ -117,7 +117,8 @@ async function runCase(
     const produced: ProducedText[] = [];
     const lost: string[] = [];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pac-r2-${kind.id}-${point.id}-${target}-`));
-    const emulator = await EmulatorProcess.start({ stateFile: true,
+    const emulator = await EmulatorProcess.start({
+        stateFile: true,
         workDir: dir,
         configuringMs: String(CONFIGURING_MS),
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })) }] },
@@ -126,7 +127,12 @@ async function runCase(
     const leftBehind: ProcessInfo[] = [];
     const record = (f: Finished, step: string) => produced.push({ source: `R2 ${name}: ${step} (pulumi ${f.args[0]})`, text: transcript(f) });
     try {
-        project = await PulumiProject.create({ program: kind.program, installDir: context.installDir, name: `r2-${kind.id}-${point.id}-${target}`, timeoutMs: SHORT_TIMEOUT_MS });
+        project = await PulumiProject.create({
+            program: kind.program,
+            installDir: context.installDir,
+            name: `r2-${kind.id}-${point.id}-${target}`,
+            timeoutMs: SHORT_TIMEOUT_MS,
+        });
         fs.writeFileSync(path.join(project.dir, "fullchain.pem"), context.chainPem);
         fs.writeFileSync(path.join(project.dir, "privkey.pem"), context.keyPem);
         await pointAtEmulator(project, emulator.endpoint, ACCOUNT);
@@ -190,7 +196,12 @@ async function runCase(
         let recoveryFailed: string | undefined;
         let sidecars: string[] = [];
         for (const step of steps) {
-            const run = () => runPulumi(project!, [...step.args, ...(step.engine ? flags(n) : ["--non-interactive", "--yes"])], step.engine ? COMMAND_TIMEOUT_MS : SHORT_TIMEOUT_MS);
+            const run = () =>
+                runPulumi(
+                    project!,
+                    [...step.args, ...(step.engine ? flags(n) : ["--non-interactive", "--yes"])],
+                    step.engine ? COMMAND_TIMEOUT_MS : SHORT_TIMEOUT_MS,
+                );
             let f = await run();
             record(f, `recovery: ${step.args.join(" ")}`);
             if (f.code !== 0 && step.args[0] === "cancel" && EMPTY_SIDECAR.test(f.stderr)) {
@@ -210,7 +221,10 @@ async function runCase(
         // The checks.
         const after = await servedBy(emulator.endpoint, ACCOUNT, domains);
         const notServing = domains.filter((d) => !isDeclared(after.get(d), declared));
-        if (notServing.length > 0) lost.push(`${notServing.length} domain(s) ${declared ? "do not serve the declared certificate" : "still serve HTTPS after the destroy"} (${describeServed(notServing, after)})`);
+        if (notServing.length > 0)
+            lost.push(
+                `${notServing.length} domain(s) ${declared ? "do not serve the declared certificate" : "still serve HTTPS after the destroy"} (${describeServed(notServing, after)})`,
+            );
 
         const exported = await runPulumi(project, ["stack", "export"], SHORT_TIMEOUT_MS);
         produced.push({ source: `R2 ${name}: pulumi stack export`, text: exported.stdout });
@@ -237,15 +251,23 @@ async function runCase(
         const repeatedDomains = servingBefore.filter((d) => (sinceRecovery.accepted.get(d) ?? 0) > 0);
         const repeatedSets = repeatedDomains.reduce((sum, d) => sum + sinceRecovery.accepted.get(d)!, 0);
         const attemptsOnServing = servingBefore.reduce((sum, d) => sum + (sinceRecovery.attempts.get(d) ?? 0), 0);
-        if (repeatedSets > 0) lost.push(`${repeatedDomains.length} domain(s) already serving ${declared ? "the certificate" : "HTTPS off"} set again in the recovery (${repeatedDomains.slice(0, 3).join(", ")})`);
-        else if (attemptsOnServing > 0) lost.push(`${attemptsOnServing} set call(s) sent to domains already serving what is declared (refused, so nothing changed)`);
+        if (repeatedSets > 0)
+            lost.push(
+                `${repeatedDomains.length} domain(s) already serving ${declared ? "the certificate" : "HTTPS off"} set again in the recovery (${repeatedDomains.slice(0, 3).join(", ")})`,
+            );
+        else if (attemptsOnServing > 0)
+            lost.push(`${attemptsOnServing} set call(s) sent to domains already serving what is declared (refused, so nothing changed)`);
         const overall = countSets(log, from);
         const changedTwice = domains.filter((d) => (overall.accepted.get(d) ?? 0) > 1);
-        if (changedTwice.length > 0 && repeatedSets === 0) lost.push(`${changedTwice.length} domain(s) changed twice over the killed run and the recovery (${changedTwice.slice(0, 3).join(", ")})`);
+        if (changedTwice.length > 0 && repeatedSets === 0)
+            lost.push(`${changedTwice.length} domain(s) changed twice over the killed run and the recovery (${changedTwice.slice(0, 3).join(", ")})`);
 
         // A process of the killed run still alive after the recovery would go on acting on the cloud unseen.
         const stillRunning = survivors.filter((p) => processInfo(p.pid) !== undefined);
-        const survived = survivors.length > 0 ? `; left running by the kill: ${summarizeProcesses(survivors)}${stillRunning.length > 0 ? ` (${stillRunning.length} still running after the recovery)` : " (all gone before the recovery ended)"}` : "";
+        const survived =
+            survivors.length > 0
+                ? `; left running by the kill: ${summarizeProcesses(survivors)}${stillRunning.length > 0 ? ` (${stillRunning.length} still running after the recovery)` : " (all gone before the recovery ended)"}`
+                : "";
         produced.push({ source: `R2 ${name}: emulator request log`, text: JSON.stringify(log) });
 
         // A kill meant to land among the sets (or turn-offs) that came after the last of them tested the confirmation.
@@ -272,11 +294,27 @@ async function runCase(
         };
     } catch (error) {
         lost.push(`the case failed: ${(error as Error).message.split("\n")[0]}`);
-        return { name, kind: kind.id, setByRecovery: 0, emptySidecar: false, leftRunning: 0, converged: false, lost, recoveryMs: 0, repeatedSets: 0, changedTwice: 0, line: `R2 ${name}: ${lost.join("; ")}`, produced };
+        return {
+            name,
+            kind: kind.id,
+            setByRecovery: 0,
+            emptySidecar: false,
+            leftRunning: 0,
+            converged: false,
+            lost,
+            recoveryMs: 0,
+            repeatedSets: 0,
+            changedTwice: 0,
+            line: `R2 ${name}: ${lost.join("; ")}`,
+            produced,
+        };
     } finally {
         // The processes a killed CLI left behind are R2's own (started under its pulumi command): end each by its id.
         for (const p of leftBehind) if (processInfo(p.pid)) killPid(p.pid);
-        await waitGone(leftBehind.map((p) => p.pid), 5_000);
+        await waitGone(
+            leftBehind.map((p) => p.pid),
+            5_000,
+        );
         produced.push(...emulatorTexts(emulator, `R2 ${name}`));
         await emulator.stop();
         await project?.cleanup();
@@ -285,7 +323,10 @@ async function runCase(
 }
 
 function lastError(f: Finished): string {
-    const lines = `${f.stdout}\n${f.stderr}`.split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = `${f.stdout}\n${f.stderr}`
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
     const error = lines.find((l) => /^error:/.test(l)) ?? lines.at(-1) ?? "";
     return error.slice(0, 300);
 }
@@ -347,8 +388,14 @@ export const r2Crash: Scenario = {
         const perKind = KINDS.map((kind) => {
             const mine = results.filter((r) => r.kind === kind.id);
             if (mine.length === 0) return undefined;
-            const times = mine.map((r) => r.recoveryMs).filter((ms) => ms > 0).sort((a, b) => a - b);
-            const span = times.length > 0 ? `recovery ${milliseconds(times[0]!)} to ${milliseconds(times.at(-1)!)} (median ${milliseconds(times[Math.floor(times.length / 2)]!)})` : "no recovery ran";
+            const times = mine
+                .map((r) => r.recoveryMs)
+                .filter((ms) => ms > 0)
+                .sort((a, b) => a - b);
+            const span =
+                times.length > 0
+                    ? `recovery ${milliseconds(times[0]!)} to ${milliseconds(times.at(-1)!)} (median ${milliseconds(times[Math.floor(times.length / 2)]!)})`
+                    : "no recovery ran";
             return `${mine.length} kills of ${n} ${kind.label === "DomainCertificates" ? "DomainCertificates" : `domains in one ${kind.label}`}: ${span}, ${mine.reduce((s, r) => s + r.setByRecovery, 0)} domains set by the recoveries`;
         }).filter((x): x is string => x !== undefined);
         const repeated = results.reduce((s, r) => s + r.repeatedSets, 0);

@@ -53,7 +53,15 @@ const KEYS = { accessKeyId: "LTAIreliabilityR3stacks1", accessKeySecret: "r3Stac
 function documentedLimits(): Map<string, number> {
     const limits = new Map<string, number>();
     const store = [CERTIFICATE_STORE.upload, CERTIFICATE_STORE.detail, CERTIFICATE_STORE.list, CERTIFICATE_STORE.remove];
-    for (const spec of [CDN.setAction, CDN.describeCertificateAction, CDN.describeDomainAction, CDN.domainListing.action, CDN_LEGACY_SET, CDN_BATCH_SET, ...store]) {
+    for (const spec of [
+        CDN.setAction,
+        CDN.describeCertificateAction,
+        CDN.describeDomainAction,
+        CDN.domainListing.action,
+        CDN_LEGACY_SET,
+        CDN_BATCH_SET,
+        ...store,
+    ]) {
         limits.set(spec.name, spec.callsPerSecond);
     }
     return limits;
@@ -110,10 +118,14 @@ export const r3Concurrency: Scenario = {
             const begin = Date.now();
             // --parallel N, as the README tells a user with a fleet. All four start together: the worst moment for
             // the account's budget, every process's first burst of batch sets and reads in the same second.
-            const results: RunResult[] = await Promise.all(stacks.map((s) => s.project.up(["--parallel", String(n)], { allowFailure: true, timeoutMs: UP_TIMEOUT_MS })));
+            const results: RunResult[] = await Promise.all(
+                stacks.map((s) => s.project.up(["--parallel", String(n)], { allowFailure: true, timeoutMs: UP_TIMEOUT_MS })),
+            );
             const wall = Date.now() - begin;
             const entries = await emulator.hooks.requests();
-            options.progress(`R3: all four ended in ${milliseconds(wall)} (${results.map((r) => `exit ${r.code}${r.timedOut ? " timed out" : ""}`).join(", ")}); ${entries.length} calls`);
+            options.progress(
+                `R3: all four ended in ${milliseconds(wall)} (${results.map((r) => `exit ${r.code}${r.timedOut ? " timed out" : ""}`).join(", ")}); ${entries.length} calls`,
+            );
             const views = await viewDomains(emulator.endpoint, KEYS, allDomains);
             // A throttled set changes nothing; one that went through and was sent again would configure the domain twice.
             const applied = appliedSets(entries);
@@ -129,14 +141,17 @@ export const r3Concurrency: Scenario = {
                 const throttled = throttlingLines(output);
                 const problems: string[] = [];
                 if (result.timedOut) problems.push(`did not end in ${milliseconds(result.durationMs)}`);
-                else if (result.code !== 0) problems.push(`exited ${result.code}: ${(output.split("\n").find((l) => /error:/i.test(l)) ?? "").trim().slice(0, 300)}`);
+                else if (result.code !== 0)
+                    problems.push(`exited ${result.code}: ${(output.split("\n").find((l) => /error:/i.test(l)) ?? "").trim().slice(0, 300)}`);
                 if (unserved.length > 0) problems.push(`${unserved.length}/${n} domains do not serve its certificate: ${listed(unserved, 5)}`);
                 const setTwice = stack.domains.filter((d) => (applied.get(d) ?? 0) > 1);
                 if (setTwice.length > 0) problems.push(`${setTwice.length} domains were changed by more than one set: ${listed(setTwice, 5)}`);
                 if (throttled.length > 0) problems.push(`${throttled.length} output lines mention throttling, e.g. ${throttled[0]!.trim().slice(0, 200)}`);
                 if (problems.length === 0) converged++;
                 else lost.push(`R3 stack ${stack.zone}: ${problems.join("; ")}`);
-                notes.push(`R3 stack ${stack.zone}: exit ${result.code}, ${milliseconds(result.durationMs)}, ${n - unserved.length}/${n} serve, ${throttled.length} throttling lines in its output`);
+                notes.push(
+                    `R3 stack ${stack.zone}: exit ${result.code}, ${milliseconds(result.durationMs)}, ${n - unserved.length}/${n} serve, ${throttled.length} throttling lines in its output`,
+                );
             }
 
             const throttlingAnswers = entries.filter((e) => e.code?.includes("Throttling")).length;
@@ -148,7 +163,8 @@ export const r3Concurrency: Scenario = {
                 .map(([action, peak]) => {
                     const limit = documented.get(action);
                     // The emulator enforces its own table (emulator/handlers/actions.ts); the two must agree.
-                    if (limit !== undefined && emulatorLimits.get(action) !== limit) lost.push(`R3: ${action} is paced at ${limit}/s by the package but limited at ${emulatorLimits.get(action)}/s by the emulator`);
+                    if (limit !== undefined && emulatorLimits.get(action) !== limit)
+                        lost.push(`R3: ${action} is paced at ${limit}/s by the package but limited at ${emulatorLimits.get(action)}/s by the emulator`);
                     const throttledHere = entries.filter((e) => e.action === action && e.code?.includes("Throttling")).length;
                     return { action, peak, limit, throttledHere, calls: entries.filter((e) => e.action === action).length };
                 });
@@ -159,7 +175,10 @@ export const r3Concurrency: Scenario = {
                 // So a 1000 ms window of arrivals can hold a call or two more than any window of checks: 101 of 100
                 // is that. More than 5% over would be the limiter letting a burst through.
                 const tolerated = p.peak.accepted <= Math.ceil(p.limit * 1.05);
-                if (tolerated) notes.push(`R3: ${p.action}: ${p.peak.accepted} accepted calls within 1000 ms of arrivals against ${p.limit}/s (within the arrival-to-check skew, not a burst)`);
+                if (tolerated)
+                    notes.push(
+                        `R3: ${p.action}: ${p.peak.accepted} accepted calls within 1000 ms of arrivals against ${p.limit}/s (within the arrival-to-check skew, not a burst)`,
+                    );
                 else lost.push(`R3: the emulator accepted ${p.peak.accepted} ${p.action} calls within one second, over its limit of ${p.limit}/s`);
             }
             figures =
@@ -168,7 +187,7 @@ export const r3Concurrency: Scenario = {
                 perAction.map((p) => `${p.action} ${p.peak.all} (${p.peak.accepted}) / ${p.limit ?? "?"}`).join(", ");
             notes.push(
                 `R3 per action: ${perAction.map((p) => `${p.action}: ${p.calls} calls, ${p.throttledHere} throttled, peak ${p.peak.all}/s seen, ${p.peak.accepted}/s accepted, limit ${p.limit ?? "?"}/s`).join("; ")}`,
-                "R3: peaks are the most calls of an action whose arrival times (the request log's, ms) fall within any 1000 ms; \"accepted\" leaves out the Throttling answers, which the emulator does not count either.",
+                'R3: peaks are the most calls of an action whose arrival times (the request log\'s, ms) fall within any 1000 ms; "accepted" leaves out the Throttling answers, which the emulator does not count either.',
             );
             if (logTruncated(entries)) notes.push(`R3: the emulator's request log filled up (${entries.length} entries): its counts are low`);
             await emulator.stop();

@@ -101,7 +101,9 @@ function count(n: number): string {
 
 function describeStorm(storm: StormResult): string {
     const m = storm.memory;
-    const malformed = Object.entries(storm.byKind).filter(([k]) => !k.startsWith("sdk ") || k.includes("wrong") || k.includes("unknown")).reduce((n, [, t]) => n + t.sent, 0);
+    const malformed = Object.entries(storm.byKind)
+        .filter(([k]) => !k.startsWith("sdk ") || k.includes("wrong") || k.includes("unknown"))
+        .reduce((n, [, t]) => n + t.sent, 0);
     return (
         `emulator: ${count(storm.requests)} requests (${count(malformed)} malformed) from 50 clients in ${storm.seconds.toFixed(0)} s, ` +
         `RSS ${megabytes(m.startRss)} start / ${megabytes(m.peakHwm)} peak / ${megabytes(m.endRss)} end, state file read ${storm.stateReads}× ${storm.stateCorrupt.length === 0 ? "intact" : "CORRUPT"}`
@@ -117,7 +119,14 @@ export const r4HostileInput: Scenario = {
         const loadAtStart = loadAverage();
         options.progress(`r4: fuzzing (seed ${options.seed})${replaying ? `, replaying ${options.property} at ${options.path}` : ""}`);
         const fuzz = await runFuzz(options);
-        const storm = replaying ? undefined : await runStorm({ cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js"), seed: options.seed, requests: Math.round(10_000 * options.scale), progress: options.progress });
+        const storm = replaying
+            ? undefined
+            : await runStorm({
+                  cliPath: path.join(REPO_ROOT, "dist", "emulator", "cli.js"),
+                  seed: options.seed,
+                  requests: Math.round(10_000 * options.scale),
+                  progress: options.progress,
+              });
 
         const notes: string[] = [];
         const lost: string[] = [];
@@ -126,23 +135,30 @@ export const r4HostileInput: Scenario = {
         const slowest = fuzz.reports.reduce((s, r) => (r.slowest.ms > s.slowest.ms ? r : s), fuzz.reports[0] ?? { slowest: { ms: 0, label: "-" } });
         const largestReason = Math.max(0, ...fuzz.reports.map((r) => r.largestReason));
         notes.push(`R4 machine: ${os.cpus().length} cores, 1-minute load ${loadAtStart} at the start, ${loadAverage()} at the end`);
-        notes.push(`R4 fuzzing: seed ${options.seed}, ${count(inputs)} inputs in ${fuzz.seconds.toFixed(1)} s (certificates made in ${fuzz.poolSeconds.toFixed(1)} s); replay any run with --seed ${options.seed}`);
+        notes.push(
+            `R4 fuzzing: seed ${options.seed}, ${count(inputs)} inputs in ${fuzz.seconds.toFixed(1)} s (certificates made in ${fuzz.poolSeconds.toFixed(1)} s); replay any run with --seed ${options.seed}`,
+        );
         for (const r of fuzz.reports) {
-            notes.push(`  ${r.name.padEnd(16)} ${String(r.runs).padStart(5)} inputs ${r.seconds.toFixed(1).padStart(6)} s  slowest ${milliseconds(r.slowest.ms)}: ${r.slowest.label.slice(0, 200)}`);
+            notes.push(
+                `  ${r.name.padEnd(16)} ${String(r.runs).padStart(5)} inputs ${r.seconds.toFixed(1).padStart(6)} s  slowest ${milliseconds(r.slowest.ms)}: ${r.slowest.label.slice(0, 200)}`,
+            );
             for (const f of r.failures) {
-
                 notes.push(`    FAILED ${f.count}×: ${f.message}`);
                 if (f.index >= 0) notes.push(`      first input: ${replayCommand(r.seed, r.name, String(f.index))}`);
                 if (f.shrunkPath) notes.push(`      shrunk to: ${f.shrunkMessage ?? ""}\n      replay: ${replayCommand(r.seed, r.name, f.shrunkPath)}`);
             }
             for (const f of r.findings) {
-                notes.push(`    ${f.kind.startsWith("info:") ? "" : "finding "}(${f.count}×${f.largest !== undefined ? `, up to ${count(f.largest)} chars` : ""}) ${f.kind}: ${f.detail}; e.g. ${f.example}`);
+                notes.push(
+                    `    ${f.kind.startsWith("info:") ? "" : "finding "}(${f.count}×${f.largest !== undefined ? `, up to ${count(f.largest)} chars` : ""}) ${f.kind}: ${f.detail}; e.g. ${f.example}`,
+                );
             }
         }
         for (const p of fuzz.probe) {
             notes.push(`  probe: ${p.megabytes} MB of one certificate repeated (${count(p.blocks)} blocks) through check: ${milliseconds(p.ms)}`);
         }
-        const kinds = new Set(fuzz.reports.flatMap((r) => r.failures.map((f) => f.key.split(" at ")[0]!.replace(/^(parseCertificateChain|check) threw /, "throws "))));
+        const kinds = new Set(
+            fuzz.reports.flatMap((r) => r.failures.map((f) => f.key.split(" at ")[0]!.replace(/^(parseCertificateChain|check) threw /, "throws "))),
+        );
         if (kinds.size > 0) {
             const broken = fuzz.reports.filter((r) => r.failed).map((r) => r.name);
             lost.push(`${kinds.size} kinds of failure in ${broken.join(", ")} (notes)`);
@@ -162,7 +178,10 @@ export const r4HostileInput: Scenario = {
             notes.push(`R4 ${describeStorm(storm)}`);
             notes.push(`  VmRSS after each 2,000 requests: ${storm.memory.series.map((b) => megabytes(b)).join(", ")}`);
             for (const [kind, t] of Object.entries(storm.byKind)) {
-                const outcomes = Object.entries(t.outcomes).sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o} ${n}`).join(", ");
+                const outcomes = Object.entries(t.outcomes)
+                    .sort((a, b) => b[1] - a[1])
+                    .map(([o, n]) => `${o} ${n}`)
+                    .join(", ");
                 notes.push(`  ${kind.padEnd(42)} ${String(t.sent).padStart(5)}  ${outcomes}`);
             }
             for (const d of storm.defects) notes.push(`  DEFECT: ${d}`);

@@ -22,7 +22,10 @@ export const r5SecretSearch: Scenario = {
             const planted = encodeURIComponent(body.slice(body.length - 120, body.length - 60));
             const found = searchSecrets([{ source: "control", text: `x=${planted}&y=1` }], [probe]).hits.length;
             const cert = searchSecrets([{ source: "control", text: probe.publicTexts!.join("") }], [probe]).hits.length;
-            control = found === 1 && cert === 0 ? "control found a planted key piece and not its certificate" : `CONTROL FAILED (planted piece found ${found}×, certificate flagged ${cert}×)`;
+            control =
+                found === 1 && cert === 0
+                    ? "control found a planted key piece and not its certificate"
+                    : `CONTROL FAILED (planted piece found ${found}×, certificate flagged ${cert}×)`;
         }
         const { hits, texts, bytes } = searchSecrets(produced, secrets);
         const seconds = (performance.now() - begin) / 1000;
@@ -35,13 +38,20 @@ export const r5SecretSearch: Scenario = {
             ...leaks.map((h) => `  LEAK: ${h.secret} in ${h.source}`),
             ...[...new Set(designed.map((h) => `  by design, not counted: ${h.secret} in ${h.source} (${h.byDesign})`))],
         ];
-        const summary = secrets.length === 0 ? "nothing to search: run it with other scenarios" : `${leaks.length} hits of ${secrets.length} secrets in ${texts} texts (${(bytes / 1024 / 1024).toFixed(1)} MB)`;
+        const summary =
+            secrets.length === 0
+                ? "nothing to search: run it with other scenarios"
+                : `${leaks.length} hits of ${secrets.length} secrets in ${texts} texts (${(bytes / 1024 / 1024).toFixed(1)} MB)`;
         return {
             row: {
                 scenario: "R5 secrets",
                 runs: texts,
                 converged: texts - leakedTexts,
-                lost: control.startsWith("CONTROL FAILED") ? "the search itself (control failed)" : leaks.length === 0 ? "nothing" : `${leaks.length} leak${leaks.length === 1 ? "" : "s"}: ${[...new Set(leaks.map((h) => h.source))].slice(0, 3).join(", ")}`,
+                lost: control.startsWith("CONTROL FAILED")
+                    ? "the search itself (control failed)"
+                    : leaks.length === 0
+                      ? "nothing"
+                      : `${leaks.length} leak${leaks.length === 1 ? "" : "s"}: ${[...new Set(leaks.map((h) => h.source))].slice(0, 3).join(", ")}`,
                 figures: `${summary}${designed.length > 0 ? `; ${designed.length} by design (the emulator's own account store and banner)` : ""}`,
                 ok: leaks.length === 0 && secrets.length > 0 && !control.startsWith("CONTROL FAILED"),
             },

@@ -39,7 +39,14 @@ const USAGE = `Usage: npm run reliability -- [options]
 
 async function main(): Promise<number> {
     const { values } = parseArgs({
-        options: { only: { type: "string" }, seed: { type: "string" }, scale: { type: "string" }, property: { type: "string" }, path: { type: "string" }, help: { type: "boolean", short: "h" } },
+        options: {
+            only: { type: "string" },
+            seed: { type: "string" },
+            scale: { type: "string" },
+            property: { type: "string" },
+            path: { type: "string" },
+            help: { type: "boolean", short: "h" },
+        },
     });
     if (values.help) {
         process.stdout.write(USAGE);

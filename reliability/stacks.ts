@@ -42,7 +42,15 @@ export function emulatorTexts(emulator: EmulatorProcess, label: string, log?: re
 
 /** A seed of one account with these CDN domains, all online. */
 export function cdnSeed(keys: SdkKeys, domains: readonly string[]): Seed {
-    return { accounts: [{ accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret, domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })) }] };
+    return {
+        accounts: [
+            {
+                accessKeyId: keys.accessKeyId,
+                accessKeySecret: keys.accessKeySecret,
+                domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })),
+            },
+        ],
+    };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -159,7 +167,9 @@ export async function viewDomains(endpoint: string, keys: SdkKeys, domains: read
         const chunk = domains.slice(i, i + 50);
         await listSlot();
         const answer = await patiently(() =>
-            client.describeUserDomains(new $Cdn.DescribeUserDomainsRequest({ domainName: chunk.join(","), domainSearchType: "full_match", checkDomainShow: true, pageSize: 50 })),
+            client.describeUserDomains(
+                new $Cdn.DescribeUserDomainsRequest({ domainName: chunk.join(","), domainSearchType: "full_match", checkDomainShow: true, pageSize: 50 }),
+            ),
         );
         for (const entry of answer.body?.domains?.pageData ?? []) if (entry.domainName && entry.domainStatus) states.set(entry.domainName, entry.domainStatus);
     }
@@ -172,7 +182,9 @@ export async function viewDomains(endpoint: string, keys: SdkKeys, domains: read
             await readSlot();
             const state = states.get(domain);
             try {
-                const answer = await patiently(() => client.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: domain })));
+                const answer = await patiently(() =>
+                    client.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: domain })),
+                );
                 const info = (answer.body?.certInfos?.certInfo ?? []).find((c) => c.domainName === domain);
                 const pem = info?.serverCertificate;
                 views.set(domain, {
@@ -181,7 +193,10 @@ export async function viewDomains(endpoint: string, keys: SdkKeys, domains: read
                     ...(pem ? { fingerprint: leafFingerprint(pem) } : {}),
                 });
             } catch (error) {
-                views.set(domain, { ...(state === undefined ? {} : { state }), error: `${(error as { code?: string }).code ?? ""} ${(error as Error).message}`.trim() });
+                views.set(domain, {
+                    ...(state === undefined ? {} : { state }),
+                    error: `${(error as { code?: string }).code ?? ""} ${(error as Error).message}`.trim(),
+                });
             }
         }
     };

@@ -55,14 +55,9 @@ export function verifyV3(request: ApiRequest, authorization: V3Authorization, se
         if (value === undefined) throw errors.incompleteSignature(`signed header ${name} is missing`);
         canonicalHeaders += `${name}:${value.trim()}\n`;
     }
-    const canonicalRequest = [
-        request.method,
-        request.path,
-        canonicalParameters(request.query),
-        canonicalHeaders,
-        sortedNames.join(";"),
-        payloadHash,
-    ].join("\n");
+    const canonicalRequest = [request.method, request.path, canonicalParameters(request.query), canonicalHeaders, sortedNames.join(";"), payloadHash].join(
+        "\n",
+    );
     const stringToSign = `${V3_ALGORITHM}\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
     const expected = createHmac("sha256", secret).update(stringToSign).digest("hex");
     if (!constantTimeEqual(expected, authorization.signature)) throw errors.signatureDoesNotMatch();

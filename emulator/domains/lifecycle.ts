@@ -34,7 +34,8 @@ export function settle(domain: DomainRecord, now: number): DomainRecord {
         return domain;
     }
     if (pending.effectiveAt <= now) {
-        if (pending.endsIn) domain.baseStatus = pending.endsIn; // and keeps serving what it served before
+        if (pending.endsIn)
+            domain.baseStatus = pending.endsIn; // and keeps serving what it served before
         else domain.current = pending.config;
         delete domain.pending;
     }

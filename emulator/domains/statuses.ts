@@ -7,16 +7,7 @@
 // the review, or failed to be configured" are listed only when asked for. Terraform's alicloud provider treats
 // configure_failed and check_failed as failures of its waits (resource_alicloud_cdn_domain_new.go).
 
-export const DOMAIN_STATUSES = [
-    "online",
-    "offline",
-    "configuring",
-    "configure_failed",
-    "checking",
-    "check_failed",
-    "stopping",
-    "deleting",
-] as const;
+export const DOMAIN_STATUSES = ["online", "offline", "configuring", "configure_failed", "checking", "check_failed", "stopping", "deleting"] as const;
 
 export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
 

@@ -28,49 +28,35 @@ export const missingParameter = (name: string) =>
 export const invalidParameter = (name: string) => err(400, "InvalidParameter", `The specified parameter "${name}" is not valid.`);
 /** A number-typed parameter (Long on the wire) that does not parse as one. */
 export const malformedNumber = (name: string) => err(400, "InvalidParameter", `The specified parameter "${name}" is not valid.`);
-export const malformedRequest = (what: string) =>
-    err(400, "InvalidParameter.Malformed", `The request could not be parsed: ${what}.`);
-export const requestHeaderTooLarge = (limitBytes: number) =>
-    err(431, "RequestHeaderTooLarge", `The request line and headers exceed ${limitBytes} bytes.`);
-export const requestBodyTooLarge = (limitBytes: number) =>
-    err(413, "RequestEntityTooLarge", `The request body exceeds ${limitBytes} bytes.`);
-export const unsupportedMethod = (method: string) =>
-    err(405, "UnsupportedHTTPMethod", `The HTTP method ${method} is not supported; use POST or GET.`);
+export const malformedRequest = (what: string) => err(400, "InvalidParameter.Malformed", `The request could not be parsed: ${what}.`);
+export const requestHeaderTooLarge = (limitBytes: number) => err(431, "RequestHeaderTooLarge", `The request line and headers exceed ${limitBytes} bytes.`);
+export const requestBodyTooLarge = (limitBytes: number) => err(413, "RequestEntityTooLarge", `The request body exceeds ${limitBytes} bytes.`);
+export const unsupportedMethod = (method: string) => err(405, "UnsupportedHTTPMethod", `The HTTP method ${method} is not supported; use POST or GET.`);
 export const invalidActionNotFound = (action: string) =>
     err(404, "InvalidAction.NotFound", `Specified api "${action}" is not found, please check your url and method.`);
-export const invalidVersion = (version: string) =>
-    err(400, "InvalidVersion", `Specified parameter Version "${version}" is not valid.`);
-export const incompleteSignature = (why: string) =>
-    err(400, "IncompleteSignature", `The request signature does not conform to Aliyun standards: ${why}.`);
-export const signatureDoesNotMatch = () =>
-    err(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.");
-export const contentHashMismatch = () =>
-    err(400, "SignatureDoesNotMatch", "The x-acs-content-sha256 header does not match the request body.");
+export const invalidVersion = (version: string) => err(400, "InvalidVersion", `Specified parameter Version "${version}" is not valid.`);
+export const incompleteSignature = (why: string) => err(400, "IncompleteSignature", `The request signature does not conform to Aliyun standards: ${why}.`);
+export const signatureDoesNotMatch = () => err(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.");
+export const contentHashMismatch = () => err(400, "SignatureDoesNotMatch", "The x-acs-content-sha256 header does not match the request body.");
 export const invalidAccessKeyIdNotFound = () => err(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.");
-export const invalidTimeStampExpired = () =>
-    err(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
-export const invalidTimeStampFormat = () =>
-    err(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
+export const invalidTimeStampExpired = () => err(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.");
+export const invalidTimeStampFormat = () => err(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.");
 export const signatureNonceUsed = () => err(400, "SignatureNonceUsed", "Specified signature nonce was used already.");
 export const missingSecurityToken = () => err(400, "MissingSecurityToken", "SecurityToken is mandatory for this action.");
 export const invalidSecurityTokenMismatch = () =>
     err(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey.");
 export const invalidSecurityTokenExpired = () => err(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.");
-export const invalidSecurityTokenMalformed = () =>
-    err(400, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed.");
+export const invalidSecurityTokenMalformed = () => err(400, "InvalidSecurityToken.Malformed", "Specified SecurityToken is malformed.");
 
 /** A RAM user's policy does not allow the action (authentication/ramPolicy.ts). */
-export const forbiddenRam = () =>
-    err(400, "Forbidden.RAM", "User not authorized to operate on the specified resource, or this API doesn't support RAM.");
+export const forbiddenRam = () => err(400, "Forbidden.RAM", "User not authorized to operate on the specified resource, or this API doesn't support RAM.");
 
 // ---- Platform-wide -----------------------------------------------------------------------------------------------
 
 export const throttlingUser = () => err(400, "Throttling.User", "Request was denied due to user flow control.");
 export const serviceBusy = (message = "The specified Domain is configuring, please retry later.") => err(403, "ServiceBusy", message);
-export const serviceUnavailable = () =>
-    err(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
-export const internalError = () =>
-    err(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure.");
+export const serviceUnavailable = () => err(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
+export const internalError = () => err(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure.");
 
 // ---- Domains ------------------------------------------------------------------------------------------------------
 
@@ -84,29 +70,20 @@ export const invalidDomainConfigureFailed = () => err(500, "InvalidDomain.Config
 /** Current wording (SetCdnDomainSSLCertificate, BatchSet..., SetLiveDomainCertificate). */
 export const invalidDomainNotOnline = (message = "The domain is not online, please check the domain status and try again later.") =>
     err(400, "InvalidDomain.notOnline", message);
-export const domainNameOverLimit = (limit: number) =>
-    err(400, "DomainNameOverLimit", `The number of domain names in one call exceeds the limit of ${limit}.`);
+export const domainNameOverLimit = (limit: number) => err(400, "DomainNameOverLimit", `The number of domain names in one call exceeds the limit of ${limit}.`);
 
 // ---- Certificate parameters ---------------------------------------------------------------------------------------
 
 export const sslProtocolValueNotSupported = (message = "The specified value of parameter SSLProtocol is not supported.") =>
     err(400, "InvalidSSLProtocol.ValueNotSupported", message);
 export const serverCertificateStatusValueNotSupported = () =>
-    err(
-        400,
-        "InvalidServerCertificateStatus.ValueNotSupported",
-        "The specified value of parameter ServerCertificateStatus is not supported.",
-    );
+    err(400, "InvalidServerCertificateStatus.ValueNotSupported", "The specified value of parameter ServerCertificateStatus is not supported.");
 export const sslPubMissing = (message = 'An input parameter "SSLPub" that is mandatory for processing the request is not supplied.') =>
     err(400, "SSLPub.MissingParameter", message);
 export const sslPriMissing = (message = 'An input parameter "SSLPri" that is mandatory for processing the request is not supplied.') =>
     err(400, "SSLPri.MissingParameter", message);
 export const serverCertificateMissing = () =>
-    err(
-        400,
-        "ServerCertificate.MissingParameter",
-        "An input parameter ServerCertificate that is mandatory for processing the request is not supplied.",
-    );
+    err(400, "ServerCertificate.MissingParameter", "An input parameter ServerCertificate that is mandatory for processing the request is not supplied.");
 export const privateKeyMissing = () =>
     err(400, "PrivateKey.MissingParameter", "An input parameter PrivateKey that is mandatory for processing the request is not supplied.");
 export const invalidSslPub = (message = "The SSLPub you provided is malformed!") => err(400, "InvalidSSLPub", message);
@@ -114,10 +91,8 @@ export const invalidSslPri = (message = "The SSLPri you provided is malformed!")
 export const invalidCertificate = () => err(400, "InvalidCertificate", "The Certificate you provided is malformed!");
 export const invalidPrivateKey = () => err(400, "InvalidPrivateKey", "The Private Key you provided is malformed!");
 export const certificateMissMatch = (message: string) => err(400, "Certificate.MissMatch", message);
-export const certificateTooLong = (message = "The Certificate you provided is over the max length!") =>
-    err(400, "InvalidCertificate.TooLong", message);
-export const certNameTooLong = (message = "The Certificate name you provided is over the max length 128!") =>
-    err(400, "InvalidCertName.TooLong", message);
+export const certificateTooLong = (message = "The Certificate you provided is over the max length!") => err(400, "InvalidCertificate.TooLong", message);
+export const certNameTooLong = (message = "The Certificate name you provided is over the max length 128!") => err(400, "InvalidCertName.TooLong", message);
 export const certNameMissing = () => err(404, "CertName.MissingParameter", "The CertName parameter is required.");
 export const certificateDuplicated = (message = "The certificate name is duplicated.") => err(400, "Certificate.Duplicated", message);
 export const certificateExpired = (message = "The certificate is expired.") => err(400, "Certificate.Expired", message);
@@ -174,16 +149,13 @@ export const nameRepeat = () => err(400, "NameRepeat", "The certificate name alr
 export const privateKeyFormatException = () =>
     err(400, "PrivateKeyFormatException", "The private key format is invalid. Upload an unencrypted PEM private key.");
 /** A key that is not the leaf's, or a chain whose first certificate is not the key's (LTA RESULTS #5). */
-export const notMatchCertificateAndPrivateKey = () =>
-    err(400, "NotMatch.CertificateAndPrivateKey", "The certificate and the private key do not match.");
+export const notMatchCertificateAndPrivateKey = () => err(400, "NotMatch.CertificateAndPrivateKey", "The certificate and the private key do not match.");
 /** POLICY: a certificate that is not PEM (the message follows the console's, aliyun/aliyun-cli #1232). */
-export const certificateFormatException = () =>
-    err(400, "CertificateFormatException", "The certificate format is invalid. Check your input.");
+export const certificateFormatException = () => err(400, "CertificateFormatException", "The certificate format is invalid. Check your input.");
 /** An unknown CertId (the code Terraform and Certimate expect; the status is POLICY). */
 export const casNotFound = () => err(404, "NotFound", "The certificate does not exist.");
 /** POLICY: deleting a certificate a domain still serves (the service refuses it; no source gives the code). */
-export const certificateInUse = () =>
-    err(400, "CertificateInUse", "The certificate is deployed to a cloud product and cannot be deleted.");
+export const certificateInUse = () => err(400, "CertificateInUse", "The certificate is deployed to a cloud product and cannot be deleted.");
 /** POLICY: an entry past the account's certificate quota (no source gives the service's code). */
 export const casQuotaExceeded = (quota: number) =>
     err(400, "QuotaExceeded", `The number of certificates has reached the quota of the certificate repository (${quota}).`);

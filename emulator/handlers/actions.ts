@@ -190,16 +190,7 @@ export interface SetSpec {
     readonly vocabulary: SetVocabulary;
 }
 
-export type ActionKind =
-    | "set"
-    | "describeCertificate"
-    | "describeDomain"
-    | "listDomains"
-    | "casUpload"
-    | "casDetail"
-    | "casList"
-    | "casDelete"
-    | "casQuota";
+export type ActionKind = "set" | "describeCertificate" | "describeDomain" | "listDomains" | "casUpload" | "casDetail" | "casList" | "casDelete" | "casQuota";
 
 export interface ActionSpec {
     readonly name: string;
@@ -284,7 +275,15 @@ export const ACTIONS: readonly ActionSpec[] = [
         kind: "set",
         // No CertId, CertRegion, Env or ForceSet field: a cas set names the stored certificate by CertName, in the
         // centre of Region when it is sent.
-        set: { params: SSL_PARAMS, certTypes: ["upload", "cas"], casBy: "certName", honoursForceSet: false, batch: true, batchLimit: 10, vocabulary: DCDN_VOCABULARY },
+        set: {
+            params: SSL_PARAMS,
+            certTypes: ["upload", "cas"],
+            casBy: "certName",
+            honoursForceSet: false,
+            batch: true,
+            batchLimit: 10,
+            vocabulary: DCDN_VOCABULARY,
+        },
     },
     { name: "DescribeDcdnDomainCertificateInfo", product: "dcdn", callsPerSecond: 100, kind: "describeCertificate" },
     { name: "DescribeDcdnDomainDetail", product: "dcdn", callsPerSecond: 30, kind: "describeDomain" },

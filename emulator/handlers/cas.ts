@@ -138,7 +138,6 @@ const ORDER_TYPES = ["CPACK", "BUY", "UPLOAD", "CERT"] as const;
 /** The Status values the SDK documents; the ones other than these three apply to orders only (CPACK, BUY). */
 const ORDER_ONLY_STATUSES = ["PAYED", "CHECKING", "CHECKED_FAIL", "NOTACTIVATED", "REVOKED"];
 
-
 export function casList(ctx: HandlerContext): ResponseBody {
     const orderType = ctx.params.get("OrderType") || "CPACK";
     if (!(ORDER_TYPES as readonly string[]).includes(orderType)) throw errors.invalidParameter("OrderType");

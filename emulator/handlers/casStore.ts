@@ -116,7 +116,14 @@ export function place(account: AccountRecord, cas: CasBehaviour, arrival: Arriva
     if (entriesIn(account, region).length >= cas.quota) throw errors.casQuotaExceeded(cas.quota);
     return {
         kind: "add",
-        entry: { certId: newCertId(account), certName: arrival.name, pem: arrival.pem, region, source: arrival.source, createdAt: new Date(arrival.now).toISOString() },
+        entry: {
+            certId: newCertId(account),
+            certName: arrival.name,
+            pem: arrival.pem,
+            region,
+            source: arrival.source,
+            createdAt: new Date(arrival.now).toISOString(),
+        },
     };
 }
 

@@ -136,7 +136,14 @@ interface CommonDetail {
     readonly Scope: string;
 }
 
-const origin = (domain: DomainRecord) => ({ Content: `origin.${domain.domainName}`, Type: "domain", Port: 80, Priority: "20", Weight: "10", Enabled: "online" });
+const origin = (domain: DomainRecord) => ({
+    Content: `origin.${domain.domainName}`,
+    Type: "domain",
+    Port: 80,
+    Priority: "20",
+    Weight: "10",
+    Enabled: "online",
+});
 
 /** Each product's domain read: its wrapper and the fields past the common ones. */
 const DOMAIN_DETAIL: Readonly<Record<Product, (common: CommonDetail, domain: DomainRecord, shown: CertificateConfig) => ResponseBody>> = {

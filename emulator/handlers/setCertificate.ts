@@ -20,7 +20,14 @@ export function requestedDomains(params: ReadonlyMap<string, string>, batch: boo
     const raw = params.get("DomainName")?.trim() ?? "";
     if (raw === "") return [];
     if (!batch) return [raw.toLowerCase()];
-    return [...new Set(raw.split(",").map((d) => d.trim().toLowerCase()).filter((d) => d !== ""))];
+    return [
+        ...new Set(
+            raw
+                .split(",")
+                .map((d) => d.trim().toLowerCase())
+                .filter((d) => d !== ""),
+        ),
+    ];
 }
 
 function resolveDomains(ctx: HandlerContext, set: SetSpec): DomainRecord[] {

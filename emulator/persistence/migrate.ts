@@ -43,7 +43,9 @@ export function migrateState(parsed: unknown, path: string): Migrated {
     if (candidate.formatVersion === 1) {
         return { state: { formatVersion: STATE_FORMAT_VERSION, accounts: (candidate.accounts as AccountV1[]).map(accountFromV1) }, migratedFrom: 1 };
     }
-    throw new Error(`${path} is an emulator state file of format ${JSON.stringify(candidate.formatVersion)}; this emulator reads 1 and ${STATE_FORMAT_VERSION}`);
+    throw new Error(
+        `${path} is an emulator state file of format ${JSON.stringify(candidate.formatVersion)}; this emulator reads 1 and ${STATE_FORMAT_VERSION}`,
+    );
 }
 
 /** A current file edited by hand may lack the newer fields; they get their defaults. */
@@ -89,7 +91,9 @@ function accountFromV1(old: AccountV1): AccountRecord {
     const configsOf = (d: DomainRecord) => [d.current, ...(d.pending ? [d.pending.config] : [])];
 
     for (const [name, fingerprint] of Object.entries(certificateNames).sort(([a], [b]) => a.localeCompare(b))) {
-        const holders = domains.filter((d) => configsOf(d).some((c) => c.certType === "upload" && c.certName === name && leafFingerprint(c.pem) === fingerprint));
+        const holders = domains.filter((d) =>
+            configsOf(d).some((c) => c.certType === "upload" && c.certName === name && leafFingerprint(c.pem) === fingerprint),
+        );
         const first = holders[0];
         if (!first) continue; // lost: see the top of the file
         const config = configsOf(first).find((c) => c.certType === "upload" && c.certName === name && leafFingerprint(c.pem) === fingerprint)!;

@@ -228,7 +228,12 @@ export class Store {
             const entries = structuredClone(source.casCertificates);
             this.applyCasChanges(target, entries);
             const { domains: _domains, liveCertificateNames: _names, casCertificates: _entries, ...fields } = structuredClone(source);
-            replaceContents(target, { ...fields, domains: target.domains, liveCertificateNames: target.liveCertificateNames, casCertificates: target.casCertificates });
+            replaceContents(target, {
+                ...fields,
+                domains: target.domains,
+                liveCertificateNames: target.liveCertificateNames,
+                casCertificates: target.casCertificates,
+            });
             replaceContents(target.liveCertificateNames, { ...source.liveCertificateNames, ...Object.fromEntries(unsavedNames) });
             target.casCertificates.splice(0, target.casCertificates.length, ...entries);
             for (const name of Object.keys(target.domains)) {
@@ -280,7 +285,15 @@ export class Store {
     addDomain(account: AccountRecord, domainName: string, product: Product, now: number): DomainRecord {
         const name = domainName.toLowerCase();
         const created = new Date(now).toISOString();
-        const record: DomainRecord = { domainName: name, product, baseStatus: "online", cname: cnameFor(name, product), createdAt: created, modifiedAt: created, current: { status: "off" } };
+        const record: DomainRecord = {
+            domainName: name,
+            product,
+            baseStatus: "online",
+            cname: cnameFor(name, product),
+            createdAt: created,
+            modifiedAt: created,
+            current: { status: "off" },
+        };
         account.domains[name] = record;
         this.changed.add(name);
         return record;

@@ -121,24 +121,27 @@ export class ApiCaller {
         const context = () => ({ action: description.action.name, ramAction, actionKind, domainNames: description.domainNames, secrets });
         let attempts = 0;
         try {
-            return await withRetry(async (attempt) => {
-                attempts = attempt;
-                try {
-                    const identity = await this.settings.credentials.identity();
-                    secrets = [...(description.sensitiveValues ?? []), ...identity.secrets];
-                    const finished = await pacers.acquire(identity.accessKeyId, description.action);
+            return await withRetry(
+                async (attempt) => {
+                    attempts = attempt;
                     try {
-                        const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ ...query }) });
-                        const response = await this.client().callApi(params, request, this.runtime());
-                        const body: unknown = response.body;
-                        return typeof body === "object" && body !== null ? (body as JsonObject) : {};
-                    } finally {
-                        finished();
+                        const identity = await this.settings.credentials.identity();
+                        secrets = [...(description.sensitiveValues ?? []), ...identity.secrets];
+                        const finished = await pacers.acquire(identity.accessKeyId, description.action);
+                        try {
+                            const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ ...query }) });
+                            const response = await this.client().callApi(params, request, this.runtime());
+                            const body: unknown = response.body;
+                            return typeof body === "object" && body !== null ? (body as JsonObject) : {};
+                        } finally {
+                            finished();
+                        }
+                    } catch (error) {
+                        throw toApiError(error, context());
                     }
-                } catch (error) {
-                    throw toApiError(error, context());
-                }
-            }, { ...this.settings.retry, isRetryable: description.changes ? worthSendingAgainAtOnce : isTransient });
+                },
+                { ...this.settings.retry, isRetryable: description.changes ? worthSendingAgainAtOnce : isTransient },
+            );
         } catch (error) {
             const apiError = toApiError(error, context());
             throw attempts > 1 ? apiError.with({ attempts }) : apiError;

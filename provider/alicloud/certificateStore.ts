@@ -61,7 +61,7 @@ export class CertificateStoreAdapter implements CertificateStore {
         if (!stored) return undefined;
         const pem = typeof body[wire.certificatePem] === "string" ? (body[wire.certificatePem] as string) : undefined;
         // The detail carries the certificate: its leaf's fingerprint is known for certain, whatever Sha2 hashes.
-        const fingerprint = pem ? leafFingerprint(pem) ?? stored.fingerprint : stored.fingerprint;
+        const fingerprint = pem ? (leafFingerprint(pem) ?? stored.fingerprint) : stored.fingerprint;
         return { ...stored, ...(fingerprint ? { fingerprint } : {}), ...(pem ? { certificatePem: pem } : {}) };
     }
 

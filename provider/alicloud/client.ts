@@ -22,10 +22,6 @@ export function createCertificateService(product: ProductSpec, settings: ClientS
  * SDK's default chain; the endpoint from `alicloud-certs:<product>Endpoint`, the environment or the default.
  * Throws CredentialsError / EndpointError with a message saying what to set.
  */
-export function clientSettingsFromConfig(
-    product: ProductSpec,
-    config?: ConfigSource,
-    env: NodeJS.ProcessEnv = process.env,
-): ClientSettings {
+export function clientSettingsFromConfig(product: ProductSpec, config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): ClientSettings {
     return { credentials: resolveCredentials(config, env), endpoint: resolveEndpoint(product, config, env) };
 }

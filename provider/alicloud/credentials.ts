@@ -87,10 +87,7 @@ export interface StaticCredentialValues {
 }
 
 /** Credentials from known values (an AccessKey pair, or an STS triple). */
-export function staticCredentials(
-    values: StaticCredentialValues,
-    source: CredentialSourceName = "provider config",
-): AlicloudCredentials {
+export function staticCredentials(values: StaticCredentialValues, source: CredentialSourceName = "provider config"): AlicloudCredentials {
     const { accessKeyId, accessKeySecret, securityToken } = values;
     return new AlicloudCredentials(
         source,
@@ -151,10 +148,7 @@ export function resolveCredentials(config?: ConfigSource, env: NodeJS.ProcessEnv
             const missing = fromEnv.accessKeyId ? CREDENTIAL_ENV_VARS.secretKey : CREDENTIAL_ENV_VARS.accessKey;
             throw new CredentialsError(`the environment sets only half of an AccessKey: ${missing} is missing.`);
         }
-        return staticCredentials(
-            { ...fromEnv, accessKeyId: fromEnv.accessKeyId, accessKeySecret: fromEnv.accessKeySecret, region },
-            "ALICLOUD_* environment",
-        );
+        return staticCredentials({ ...fromEnv, accessKeyId: fromEnv.accessKeyId, accessKeySecret: fromEnv.accessKeySecret, region }, "ALICLOUD_* environment");
     }
 
     // No config: @alicloud/credentials with no config runs its default chain.

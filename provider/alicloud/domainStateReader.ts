@@ -69,7 +69,13 @@ export class ListingStateReader implements DomainStateReader {
             const body = await this.caller.callRpc(
                 { action: this.listing.action, domainNames: names },
                 // A page as large as the names asked for, so that one page holds every answer.
-                { ...this.listing.query, ...this.listing.byName?.query, DomainName: names.join(","), PageSize: String(Math.max(names.length, 1)), PageNumber: "1" },
+                {
+                    ...this.listing.query,
+                    ...this.listing.byName?.query,
+                    DomainName: names.join(","),
+                    PageSize: String(Math.max(names.length, 1)),
+                    PageNumber: "1",
+                },
             );
             const states = domainStatesFromListing(this.listing, body);
             // A domain the listing does not return (with every state shown) is not one of the account's.

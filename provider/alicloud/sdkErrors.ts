@@ -75,16 +75,11 @@ export function toApiError(error: unknown, context: ErrorContext): AlicloudApiEr
         const code = apiCode ?? text(field(error, "code")) ?? LOCAL_ERROR_CODES.unexpected;
         const statusCodeValue = field(error, "statusCode");
         const statusCode = typeof statusCodeValue === "number" ? statusCodeValue : undefined;
-        const requestId =
-            text(field(data, "RequestId")) ?? text(field(data, "requestId")) ?? text(field(error, "requestId"));
+        const requestId = text(field(data, "RequestId")) ?? text(field(data, "requestId")) ?? text(field(error, "requestId"));
         const retryAfterValue = field(error, "retryAfter");
-        const retryAfterMs =
-            typeof retryAfterValue === "number" && Number.isFinite(retryAfterValue) && retryAfterValue >= 0
-                ? retryAfterValue
-                : undefined;
+        const retryAfterMs = typeof retryAfterValue === "number" && Number.isFinite(retryAfterValue) && retryAfterValue >= 0 ? retryAfterValue : undefined;
         // The body's Message, not error.message: the latter is "code: 400, <Message> request id: <id>".
-        const apiMessage =
-            text(field(data, "Message")) ?? text(field(data, "message")) ?? (apiCode === undefined ? sdkMessage(error) : "");
+        const apiMessage = text(field(data, "Message")) ?? text(field(data, "message")) ?? (apiCode === undefined ? sdkMessage(error) : "");
         return new AlicloudApiError({ ...base, code, statusCode, requestId, apiMessage: clean(apiMessage || "(no message)"), retryAfterMs });
     }
 

@@ -66,11 +66,7 @@ export const VERDICT_CODES: ReadonlySet<string> = new Set([
  * incomplete (`Invalid*`, `*.MissingParameter`, `*.ValueNotSupported`, `*.Malformed`, `*.TooLong`,
  * `*.ParameterError`). `InvalidResponse` is ours, for a body that is not JSON, and is no verdict on anything.
  */
-const VERDICT_FAMILIES: readonly RegExp[] = [
-    /^Invalid(?!Response$)/,
-    /^Forbidden/,
-    /\.(MissingParameter|ValueNotSupported|Malformed|TooLong|ParameterError)$/,
-];
+const VERDICT_FAMILIES: readonly RegExp[] = [/^Invalid(?!Response$)/, /^Forbidden/, /\.(MissingParameter|ValueNotSupported|Malformed|TooLong|ParameterError)$/];
 
 /** Whether the API (or the transport) answering `code` with `statusCode` said something worth waiting out. */
 export function isTransientAnswer(code: string, statusCode?: number): boolean {

@@ -77,8 +77,7 @@ const NOT_A_CERTIFICATE: Record<string, string> = {
     "CERTIFICATE REQUEST": "it is a certificate signing request: submit it to your CA and paste the certificate it issues",
     "NEW CERTIFICATE REQUEST": "it is a certificate signing request: submit it to your CA and paste the certificate it issues",
     "PUBLIC KEY": "it is a bare public key: paste the certificate your CA issued for it",
-    "TRUSTED CERTIFICATE":
-        "it is OpenSSL's trusted-certificate format: convert it with `openssl x509 -in cert.pem -out plain.pem` and paste the result",
+    "TRUSTED CERTIFICATE": "it is OpenSSL's trusted-certificate format: convert it with `openssl x509 -in cert.pem -out plain.pem` and paste the result",
     "X509 CRL": "it is a certificate revocation list: paste the certificate chain instead",
 };
 
@@ -154,7 +153,8 @@ function certificateDer(block: PemBlock): Buffer {
 }
 
 function parseMember(der: Buffer, position: number, fingerprint: string): ChainMember {
-    const { X509Certificate, SubjectKeyIdentifierExtension, AuthorityKeyIdentifierExtension, BasicConstraintsExtension, SubjectAlternativeNameExtension } = x509();
+    const { X509Certificate, SubjectKeyIdentifierExtension, AuthorityKeyIdentifierExtension, BasicConstraintsExtension, SubjectAlternativeNameExtension } =
+        x509();
     // Everything is decoded here, inside one try: a DER that frames but whose insides do not decode (a damaged key,
     // extension or name) throws from OpenSSL or the ASN.1 schema at the first field read, and that must be this
     // certificate's failure on `certificate`, not a raw error out of check (found by the reliability suite's fuzzing).

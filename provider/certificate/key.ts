@@ -34,8 +34,7 @@ const CERTIFICATE_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED 
 // names the curve again, so the parameters block carries nothing we need and is dropped.
 const IGNORED_LABELS = new Set(["EC PARAMETERS"]);
 
-const ACCEPTED =
-    '"-----BEGIN PRIVATE KEY-----" (PKCS#8), "-----BEGIN RSA PRIVATE KEY-----" (PKCS#1) or "-----BEGIN EC PRIVATE KEY-----" (SEC1)';
+const ACCEPTED = '"-----BEGIN PRIVATE KEY-----" (PKCS#8), "-----BEGIN RSA PRIVATE KEY-----" (PKCS#1) or "-----BEGIN EC PRIVATE KEY-----" (SEC1)';
 
 const ENCRYPTED =
     "the private key is encrypted (protected by a passphrase), and the CDN and Live APIs need it unencrypted; " +
@@ -74,9 +73,7 @@ function parseKeyOnce(pem: string): ParsedKey {
         );
     }
     if (keyBlocks.length > 1) {
-        throw new CertificateInputError(
-            `the private key field holds ${keyBlocks.length} private keys; keep only the one that belongs to the certificate`,
-        );
+        throw new CertificateInputError(`the private key field holds ${keyBlocks.length} private keys; keep only the one that belongs to the certificate`);
     }
     const [block] = keyBlocks;
     const { format, description } = KEY_FORMATS[block.label];

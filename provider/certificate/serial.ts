@@ -4,5 +4,8 @@
 
 /** A serial number as lower-case hex without leading zeros ("0" for zero). */
 export function canonicalSerial(serial: string): string {
-    return serial.trim().toLowerCase().replace(/^0+(?=.)/, "");
+    return serial
+        .trim()
+        .toLowerCase()
+        .replace(/^0+(?=.)/, "");
 }

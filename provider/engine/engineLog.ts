@@ -10,7 +10,6 @@ import * as path from "node:path";
 import type { ProgressSink } from "../lifecycle/port";
 import { SILENT } from "../lifecycle/progress";
 
-
 /**
  * The engine's Log RPC, for the resource `urn`, at `address` (the dynamic-provider host's first argument). The
  * client is @pulumi/pulumi's own generated one, over the gRPC library it ships with. Any failure to connect or send

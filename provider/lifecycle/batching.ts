@@ -62,7 +62,9 @@ interface Group {
 export function groupKey(request: SetCertificateRequest): string {
     const { domainName: _domain, ...fields } = request;
     const parts = [fields.status, fields.certType, fields.certificate, fields.privateKey, fields.certName, fields.certId, fields.certRegion, fields.forceSet];
-    return createHash("sha256").update(JSON.stringify(parts.map((part) => (part === undefined ? null : part)))).digest("hex");
+    return createHash("sha256")
+        .update(JSON.stringify(parts.map((part) => (part === undefined ? null : part))))
+        .digest("hex");
 }
 
 /**

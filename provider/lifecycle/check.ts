@@ -17,13 +17,7 @@ import {
     type ParsedChain,
     type ParsedKey,
 } from "../certificate";
-import {
-    CAS_REGIONS,
-    DEFAULT_CAS_REGION,
-    DEFAULT_CONFIRM_TIMEOUT_SECONDS,
-    isUnknown,
-    type CertificateInputs,
-} from "./model";
+import { CAS_REGIONS, DEFAULT_CAS_REGION, DEFAULT_CONFIRM_TIMEOUT_SECONDS, isUnknown, type CertificateInputs } from "./model";
 
 type Raw = Record<string, unknown>;
 
@@ -52,12 +46,7 @@ export function checkInputs(product: ProductSpec, news: Raw, now: Date = new Dat
     inputs.keepReplacedCertificates = booleanField(news.keepReplacedCertificates, "keepReplacedCertificates", false, fail);
     // What the lifecycle records about the certificate service is its own: never taken from a program.
     for (const internal of INTERNAL_KEYS) delete inputs[internal];
-    inputs.confirmTimeoutSeconds = positiveNumberField(
-        news.confirmTimeoutSeconds,
-        "confirmTimeoutSeconds",
-        DEFAULT_CONFIRM_TIMEOUT_SECONDS,
-        fail,
-    );
+    inputs.confirmTimeoutSeconds = positiveNumberField(news.confirmTimeoutSeconds, "confirmTimeoutSeconds", DEFAULT_CONFIRM_TIMEOUT_SECONDS, fail);
 
     // The certificate and key: parsed when given, required when HTTPS goes on with an uploaded certificate.
     const chain = normalizeField(news.certificate, "certificate", fail, (v) => parseCertificateChain(requireString(v)));
@@ -125,10 +114,8 @@ function checkCertTypeRequirements(
     const given = (name: string) => news[name] !== undefined && news[name] !== null && news[name] !== "";
     if (certType === "upload") {
         if (status === "on") {
-            if (!given("certificate"))
-                fail("certificate", `required when status is "on": the PEM certificate chain, leaf first`);
-            if (!given("privateKey"))
-                fail("privateKey", `required when status is "on": the PEM private key of the certificate (pass it as a secret)`);
+            if (!given("certificate")) fail("certificate", `required when status is "on": the PEM certificate chain, leaf first`);
+            if (!given("privateKey")) fail("privateKey", `required when status is "on": the PEM private key of the certificate (pass it as a secret)`);
         }
         if (given("certId")) fail("certId", `only used with certType "cas"; remove it or set certType: "cas"`);
         // The certificate is uploaded to the account's certificate service, in this region (international accounts:
@@ -198,12 +185,7 @@ function requireString(value: unknown): string {
 }
 
 /** Run a normalizer on a known, present value, turning its CertificateInputError into a failure. */
-function normalizeField<T>(
-    value: unknown,
-    property: string,
-    fail: (p: string, r: string) => void,
-    normalize: (v: unknown) => T,
-): T | undefined {
+function normalizeField<T>(value: unknown, property: string, fail: (p: string, r: string) => void, normalize: (v: unknown) => T): T | undefined {
     if (value === undefined || value === null || value === "" || isUnknown(value)) return undefined;
     try {
         return normalize(value);

@@ -38,8 +38,7 @@ export function changedProperties(olds: Partial<CertificateOutputs>, news: Parti
             else {
                 if (differs(olds.fingerprint, news.fingerprint)) changed.push("fingerprint");
                 // Same leaf, new intermediate: the served chain must still change.
-                else if (olds.chainFingerprint !== undefined && !chainIs(news.certificate, olds.chainFingerprint))
-                    changed.push("certificate");
+                else if (olds.chainFingerprint !== undefined && !chainIs(news.certificate, olds.chainFingerprint)) changed.push("certificate");
             }
             break;
         case "cas":

@@ -41,7 +41,9 @@ export class DomainNotFoundError extends Error {
             `${domainName} is not a ${product.displayName} domain of this account. ` +
                 `Add it in the ${product.displayName} console first, check that the credentials belong to the account ` +
                 `that owns it, and that the resource type matches the product ` +
-                `(${Object.values(PRODUCTS).map((p) => `${p.resourceTypeName} for ${p.displayName}`).join(", ")}).`,
+                `(${Object.values(PRODUCTS)
+                    .map((p) => `${p.resourceTypeName} for ${p.displayName}`)
+                    .join(", ")}).`,
         );
         this.name = "DomainNotFoundError";
     }

@@ -43,9 +43,7 @@ export interface ExpiringSubject {
     readonly domains: string;
 }
 
-export type ExpiryFinding =
-    | { readonly kind: "fail"; readonly failure: CheckFailure }
-    | { readonly kind: "warn"; readonly message: string };
+export type ExpiryFinding = { readonly kind: "fail"; readonly failure: CheckFailure } | { readonly kind: "warn"; readonly message: string };
 
 /**
  * The finding for a certificate valid until `notAfter` (ISO 8601), checked at `now`. Undefined outside both
@@ -69,7 +67,10 @@ export function expiryFinding(notAfter: string, now: Date, policy: ExpiryPolicy,
         };
     }
     if (left <= policy.warningDays * DAY_MS) {
-        return { kind: "warn", message: `the certificate of ${subject.resource} on ${subject.domains} ${when}, within ${WARNING_DAYS_KEY} (${policy.warningDays}): renew it` };
+        return {
+            kind: "warn",
+            message: `the certificate of ${subject.resource} on ${subject.domains} ${when}, within ${WARNING_DAYS_KEY} (${policy.warningDays}): renew it`,
+        };
     }
     return undefined;
 }

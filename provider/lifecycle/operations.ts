@@ -4,13 +4,21 @@
 import type { CertRegion, ProductSpec } from "../products";
 import { systemClock, type Clock } from "../clock";
 import { meaningOfCertificateStatus, meaningOfDomainState } from "./stateMeanings";
-import { converge, readPersistently, DEFAULT_CONFIRM_POLICY, leafFingerprintOf, type ConfirmPolicy, type ConvergeIO, type Observation, type Outcome } from "./confirmation";
+import {
+    converge,
+    readPersistently,
+    DEFAULT_CONFIRM_POLICY,
+    leafFingerprintOf,
+    type ConfirmPolicy,
+    type ConvergeIO,
+    type Observation,
+    type Outcome,
+} from "./confirmation";
 import { asDeleteFailure } from "../apiErrors";
 import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode, keptProperties } from "./errors";
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
 import type { CertificateService, CertificateStore, DeployedCertificate } from "./port";
-
 
 export interface LifecycleContext {
     readonly product: ProductSpec;
@@ -49,11 +57,7 @@ export async function updateCertificate(ctx: LifecycleContext, news: Certificate
 export const REFRESH_READ_SECONDS = 300;
 
 /** Read: what the cloud serves now. `undefined` when the domain is gone, which drops the resource from state. */
-export async function readCertificate(
-    ctx: LifecycleContext,
-    domainName: string,
-    state: Partial<CertificateOutputs>,
-): Promise<CertificateOutputs | undefined> {
+export async function readCertificate(ctx: LifecycleContext, domainName: string, state: Partial<CertificateOutputs>): Promise<CertificateOutputs | undefined> {
     // The certificate read alone: drift is about what is served, and a refresh of many domains then costs one call
     // each on the certificate read's 100/s.
     const live = await readPersistently(io(ctx), domainName, refreshDeadline(ctx, state), () => ctx.service.describe(domainName));
@@ -62,17 +66,17 @@ export async function readCertificate(
 }
 
 /** What the domain serves now, as the outputs of `declared`; `undefined` when it is gone. One certificate read. */
-export async function currentOutputs(ctx: LifecycleContext, declared: CertificateInputs, previous: Partial<CertificateOutputs>): Promise<CertificateOutputs | undefined> {
+export async function currentOutputs(
+    ctx: LifecycleContext,
+    declared: CertificateInputs,
+    previous: Partial<CertificateOutputs>,
+): Promise<CertificateOutputs | undefined> {
     const live = await readPersistently(io(ctx), declared.domainName, applyDeadline(ctx, declared), () => ctx.service.describe(declared.domainName));
     return live ? outputsFrom(declared, live, previous) : undefined;
 }
 
 /** Delete: turn HTTPS off. A domain already gone, being deleted, or already off, is done. */
-export async function deleteCertificate(
-    ctx: LifecycleContext,
-    domainName: string,
-    state: Partial<CertificateOutputs>,
-): Promise<void> {
+export async function deleteCertificate(ctx: LifecycleContext, domainName: string, state: Partial<CertificateOutputs>): Promise<void> {
     const off: CertificateInputs = { ...(state as CertificateInputs), domainName, status: "off" };
     const deadline = applyDeadline(ctx, off);
     const observation = await observe(ctx, domainName, deadline);
@@ -121,7 +125,12 @@ export function readAccountPersistently<T>(ctx: LifecycleContext, deadline: numb
 }
 
 function io(ctx: LifecycleContext): ConvergeIO {
-    return { service: ctx.service, clock: ctx.clock ?? systemClock, policy: ctx.confirm ?? DEFAULT_CONFIRM_POLICY, ...(ctx.events ? { events: ctx.events } : {}) };
+    return {
+        service: ctx.service,
+        clock: ctx.clock ?? systemClock,
+        policy: ctx.confirm ?? DEFAULT_CONFIRM_POLICY,
+        ...(ctx.events ? { events: ctx.events } : {}),
+    };
 }
 
 /**

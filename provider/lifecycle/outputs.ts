@@ -8,11 +8,7 @@ import type { DeployedCertificate } from "./port";
  * state a read starts from: when the domain still serves the certificate recorded there, its details are taken
  * from it instead of parsing the certificate again, so that a refresh without drift parses nothing.
  */
-export function outputsFrom(
-    declared: CertificateInputs,
-    live: DeployedCertificate,
-    recorded?: Partial<CertificateOutputs>,
-): CertificateOutputs {
+export function outputsFrom(declared: CertificateInputs, live: DeployedCertificate, recorded?: Partial<CertificateOutputs>): CertificateOutputs {
     const outputs: CertificateOutputs = {
         ...withoutPrivateKey(declared),
         status: live.status,
@@ -77,4 +73,3 @@ export function tryParse(pem: string) {
         return undefined;
     }
 }
-

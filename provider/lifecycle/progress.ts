@@ -13,7 +13,12 @@ export const SILENT: ProgressSink = { report: () => undefined, close: () => unde
 /** How often a rollout says how far it is. */
 export const PROGRESS_INTERVAL_MS = 10_000;
 
-type DomainPhase = { readonly phase: "pending" } | { readonly phase: "set" } | { readonly phase: "waiting"; readonly on: string } | { readonly phase: "done" } | { readonly phase: "failed" };
+type DomainPhase =
+    | { readonly phase: "pending" }
+    | { readonly phase: "set" }
+    | { readonly phase: "waiting"; readonly on: string }
+    | { readonly phase: "done" }
+    | { readonly phase: "failed" };
 
 /** Counts each domain's phase, from the convergence events and the outcomes. */
 export class ProgressTracker {
@@ -83,7 +88,13 @@ function describePhase(state: DomainPhase, what: string): string {
 }
 
 /** Reports the tracker's summary every `intervalMs` until stopped; the last word is the final count (unless `last` is false). */
-export function reportPeriodically(tracker: ProgressTracker, sink: ProgressSink, clock: Clock, intervalMs = PROGRESS_INTERVAL_MS, last = true): { stop(): void } {
+export function reportPeriodically(
+    tracker: ProgressTracker,
+    sink: ProgressSink,
+    clock: Clock,
+    intervalMs = PROGRESS_INTERVAL_MS,
+    last = true,
+): { stop(): void } {
     const stopped = new AbortController();
     void (async () => {
         for (;;) {
@@ -109,7 +120,12 @@ export function reportPeriodically(tracker: ProgressTracker, sink: ProgressSink,
  * (measured in the bench: 14-20 s more of the engine's CPU for a create or a rotation of 500); one that finishes in
  * seconds has nothing to say, and one that waits minutes on `configuring` or a failing read says so.
  */
-export function reportChanges(tracker: ProgressTracker, sink: ProgressSink, clock: Clock, intervalMs = PROGRESS_INTERVAL_MS): { changed(): void; stop(): void } {
+export function reportChanges(
+    tracker: ProgressTracker,
+    sink: ProgressSink,
+    clock: Clock,
+    intervalMs = PROGRESS_INTERVAL_MS,
+): { changed(): void; stop(): void } {
     let lastSent: string | undefined;
     let lastSentAt = clock.now();
     const send = () => {

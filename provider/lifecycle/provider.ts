@@ -10,15 +10,7 @@ import { expiryFinding, expiryPolicyFromConfig, type ExpiryPolicy } from "./expi
 import { withProgress } from "./progress";
 import { changedProperties, diffCertificate } from "./diff";
 import { isUnknown, type CertificateInputs, type CertificateOutputs } from "./model";
-import {
-    applyDeadline,
-    createCertificate,
-    currentOutputs,
-    deleteCertificate,
-    readCertificate,
-    updateCertificate,
-    type LifecycleContext,
-} from "./operations";
+import { applyDeadline, createCertificate, currentOutputs, deleteCertificate, readCertificate, updateCertificate, type LifecycleContext } from "./operations";
 import type { ConfirmPolicy } from "./confirmation";
 import type { CertificateService, CertificateStore, ProgressSink } from "./port";
 import { SILENT } from "./progress";
@@ -97,7 +89,10 @@ export function declareFor(news: Record<string, unknown>, inputs: { status?: unk
 export function claimFor(news: Record<string, unknown>, domains: readonly string[]): { domain: string; holder: string }[] {
     const urn = news.resourceUrn;
     if (typeof urn !== "string" || isUnknown(urn)) return [];
-    return processClaims().claim(urn, domains.filter((domain) => !isUnknown(domain)));
+    return processClaims().claim(
+        urn,
+        domains.filter((domain) => !isUnknown(domain)),
+    );
 }
 
 /**
@@ -105,7 +100,13 @@ export function claimFor(news: Record<string, unknown>, domains: readonly string
  * warning inside the warning window, sent on the resource's URN. `domains` says where it is served ("www.example.com",
  * "its 500 domains").
  */
-export async function checkExpiry(deps: ProviderDependencies, news: Record<string, unknown>, inputs: { notAfter?: unknown; status?: unknown } | undefined, domains: string, now: Date): Promise<dynamic.CheckFailure[]> {
+export async function checkExpiry(
+    deps: ProviderDependencies,
+    news: Record<string, unknown>,
+    inputs: { notAfter?: unknown; status?: unknown } | undefined,
+    domains: string,
+    now: Date,
+): Promise<dynamic.CheckFailure[]> {
     const { policy, failures } = deps.expiry ? deps.expiry() : expiryPolicyFromConfig(undefined);
     if (typeof inputs?.notAfter !== "string" || isUnknown(inputs.notAfter) || inputs.status !== "on") return failures;
     const urn = typeof news.resourceUrn === "string" && !isUnknown(news.resourceUrn) ? news.resourceUrn : undefined;
@@ -152,7 +153,11 @@ export function progressSinkFor(deps: ProviderDependencies, inputs: { resourceUr
  * The declaration with its stored certificate (storedCertificates.ts), waiting through transient answers until the
  * resource's deadline and saying so on its row; `previous`: the state, whose uploads are still this package's own.
  */
-export function storedFor(ctx: LifecycleContext, desired: CertificateInputs, previous: { storedCertificate?: unknown; pendingCleanup?: unknown } | undefined): Promise<CertificateInputs> {
+export function storedFor(
+    ctx: LifecycleContext,
+    desired: CertificateInputs,
+    previous: { storedCertificate?: unknown; pendingCleanup?: unknown } | undefined,
+): Promise<CertificateInputs> {
     const waiting = (on: string) => ctx.events?.(desired.domainName, { kind: "waiting", on });
     return withStoredCertificate(ctx, desired, ownedIds(previous), applyDeadline(ctx, desired), waiting);
 }
@@ -206,7 +211,8 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
             declareFor(news, result.inputs);
             if (failures.length > 0) return { ...result, failures: failures.map(withoutEchoedValue) };
             // A new resource (no inputs before): what it stores in the certificate service. An update says it in diff.
-            if (!olds || Object.keys(olds).length === 0) await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), result.inputs!, undefined, "known only").catch(() => undefined));
+            if (!olds || Object.keys(olds).length === 0)
+                await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), result.inputs!, undefined, "known only").catch(() => undefined));
             return result;
         },
         async diff(_id: string, olds: CertificateOutputs, news: CertificateInputs) {
@@ -239,9 +245,13 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
                     let outs: CertificateOutputs;
                     try {
                         const declared = await storedFor(ctx, news, olds);
-                        const update = (fresh: CertificateInputs) => withFreshStored(ctx, fresh, ownedIds(olds), applyDeadline(ctx, news), (d) => updateCertificate(ctx, d));
+                        const update = (fresh: CertificateInputs) =>
+                            withFreshStored(ctx, fresh, ownedIds(olds), applyDeadline(ctx, news), (d) => updateCertificate(ctx, d));
                         // Only a pending cleanup to try again (diff): the domain already serves what is declared.
-                        outs = changedProperties(olds, news).length === 0 ? ((await currentOutputs(ctx, declared, olds)) ?? (await update(declared))) : await update(declared);
+                        outs =
+                            changedProperties(olds, news).length === 0
+                                ? ((await currentOutputs(ctx, declared, olds)) ?? (await update(declared)))
+                                : await update(declared);
                     } catch (error) {
                         stopMovingAway(urn);
                         throw error;

@@ -44,11 +44,7 @@ export abstract class CertificateResource extends CertificateOutputsResource {
 
     protected constructor(product: ProductId, name: string, args: CertificateArgs, opts?: pulumi.CustomResourceOptions) {
         const type = PRODUCTS[product].resourceTypeName;
-        const registration = certificateRegistration(
-            { ...args, resourceUrn: ownUrn(name, type, opts) },
-            LEAF_OUTPUTS,
-            opts,
-        );
+        const registration = certificateRegistration({ ...args, resourceUrn: ownUrn(name, type, opts) }, LEAF_OUTPUTS, opts);
         const quiet = quietRegistration();
         try {
             super(serializedProviderFor(product), name, registration.props, registration.opts, "alicloud-certs", type);
@@ -61,4 +57,3 @@ export abstract class CertificateResource extends CertificateOutputsResource {
         }
     }
 }
-

@@ -87,6 +87,10 @@ export function runPulumi(project: PulumiProject, args: readonly string[], timeo
 
 /** The text of a finished command, for the report and for R5. */
 export function transcript(f: Finished): string {
-    const how = f.timedOut ? `timed out after ${f.durationMs} ms` : f.signal ? `killed by ${f.signal} after ${f.durationMs} ms` : `exit ${f.code} after ${f.durationMs} ms`;
+    const how = f.timedOut
+        ? `timed out after ${f.durationMs} ms`
+        : f.signal
+          ? `killed by ${f.signal} after ${f.durationMs} ms`
+          : `exit ${f.code} after ${f.durationMs} ms`;
     return `$ pulumi ${f.args.join(" ")}\n(${how})\n--- stdout ---\n${f.stdout}\n--- stderr ---\n${f.stderr}`;
 }

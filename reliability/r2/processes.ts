@@ -57,7 +57,9 @@ const PROVIDER_HOST = "@pulumi/pulumi/cmd/dynamic-provider";
 export function providerHostsOf(cliPid: number): ProcessInfo[] {
     const processes = allProcesses();
     const byPid = new Map(processes.map((p) => [p.pid, p]));
-    return processes.filter((p) => p.cmdline.includes(PROVIDER_HOST) && /(^|\/)node(\s|$)/.test(p.cmdline.split(" ")[0]!) && descendsFrom(p.pid, cliPid, byPid));
+    return processes.filter(
+        (p) => p.cmdline.includes(PROVIDER_HOST) && /(^|\/)node(\s|$)/.test(p.cmdline.split(" ")[0]!) && descendsFrom(p.pid, cliPid, byPid),
+    );
 }
 
 /**

@@ -82,7 +82,8 @@ function readState(stateFile: string, domains: number): string | undefined {
     }
     try {
         const state = JSON.parse(text) as { formatVersion?: unknown; accounts?: { domains?: Record<string, unknown> }[] };
-        if (state.formatVersion !== STATE_FORMAT_VERSION || !Array.isArray(state.accounts)) return `parses, but is not formatVersion ${STATE_FORMAT_VERSION} with accounts`;
+        if (state.formatVersion !== STATE_FORMAT_VERSION || !Array.isArray(state.accounts))
+            return `parses, but is not formatVersion ${STATE_FORMAT_VERSION} with accounts`;
         const held = state.accounts.reduce((n, a) => n + (a.domains && typeof a.domains === "object" ? Object.keys(a.domains).length : 0), 0);
         if (held !== domains) return `holds ${held} domains instead of ${domains}`;
         return undefined;
@@ -96,7 +97,17 @@ function readState(stateFile: string, domains: number): string | undefined {
 function generic(endpoint: string, keys: SdkKeys) {
     const client = new OpenApi(testSdkConfig(endpoint, keys, { readTimeout: 10_000, connectTimeout: 5_000 }));
     return async (action: string, version: string, query: Record<string, string>): Promise<unknown> => {
-        const params = new $OpenApiUtil.Params({ action, version, protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json" });
+        const params = new $OpenApiUtil.Params({
+            action,
+            version,
+            protocol: "HTTPS",
+            pathname: "/",
+            method: "POST",
+            authType: "AK",
+            style: "RPC",
+            reqBodyType: "formData",
+            bodyType: "json",
+        });
         return client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }), new $dara.RuntimeOptions({}));
     };
 }
@@ -114,7 +125,9 @@ function httpCall(port: number, method: string, target: string, headers: Record<
         const request = http.request({ host: "127.0.0.1", port, method, path: target, headers, agent: false, timeout: timeoutMs }, (response) => {
             const chunks: Buffer[] = [];
             response.on("data", (c: Buffer) => chunks.push(c));
-            response.on("end", () => resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString("utf8"), contentType: response.headers["content-type"] }));
+            response.on("end", () =>
+                resolve({ status: response.statusCode, body: Buffer.concat(chunks).toString("utf8"), contentType: response.headers["content-type"] }),
+            );
             response.on("error", (error) => resolve({ body: "", error: error.message }));
         });
         request.on("timeout", () => request.destroy(new Error("timeout")));
@@ -137,7 +150,12 @@ function rawCall(port: number, parts: readonly (Buffer | string)[], options: { g
             const text = Buffer.concat(chunks).toString("latin1");
             const status = /^HTTP\/1\.[01] (\d{3})/.exec(text);
             const bodyAt = text.indexOf("\r\n\r\n");
-            resolve({ ...(status ? { status: Number(status[1]) } : {}), body: bodyAt < 0 ? "" : text.slice(bodyAt + 4), contentType: /content-type: ([^\r\n]+)/i.exec(text)?.[1], ...(error ? { error } : {}) });
+            resolve({
+                ...(status ? { status: Number(status[1]) } : {}),
+                body: bodyAt < 0 ? "" : text.slice(bodyAt + 4),
+                contentType: /content-type: ([^\r\n]+)/i.exec(text)?.[1],
+                ...(error ? { error } : {}),
+            });
         };
         const timer = setTimeout(() => finish(chunks.length === 0 ? "no answer" : undefined), options.waitMs ?? 5_000);
         socket.on("data", (c: Buffer) => chunks.push(c));
@@ -215,7 +233,15 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const cdnDomains = Array.from({ length: 20 }, (_, i) => `s${i}.storm.example.test`);
     const liveDomains = Array.from({ length: 5 }, (_, i) => `l${i}.storm.example.test`);
     const seed: Seed = {
-        accounts: [{ ...keys, domains: [...cdnDomains.map((domainName) => ({ domainName, product: "cdn" as const })), ...liveDomains.map((domainName) => ({ domainName, product: "live" as const }))] }],
+        accounts: [
+            {
+                ...keys,
+                domains: [
+                    ...cdnDomains.map((domainName) => ({ domainName, product: "cdn" as const })),
+                    ...liveDomains.map((domainName) => ({ domainName, product: "live" as const })),
+                ],
+            },
+        ],
     };
     const certificate = await issueCertificate({ dnsNames: ["*.storm.example.test"], key: "ec256" });
     const secrets: SecretUsed[] = [
@@ -274,7 +300,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
         }
         tally(kind, String(answer.status));
         if (answer.status >= 500) defect(`${kind.name}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
-        if (!/^application\/json/.test(answer.contentType ?? "")) defect(`${kind.name}: HTTP ${answer.status} answered with content-type ${answer.contentType ?? "(none)"}`);
+        if (!/^application\/json/.test(answer.contentType ?? ""))
+            defect(`${kind.name}: HTTP ${answer.status} answered with content-type ${answer.contentType ?? "(none)"}`);
         else {
             try {
                 JSON.parse(answer.body);
@@ -314,44 +341,110 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
                 return sdk(kind, () =>
                     cdn.setCdnDomainSSLCertificate(
                         new $Cdn.SetCdnDomainSSLCertificateRequest(
-                            on ? { domainName: domain, SSLProtocol: "on", certType: "upload", SSLPub: certificate.chainPem, SSLPri: certificate.key.pkcs8, certName: `storm-${Math.floor(random() * 4)}` } : { domainName: domain, SSLProtocol: "off" },
+                            on
+                                ? {
+                                      domainName: domain,
+                                      SSLProtocol: "on",
+                                      certType: "upload",
+                                      SSLPub: certificate.chainPem,
+                                      SSLPri: certificate.key.pkcs8,
+                                      certName: `storm-${Math.floor(random() * 4)}`,
+                                  }
+                                : { domainName: domain, SSLProtocol: "off" },
                         ),
                     ),
                 );
             }
             case "sdk BatchSetCdnDomainServerCertificate":
                 return sdk(kind, () =>
-                    call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: [domain, domainOf()].join(","), SSLProtocol: "on", CertType: "upload", SSLPub: certificate.chainPem, SSLPri: certificate.key.pkcs8, CertName: "storm-batch" }),
+                    call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
+                        DomainName: [domain, domainOf()].join(","),
+                        SSLProtocol: "on",
+                        CertType: "upload",
+                        SSLPub: certificate.chainPem,
+                        SSLPri: certificate.key.pkcs8,
+                        CertName: "storm-batch",
+                    }),
                 );
             case "sdk Live DescribeLiveDomainCertificateInfo":
-                return sdk(kind, () => call("DescribeLiveDomainCertificateInfo", LIVE_VERSION, { DomainName: liveDomains[Math.floor(random() * liveDomains.length)]! }));
+                return sdk(kind, () =>
+                    call("DescribeLiveDomainCertificateInfo", LIVE_VERSION, { DomainName: liveDomains[Math.floor(random() * liveDomains.length)]! }),
+                );
             case "sdk Live SetLiveDomainCertificate":
                 return sdk(kind, () =>
-                    call("SetLiveDomainCertificate", LIVE_VERSION, { DomainName: liveDomains[Math.floor(random() * liveDomains.length)]!, SSLProtocol: "on", CertType: "upload", SSLPub: certificate.chainPem, SSLPri: certificate.key.pkcs8, CertName: "storm-live" }),
+                    call("SetLiveDomainCertificate", LIVE_VERSION, {
+                        DomainName: liveDomains[Math.floor(random() * liveDomains.length)]!,
+                        SSLProtocol: "on",
+                        CertType: "upload",
+                        SSLPub: certificate.chainPem,
+                        SSLPri: certificate.key.pkcs8,
+                        CertName: "storm-live",
+                    }),
                 );
             case "sdk wrong secret (set with key)":
-                return sdk(kind, () => wrongSecret.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: domain, SSLProtocol: "on", SSLPub: certificate.chainPem, SSLPri: certificate.key.pkcs8 })));
+                return sdk(kind, () =>
+                    wrongSecret.setCdnDomainSSLCertificate(
+                        new $Cdn.SetCdnDomainSSLCertificateRequest({
+                            domainName: domain,
+                            SSLProtocol: "on",
+                            SSLPub: certificate.chainPem,
+                            SSLPri: certificate.key.pkcs8,
+                        }),
+                    ),
+                );
             case "sdk unknown access key":
                 return sdk(kind, () => unknownKey.describeUserDomains(new $Cdn.DescribeUserDomainsRequest({})));
             case "forged v2 signature (key in query)": {
                 const query = new URLSearchParams({
-                    Action: "SetCdnDomainSSLCertificate", Version: CDN_VERSION, Format: "JSON", AccessKeyId: keys.accessKeyId, SignatureMethod: "HMAC-SHA1", SignatureVersion: "1.0",
-                    SignatureNonce: randomBytes(8).toString("hex"), Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), DomainName: domain, SSLProtocol: "on",
-                    SSLPub: certificate.chainPem, SSLPri: certificate.key.pkcs8, Signature: junk(random, 28, "ABCDEFabcdef0123456789+/="),
+                    Action: "SetCdnDomainSSLCertificate",
+                    Version: CDN_VERSION,
+                    Format: "JSON",
+                    AccessKeyId: keys.accessKeyId,
+                    SignatureMethod: "HMAC-SHA1",
+                    SignatureVersion: "1.0",
+                    SignatureNonce: randomBytes(8).toString("hex"),
+                    Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+                    DomainName: domain,
+                    SSLProtocol: "on",
+                    SSLPub: certificate.chainPem,
+                    SSLPri: certificate.key.pkcs8,
+                    Signature: junk(random, 28, "ABCDEFabcdef0123456789+/="),
                 });
                 return judge(kind, await httpCall(port, random() < 0.5 ? "GET" : "POST", `/?${query}`, {}));
             }
             case "garbage query string":
-                return judge(kind, await httpCall(port, "GET", `/?${encodeURI(junk(random, 1 + Math.floor(random() * 2000), QUERY_JUNK)).replace(/%25/g, "%")}`, random() < 0.5 ? { "x-acs-action": "DescribeUserDomains", "x-acs-version": CDN_VERSION } : {}));
+                return judge(
+                    kind,
+                    await httpCall(
+                        port,
+                        "GET",
+                        `/?${encodeURI(junk(random, 1 + Math.floor(random() * 2000), QUERY_JUNK)).replace(/%25/g, "%")}`,
+                        random() < 0.5 ? { "x-acs-action": "DescribeUserDomains", "x-acs-version": CDN_VERSION } : {},
+                    ),
+                );
             case "garbage path":
-                return judge(kind, await httpCall(port, "GET", random() < 0.5 ? `/${encodeURIComponent(junk(random, 50))}` : `/__emulator/${encodeURIComponent(junk(random, 20))}`, {}));
+                return judge(
+                    kind,
+                    await httpCall(
+                        port,
+                        "GET",
+                        random() < 0.5 ? `/${encodeURIComponent(junk(random, 50))}` : `/__emulator/${encodeURIComponent(junk(random, 20))}`,
+                        {},
+                    ),
+                );
             case "hook with junk JSON": {
                 const target = ["/__emulator/domains", "/__emulator/faults"][Math.floor(random() * 2)]!;
-                const body = random() < 0.5 ? junk(random, 200) : JSON.stringify({ domainName: junk(random, 10), domainStatus: "nonsense", kind: "nonsense", count: -1 });
+                const body =
+                    random() < 0.5
+                        ? junk(random, 200)
+                        : JSON.stringify({ domainName: junk(random, 10), domainStatus: "nonsense", kind: "nonsense", count: -1 });
                 return judge(kind, await httpCall(port, "POST", target, { "content-type": "application/json" }, body));
             }
             case "huge header (300 KB)":
-                return judge(kind, await rawCall(port, [`GET /?Action=DescribeUserDomains HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: ${"a".repeat(300 * 1024)}\r\n\r\n`]));
+                return judge(
+                    kind,
+                    await rawCall(port, [`GET /?Action=DescribeUserDomains HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Junk: ${"a".repeat(300 * 1024)}\r\n\r\n`]),
+                );
             case "many headers (3000)": {
                 const headers = Array.from({ length: 3000 }, (_, i) => `X-H${i}: ${i}\r\n`).join("");
                 return judge(kind, await rawCall(port, [`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`]));
@@ -361,10 +454,23 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
             case "truncated body": {
                 const declared = 1000 + Math.floor(random() * 100_000);
                 const sent = Math.floor(random() * Math.min(declared, 2000));
-                return judge(kind, await rawCall(port, [`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${declared}\r\n\r\n`, "Action=SetCdnDomainSSLCertificate&SSLPri=".padEnd(sent, "A")], { waitMs: 3_000 }));
+                return judge(
+                    kind,
+                    await rawCall(
+                        port,
+                        [
+                            `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${declared}\r\n\r\n`,
+                            "Action=SetCdnDomainSSLCertificate&SSLPri=".padEnd(sent, "A"),
+                        ],
+                        { waitMs: 3_000 },
+                    ),
+                );
             }
             case "oversized body (2 MB)":
-                return judge(kind, await httpCall(port, "POST", "/", { "content-type": "application/x-www-form-urlencoded" }, Buffer.alloc(2 * 1024 * 1024, "a")));
+                return judge(
+                    kind,
+                    await httpCall(port, "POST", "/", { "content-type": "application/x-www-form-urlencoded" }, Buffer.alloc(2 * 1024 * 1024, "a")),
+                );
             case "wrong method": {
                 const method = ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "PROPFIND"][Math.floor(random() * 7)]!;
                 const answer = await httpCall(port, method, "/?Action=DescribeUserDomains", {});
@@ -388,7 +494,12 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
             case "raw half-sent request line":
                 return judge(kind, await rawCall(port, ["GET /?Action=Desc", "ribeUser"], { gapMs: 50, waitMs: 1_000 }));
             case "raw HTTP/1.0 and junk versions": {
-                const line = ["GET / HTTP/1.0\r\n\r\n", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"][Math.floor(random() * 4)]!;
+                const line = [
+                    "GET / HTTP/1.0\r\n\r\n",
+                    "GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+                    "GET /\r\n\r\n",
+                    "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                ][Math.floor(random() * 4)]!;
                 return judge(kind, await rawCall(port, [line]));
             }
             case "raw HTTP/1.1 without Host":

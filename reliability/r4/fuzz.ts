@@ -49,7 +49,13 @@ export interface RepeatProbe {
 export type FuzzMessage =
     | { readonly t: "at"; readonly property: string; readonly index: number; readonly label: string }
     | { readonly t: "property"; readonly report: PropertyReport }
-    | { readonly t: "done"; readonly produced: { source: string; text: string }[]; readonly secrets: { label: string; value: string; publicTexts?: string[] }[]; readonly poolSeconds: number; readonly probe: RepeatProbe[] };
+    | {
+          readonly t: "done";
+          readonly produced: { source: string; text: string }[];
+          readonly secrets: { label: string; value: string; publicTexts?: string[] }[];
+          readonly poolSeconds: number;
+          readonly probe: RepeatProbe[];
+      };
 
 function send(message: FuzzMessage): Promise<void> {
     return new Promise((resolve) => {
@@ -62,7 +68,19 @@ function messageOf(error: unknown): string {
     const e = error as { message?: string; stack?: string; name?: string } | null;
     // A broken property says what broke and on which input; anything else thrown is a defect of its own, and
     // where it was thrown is what the report needs.
-    const where = e?.name === "PropertyBroken" || !e?.stack ? "" : ` at ${e.stack.split("\n").slice(1, 5).map((l) => l.trim().replace(/^at /, "").replace(/\(.*?\/(provider|reliability|node_modules)\//, "($1/")).join(" < ")}`;
+    const where =
+        e?.name === "PropertyBroken" || !e?.stack
+            ? ""
+            : ` at ${e.stack
+                  .split("\n")
+                  .slice(1, 5)
+                  .map((l) =>
+                      l
+                          .trim()
+                          .replace(/^at /, "")
+                          .replace(/\(.*?\/(provider|reliability|node_modules)\//, "($1/"),
+                  )
+                  .join(" < ")}`;
     return `${String(e?.message ?? error).slice(0, 600)}${where}`;
 }
 
@@ -132,10 +150,13 @@ async function main(): Promise<void> {
                     count: failure.count,
                     index: failure.index,
                     message: failure.message,
-                    ...(shrunk.failed && shrunk.counterexamplePath ? { shrunkPath: shrunk.counterexamplePath, shrunkMessage: messageOf(shrunk.errorInstance) } : {}),
+                    ...(shrunk.failed && shrunk.counterexamplePath
+                        ? { shrunkPath: shrunk.counterexamplePath, shrunkMessage: messageOf(shrunk.errorInstance) }
+                        : {}),
                 });
             }
-            for (const failure of [...recorder.failures.values()].slice(4)) failures.push({ key: failure.key, count: failure.count, index: failure.index, message: failure.message });
+            for (const failure of [...recorder.failures.values()].slice(4))
+                failures.push({ key: failure.key, count: failure.count, index: failure.index, message: failure.message });
         }
         const report: PropertyReport = {
             name: definition.name,
@@ -151,7 +172,9 @@ async function main(): Promise<void> {
         reports.push(report);
         for (const [text, source] of recorder.produced) produced.set(text, source);
         void send({ t: "property", report });
-        process.stderr.write(`r4: ${definition.name}: ${report.runs} runs in ${report.seconds.toFixed(1)} s${report.failed ? ` FAILED (${failures.length} way${failures.length === 1 ? "" : "s"})` : ""}\n`);
+        process.stderr.write(
+            `r4: ${definition.name}: ${report.runs} runs in ${report.seconds.toFixed(1)} s${report.failed ? ` FAILED (${failures.length} way${failures.length === 1 ? "" : "s"})` : ""}\n`,
+        );
     }
     const probe = replaying ? [] : await repeatProbe(pool);
     const secrets: { label: string; value: string; publicTexts?: string[] }[] = pool.certificates.flatMap((c) => [

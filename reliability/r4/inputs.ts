@@ -44,17 +44,46 @@ export type TextSpec =
     | { readonly kind: "bytes"; readonly bytes: Uint8Array; readonly decoding: "latin1" | "utf8" }
     | { readonly kind: "unicode"; readonly text: string }
     | { readonly kind: "repeated"; readonly base: number; readonly times: number; readonly nested: boolean }
-    | { readonly kind: "chain"; readonly length: 100 | 16; readonly order: "leaf first" | "reversed" | "shuffled" | "leaf missing" | "middle missing"; readonly shuffle: number }
+    | {
+          readonly kind: "chain";
+          readonly length: 100 | 16;
+          readonly order: "leaf first" | "reversed" | "shuffled" | "leaf missing" | "middle missing";
+          readonly shuffle: number;
+      }
     | { readonly kind: "huge"; readonly shape: HugeShape; readonly megabytes: number };
 
 /** Positions are drawn as a fraction (0..9999 / 10000) of the text's length, so that one descriptor fits any base. */
 const fraction = fc.integer({ min: 0, max: 9999 });
 
-const PEM_FRAGMENTS = ["-----BEGIN CERTIFICATE-----", "-----END CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----", "-----BEGIN ", "-----", "\n", "\r\n", "\\n", "=", "==", "Proc-Type: 4,ENCRYPTED\n", "DEK-Info: AES-256-CBC,00\n\n", "\u0000", "\u00ff", "\ud800", "💥", "MIIB", "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"];
+const PEM_FRAGMENTS = [
+    "-----BEGIN CERTIFICATE-----",
+    "-----END CERTIFICATE-----",
+    "-----BEGIN PRIVATE KEY-----",
+    "-----END PRIVATE KEY-----",
+    "-----BEGIN ",
+    "-----",
+    "\n",
+    "\r\n",
+    "\\n",
+    "=",
+    "==",
+    "Proc-Type: 4,ENCRYPTED\n",
+    "DEK-Info: AES-256-CBC,00\n\n",
+    "\u0000",
+    "\u00ff",
+    "\ud800",
+    "💥",
+    "MIIB",
+    "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n",
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     fc.record({ op: fc.constantFrom("flip" as const, "delete" as const, "duplicate" as const), at: fraction, length: fc.integer({ min: 1, max: 200 }) }),
-    fc.record({ op: fc.constantFrom("insert" as const, "replace" as const), at: fraction, text: fc.oneof(fc.constantFrom(...PEM_FRAGMENTS), fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 8 })) }),
+    fc.record({
+        op: fc.constantFrom("insert" as const, "replace" as const),
+        at: fraction,
+        text: fc.oneof(fc.constantFrom(...PEM_FRAGMENTS), fc.string({ maxLength: 20 }), fc.string({ unit: "binary", maxLength: 8 })),
+    }),
 );
 
 export function textSpec(pool: Pool, options: { huge: boolean } = { huge: false }): fc.Arbitrary<TextSpec> {
@@ -65,8 +94,22 @@ export function textSpec(pool: Pool, options: { huge: boolean } = { huge: false 
         { arbitrary: fc.record({ kind: fc.constant("pool" as const), base, encoding: fc.constantFrom(...ENCODINGS) }), weight: 4 },
         { arbitrary: fc.record({ kind: fc.constant("mutated" as const), base, mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }) }), weight: 8 },
         { arbitrary: fc.record({ kind: fc.constant("truncated" as const), base, at: fraction }), weight: 3 },
-        { arbitrary: fc.record({ kind: fc.constant("der" as const), base, flips: fc.array(fc.record({ at: fraction, xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 3 }) }), weight: 4 },
-        { arbitrary: fc.record({ kind: fc.constant("bytes" as const), bytes: fc.uint8Array({ maxLength: 4096 }), decoding: fc.constantFrom("latin1" as const, "utf8" as const) }), weight: 3 },
+        {
+            arbitrary: fc.record({
+                kind: fc.constant("der" as const),
+                base,
+                flips: fc.array(fc.record({ at: fraction, xor: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 3 }),
+            }),
+            weight: 4,
+        },
+        {
+            arbitrary: fc.record({
+                kind: fc.constant("bytes" as const),
+                bytes: fc.uint8Array({ maxLength: 4096 }),
+                decoding: fc.constantFrom("latin1" as const, "utf8" as const),
+            }),
+            weight: 3,
+        },
         { arbitrary: fc.record({ kind: fc.constant("unicode" as const), text: fc.string({ unit: "grapheme", maxLength: 200 }) }), weight: 2 },
         { arbitrary: fc.record({ kind: fc.constant("repeated" as const), base, times: fc.integer({ min: 2, max: 300 }), nested: fc.boolean() }), weight: 3 },
         {
@@ -139,7 +182,10 @@ function derMutated(pem: string, flips: readonly { readonly at: number; readonly
         const i = Math.floor((flip.at / 10000) * der.length);
         der[i] = der[i]! ^ flip.xor;
     }
-    const body = der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+    const body = der
+        .toString("base64")
+        .replace(/(.{64})/g, "$1\n")
+        .replace(/\n$/, "");
     return pem.replace(block[0], `-----BEGIN ${block[1]}-----\n${body}\n-----END ${block[1]}-----\n`);
 }
 
@@ -314,10 +360,42 @@ const HOMOGLYPHS: Record<string, readonly string[]> = {
 const INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\ufeff", "\u034f"];
 const IDN_LABELS = ["bücher", "münchen", "中文", "日本語", "пример", "ελληνικά", "😀", "straße", "ﬁ", "ǅ", "ａｂｃ", "\u0301a", "مثال", "עברית"];
 const STRUCTURAL = [
-    "https://www.example.com", "www.example.com:443", "www.example.com/path", "www.example.com?q", "a.example.com,b.example.com", "www example.com",
-    "192.0.2.1", "[::1]", "::1", "1.2", "0x7f.1", "www.example.com.", "www..example.com", ".example.com", "example", "*", "*.com", "*.*.example.com",
-    "a.*.example.com", "*example.com", "under_score.example.com", "-lead.example.com", "trail-.example.com", "xn--.example.com", "xn--zzzz.example.com",
-    "XN--BCHER-KVA.EXAMPLE", "xn--a.com", "a.123", "localhost", "\t", " ", "", "é", "\u0000.example.com", "www.example.com\n", "WWW.EXAMPLE.COM",
+    "https://www.example.com",
+    "www.example.com:443",
+    "www.example.com/path",
+    "www.example.com?q",
+    "a.example.com,b.example.com",
+    "www example.com",
+    "192.0.2.1",
+    "[::1]",
+    "::1",
+    "1.2",
+    "0x7f.1",
+    "www.example.com.",
+    "www..example.com",
+    ".example.com",
+    "example",
+    "*",
+    "*.com",
+    "*.*.example.com",
+    "a.*.example.com",
+    "*example.com",
+    "under_score.example.com",
+    "-lead.example.com",
+    "trail-.example.com",
+    "xn--.example.com",
+    "xn--zzzz.example.com",
+    "XN--BCHER-KVA.EXAMPLE",
+    "xn--a.com",
+    "a.123",
+    "localhost",
+    "\t",
+    " ",
+    "",
+    "é",
+    "\u0000.example.com",
+    "www.example.com\n",
+    "WWW.EXAMPLE.COM",
 ];
 
 export type DomainSpec =
@@ -334,10 +412,25 @@ const HOMOGLYPH_BASES = ["www.example.com", "paypal.com", "static.example.com", 
 export function domainSpec(): fc.Arbitrary<DomainSpec> {
     return fc.oneof(
         fc.record({ kind: fc.constant("valid" as const), name: fc.domain(), upper: fc.integer({ min: 0, max: 1_000_000 }), padded: fc.boolean() }),
-        fc.record({ kind: fc.constant("idn" as const), labels: fc.array(fc.oneof(fc.constantFrom(...IDN_LABELS), fc.string({ unit: "grapheme", minLength: 1, maxLength: 10 })), { minLength: 1, maxLength: 3 }) }),
-        fc.record({ kind: fc.constant("homoglyph" as const), base: fc.constantFrom(...HOMOGLYPH_BASES), swaps: fc.array(fc.record({ at: fraction, pick: fc.nat(10) }), { minLength: 1, maxLength: 4 }) }),
+        fc.record({
+            kind: fc.constant("idn" as const),
+            labels: fc.array(fc.oneof(fc.constantFrom(...IDN_LABELS), fc.string({ unit: "grapheme", minLength: 1, maxLength: 10 })), {
+                minLength: 1,
+                maxLength: 3,
+            }),
+        }),
+        fc.record({
+            kind: fc.constant("homoglyph" as const),
+            base: fc.constantFrom(...HOMOGLYPH_BASES),
+            swaps: fc.array(fc.record({ at: fraction, pick: fc.nat(10) }), { minLength: 1, maxLength: 4 }),
+        }),
         fc.record({ kind: fc.constant("invisible" as const), base: fc.constantFrom(...HOMOGLYPH_BASES), at: fraction, pick: fc.nat(INVISIBLE.length - 1) }),
-        fc.record({ kind: fc.constant("long" as const), labelLength: fc.integer({ min: 1, max: 300 }), labels: fc.integer({ min: 2, max: 200 }), wildcard: fc.boolean() }),
+        fc.record({
+            kind: fc.constant("long" as const),
+            labelLength: fc.integer({ min: 1, max: 300 }),
+            labels: fc.integer({ min: 2, max: 200 }),
+            wildcard: fc.boolean(),
+        }),
         fc.record({ kind: fc.constant("structural" as const), index: fc.nat(STRUCTURAL.length - 1) }),
         fc.record({ kind: fc.constant("random" as const), text: fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: "binary", maxLength: 80 })) }),
     );
@@ -401,13 +494,29 @@ export function valueSpec(): fc.Arbitrary<ValueSpec> {
     return fc.oneof(
         { arbitrary: fc.record({ kind: fc.constant("json" as const), value: fc.jsonValue({ maxDepth: 3 }) }), weight: 4 },
         {
-            arbitrary: fc.record({ kind: fc.constant("json" as const), value: fc.oneof(fc.constant(null), fc.constant({}), fc.constant([]), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 })) }),
+            arbitrary: fc.record({
+                kind: fc.constant("json" as const),
+                value: fc.oneof(
+                    fc.constant(null),
+                    fc.constant({}),
+                    fc.constant([]),
+                    fc.boolean(),
+                    fc.array(fc.string(), { maxLength: 3 }),
+                    fc.object({ maxDepth: 2 }),
+                ),
+            }),
             weight: 4,
         },
         // Pulumi's values arrive through protobuf Structs: any double (NaN and the infinities included) and lists or
         // maps nested a few hundred deep are possible; deeper ones stop in the engine's own decoder.
         { arbitrary: fc.record({ kind: fc.constant("nested" as const), depth: fc.integer({ min: 1, max: 500 }), asObject: fc.boolean() }), weight: 2 },
-        { arbitrary: fc.record({ kind: fc.constant("number" as const), value: fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e308, -1, Number.MAX_SAFE_INTEGER + 2)) }), weight: 3 },
+        {
+            arbitrary: fc.record({
+                kind: fc.constant("number" as const),
+                value: fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e308, -1, Number.MAX_SAFE_INTEGER + 2)),
+            }),
+            weight: 3,
+        },
         { arbitrary: fc.record({ kind: fc.constant("unknown" as const) }), weight: 2 },
         // Rare here: the `huge` property puts 10 MB into every field on purpose.
         { arbitrary: fc.record({ kind: fc.constant("huge string" as const), megabytes: fc.constantFrom(1, 10) }), weight: 1 },

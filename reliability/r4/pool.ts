@@ -53,7 +53,13 @@ export async function makePool(): Promise<Pool> {
         line.push(await issueCertificate({ dnsNames: [], commonName: `Fuzz CA ${i}`, key: "ec256", isCa: true, issuer: line[i - 1], notAfterDays: 3650 }));
     }
     const leaf = await issueCertificate({ dnsNames: ["deep.example.com"], key: "ec256", issuer: line[98] });
-    const chain100 = [leaf.leafPem, ...line.slice().reverse().map((ca) => ca.leafPem)];
+    const chain100 = [
+        leaf.leafPem,
+        ...line
+            .slice()
+            .reverse()
+            .map((ca) => ca.leafPem),
+    ];
     const chain16 = chain100.slice(0, MAX_CHAIN_CERTIFICATES);
 
     const certificates = [
@@ -66,8 +72,22 @@ export async function makePool(): Promise<Pool> {
         entry("ec256 expired", expired, ["old.example.com"], false),
         entry("ec256 not yet valid", future, ["later.example.com"], false),
         entry("rsa1024 (too weak)", weak, ["weak.example.com"], false),
-        { label: "ec256 leaf of a chain of 100", chainPem: chain100.join(""), keyPkcs8: leaf.key.pkcs8, keyTraditional: leaf.key.traditional, domains: ["deep.example.com"], acceptable: false },
-        { label: "ec256 leaf of a chain of 16", chainPem: chain16.join(""), keyPkcs8: leaf.key.pkcs8, keyTraditional: leaf.key.traditional, domains: ["deep.example.com"], acceptable: true },
+        {
+            label: "ec256 leaf of a chain of 100",
+            chainPem: chain100.join(""),
+            keyPkcs8: leaf.key.pkcs8,
+            keyTraditional: leaf.key.traditional,
+            domains: ["deep.example.com"],
+            acceptable: false,
+        },
+        {
+            label: "ec256 leaf of a chain of 16",
+            chainPem: chain16.join(""),
+            keyPkcs8: leaf.key.pkcs8,
+            keyTraditional: leaf.key.traditional,
+            domains: ["deep.example.com"],
+            acceptable: true,
+        },
     ];
     const encryptedKey = encryptedKeyOf(rsa).traditional;
     const texts = [

@@ -154,7 +154,11 @@ function broken(what: string, label: string): never {
 
 function describeError(error: unknown): string {
     const e = error as { name?: string; message?: string; stack?: string };
-    const where = (e.stack ?? "").split("\n").find((line) => line.includes("/provider/"))?.trim() ?? "";
+    const where =
+        (e.stack ?? "")
+            .split("\n")
+            .find((line) => line.includes("/provider/"))
+            ?.trim() ?? "";
     return `${e.name ?? "Error"}: ${String(e.message ?? error).slice(0, 200)}${where ? ` ${where.replace(/\(.*\/(provider\/)/, "($1")}` : ""}`;
 }
 
@@ -199,7 +203,18 @@ type FieldSource =
     | { readonly from: "encrypted key" }
     | { readonly from: "name"; readonly index: number; readonly pick: number };
 
-const SINGLE_FIELDS = ["domainName", "status", "certificate", "privateKey", "certName", "certType", "certId", "certRegion", "forceSet", "confirmTimeoutSeconds"] as const;
+const SINGLE_FIELDS = [
+    "domainName",
+    "status",
+    "certificate",
+    "privateKey",
+    "certName",
+    "certType",
+    "certId",
+    "certRegion",
+    "forceSet",
+    "confirmTimeoutSeconds",
+] as const;
 const GROUP_FIELDS = [...SINGLE_FIELDS, "domains", "matchDomains", "excludeDomains", "retainRemovedDomains"] as const;
 
 function sources(pool: Pool, huge: boolean) {
@@ -231,7 +246,10 @@ function sources(pool: Pool, huge: boolean) {
             { arbitrary: free(fc.string({ maxLength: 30 })), weight: 1 },
             { arbitrary: value, weight: 1 },
         ),
-        certRegion: fc.oneof({ arbitrary: literal("cn-hangzhou", "ap-southeast-1", "eu-west-1", "", "CN-HANGZHOU"), weight: 3 }, { arbitrary: value, weight: 1 }),
+        certRegion: fc.oneof(
+            { arbitrary: literal("cn-hangzhou", "ap-southeast-1", "eu-west-1", "", "CN-HANGZHOU"), weight: 3 },
+            { arbitrary: value, weight: 1 },
+        ),
         certName: fc.oneof(
             { arbitrary: free(fc.string({ maxLength: 200 })), weight: 3 },
             { arbitrary: literal("a".repeat(128), "a".repeat(129), "名前", "-x", "www.example.com-2025", ""), weight: 2 },
@@ -300,7 +318,10 @@ function fieldValue(pool: Pool, source: FieldSource): { value: unknown; label: s
         case "value":
             return { value: materializeValue(source.spec), label: describeValue(source.spec) };
         case "literal":
-            return { value: source.value, label: typeof source.value === "string" && source.value.length > 40 ? `${source.value.length}-char string` : JSON.stringify(source.value) };
+            return {
+                value: source.value,
+                label: typeof source.value === "string" && source.value.length > 40 ? `${source.value.length}-char string` : JSON.stringify(source.value),
+            };
         case "chain": {
             const c = pool.certificates[source.index]!;
             return { value: reencode(c.chainPem, source.encoding), label: `chain ${c.label} (${source.encoding})` };
@@ -335,7 +356,11 @@ function materializeFields(pool: Pool, pair: SingleCase["pair"], fields: Fields,
         news[field] = value;
         labels.push(`${field}: ${label}`);
         const size = typeof value === "string" ? value.length : 0;
-        if (size > headline.size) headline = { size, text: `${field}: ${label}${size >= 1024 ? ` (${size >= 1 << 20 ? `${(size / (1 << 20)).toFixed(1)} MB` : `${Math.round(size / 1024)} KB`})` : ""}` };
+        if (size > headline.size)
+            headline = {
+                size,
+                text: `${field}: ${label}${size >= 1024 ? ` (${size >= 1 << 20 ? `${(size / (1 << 20)).toFixed(1)} MB` : `${Math.round(size / 1024)} KB`})` : ""}`,
+            };
     }
     const secrets = [news.certificate, news.privateKey].filter((v): v is string => typeof v === "string");
     return { news, label: labels.join(", ") || "no inputs", ...(headline.size >= 0 ? { headline: headline.text } : {}), secrets };
@@ -379,15 +404,25 @@ type Failure = { property: string; reason: string };
 /** Every failure names an input: as its property, or (never echoed) as `<input>: ` at the start of its reason. */
 function checkFailures(failures: readonly Failure[] | undefined, names: readonly string[], input: Materialized, recorder: Recorder): void {
     for (const failure of failures ?? []) {
-        if (typeof failure.reason !== "string" || failure.reason.trim() === "") broken(`a failure on ${JSON.stringify(failure.property)} has no reason`, input.label);
+        if (typeof failure.reason !== "string" || failure.reason.trim() === "")
+            broken(`a failure on ${JSON.stringify(failure.property)} has no reason`, input.label);
         const named = names.includes(failure.property) || (failure.property === "" && names.some((n) => failure.reason.startsWith(`${n}: `)));
-        if (!named) broken(`a failure names no input: property ${JSON.stringify(failure.property)}, reason starting ${JSON.stringify(failure.reason.slice(0, 60))}`, input.label);
-        if (failure.property === "privateKey" || failure.property === "certificate") broken(`a failure on ${failure.property} is reported against the property, so the engine echoes its value`, input.label);
+        if (!named)
+            broken(
+                `a failure names no input: property ${JSON.stringify(failure.property)}, reason starting ${JSON.stringify(failure.reason.slice(0, 60))}`,
+                input.label,
+            );
+        if (failure.property === "privateKey" || failure.property === "certificate")
+            broken(`a failure on ${failure.property} is reported against the property, so the engine echoes its value`, input.label);
         // A reason may quote (a piece of) its own input, which the fuzzing may have filled with the same text as
         // the certificate: only a piece found in the certificate or key and not in the failing input counts.
         const named_ = failure.property || names.find((n) => failure.reason.startsWith(`${n}: `)) || "";
         const own = named_ === "certificate" || named_ === "privateKey" ? [] : ownTexts(input.news[named_]);
-        if (echoedSecret(failure.reason, input.secrets, own)) broken(`the reason of a failure on ${failure.property || failure.reason.split(":")[0]} quotes a piece of the certificate or key given`, input.label);
+        if (echoedSecret(failure.reason, input.secrets, own))
+            broken(
+                `the reason of a failure on ${failure.property || failure.reason.split(":")[0]} quotes a piece of the certificate or key given`,
+                input.label,
+            );
         recorder.largestReason = Math.max(recorder.largestReason, failure.reason.length);
         if (failure.reason.length > 16_384) {
             recorder.soft(
@@ -414,15 +449,18 @@ function checkNormalized(inputs: Record<string, unknown>, label: string, single 
 function checkFixedPoint(inputs: Record<string, unknown>, label: string, single: boolean): void {
     const { domainName, certificate, privateKey, fingerprint } = inputs;
     // The resource's id is its domain: a check that passes without one defers the error to the API call.
-    if (single && !isUnknown(domainName) && (typeof domainName !== "string" || domainName.trim() === "")) broken("check accepted a resource without a domainName (missing, null or empty)", label);
-    if (typeof domainName === "string" && domainName !== "" && !isUnknown(domainName) && normalizeDomainName(domainName) !== domainName) broken("the normalized domainName normalizes to something else", label);
+    if (single && !isUnknown(domainName) && (typeof domainName !== "string" || domainName.trim() === ""))
+        broken("check accepted a resource without a domainName (missing, null or empty)", label);
+    if (typeof domainName === "string" && domainName !== "" && !isUnknown(domainName) && normalizeDomainName(domainName) !== domainName)
+        broken("the normalized domainName normalizes to something else", label);
     // An empty certificate or key is "not given" (check then requires it where it is needed), and passes as it is.
     if (typeof certificate === "string" && certificate !== "" && !isUnknown(certificate)) {
         const again = parseCertificateChain(certificate);
         if (again.pem !== certificate) broken("the normalized certificate normalizes to something else", label);
         if (fingerprint !== again.info.fingerprint) broken("the fingerprint is not that of the normalized certificate", label);
     }
-    if (typeof privateKey === "string" && privateKey !== "" && !isUnknown(privateKey) && parsePrivateKey(privateKey).pem !== privateKey) broken("the normalized privateKey normalizes to something else", label);
+    if (typeof privateKey === "string" && privateKey !== "" && !isUnknown(privateKey) && parsePrivateKey(privateKey).pem !== privateKey)
+        broken("the normalized privateKey normalizes to something else", label);
 }
 
 // ---- The properties -----------------------------------------------------------------------------------------------
@@ -440,7 +478,10 @@ function parseText(recorder: Recorder, label: string, text: string, secrets: rea
     ] as const) {
         let normalized: string | undefined;
         try {
-            normalized = recorder.time(() => `${label} (${what})`, () => parse(text));
+            normalized = recorder.time(
+                () => `${label} (${what})`,
+                () => parse(text),
+            );
         } catch (error) {
             if (!(error instanceof CertificateInputError)) broken(`${what} threw ${describeError(error)}`, label);
             if (echoedSecret(error.reason, secrets)) broken(`a ${what} reason quotes a piece of its input`, label);
@@ -455,7 +496,10 @@ function parseText(recorder: Recorder, label: string, text: string, secrets: rea
 function normalizeDomain(recorder: Recorder, label: string, input: string): void {
     let normalized: string;
     try {
-        normalized = recorder.time(() => label, () => normalizeDomainName(input));
+        normalized = recorder.time(
+            () => label,
+            () => normalizeDomainName(input),
+        );
     } catch (error) {
         if (!(error instanceof CertificateInputError)) broken(`normalizeDomainName threw ${describeError(error)}`, label);
         recorder.keep(error.reason, "normalizeDomainName reason");
@@ -463,8 +507,15 @@ function normalizeDomain(recorder: Recorder, label: string, input: string): void
         return;
     }
     // A wildcard domain comes out as the API names it, with a leading dot (".example.com").
-    if (normalized.length > 253 || !/^\.?([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$/.test(normalized)) broken(`normalizeDomainName accepted and returned ${JSON.stringify(normalized.slice(0, 80))}`, label);
-    if (normalized.replace(/^\./, "").split(".").some((l) => l.startsWith("-") || l.endsWith("-"))) broken("a normalized label starts or ends with a hyphen", label);
+    if (normalized.length > 253 || !/^\.?([a-z0-9-]{1,63}\.)+[a-z0-9-]{1,63}$/.test(normalized))
+        broken(`normalizeDomainName accepted and returned ${JSON.stringify(normalized.slice(0, 80))}`, label);
+    if (
+        normalized
+            .replace(/^\./, "")
+            .split(".")
+            .some((l) => l.startsWith("-") || l.endsWith("-"))
+    )
+        broken("a normalized label starts or ends with a hyphen", label);
     if (normalizeDomainName(normalized) !== normalized) broken("normalizeDomainName is not idempotent", label);
     // The browser's reading of the same name (WHATWG URL), for a name without a wildcard: the domain deployed is the
     // one a user's browser connects to, so a homoglyph cannot be normalized into another site's name.
@@ -475,13 +526,21 @@ function normalizeDomain(recorder: Recorder, label: string, input: string): void
         } catch {
             host = undefined;
         }
-        if (host !== normalized) recorder.soft("normalized name differs from the browser's", () => `${label} → ${JSON.stringify(normalized)} vs URL ${JSON.stringify(host)}`, "normalizeDomainName and WHATWG URL disagree");
+        if (host !== normalized)
+            recorder.soft(
+                "normalized name differs from the browser's",
+                () => `${label} → ${JSON.stringify(normalized)} vs URL ${JSON.stringify(host)}`,
+                "normalizeDomainName and WHATWG URL disagree",
+            );
     }
     // Not a defect when the browser reads it the same (above): a name with characters IDNA maps away (fullwidth
     // letters, invisible joiners) lands on the ASCII name, as it does in the address bar. Counted, to say so.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: these test "any non-ASCII" and "all ASCII", control characters included
-    if (/[^\x00-\x7f]/.test(input) && /^[\x00-\x7f]*$/.test(normalized) && !normalized.includes("xn--") && coversDomain(["www.example.com", "example.com", "paypal.com"], normalized)) {
-        recorder.soft("info: non-ASCII lookalike mapped onto a covered ASCII name, as WHATWG URL maps it", () => label, "IDNA mapping (UTS #46), the browser's reading too");
+    if (!isAscii(input) && isAscii(normalized) && !normalized.includes("xn--") && coversDomain(["www.example.com", "example.com", "paypal.com"], normalized)) {
+        recorder.soft(
+            "info: non-ASCII lookalike mapped onto a covered ASCII name, as WHATWG URL maps it",
+            () => label,
+            "IDNA mapping (UTS #46), the browser's reading too",
+        );
     }
 }
 
@@ -492,7 +551,10 @@ async function runCheck(
     headline?: string,
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
     try {
-        return (await recorder.timeAsync(() => headline ?? input.label, () => provider.check!({}, input.news))) as { inputs?: Record<string, unknown>; failures?: Failure[] };
+        return (await recorder.timeAsync(
+            () => headline ?? input.label,
+            () => provider.check!({}, input.news),
+        )) as { inputs?: Record<string, unknown>; failures?: Failure[] };
     } catch (error) {
         if (error instanceof PropertyBroken) throw error;
         return broken(`check threw ${describeError(error)}`, input.label);
@@ -512,9 +574,18 @@ function groupCase(pool: Pool, huge = false) {
         {
             single: singleCase(pool, huge),
             domains,
-            matchDomains: fc.oneof(fc.boolean(), s.value.map((v) => v.spec)),
-            excludeDomains: fc.oneof(fc.array(listItem, { maxLength: 5 }), s.value.map((v) => v.spec)),
-            retainRemovedDomains: fc.oneof(fc.boolean(), s.value.map((v) => v.spec)),
+            matchDomains: fc.oneof(
+                fc.boolean(),
+                s.value.map((v) => v.spec),
+            ),
+            excludeDomains: fc.oneof(
+                fc.array(listItem, { maxLength: 5 }),
+                s.value.map((v) => v.spec),
+            ),
+            retainRemovedDomains: fc.oneof(
+                fc.boolean(),
+                s.value.map((v) => v.spec),
+            ),
             domainName: s.domainName,
         },
         { requiredKeys: ["single", "domains"] },
@@ -552,8 +623,10 @@ function materializeGroup(pool: Pool, g: GroupCase): Materialized {
             break;
     }
     if (g.matchDomains !== undefined) news.matchDomains = typeof g.matchDomains === "boolean" ? g.matchDomains : materializeValue(g.matchDomains);
-    if (g.excludeDomains !== undefined) news.excludeDomains = Array.isArray(g.excludeDomains) ? g.excludeDomains.map((s) => item(s).value) : materializeValue(g.excludeDomains);
-    if (g.retainRemovedDomains !== undefined) news.retainRemovedDomains = typeof g.retainRemovedDomains === "boolean" ? g.retainRemovedDomains : materializeValue(g.retainRemovedDomains);
+    if (g.excludeDomains !== undefined)
+        news.excludeDomains = Array.isArray(g.excludeDomains) ? g.excludeDomains.map((s) => item(s).value) : materializeValue(g.excludeDomains);
+    if (g.retainRemovedDomains !== undefined)
+        news.retainRemovedDomains = typeof g.retainRemovedDomains === "boolean" ? g.retainRemovedDomains : materializeValue(g.retainRemovedDomains);
     if (g.domainName !== undefined) {
         news.domainName = item(g.domainName).value;
         labels.push("domainName given to a group");
@@ -588,7 +661,18 @@ function diffCase(pool: Pool): fc.Arbitrary<DiffCase> {
         certName: fc.option(fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,40}$/), { nil: undefined }),
         groupSize: fc.integer({ min: 1, max: 60 }),
         shuffle: fc.nat(),
-        junkField: fc.constantFrom("domains", "served", "matchedDomains", "excludeDomains", "fingerprint", "status", "certType", "chainFingerprint", "domainName", "certName"),
+        junkField: fc.constantFrom(
+            "domains",
+            "served",
+            "matchedDomains",
+            "excludeDomains",
+            "fingerprint",
+            "status",
+            "certType",
+            "chainFingerprint",
+            "domainName",
+            "certName",
+        ),
         junk: valueSpec().filter((v) => v.kind !== "huge string"),
     });
 }
@@ -626,15 +710,17 @@ export function definitions(pool: Pool): PropertyDefinition[] {
             runs: 2500,
             make: (_pool, recorder, tick) => {
                 const all = providers(recorder);
-                return fc.asyncProperty(singleCase(pool), (c) => recorder.guardAsync(async () => {
-                    const input = materializeFields(pool, c.pair, c.fields, true);
-                    const label = `${c.product}: ${input.label}`;
-                    tick(() => label);
-                    const result = await runCheck(recorder, all[c.product].single, { ...input, label }, `${c.product} check: ${input.headline}`);
-                    checkFailures(result.failures, SINGLE_FIELDS, { ...input, label }, recorder);
-                    if (!result.inputs) broken("check returned no inputs", label);
-                    if (!result.failures) checkNormalized(result.inputs, label);
-                }));
+                return fc.asyncProperty(singleCase(pool), (c) =>
+                    recorder.guardAsync(async () => {
+                        const input = materializeFields(pool, c.pair, c.fields, true);
+                        const label = `${c.product}: ${input.label}`;
+                        tick(() => label);
+                        const result = await runCheck(recorder, all[c.product].single, { ...input, label }, `${c.product} check: ${input.headline}`);
+                        checkFailures(result.failures, SINGLE_FIELDS, { ...input, label }, recorder);
+                        if (!result.inputs) broken("check returned no inputs", label);
+                        if (!result.failures) checkNormalized(result.inputs, label);
+                    }),
+                );
             },
         },
         {
@@ -642,23 +728,31 @@ export function definitions(pool: Pool): PropertyDefinition[] {
             runs: 1200,
             make: (_pool, recorder, tick) => {
                 const all = providers(recorder);
-                return fc.asyncProperty(groupCase(pool), (g) => recorder.guardAsync(async () => {
-                    const input = materializeGroup(pool, g);
-                    const label = `${g.single.product} group: ${input.label}`;
-                    tick(() => label);
-                    const result = await runCheck(recorder, all[g.single.product].group, { ...input, label }, `${g.single.product} group check: ${input.headline}`);
-                    checkFailures(result.failures, GROUP_FIELDS, { ...input, label }, recorder);
-                    if (!result.inputs) broken("check returned no inputs", label);
-                    if (!result.failures) {
-                        const user = fromEngine(result.inputs as { domains?: unknown });
-                        const domains = (user as { domains?: unknown }).domains;
-                        if (Array.isArray(domains)) {
-                            const known = domains.filter((d) => !isUnknown(d));
-                            if (new Set(known).size !== known.length) broken("an accepted group lists a domain twice", label);
-                            for (const d of known) if (normalizeDomainName(d as string) !== d) broken("an accepted group holds a domain that is not normalized", label);
+                return fc.asyncProperty(groupCase(pool), (g) =>
+                    recorder.guardAsync(async () => {
+                        const input = materializeGroup(pool, g);
+                        const label = `${g.single.product} group: ${input.label}`;
+                        tick(() => label);
+                        const result = await runCheck(
+                            recorder,
+                            all[g.single.product].group,
+                            { ...input, label },
+                            `${g.single.product} group check: ${input.headline}`,
+                        );
+                        checkFailures(result.failures, GROUP_FIELDS, { ...input, label }, recorder);
+                        if (!result.inputs) broken("check returned no inputs", label);
+                        if (!result.failures) {
+                            const user = fromEngine(result.inputs as { domains?: unknown });
+                            const domains = (user as { domains?: unknown }).domains;
+                            if (Array.isArray(domains)) {
+                                const known = domains.filter((d) => !isUnknown(d));
+                                if (new Set(known).size !== known.length) broken("an accepted group lists a domain twice", label);
+                                for (const d of known)
+                                    if (normalizeDomainName(d as string) !== d) broken("an accepted group holds a domain that is not normalized", label);
+                            }
                         }
-                    }
-                }));
+                    }),
+                );
             },
         },
         {
@@ -666,12 +760,14 @@ export function definitions(pool: Pool): PropertyDefinition[] {
             runs: 800,
             make: (_pool, recorder, tick) => {
                 const all = providers(recorder);
-                return fc.asyncProperty(diffCase(pool), (d) => recorder.guardAsync(async () => {
-                    const c = pool.certificates[d.index]!;
-                    const label = `${d.product} diff of ${c.label} (${d.encodings.join(" then ")})`;
-                    tick(() => label);
-                    await diffProperties(recorder, all[d.product], pool, d, label);
-                }));
+                return fc.asyncProperty(diffCase(pool), (d) =>
+                    recorder.guardAsync(async () => {
+                        const c = pool.certificates[d.index]!;
+                        const label = `${d.product} diff of ${c.label} (${d.encodings.join(" then ")})`;
+                        tick(() => label);
+                        await diffProperties(recorder, all[d.product], pool, d, label);
+                    }),
+                );
             },
         },
         {
@@ -681,29 +777,39 @@ export function definitions(pool: Pool): PropertyDefinition[] {
                 const all = providers(recorder);
                 const huge = hugeSpec();
                 const field = fc.constantFrom("certificate", "privateKey", "domainName", "certName", "status", "certId", "domains");
-                return fc.asyncProperty(huge, field, fc.constantFrom("cdn" as const, "live" as const), (spec, where, product) => recorder.guardAsync(async () => {
-                    const text = materializeText(pool, spec);
-                    const what = describeText(pool, spec);
-                    const label = `${what} as ${where}`;
-                    tick(() => label);
-                    if (where === "certificate" || where === "privateKey") parseText(recorder, what, text, [text]);
-                    const valid = pool.certificates[1]!;
-                    const base: Record<string, unknown> = { domainName: "a.example.com", certificate: valid.chainPem, privateKey: valid.keyPkcs8 };
-                    const secret = where === "certificate" || where === "privateKey";
-                    const target = where === "domains" ? "domainName" : where;
-                    const single: Materialized = { news: { ...base, [target]: text }, label: `${product}: ${label}`, secrets: [...(secret ? [text] : []), valid.chainPem, valid.keyPkcs8], given: { [target]: what } };
-                    const one = await runCheck(recorder, all[product].single, single, `${product} check: ${label}`);
-                    checkFailures(one.failures, SINGLE_FIELDS, single, recorder);
-                    const { domainName: _d, ...shared } = base;
-                    const group: Materialized = {
-                        news: where === "domains" || where === "domainName" ? { ...shared, domains: [text, "a.example.com"] } : { ...shared, domains: ["a.example.com"], [where]: text },
-                        label: `${product} group: ${label}`,
-                        secrets: single.secrets,
-                        given: { [where === "domainName" ? "domains" : where]: what },
-                    };
-                    const many = await runCheck(recorder, all[product].group, group, `${product} group check: ${label}`);
-                    checkFailures(many.failures, GROUP_FIELDS, group, recorder);
-                }));
+                return fc.asyncProperty(huge, field, fc.constantFrom("cdn" as const, "live" as const), (spec, where, product) =>
+                    recorder.guardAsync(async () => {
+                        const text = materializeText(pool, spec);
+                        const what = describeText(pool, spec);
+                        const label = `${what} as ${where}`;
+                        tick(() => label);
+                        if (where === "certificate" || where === "privateKey") parseText(recorder, what, text, [text]);
+                        const valid = pool.certificates[1]!;
+                        const base: Record<string, unknown> = { domainName: "a.example.com", certificate: valid.chainPem, privateKey: valid.keyPkcs8 };
+                        const secret = where === "certificate" || where === "privateKey";
+                        const target = where === "domains" ? "domainName" : where;
+                        const single: Materialized = {
+                            news: { ...base, [target]: text },
+                            label: `${product}: ${label}`,
+                            secrets: [...(secret ? [text] : []), valid.chainPem, valid.keyPkcs8],
+                            given: { [target]: what },
+                        };
+                        const one = await runCheck(recorder, all[product].single, single, `${product} check: ${label}`);
+                        checkFailures(one.failures, SINGLE_FIELDS, single, recorder);
+                        const { domainName: _d, ...shared } = base;
+                        const group: Materialized = {
+                            news:
+                                where === "domains" || where === "domainName"
+                                    ? { ...shared, domains: [text, "a.example.com"] }
+                                    : { ...shared, domains: ["a.example.com"], [where]: text },
+                            label: `${product} group: ${label}`,
+                            secrets: single.secrets,
+                            given: { [where === "domainName" ? "domains" : where]: what },
+                        };
+                        const many = await runCheck(recorder, all[product].group, group, `${product} group check: ${label}`);
+                        checkFailures(many.failures, GROUP_FIELDS, group, recorder);
+                    }),
+                );
             },
         },
     ];
@@ -721,18 +827,34 @@ async function diffProperties(recorder: Recorder, p: Providers, pool: Pool, d: D
     };
     const diff = async (olds: Record<string, unknown>, news: Record<string, unknown>, what: string) => {
         try {
-            return await recorder.timeAsync(() => `${label}: ${what}`, () => p.single.diff!("id", olds, news));
+            return await recorder.timeAsync(
+                () => `${label}: ${what}`,
+                () => p.single.diff!("id", olds, news),
+            );
         } catch (error) {
             return broken(`diff threw ${describeError(error)} (${what})`, label);
         }
     };
     const key = (traditional: boolean) => (traditional ? c.keyTraditional : c.keyPkcs8);
-    const declared = { domainName: domain, certificate: reencode(c.chainPem, d.encodings[0]), privateKey: reencode(key(d.traditional[0]), d.encodings[0]), ...(d.certName ? { certName: d.certName } : {}) };
+    const declared = {
+        domainName: domain,
+        certificate: reencode(c.chainPem, d.encodings[0]),
+        privateKey: reencode(key(d.traditional[0]), d.encodings[0]),
+        ...(d.certName ? { certName: d.certName } : {}),
+    };
     const news = await check(declared, "as declared");
     const olds = { ...news, chainFingerprint: parseCertificateChain(news.certificate as string).info.chainFingerprint };
 
     if ((await diff(olds, news, "unchanged")).changes) broken("diff of unchanged inputs shows a change", label);
-    const again = await check({ ...declared, domainName: domain.toUpperCase(), certificate: reencode(c.chainPem, d.encodings[1]), privateKey: reencode(key(d.traditional[1]), d.encodings[1]) }, "re-encoded");
+    const again = await check(
+        {
+            ...declared,
+            domainName: domain.toUpperCase(),
+            certificate: reencode(c.chainPem, d.encodings[1]),
+            privateKey: reencode(key(d.traditional[1]), d.encodings[1]),
+        },
+        "re-encoded",
+    );
     const reencoded = await diff(olds, again, "re-encoded");
     if (reencoded.changes) broken(`re-encoding (${d.encodings[1]}, ${d.traditional[1] ? "PKCS#1/SEC1" : "PKCS#8"}) shows a change`, label);
 
@@ -748,7 +870,8 @@ async function diffProperties(recorder: Recorder, p: Providers, pool: Pool, d: D
         if (!(moved.replaces ?? []).includes("domainName")) broken("a domain change does not replace", label);
     }
     if (!(await diff(olds, { ...news, status: "off" }, "off")).changes) broken("turning HTTPS off shows no change", label);
-    if (!(await diff(olds, { ...news, certificate: UNKNOWN, fingerprint: UNKNOWN }, "unknown")).changes) broken("an unknown certificate shows no change", label);
+    if (!(await diff(olds, { ...news, certificate: UNKNOWN, fingerprint: UNKNOWN }, "unknown")).changes)
+        broken("an unknown certificate shows no change", label);
 
     // The group: the same certificate on some of the names it covers, then the same re-encoded and reordered.
     const names = c.domains.some((n) => n.startsWith("*.")) ? Array.from({ length: d.groupSize }, (_, i) => `g${i}.example.com`) : [...c.domains];
@@ -762,7 +885,10 @@ async function diffProperties(recorder: Recorder, p: Providers, pool: Pool, d: D
     const groupOlds = { ...user, domainNames: user.domains, served, chainFingerprint: olds.chainFingerprint };
     const groupDiff = async (o: Record<string, unknown>, n: Record<string, unknown>, what: string) => {
         try {
-            return await recorder.timeAsync(() => `${label}: group ${what}`, () => p.group.diff!("id", o, n));
+            return await recorder.timeAsync(
+                () => `${label}: group ${what}`,
+                () => p.group.diff!("id", o, n),
+            );
         } catch (error) {
             return broken(`group diff threw ${describeError(error)} (${what})`, label);
         }
@@ -770,7 +896,12 @@ async function diffProperties(recorder: Recorder, p: Providers, pool: Pool, d: D
     if ((await groupDiff(groupOlds, engineNews, "unchanged")).changes) broken("group diff of unchanged inputs shows a change", label);
     const reordered = [...names].reverse().map((n, i) => (i % 2 === 0 ? n.toUpperCase() : n));
     const regrouped = await runCheck(recorder, p.group, {
-        news: { ...groupDeclared, domains: reordered, certificate: reencode(c.chainPem, d.encodings[1]), privateKey: reencode(key(d.traditional[1]), d.encodings[1]) },
+        news: {
+            ...groupDeclared,
+            domains: reordered,
+            certificate: reencode(c.chainPem, d.encodings[1]),
+            privateKey: reencode(key(d.traditional[1]), d.encodings[1]),
+        },
         label: `${label}: group re-encoded`,
         secrets: [],
     });
@@ -786,6 +917,16 @@ async function diffProperties(recorder: Recorder, p: Providers, pool: Pool, d: D
         await p.group.diff!("id", { ...groupOlds, [d.junkField]: junk }, engineNews);
         await p.single.diff!("id", { ...olds, [d.junkField]: junk }, news);
     } catch (error) {
-        recorder.soft(`diff throws on a state whose ${d.junkField} is not what the provider writes`, () => `${label}, ${d.junkField}: ${describeValue(d.junk)}`, describeError(error));
+        recorder.soft(
+            `diff throws on a state whose ${d.junkField} is not what the provider writes`,
+            () => `${label}, ${d.junkField}: ${describeValue(d.junk)}`,
+            describeError(error),
+        );
     }
+}
+
+/** Every character is ASCII (code point below 128). */
+function isAscii(text: string): boolean {
+    for (const c of text) if (c.codePointAt(0)! > 0x7f) return false;
+    return true;
 }

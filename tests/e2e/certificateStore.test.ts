@@ -65,7 +65,10 @@ describe("the certificate service with the Pulumi CLI", { skip: e2eSkipReason() 
         await project.up();
         const uploads = async () => (await hooks.requests()).filter((r) => r.action === "UploadUserCertificate").length;
         assert.equal(await uploads(), 1, "one upload for the group, the three resources and the Live one");
-        assert.deepEqual((await hooks.casCertificates()).map((e) => e.fingerprint), [await fingerprintOf(first)]);
+        assert.deepEqual(
+            (await hooks.casCertificates()).map((e) => e.fingerprint),
+            [await fingerprintOf(first)],
+        );
         assert.deepEqual([...new Set((await hooks.setCalls()).map((c) => c.certType))], ["cas"], "every domain set by reference");
 
         // A certificate of the user's own, uploaded in the console: never the package's to delete.
@@ -77,17 +80,32 @@ describe("the certificate service with the Pulumi CLI", { skip: e2eSkipReason() 
         await hooks.reset();
         const preview = await project.preview();
         const oldEntry = (await hooks.casCertificates()).find((e) => e.fingerprint === fingerprintOfSync(first))!;
-        assert.match(preview.stdout, /uploads the certificate to the certificate service \(cn-hangzhou\) as wildcard\.cdn\.store\.test-\d{8}-[0-9a-f]{8}, once, and deploys it from there/);
-        assert.ok(preview.stdout.includes(`deletes the replaced ${oldEntry.certName} (id ${oldEntry.certId}, cn-hangzhou) from the certificate service once nothing of this stack uses it`), preview.stdout);
+        assert.match(
+            preview.stdout,
+            /uploads the certificate to the certificate service \(cn-hangzhou\) as wildcard\.cdn\.store\.test-\d{8}-[0-9a-f]{8}, once, and deploys it from there/,
+        );
+        assert.ok(
+            preview.stdout.includes(
+                `deletes the replaced ${oldEntry.certName} (id ${oldEntry.certId}, cn-hangzhou) from the certificate service once nothing of this stack uses it`,
+            ),
+            preview.stdout,
+        );
         assert.equal(await uploads(), 0, "a preview uploads nothing");
 
         await project.up();
         assert.equal(await uploads(), 1, "the rotation uploads the new certificate once");
-        assert.deepEqual((await hooks.casCertificates()).map((e) => e.certName).sort(), [(await hooks.casCertificates()).find((e) => e.fingerprint === fingerprintOfSync(second))!.certName, "users-own"].sort());
+        assert.deepEqual(
+            (await hooks.casCertificates()).map((e) => e.certName).sort(),
+            [(await hooks.casCertificates()).find((e) => e.fingerprint === fingerprintOfSync(second))!.certName, "users-own"].sort(),
+        );
         await project.up(["--expect-no-changes"]);
 
         await project.destroy();
-        assert.deepEqual((await hooks.casCertificates()).map((e) => e.certName), ["users-own"], "destroy deleted the package's upload and kept the user's");
+        assert.deepEqual(
+            (await hooks.casCertificates()).map((e) => e.certName),
+            ["users-own"],
+            "destroy deleted the package's upload and kept the user's",
+        );
     });
 });
 

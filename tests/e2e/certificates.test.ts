@@ -160,7 +160,12 @@ describe(`${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} with the 
         }
 
         await project.up();
-        for (const id of IDS) assert.equal((await servedOn(id, domainOf(id, "drift"))).fingerprint, await fingerprintOf(current), `up restored the declared certificate on ${id}`);
+        for (const id of IDS)
+            assert.equal(
+                (await servedOn(id, domainOf(id, "drift"))).fingerprint,
+                await fingerprintOf(current),
+                `up restored the declared certificate on ${id}`,
+            );
         await project.up(["--expect-no-changes"]);
     });
 
@@ -189,7 +194,8 @@ describe(`${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} with the 
         const cases: Array<{ name: string; setup: () => void; property: string; words: RegExp }> = [
             {
                 name: "garbage",
-                setup: () => fs.writeFileSync(path.join(project.dir, "fullchain.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"),
+                setup: () =>
+                    fs.writeFileSync(path.join(project.dir, "fullchain.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"),
                 property: "certificate",
                 words: /certificate/,
             },
@@ -269,7 +275,10 @@ describe(`${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} with the 
         await project.preview(["-v=5"], { env: { TMPDIR: logDir } });
         const logs = fs.readdirSync(logDir).map((file) => fs.readFileSync(path.join(logDir, file), "utf8"));
         assert.ok(logs.length > 0, "the preview wrote its log file");
-        for (const [where, text] of [["up's output", up.stdout + up.stderr], ["the log files", logs.join("\n")]] as const) {
+        for (const [where, text] of [
+            ["up's output", up.stdout + up.stderr],
+            ["the log files", logs.join("\n")],
+        ] as const) {
             const flat = text.replace(/\\n|\s/g, "");
             assert.ok(flat.includes("RegisterResourceRPCfinished"), `${where}: logged at -v=5`);
             assert.ok(!flat.includes(piece), `${where}: a piece of the private key`);
@@ -289,7 +298,11 @@ describe(`${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} with the 
                 if (!/alicloud-certs:/.test(resource.type)) continue;
                 const provider = resource.outputs.__provider as string;
                 const product = productOfType(resource.type);
-                assert.ok(provider.includes('require("pulumi-alicloud-certs/runtime")') || provider.includes(`require("pulumi-alicloud-certs/dynamic-provider/${product}")`), provider);
+                assert.ok(
+                    provider.includes('require("pulumi-alicloud-certs/runtime")') ||
+                        provider.includes(`require("pulumi-alicloud-certs/dynamic-provider/${product}")`),
+                    provider,
+                );
                 assert.ok(!provider.includes("/dist/"), provider);
             }
             assert.equal((await served(cdnDomain("lookalike"))).fingerprint, await fingerprintOf(current));
@@ -350,8 +363,14 @@ describe(`${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} with the 
         assert.match(output, new RegExp(`${cdnDomain("failed").replace(/\./g, "\\.")} is configure_failed: its last change failed to apply`), output);
         assert.match(output, /Fix: look up the failed change in the console/);
         assert.doesNotMatch(output, /PRIVATE KEY/);
-        const kept = ((await project.exportStack()).deployment.resources as Array<{ type: string; id?: string }>).filter((r) => r.type.endsWith(":DomainCertificate"));
-        assert.deepEqual(kept.map((r) => r.id), [cdnDomain("failed")], "the CDN resource is kept in state");
+        const kept = ((await project.exportStack()).deployment.resources as Array<{ type: string; id?: string }>).filter((r) =>
+            r.type.endsWith(":DomainCertificate"),
+        );
+        assert.deepEqual(
+            kept.map((r) => r.id),
+            [cdnDomain("failed")],
+            "the CDN resource is kept in state",
+        );
         // Someone fixes the domain in the console; the next up sets the certificate again and converges.
         await hooks.setDomainStatus(cdnDomain("failed"), "online");
         await project.up();
@@ -361,7 +380,9 @@ describe(`${IDS.map((id) => PRODUCTS[id].resourceTypeName).join(", ")} with the 
 
     test("pulumi import is refused for dynamic resources; declaring the served certificate adopts it without a call", async () => {
         const project = await projectFor("adopt");
-        const imported = await project.import(["pulumi-nodejs:dynamic/alicloud-certs:DomainCertificate", "existing", cdnDomain("adopt")], { allowFailure: true });
+        const imported = await project.import(["pulumi-nodejs:dynamic/alicloud-certs:DomainCertificate", "existing", cdnDomain("adopt")], {
+            allowFailure: true,
+        });
         assert.notEqual(imported.code, 0, "pulumi import of a dynamic resource fails upstream");
         // The way that works: the domain already serves the certificate (set in the console, here with the SDK) ...
         await sdk().setCdnDomainSSLCertificate(

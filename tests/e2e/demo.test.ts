@@ -24,7 +24,11 @@ describe("the demo stack with the Pulumi CLI", { skip: e2eSkipReason() }, () => 
     before(async () => {
         emulator = await startEmulator({ port: 0, configuringMs: 150 });
         certificate = await issueCertificate({ dnsNames: ["*.example-cdn.test", "*.example-live.test"], key: "ec256", notAfterDays: 90 });
-        project = await PulumiProject.create({ program: fs.readFileSync(path.join(ROOT, "index.ts"), "utf8"), installDir: await preparePackageInstall(), name: "certs-demo" });
+        project = await PulumiProject.create({
+            program: fs.readFileSync(path.join(ROOT, "index.ts"), "utf8"),
+            installDir: await preparePackageInstall(),
+            name: "certs-demo",
+        });
         await pointAtEmulator(project, emulator.endpoint, DEFAULT_ACCOUNT);
         fs.mkdirSync(path.join(project.dir, ".demo"));
         fs.writeFileSync(path.join(project.dir, ".demo", "fullchain.pem"), certificate.chainPem);

@@ -52,7 +52,9 @@ describe("expiry warnings and the fail window, with the Pulumi CLI", { skip }, (
     test("a certificate ten days from its end warns in preview and up; inside expiryFailDays the scheduled check fails before any call", async () => {
         const date = soon.cert.notAfter.toISOString().slice(0, 10);
         const warning = (resource: string, where: string) =>
-            new RegExp(`warning: the certificate of the ${resource} on ${where.replace(/\./g, "\\.")} expires on ${date} \\(in (9|10) days\\), within alicloud-certs:expiryWarningDays \\(30\\): renew it`);
+            new RegExp(
+                `warning: the certificate of the ${resource} on ${where.replace(/\./g, "\\.")} expires on ${date} \\(in (9|10) days\\), within alicloud-certs:expiryWarningDays \\(30\\): renew it`,
+            );
 
         const preview = await project.preview();
         assert.match(preview.stdout, warning("DomainCertificate `www`", "www.exp.test"), preview.stdout);
@@ -64,10 +66,15 @@ describe("expiry warnings and the fail window, with the Pulumi CLI", { skip }, (
 
         // The scheduled pipeline's check, as examples/pipelines runs it.
         await hooks.reset();
-        const check = await project.run(["preview", "--non-interactive", "--color=never", "--refresh", "--expect-no-changes", "--config", "alicloud-certs:expiryFailDays=14"], { allowFailure: true });
+        const check = await project.run(
+            ["preview", "--non-interactive", "--color=never", "--refresh", "--expect-no-changes", "--config", "alicloud-certs:expiryFailDays=14"],
+            { allowFailure: true },
+        );
         const output = check.stdout + check.stderr;
         assert.notEqual(check.code, 0, output);
-        const reason = new RegExp(`certificate: expires on ${date} \\(in (9|10) days\\), within alicloud-certs:expiryFailDays \\(14\\): put a renewed certificate in the stack, or lower alicloud-certs:expiryFailDays`);
+        const reason = new RegExp(
+            `certificate: expires on ${date} \\(in (9|10) days\\), within alicloud-certs:expiryFailDays \\(14\\): put a renewed certificate in the stack, or lower alicloud-certs:expiryFailDays`,
+        );
         assert.equal(output.split("\n").filter((line) => reason.test(line)).length, 2, `once for each resource:\n${output}`);
         assert.doesNotMatch(output, /BEGIN (CERTIFICATE|PRIVATE KEY)/);
         assert.deepEqual(await hooks.setCalls(), [], "a failed check calls no set");

@@ -18,7 +18,8 @@ import { emulatorWith, pointAtEmulator } from "../../harness/emulatorConfig";
 const ACCOUNT = { accessKeyId: "LTAIe2eGroups0000000001", accessKeySecret: "e2eGroupsSecretNotReal0000000001" };
 const IDS = Object.keys(PRODUCTS) as ProductId[];
 /** A product's domains: 12 where it has a batch set (two calls of at most 10), 2 where each domain is its own set. */
-const domainsOf = (id: ProductId): string[] => Array.from({ length: PRODUCTS[id].batchSet ? 12 : 2 }, (_, i) => `g${String(i).padStart(2, "0")}.${id}-groups.test`);
+const domainsOf = (id: ProductId): string[] =>
+    Array.from({ length: PRODUCTS[id].batchSet ? 12 : 2 }, (_, i) => `g${String(i).padStart(2, "0")}.${id}-groups.test`);
 const DOMAINS: { readonly [id: string]: readonly string[] } = Object.fromEntries(IDS.map((id) => [id, domainsOf(id)]));
 const CDN_DOMAINS = domainsOf("cdn");
 const groupType = (id: ProductId) => `${PRODUCTS[id].resourceTypeName}Group`;
@@ -115,13 +116,19 @@ describe(`${IDS.map(groupType).join(", ")} with the Pulumi CLI`, { skip }, () =>
             const n = DOMAINS[id]!.length;
             assert.match(first.stdout, new RegExp(`${groupType(id)} ${id} created \\(\\d+s\\) ${n}/${n} domains serve the certificate`), first.stdout);
         }
-        const outputs = JSON.parse((await project.run(["stack", "output", "--json"])).stdout) as Record<string, unknown> & { fingerprint: string; domainNames: string[] };
+        const outputs = JSON.parse((await project.run(["stack", "output", "--json"])).stdout) as Record<string, unknown> & {
+            fingerprint: string;
+            domainNames: string[];
+        };
         const fingerprint = await fingerprintOf(current);
         assert.equal(outputs.fingerprint, fingerprint);
         assert.deepEqual(outputs.domainNames, CDN_DOMAINS);
         for (const id of IDS) {
             const servedOut = outputs[`${id}Served`] as Record<string, { status: string; fingerprint?: string }>;
-            assert.ok(DOMAINS[id]!.every((d) => servedOut[d]?.status === "on" && servedOut[d]?.fingerprint === fingerprint), `${id}: ${JSON.stringify(servedOut)}`);
+            assert.ok(
+                DOMAINS[id]!.every((d) => servedOut[d]?.status === "on" && servedOut[d]?.fingerprint === fingerprint),
+                `${id}: ${JSON.stringify(servedOut)}`,
+            );
         }
         // A product with a batch set carries its 12 domains in two calls (at most 10 each); the others one set a domain.
         const setCalls = await hooks.setCalls();
@@ -129,9 +136,20 @@ describe(`${IDS.map(groupType).join(", ")} with the Pulumi CLI`, { skip }, () =>
             const ofProduct = setCalls.filter((c) => c.domains.every((d) => DOMAINS[id]!.includes(d)));
             const judge = judgeOf(id, emulator.endpoint, ACCOUNT);
             if (judge.batchSetAction) {
-                assert.deepEqual(ofProduct.map((c) => [c.action, c.domains.length]).sort((a, b) => Number(b[1]) - Number(a[1])), [[judge.batchSetAction, 10], [judge.batchSetAction, 2]], id);
+                assert.deepEqual(
+                    ofProduct.map((c) => [c.action, c.domains.length]).sort((a, b) => Number(b[1]) - Number(a[1])),
+                    [
+                        [judge.batchSetAction, 10],
+                        [judge.batchSetAction, 2],
+                    ],
+                    id,
+                );
             } else {
-                assert.deepEqual(ofProduct.map((c) => [c.action, c.domains.length]), DOMAINS[id]!.map(() => [judge.setAction, 1]), id);
+                assert.deepEqual(
+                    ofProduct.map((c) => [c.action, c.domains.length]),
+                    DOMAINS[id]!.map(() => [judge.setAction, 1]),
+                    id,
+                );
             }
         }
 
@@ -168,7 +186,14 @@ describe(`${IDS.map(groupType).join(", ")} with the Pulumi CLI`, { skip }, () =>
         await project.refresh();
         await hooks.reset();
         await project.up();
-        assert.deepEqual((await hooks.setCalls()).filter((c) => c.status === 200).flatMap((c) => c.domains).sort(), drifted.map(([, d]) => d).sort(), "only the drifted domains");
+        assert.deepEqual(
+            (await hooks.setCalls())
+                .filter((c) => c.status === 200)
+                .flatMap((c) => c.domains)
+                .sort(),
+            drifted.map(([, d]) => d).sort(),
+            "only the drifted domains",
+        );
         for (const [id, domain] of drifted) assert.equal(await servedOn(id, domain), fingerprint, domain);
 
         // Remove two domains from the list: the preview counts them, names them in one note on the group, and
@@ -176,11 +201,18 @@ describe(`${IDS.map(groupType).join(", ")} with the Pulumi CLI`, { skip }, () =>
         await project.setConfig("cdnDomains", JSON.stringify(CDN_DOMAINS.slice(0, 10)));
         const removal = (await project.preview(["--diff"])).stdout;
         const removalLines = removal.split("\n").filter((line) => /^\s+[~+-] /.test(line) && !/pulumi-nodejs:dynamic|to update/.test(line));
-        assert.deepEqual(removalLines.map((line) => line.trim().replace(/\s+/g, " ")), ["~ domainCount : 12 => 10"], removal);
+        assert.deepEqual(
+            removalLines.map((line) => line.trim().replace(/\s+/g, " ")),
+            ["~ domainCount : 12 => 10"],
+            removal,
+        );
         // The plain preview puts the note on the group's row, and under its name in the diagnostics.
         const note = `removes 2 domains, turning HTTPS off on them: ${CDN_DOMAINS.slice(10).join(", ")}; 10 domains in all`;
         const plain = (await project.preview()).stdout;
-        assert.ok(plain.split("\n").some((line) => /DomainCertificateGroup cdn update \[diff: ~domainCount\]; /.test(line) && line.endsWith(note)), plain);
+        assert.ok(
+            plain.split("\n").some((line) => /DomainCertificateGroup cdn update \[diff: ~domainCount\]; /.test(line) && line.endsWith(note)),
+            plain,
+        );
         assert.ok(plain.includes(`DomainCertificateGroup (cdn):\n    ${note}\n`), plain);
         await hooks.reset();
         await project.up();
@@ -209,7 +241,9 @@ describe(`${IDS.map(groupType).join(", ")} with the Pulumi CLI`, { skip }, () =>
             await other.up();
             assert.deepEqual(await hooks.setCalls(), [], "no set call in either run");
             for (const domain of migrated) assert.equal(await served(domain), fingerprint, `${domain} still served`);
-            const types = ((await other.exportStack()).deployment.resources as { type: string }[]).map((r) => r.type).filter((t) => t.includes("alicloud-certs"));
+            const types = ((await other.exportStack()).deployment.resources as { type: string }[])
+                .map((r) => r.type)
+                .filter((t) => t.includes("alicloud-certs"));
             assert.deepEqual(types, ["pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup"]);
             await other.up(["--expect-no-changes"]);
         } finally {
@@ -225,11 +259,14 @@ describe(`${IDS.map(groupType).join(", ")} with the Pulumi CLI`, { skip }, () =>
             const preview = await both.preview([], { allowFailure: true });
             const output = preview.stdout + preview.stderr;
             assert.notEqual(preview.code, 0);
-            assert.match(output, /already declared by another resource of this stack: g0[01]\.cdn-groups\.test \(declared by the (DomainCertificate `g0[01]`|DomainCertificateGroup `all`)\)/, output);
+            assert.match(
+                output,
+                /already declared by another resource of this stack: g0[01]\.cdn-groups\.test \(declared by the (DomainCertificate `g0[01]`|DomainCertificateGroup `all`)\)/,
+                output,
+            );
             assert.deepEqual(await hooks.requests(), [], "no call");
         } finally {
             await both.cleanup();
         }
     });
 });
-

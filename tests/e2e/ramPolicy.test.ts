@@ -19,9 +19,13 @@ const POLICY = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "examples", "ram-
 /** Each action the package calls, with the RAM code of its product (the tables the package calls them from). */
 const RAM_CODE = new Map<string, string>([
     ...Object.values(PRODUCTS).flatMap((p) =>
-        [p.setAction, p.describeCertificateAction, p.describeDomainAction, p.domainListing.action, p.freeSet, p.batchSet].flatMap((a) => (a ? [[a.name, p.ramCode] as const] : [])),
+        [p.setAction, p.describeCertificateAction, p.describeDomainAction, p.domainListing.action, p.freeSet, p.batchSet].flatMap((a) =>
+            a ? [[a.name, p.ramCode] as const] : [],
+        ),
     ),
-    ...[CERTIFICATE_STORE.upload, CERTIFICATE_STORE.detail, CERTIFICATE_STORE.list, CERTIFICATE_STORE.remove].map((a) => [a.name, CERTIFICATE_STORE.ramCode] as const),
+    ...[CERTIFICATE_STORE.upload, CERTIFICATE_STORE.detail, CERTIFICATE_STORE.list, CERTIFICATE_STORE.remove].map(
+        (a) => [a.name, CERTIFICATE_STORE.ramCode] as const,
+    ),
 ]);
 
 const KEYS = { accessKeyId: "LTAIe2eRamPolicy0000001", accessKeySecret: "e2eRamPolicySecretNotReal00000001" };
@@ -46,7 +50,10 @@ new DcdnDomainCertificateGroup("dcdn-matched", { matchDomains: true, ...read("dc
 `;
 
 const DOMAINS: SeedAccount["domains"] = [
-    ...["single.ram.test", "free.ram.test", "cas.ram.test", "a.g.ram.test", "b.g.ram.test", "a.m.ram.test", "b.m.ram.test"].map((domainName) => ({ domainName, product: "cdn" as const })),
+    ...["single.ram.test", "free.ram.test", "cas.ram.test", "a.g.ram.test", "b.g.ram.test", "a.m.ram.test", "b.m.ram.test"].map((domainName) => ({
+        domainName,
+        product: "cdn" as const,
+    })),
     ...["live.ram.test", "a.lm.ram.test", "b.lm.ram.test"].map((domainName) => ({ domainName, product: "live" as const })),
     ...["dcdn.ram.test", "a.dg.ram.test", "b.dg.ram.test", "a.dm.ram.test", "b.dm.ram.test"].map((domainName) => ({ domainName, product: "dcdn" as const })),
 ];
@@ -79,9 +86,17 @@ describe("examples/ram-policy.json", { skip }, () => {
         // A certificate the account's certificate service holds already, for the `cas` resource.
         const stored = await issueCertificate({ dnsNames: ["cas.ram.test"], key: "ec256" });
         const casCertificates = [{ certId: "20251207", certName: "ram-stored", certificate: stored.chainPem }];
-        const emulator = await startEmulator({ port: 0, configuringMs: 150, freeIssueMs: 150, seed: { accounts: [{ ...KEYS, domains: DOMAINS, casCertificates, ramPolicy: policy }] } });
+        const emulator = await startEmulator({
+            port: 0,
+            configuringMs: 150,
+            freeIssueMs: 150,
+            seed: { accounts: [{ ...KEYS, domains: DOMAINS, casCertificates, ramPolicy: policy }] },
+        });
         const project = await PulumiProject.create({ program: PROGRAM, installDir, name: "certs-ram-policy" });
-        cleanups.push(() => project.cleanup(), () => emulator.close());
+        cleanups.push(
+            () => project.cleanup(),
+            () => emulator.close(),
+        );
         await pointAtEmulator(project, emulator.endpoint, KEYS);
         const write = async () => {
             for (const [name, dnsNames] of Object.entries(NAMES)) {
@@ -102,7 +117,11 @@ describe("examples/ram-policy.json", { skip }, () => {
         await project.refresh(["--expect-no-changes"]);
         await project.destroy();
         const log = emulator.requests();
-        assert.deepEqual(log.filter((r) => r.code === "Forbidden.RAM").map((r) => r.action), [], "no call outside the policy");
+        assert.deepEqual(
+            log.filter((r) => r.code === "Forbidden.RAM").map((r) => r.action),
+            [],
+            "no call outside the policy",
+        );
         const listed = POLICY.Statement.flatMap((s) => [s.Action].flat()).sort();
         const called = [...new Set(log.map((r) => `${RAM_CODE.get(r.action!) ?? "unknown"}:${r.action}`))].sort();
         assert.deepEqual(called, listed, "the policy lists exactly the actions the package calls");
@@ -122,7 +141,9 @@ describe("examples/ram-policy.json", { skip }, () => {
 
     test("GIVEN the policy without the certificate service's actions THEN up fails at each resource's first call there, naming the action and the policy line to add", async () => {
         const noService: PolicyDocument = {
-            Statement: POLICY.Statement.map((s) => ({ ...s, Action: [s.Action].flat().filter((a) => !a.startsWith("yundun-cert:")) })).filter((s) => s.Action.length > 0),
+            Statement: POLICY.Statement.map((s) => ({ ...s, Action: [s.Action].flat().filter((a) => !a.startsWith("yundun-cert:")) })).filter(
+                (s) => s.Action.length > 0,
+            ),
         };
         const { emulator, project } = await setUp(noService);
         const result = await project.up([], { allowFailure: true });

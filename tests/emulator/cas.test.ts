@@ -56,7 +56,11 @@ function sha256Upper(issued: Issued): string {
     return new X509Certificate(issued.leafPem).fingerprint256.replace(/:/g, "");
 }
 
-async function start(t: Parameters<typeof emulatorFor>[0], options: Omit<EmulatorOptions, "seed"> = {}, accounts: SeedAccount[] = [owner, other]): Promise<RunningEmulator> {
+async function start(
+    t: Parameters<typeof emulatorFor>[0],
+    options: Omit<EmulatorOptions, "seed"> = {},
+    accounts: SeedAccount[] = [owner, other],
+): Promise<RunningEmulator> {
     return emulatorFor(t, { accounts }, options);
 }
 
@@ -67,7 +71,14 @@ function casRaw(emulator: RunningEmulator, keys = keysOf(owner)) {
 }
 
 function cdnUploadSet(domainName: string, certName: string, leaf: Issued) {
-    return new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certType: "upload", certName, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+    return new $Cdn.SetCdnDomainSSLCertificateRequest({
+        domainName,
+        SSLProtocol: "on",
+        certType: "upload",
+        certName,
+        SSLPub: leaf.chainPem,
+        SSLPri: leaf.key.pkcs8,
+    });
 }
 
 async function cdnCertInfo(emulator: RunningEmulator, domainName: string) {
@@ -174,7 +185,9 @@ describe("the wire: JSON types, the log, the hooks", () => {
         await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "CERT" }));
         await cas.getCertWarehouseQuota();
         const cdn = cdnClient(emulator, keysOf(owner));
-        await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId: body?.certId }));
+        await cdn.setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId: body?.certId }),
+        );
         await cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN_2, "logged-2", leaf));
         await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN_3, SSLProtocol: "off" }));
         await expectApiError(cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: body?.certId })), "CertificateInUse", 400);
@@ -194,12 +207,17 @@ describe("the wire: JSON types, the log, the hooks", () => {
         );
         assert.equal(log.at(-1)?.code, "CertificateInUse");
         const text = JSON.stringify(log);
-        for (const secret of ["BEGIN", "logged", leaf.key.pkcs8.split("\n")[1]!]) assert.ok(!text.includes(secret), `the log must not contain ${secret.slice(0, 12)}`);
+        for (const secret of ["BEGIN", "logged", leaf.key.pkcs8.split("\n")[1]!])
+            assert.ok(!text.includes(secret), `the log must not contain ${secret.slice(0, 12)}`);
     });
 
     test("GET /__emulator/cas-certificates and casCertificates(): the entries without their PEM, per account or all", async (t) => {
         const stored = await issueCertificate({ dnsNames: ["theirs.cas.test"] });
-        const seeded = account("CasOther", { cdn: ["theirs.cas.test"] }, { casCertificates: [{ certId: "4242", certName: "seeded", certificate: stored.chainPem }] });
+        const seeded = account(
+            "CasOther",
+            { cdn: ["theirs.cas.test"] },
+            { casCertificates: [{ certId: "4242", certName: "seeded", certificate: stored.chainPem }] },
+        );
         const emulator = await start(t, {}, [owner, seeded]);
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         const certId = (await casClient(emulator, keysOf(owner)).uploadUserCertificate(upload("mine", leaf))).body!.certId!;
@@ -220,7 +238,10 @@ describe("the wire: JSON types, the log, the hooks", () => {
         });
         assert.ok(!mine.text.includes("BEGIN"), "no PEM");
         const all = (await hook(emulator, "GET", "/__emulator/cas-certificates")).json as unknown as Json[];
-        assert.deepEqual(all.map((e) => [e.certName, e.source]).sort(), [["mine", "upload"], ["seeded", "seed"]]);
+        assert.deepEqual(all.map((e) => [e.certName, e.source]).sort(), [
+            ["mine", "upload"],
+            ["seeded", "seed"],
+        ]);
         assert.deepEqual(emulator.casCertificates(owner.accessKeyId), entries);
         assert.deepEqual(emulator.casCertificates(), all);
         const hooks = new EmulatorHooks(emulator.endpoint);
@@ -248,7 +269,11 @@ describe("UploadUserCertificate errors", () => {
         }
         await expectApiError(raw("UploadUserCertificate", { ...base, Name: "n".repeat(65) }), "InvalidParameter", 400);
         await expectApiError(raw("UploadUserCertificate", { ...base, Cert: "not a certificate" }), "CertificateFormatException", 400);
-        await expectApiError(raw("UploadUserCertificate", { ...base, Cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" }), "CertificateFormatException", 400);
+        await expectApiError(
+            raw("UploadUserCertificate", { ...base, Cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" }),
+            "CertificateFormatException",
+            400,
+        );
         await raw("UploadUserCertificate", { ...base, Name: "n".repeat(64) });
     });
 
@@ -258,7 +283,11 @@ describe("UploadUserCertificate errors", () => {
         const leaf = await issueCertificate({ dnsNames: [CDN], key: "rsa2048" });
         const stranger = await issueCertificate({ dnsNames: [CDN] });
         const encrypted = encryptedKeyOf(leaf);
-        await expectApiError(cas.uploadUserCertificate(upload("k", leaf, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")), "PrivateKeyFormatException", 400);
+        await expectApiError(
+            cas.uploadUserCertificate(upload("k", leaf, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")),
+            "PrivateKeyFormatException",
+            400,
+        );
         await expectApiError(cas.uploadUserCertificate(upload("k", leaf, encrypted.pkcs8)), "PrivateKeyFormatException", 400);
         assert.match(encrypted.traditional, /Proc-Type: 4,ENCRYPTED/);
         await expectApiError(cas.uploadUserCertificate(upload("k", leaf, encrypted.traditional)), "PrivateKeyFormatException", 400);
@@ -301,13 +330,16 @@ describe("casNameReuse: names are unique within the account's centre", () => {
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         const renewed = await issueCertificate({ dnsNames: [CDN] });
         const first = (await cas.uploadUserCertificate(upload("name", leaf))).body!.certId;
-        await assert.rejects(cas.uploadUserCertificate(upload("name", leaf)), (error: { code?: string; statusCode?: number; data?: { Message?: string }; name?: string }) => {
-            assert.equal(error.code, "NameRepeat");
-            assert.equal(error.statusCode, 400);
-            assert.equal(error.name, "ClientError");
-            assert.equal(error.data?.Message, "The certificate name already exists.");
-            return true;
-        });
+        await assert.rejects(
+            cas.uploadUserCertificate(upload("name", leaf)),
+            (error: { code?: string; statusCode?: number; data?: { Message?: string }; name?: string }) => {
+                assert.equal(error.code, "NameRepeat");
+                assert.equal(error.statusCode, 400);
+                assert.equal(error.name, "ClientError");
+                assert.equal(error.data?.Message, "The certificate name already exists.");
+                return true;
+            },
+        );
         await expectApiError(cas.uploadUserCertificate(upload("name", renewed)), "NameRepeat", 400);
         const second = (await cas.uploadUserCertificate(upload("name-2", leaf))).body!.certId;
         assert.notEqual(second, first, "the same content twice: two entries (certd #700, Certimate #885)");
@@ -323,7 +355,8 @@ describe("casNameReuse: names are unique within the account's centre", () => {
         const renewed = await issueCertificate({ dnsNames: [CDN] });
         const first = (await cas.uploadUserCertificate(upload("name", leaf))).body!;
         // The same leaf, even sent without its intermediate, is the same content.
-        const again = (await cas.uploadUserCertificate(new $Cas.UploadUserCertificateRequest({ name: "name", cert: leaf.leafPem, key: leaf.key.traditional }))).body!;
+        const again = (await cas.uploadUserCertificate(new $Cas.UploadUserCertificateRequest({ name: "name", cert: leaf.leafPem, key: leaf.key.traditional })))
+            .body!;
         assert.deepEqual([again.certId, again.resourceId], [first.certId, first.resourceId]);
         assert.equal((await cas.getCertWarehouseQuota()).body?.useCount, 1);
         await expectApiError(cas.uploadUserCertificate(upload("name", renewed)), "NameRepeat", 400);
@@ -333,7 +366,11 @@ describe("casNameReuse: names are unique within the account's centre", () => {
 describe("GetUserCertificateDetail errors", () => {
     test("an unknown CertId, another account's, one of the other centre: NotFound 404; a CertId that is no number: InvalidParameter", async (t) => {
         const stored = await issueCertificate({ dnsNames: [CDN] });
-        const seeded = account("CasOwner", { cdn: [CDN] }, { casCertificates: [{ certId: "777", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" }] });
+        const seeded = account(
+            "CasOwner",
+            { cdn: [CDN] },
+            { casCertificates: [{ certId: "777", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" }] },
+        );
         const emulator = await start(t, {}, [seeded, other]);
         const cas = casClient(emulator, keysOf(seeded));
         const detail = (certId: number) => cas.getUserCertificateDetail(new $Cas.GetUserCertificateDetailRequest({ certId }));
@@ -348,7 +385,11 @@ describe("GetUserCertificateDetail errors", () => {
     test("SerialNo is the DER INTEGER's bytes: a 0x00 sign byte is kept", async (t) => {
         const emulator = await start(t);
         const cas = casClient(emulator, keysOf(owner));
-        for (const [serialNumber, expected] of [["80ff0011", "0080ff0011"], ["0f0e", "0f0e"], ["7f01", "7f01"]] as const) {
+        for (const [serialNumber, expected] of [
+            ["80ff0011", "0080ff0011"],
+            ["0f0e", "0f0e"],
+            ["7f01", "7f01"],
+        ] as const) {
             const leaf = await issueCertificate({ dnsNames: [CDN], serialNumber });
             const certId = (await cas.uploadUserCertificate(upload(`serial-${serialNumber}`, leaf))).body!.certId;
             assert.equal((await cas.getUserCertificateDetail(new $Cas.GetUserCertificateDetailRequest({ certId }))).body?.serialNo, expected);
@@ -359,7 +400,11 @@ describe("GetUserCertificateDetail errors", () => {
 describe("ListUserCertificateOrder", () => {
     test("OrderType CPACK (the default) and BUY list no orders; UPLOAD and CERT list every stored certificate by id", async (t) => {
         const stored = await issueCertificate({ dnsNames: ["seeded.cas.test"] });
-        const seeded = account("CasOwner", { cdn: [CDN], live: [LIVE] }, { casCertificates: [{ certId: "99", certName: "from-seed", certificate: stored.chainPem }] });
+        const seeded = account(
+            "CasOwner",
+            { cdn: [CDN], live: [LIVE] },
+            { casCertificates: [{ certId: "99", certName: "from-seed", certificate: stored.chainPem }] },
+        );
         const emulator = await start(t, {}, [seeded]);
         const cas = casClient(emulator, keysOf(seeded));
         const uploaded = await issueCertificate({ dnsNames: ["up.cas.test"] });
@@ -367,7 +412,13 @@ describe("ListUserCertificateOrder", () => {
         const viaLive = await issueCertificate({ dnsNames: [LIVE] });
         await cas.uploadUserCertificate(upload("from-upload", uploaded));
         await cdnClient(emulator, keysOf(seeded)).setCdnDomainSSLCertificate(cdnUploadSet(CDN, "from-cdn", viaCdn));
-        await liveClient(emulator, keysOf(seeded))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "from-live", SSLPub: viaLive.chainPem, SSLPri: viaLive.key.pkcs8 });
+        await liveClient(emulator, keysOf(seeded))("SetLiveDomainCertificate", {
+            DomainName: LIVE,
+            SSLProtocol: "on",
+            CertName: "from-live",
+            SSLPub: viaLive.chainPem,
+            SSLPri: viaLive.key.pkcs8,
+        });
 
         for (const orderType of [undefined, "CPACK", "BUY"]) {
             const body = (await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ ...(orderType ? { orderType } : {}) }))).body!;
@@ -379,7 +430,11 @@ describe("ListUserCertificateOrder", () => {
             assert.equal(body.totalCount, 4);
             assert.deepEqual(list.map((item) => item.name).sort(), ["from-cdn", "from-live", "from-seed", "from-upload"]);
             const ids = list.map((item) => item.certificateId!);
-            assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "in order of id");
+            assert.deepEqual(
+                ids,
+                [...ids].sort((a, b) => a - b),
+                "in order of id",
+            );
             assert.equal(list[0]!.certificateId, 99);
             const item = list.find((i) => i.name === "from-upload")!;
             assert.equal(item.commonName, "up.cas.test");
@@ -406,7 +461,10 @@ describe("ListUserCertificateOrder", () => {
         await cas.uploadUserCertificate(upload("soon", soon));
         await cas.uploadUserCertificate(upload("expired", expired));
         const names = async (status?: string) =>
-            ((await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "CERT", ...(status ? { status } : {}) }))).body?.certificateOrderList ?? [])
+            (
+                (await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "CERT", ...(status ? { status } : {}) }))).body
+                    ?.certificateOrderList ?? []
+            )
                 .map((i) => `${i.name}:${i.status}:${i.expired}`)
                 .sort();
         assert.deepEqual(await names(), ["fresh:ISSUED:false", "soon:WILLEXPIRED:false"]);
@@ -414,7 +472,11 @@ describe("ListUserCertificateOrder", () => {
         assert.deepEqual(await names("ISSUED"), ["fresh:ISSUED:false"]);
         assert.deepEqual(await names("WILLEXPIRED"), ["soon:WILLEXPIRED:false"]);
         assert.deepEqual(await names("REVOKED"), [], "an order-only status lists no certificate");
-        await expectApiError(cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "CERT", status: "SHINY" })), "InvalidParameter", 400);
+        await expectApiError(
+            cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "CERT", status: "SHINY" })),
+            "InvalidParameter",
+            400,
+        );
     });
 
     test("Keyword: a case-insensitive substring of the CN or a SAN, never of the Name", async (t) => {
@@ -423,7 +485,9 @@ describe("ListUserCertificateOrder", () => {
         await cas.uploadUserCertificate(upload("alpha-name", await issueCertificate({ dnsNames: ["*.it.integration.invalid", "api.example.org"] })));
         await cas.uploadUserCertificate(upload("beta-name", await issueCertificate({ dnsNames: ["shop.example.net"] })));
         const names = async (keyword: string) =>
-            ((await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "UPLOAD", keyword }))).body?.certificateOrderList ?? []).map((i) => i.name).sort();
+            ((await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "UPLOAD", keyword }))).body?.certificateOrderList ?? [])
+                .map((i) => i.name)
+                .sort();
         assert.deepEqual(await names("ntegratio"), ["alpha-name"]);
         assert.deepEqual(await names("API.EXAMPLE"), ["alpha-name"], "a SAN, case-insensitively");
         assert.deepEqual(await names("example"), ["alpha-name", "beta-name"]);
@@ -436,10 +500,22 @@ describe("ListUserCertificateOrder", () => {
         const cas = casClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         for (let i = 0; i < 5; i++) await cas.uploadUserCertificate(upload(`p${i}`, leaf));
-        const page = async (currentPage: number, showSize: number) => (await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "CERT", currentPage, showSize }))).body!;
+        const page = async (currentPage: number, showSize: number) =>
+            (await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ orderType: "CERT", currentPage, showSize }))).body!;
         const pages = await Promise.all([1, 2, 3, 4].map((n) => page(n, 2)));
-        assert.deepEqual(pages.map((p) => p.certificateOrderList?.length), [2, 2, 1, 0]);
-        assert.deepEqual(pages.map((p) => [p.totalCount, p.currentPage, p.showSize]), [[5, 1, 2], [5, 2, 2], [5, 3, 2], [5, 4, 2]]);
+        assert.deepEqual(
+            pages.map((p) => p.certificateOrderList?.length),
+            [2, 2, 1, 0],
+        );
+        assert.deepEqual(
+            pages.map((p) => [p.totalCount, p.currentPage, p.showSize]),
+            [
+                [5, 1, 2],
+                [5, 2, 2],
+                [5, 3, 2],
+                [5, 4, 2],
+            ],
+        );
         const ids = pages.flatMap((p) => p.certificateOrderList ?? []).map((i) => i.certificateId);
         assert.equal(new Set(ids).size, 5, "every entry once");
         assert.equal((await page(1, 100)).certificateOrderList?.length, 5);
@@ -473,12 +549,16 @@ describe("ListUserCertificateOrder", () => {
 describe("casQuota and GetCertWarehouseQuota", () => {
     test("TotalQuota is the quota (5000 by default), UseCount the account's entries in its centre", async (t) => {
         const stored = await issueCertificate({ dnsNames: [CDN] });
-        const seeded = account("CasOwner", { cdn: [CDN] }, {
-            casCertificates: [
-                { certId: "1", certName: "hz", certificate: stored.chainPem },
-                { certId: "2", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" },
-            ],
-        });
+        const seeded = account(
+            "CasOwner",
+            { cdn: [CDN] },
+            {
+                casCertificates: [
+                    { certId: "1", certName: "hz", certificate: stored.chainPem },
+                    { certId: "2", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" },
+                ],
+            },
+        );
         const emulator = await start(t, {}, [seeded]);
         const quota = (await casClient(emulator, keysOf(seeded)).getCertWarehouseQuota()).body!;
         assert.deepEqual([quota.totalQuota, quota.useCount], [5000, 1]);
@@ -497,14 +577,27 @@ describe("casQuota and GetCertWarehouseQuota", () => {
         await expectApiError(cas.uploadUserCertificate(upload("q3", leaf)), "QuotaExceeded", 400);
         await expectApiError(cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN_2, "q3", leaf)), "QuotaExceeded", 400);
         await expectApiError(
-            liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "q3", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+            liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", {
+                DomainName: LIVE,
+                SSLProtocol: "on",
+                CertName: "q3",
+                SSLPub: leaf.chainPem,
+                SSLPri: leaf.key.pkcs8,
+            }),
             "QuotaExceeded",
             400,
         );
         // Nothing added: the name is the held one (same content), or the held one is overwritten.
         await cas.uploadUserCertificate(upload("q1", leaf));
         await cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN_2, "q2", leaf));
-        await call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN_3, ServerCertificateStatus: "on", CertName: "q2", ServerCertificate: renewed.chainPem, PrivateKey: renewed.key.pkcs8, ForceSet: "1" });
+        await call("SetDomainServerCertificate", CDN_VERSION, {
+            DomainName: CDN_3,
+            ServerCertificateStatus: "on",
+            CertName: "q2",
+            ServerCertificate: renewed.chainPem,
+            PrivateKey: renewed.key.pkcs8,
+            ForceSet: "1",
+        });
         assert.equal((await cas.getCertWarehouseQuota()).body?.useCount, 2);
         await cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: first }));
         await cas.uploadUserCertificate(upload("q3", leaf));
@@ -520,18 +613,33 @@ describe("upload-mode sets put their certificate in the store", () => {
         const { leaf } = await issueChain({ dnsNames: [CDN, CDN_2, CDN_3] });
         await cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN, "deployed", leaf));
         const [entry] = emulator.casCertificates(owner.accessKeyId);
-        assert.deepEqual([entry?.certName, entry?.source, entry?.region, entry?.fingerprint], ["deployed", "cdn-set", "cn-hangzhou", await fingerprintOf(leaf)]);
+        assert.deepEqual(
+            [entry?.certName, entry?.source, entry?.region, entry?.fingerprint],
+            ["deployed", "cdn-set", "cn-hangzhou", await fingerprintOf(leaf)],
+        );
         const detail = (await cas.getUserCertificateDetail(new $Cas.GetUserCertificateDetailRequest({ certId: Number(entry!.certId) }))).body!;
         assert.deepEqual([detail.name, detail.cert], ["deployed", leaf.chainPem]);
         // The same name again, on every upload-mode set and on UploadUserCertificate.
         await expectApiError(cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN_2, "deployed", leaf)), "Certificate.Duplicated", 400);
         await expectApiError(
-            call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN_2, ServerCertificateStatus: "on", CertName: "deployed", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 }),
+            call("SetDomainServerCertificate", CDN_VERSION, {
+                DomainName: CDN_2,
+                ServerCertificateStatus: "on",
+                CertName: "deployed",
+                ServerCertificate: leaf.chainPem,
+                PrivateKey: leaf.key.pkcs8,
+            }),
             "Certificate.Duplicated",
             400,
         );
         await expectApiError(
-            call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: `${CDN_2},${CDN_3}`, SSLProtocol: "on", CertName: "deployed", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+            call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
+                DomainName: `${CDN_2},${CDN_3}`,
+                SSLProtocol: "on",
+                CertName: "deployed",
+                SSLPub: leaf.chainPem,
+                SSLPri: leaf.key.pkcs8,
+            }),
             "Certificate.Duplicated",
             400,
         );
@@ -540,8 +648,20 @@ describe("upload-mode sets put their certificate in the store", () => {
         await cas.uploadUserCertificate(upload("uploaded-first", leaf));
         await expectApiError(cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN_2, "uploaded-first", leaf)), "Certificate.Duplicated", 400);
         // The batch puts one entry for all its domains.
-        await call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: `${CDN_2},${CDN_3}`, SSLProtocol: "on", CertName: "batch", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
-        assert.deepEqual(emulator.casCertificates(owner.accessKeyId).map((c) => c.certName).sort(), ["batch", "deployed", "uploaded-first"]);
+        await call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
+            DomainName: `${CDN_2},${CDN_3}`,
+            SSLProtocol: "on",
+            CertName: "batch",
+            SSLPub: leaf.chainPem,
+            SSLPri: leaf.key.pkcs8,
+        });
+        assert.deepEqual(
+            emulator
+                .casCertificates(owner.accessKeyId)
+                .map((c) => c.certName)
+                .sort(),
+            ["batch", "deployed", "uploaded-first"],
+        );
     });
 
     test("same-content: a second domain set with the same leaf under the name serves the existing entry", async (t) => {
@@ -574,14 +694,54 @@ describe("upload-mode sets put their certificate in the store", () => {
             const [before] = emulator.casCertificates(owner.accessKeyId);
             // SetCdnDomainSSLCertificate documents no ForceSet: it is not honoured.
             await expectApiError(
-                call("SetCdnDomainSSLCertificate", CDN_VERSION, { DomainName: CDN_2, SSLProtocol: "on", CertName: "forced", SSLPub: second.chainPem, SSLPri: second.key.pkcs8, ForceSet: "1" }),
+                call("SetCdnDomainSSLCertificate", CDN_VERSION, {
+                    DomainName: CDN_2,
+                    SSLProtocol: "on",
+                    CertName: "forced",
+                    SSLPub: second.chainPem,
+                    SSLPri: second.key.pkcs8,
+                    ForceSet: "1",
+                }),
                 "Certificate.Duplicated",
                 400,
             );
             const steps: Array<[Issued, () => Promise<unknown>]> = [
-                [second, () => call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN_2, ServerCertificateStatus: "on", CertName: "forced", ServerCertificate: second.chainPem, PrivateKey: second.key.pkcs8, ForceSet: "1" })],
-                [third, () => call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: CDN_3, SSLProtocol: "on", CertName: "forced", SSLPub: third.chainPem, SSLPri: third.key.pkcs8, ForceSet: "1" })],
-                [fourth, () => live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "forced", SSLPub: fourth.chainPem, SSLPri: fourth.key.pkcs8, ForceSet: "1" })],
+                [
+                    second,
+                    () =>
+                        call("SetDomainServerCertificate", CDN_VERSION, {
+                            DomainName: CDN_2,
+                            ServerCertificateStatus: "on",
+                            CertName: "forced",
+                            ServerCertificate: second.chainPem,
+                            PrivateKey: second.key.pkcs8,
+                            ForceSet: "1",
+                        }),
+                ],
+                [
+                    third,
+                    () =>
+                        call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
+                            DomainName: CDN_3,
+                            SSLProtocol: "on",
+                            CertName: "forced",
+                            SSLPub: third.chainPem,
+                            SSLPri: third.key.pkcs8,
+                            ForceSet: "1",
+                        }),
+                ],
+                [
+                    fourth,
+                    () =>
+                        live("SetLiveDomainCertificate", {
+                            DomainName: LIVE,
+                            SSLProtocol: "on",
+                            CertName: "forced",
+                            SSLPub: fourth.chainPem,
+                            SSLPri: fourth.key.pkcs8,
+                            ForceSet: "1",
+                        }),
+                ],
             ];
             for (const [issued, send] of steps) {
                 await send();
@@ -599,9 +759,20 @@ describe("upload-mode sets put their certificate in the store", () => {
         const live = liveClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [LIVE, LIVE_2, CDN] });
         await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "live-name", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
-        assert.deepEqual(emulator.casCertificates(owner.accessKeyId).map((c) => [c.certName, c.source]), [["live-name", "live-set"]]);
-        await expectApiError(live("SetLiveDomainCertificate", { DomainName: LIVE_2, SSLProtocol: "on", CertName: "live-name", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }), "Certificate.Duplicated", 400);
-        await expectApiError(cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(cdnUploadSet(CDN, "live-name", leaf)), "Certificate.Duplicated", 400);
+        assert.deepEqual(
+            emulator.casCertificates(owner.accessKeyId).map((c) => [c.certName, c.source]),
+            [["live-name", "live-set"]],
+        );
+        await expectApiError(
+            live("SetLiveDomainCertificate", { DomainName: LIVE_2, SSLProtocol: "on", CertName: "live-name", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+            "Certificate.Duplicated",
+            400,
+        );
+        await expectApiError(
+            cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(cdnUploadSet(CDN, "live-name", leaf)),
+            "Certificate.Duplicated",
+            400,
+        );
         await expectApiError(casClient(emulator, keysOf(owner)).uploadUserCertificate(upload("live-name", leaf)), "NameRepeat", 400);
     });
 
@@ -611,7 +782,14 @@ describe("upload-mode sets put their certificate in the store", () => {
         const leaf = await issueCertificate({ dnsNames: [LIVE, LIVE_2, CDN] });
         const renewed = await issueCertificate({ dnsNames: [LIVE, LIVE_2, CDN] });
         const set = (DomainName: string, issued: Issued, extra: Record<string, string> = {}) =>
-            live("SetLiveDomainCertificate", { DomainName, SSLProtocol: "on", CertName: "live-only", SSLPub: issued.chainPem, SSLPri: issued.key.pkcs8, ...extra });
+            live("SetLiveDomainCertificate", {
+                DomainName,
+                SSLProtocol: "on",
+                CertName: "live-only",
+                SSLPub: issued.chainPem,
+                SSLPri: issued.key.pkcs8,
+                ...extra,
+            });
         await set(LIVE, leaf);
         await set(LIVE_2, leaf);
         assert.deepEqual(emulator.casCertificates(owner.accessKeyId), []);
@@ -620,7 +798,13 @@ describe("upload-mode sets put their certificate in the store", () => {
         // The certificate service does not know Live's names.
         await casClient(emulator, keysOf(owner)).uploadUserCertificate(upload("live-only", leaf));
         await cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(cdnUploadSet(CDN, "cdn-name", leaf));
-        assert.deepEqual(emulator.casCertificates(owner.accessKeyId).map((c) => c.source).sort(), ["cdn-set", "upload"]);
+        assert.deepEqual(
+            emulator
+                .casCertificates(owner.accessKeyId)
+                .map((c) => c.source)
+                .sort(),
+            ["cdn-set", "upload"],
+        );
     });
 });
 
@@ -632,7 +816,9 @@ describe("cas sets: CDN by CertId, Live by CertName", () => {
         const certId = (await cas.uploadUserCertificate(upload("by-cas", leaf))).body!.certId!;
 
         const cdn = cdnClient(emulator, keysOf(owner));
-        await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId, certRegion: "cn-hangzhou" }));
+        await cdn.setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId, certRegion: "cn-hangzhou" }),
+        );
         const cdnInfo = await cdnCertInfo(emulator, CDN);
         assert.deepEqual([cdnInfo?.certType, cdnInfo?.certId, cdnInfo?.certRegion, cdnInfo?.certName], ["cas", String(certId), "cn-hangzhou", "by-cas"]);
         assert.equal(cdnInfo?.serverCertificate, leaf.chainPem);
@@ -657,11 +843,14 @@ describe("cas sets: CDN by CertId, Live by CertName", () => {
         const otherId = (await cas.uploadUserCertificate(upload("other", leaf))).body!.certId!;
         const live = liveClient(emulator, keysOf(owner));
         const set = (query: Record<string, string>) => live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertType: "cas", ...query });
-        await assert.rejects(set({ CertName: "named", CertId: String(otherId) }), (error: { code?: string; statusCode?: number; data?: { Message?: string } }) => {
-            assert.deepEqual([error.code, error.statusCode], ["InvalidParameter", 400]);
-            assert.match(String(error.data?.Message), /CertId/);
-            return true;
-        });
+        await assert.rejects(
+            set({ CertName: "named", CertId: String(otherId) }),
+            (error: { code?: string; statusCode?: number; data?: { Message?: string } }) => {
+                assert.deepEqual([error.code, error.statusCode], ["InvalidParameter", 400]);
+                assert.match(String(error.data?.Message), /CertId/);
+                return true;
+            },
+        );
         await expectApiError(set({ CertName: "named", CertId: "abc" }), "InvalidParameter", 400);
         await expectApiError(set({ CertName: "nope" }), "Certificate.NotFind", 400);
         await set({ CertName: "named" });
@@ -674,35 +863,87 @@ describe("cas sets: CDN by CertId, Live by CertName", () => {
         const cas = casClient(emulator, keysOf(international));
         const leaf = await issueCertificate({ dnsNames: ["intl.cas.test", "intl2.cas.test"] });
         const certId = (await cas.uploadUserCertificate(upload("intl", leaf))).body!.certId!;
-        assert.equal((await cas.getUserCertificateDetail(new $Cas.GetUserCertificateDetailRequest({ certId }))).body?.certIdentifier, `${certId}-ap-southeast-1`);
+        assert.equal(
+            (await cas.getUserCertificateDetail(new $Cas.GetUserCertificateDetailRequest({ certId }))).body?.certIdentifier,
+            `${certId}-ap-southeast-1`,
+        );
         const cdn = cdnClient(emulator, keysOf(international));
         const casSet = (certRegion?: string) =>
-            cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: "intl.cas.test", SSLProtocol: "on", certType: "cas", certId, ...(certRegion ? { certRegion } : {}) }));
+            cdn.setCdnDomainSSLCertificate(
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName: "intl.cas.test",
+                    SSLProtocol: "on",
+                    certType: "cas",
+                    certId,
+                    ...(certRegion ? { certRegion } : {}),
+                }),
+            );
         await expectApiError(casSet(), "Certificate.NotFind", 400); // CertRegion defaults to cn-hangzhou
         await casSet("ap-southeast-1");
-        const info = (await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: "intl.cas.test" }))).body?.certInfos?.certInfo?.[0];
+        const info = (await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: "intl.cas.test" }))).body?.certInfos
+            ?.certInfo?.[0];
         assert.deepEqual([info?.certType, info?.certId, info?.certRegion], ["cas", String(certId), "ap-southeast-1"]);
         // An upload-mode set lands in the account's centre too.
-        await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: "intl2.cas.test", SSLProtocol: "on", certName: "intl-set", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
-        assert.deepEqual(emulator.casCertificates().map((c) => c.region), ["ap-southeast-1", "ap-southeast-1"]);
+        await cdn.setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({
+                domainName: "intl2.cas.test",
+                SSLProtocol: "on",
+                certName: "intl-set",
+                SSLPub: leaf.chainPem,
+                SSLPri: leaf.key.pkcs8,
+            }),
+        );
+        assert.deepEqual(
+            emulator.casCertificates().map((c) => c.region),
+            ["ap-southeast-1", "ap-southeast-1"],
+        );
     });
 
     test("the batch and legacy CDN actions name a cas certificate by CertName; the batch's Region names the centre", async (t) => {
         const stored = await issueCertificate({ dnsNames: [CDN, CDN_2, CDN_3] });
-        const seeded = account("CasOwner", { cdn: [CDN, CDN_2, CDN_3] }, {
-            casCertificates: [
-                { certId: "10", certName: "hz-cert", certificate: stored.chainPem },
-                { certId: "20", certName: "sg-cert", certificate: stored.chainPem, region: "ap-southeast-1" },
-            ],
-        });
+        const seeded = account(
+            "CasOwner",
+            { cdn: [CDN, CDN_2, CDN_3] },
+            {
+                casCertificates: [
+                    { certId: "10", certName: "hz-cert", certificate: stored.chainPem },
+                    { certId: "20", certName: "sg-cert", certificate: stored.chainPem, region: "ap-southeast-1" },
+                ],
+            },
+        );
         const emulator = await start(t, {}, [seeded]);
         const call = genericClient(emulator, keysOf(seeded));
         await call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN, ServerCertificateStatus: "on", CertType: "cas", CertName: "hz-cert" });
-        await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: CDN_2, SSLProtocol: "on", CertType: "cas", CertName: "sg-cert" }), "Certificate.NotFind", 400);
-        await call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: `${CDN_2},${CDN_3}`, SSLProtocol: "on", CertType: "cas", CertName: "sg-cert", Region: "ap-southeast-1" });
-        await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: CDN_2, SSLProtocol: "on", CertType: "cas", CertName: "sg-cert", Region: "mars-1" }), "InvalidParameter", 400);
-        const info = await cdnClient(emulator, keysOf(seeded)).describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN_3 }));
-        assert.deepEqual([info.body?.certInfos?.certInfo?.[0]?.certType, info.body?.certInfos?.certInfo?.[0]?.certId, info.body?.certInfos?.certInfo?.[0]?.certRegion], ["cas", "20", "ap-southeast-1"]);
+        await expectApiError(
+            call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: CDN_2, SSLProtocol: "on", CertType: "cas", CertName: "sg-cert" }),
+            "Certificate.NotFind",
+            400,
+        );
+        await call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
+            DomainName: `${CDN_2},${CDN_3}`,
+            SSLProtocol: "on",
+            CertType: "cas",
+            CertName: "sg-cert",
+            Region: "ap-southeast-1",
+        });
+        await expectApiError(
+            call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
+                DomainName: CDN_2,
+                SSLProtocol: "on",
+                CertType: "cas",
+                CertName: "sg-cert",
+                Region: "mars-1",
+            }),
+            "InvalidParameter",
+            400,
+        );
+        const info = await cdnClient(emulator, keysOf(seeded)).describeDomainCertificateInfo(
+            new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN_3 }),
+        );
+        assert.deepEqual(
+            [info.body?.certInfos?.certInfo?.[0]?.certType, info.body?.certInfos?.certInfo?.[0]?.certId, info.body?.certInfos?.certInfo?.[0]?.certRegion],
+            ["cas", "20", "ap-southeast-1"],
+        );
     });
 });
 
@@ -735,7 +976,9 @@ describe("DeleteUserCertificate and casDeleteInUse", () => {
         await expectApiError(cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: served })), "CertificateInUse", 400);
         // A cas set by CertId.
         const byId = (await cas.uploadUserCertificate(upload("by-id", leaf))).body!.certId!;
-        await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN_2, SSLProtocol: "on", certType: "cas", certId: byId }));
+        await cdn.setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN_2, SSLProtocol: "on", certType: "cas", certId: byId }),
+        );
         await expectApiError(cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: byId })), "CertificateInUse", 400);
         // Once the domain serves something else, the entry is free.
         time += 60_000;
@@ -762,7 +1005,11 @@ describe("DeleteUserCertificate and casDeleteInUse", () => {
         assert.equal(leafSha256(info?.serverCertificate), await fingerprintOf(leaf));
         const liveInfo = ((await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE })).CertInfos as { CertInfo: Json[] }).CertInfo[0]!;
         assert.equal(leafSha256(liveInfo.SSLPub), await fingerprintOf(leaf));
-        await expectApiError(cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN_2, SSLProtocol: "on", certType: "cas", certId })), "Certificate.NotFind", 400);
+        await expectApiError(
+            cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN_2, SSLProtocol: "on", certType: "cas", certId })),
+            "Certificate.NotFind",
+            400,
+        );
     });
 });
 
@@ -770,7 +1017,16 @@ describe("RAM: the certificate service's actions are yundun-cert:<Action>", () =
     test("allowed and denied by yundun-cert patterns; cdn:* or cas:* do not cover them", async (t) => {
         const policy = (Statement: Array<{ Effect: "Allow" | "Deny"; Action: string | string[] }>) => ({ Statement });
         const reader = account("CasReader", { cdn: [] }, { ramPolicy: policy([{ Effect: "Allow", Action: ["yundun-cert:Get*", "yundun-cert:List*"] }]) });
-        const noDelete = account("CasNoDelete", { cdn: [] }, { ramPolicy: policy([{ Effect: "Allow", Action: "yundun-cert:*" }, { Effect: "Deny", Action: "yundun-cert:DeleteUserCertificate" }]) });
+        const noDelete = account(
+            "CasNoDelete",
+            { cdn: [] },
+            {
+                ramPolicy: policy([
+                    { Effect: "Allow", Action: "yundun-cert:*" },
+                    { Effect: "Deny", Action: "yundun-cert:DeleteUserCertificate" },
+                ]),
+            },
+        );
         const cdnOnly = account("CasCdnOnly", { cdn: [] }, { ramPolicy: policy([{ Effect: "Allow", Action: ["cdn:*", "cas:*", "live:*"] }]) });
         const emulator = await start(t, {}, [reader, noDelete, cdnOnly]);
         const leaf = await issueCertificate({ dnsNames: [CDN] });
@@ -807,7 +1063,10 @@ describe("signatures, STS, methods", () => {
             body: inBody.path.slice(2),
         });
         assert.equal(listed.status, 200, listed.text);
-        assert.deepEqual((listed.json.CertificateOrderList as Json[]).map((i) => i.Name), ["legacy-query"]);
+        assert.deepEqual(
+            (listed.json.CertificateOrderList as Json[]).map((i) => i.Name),
+            ["legacy-query"],
+        );
         // GET works too (the API metadata lists get and post for these actions).
         const params: Record<string, string> = {
             Action: "GetCertWarehouseQuota",
@@ -832,8 +1091,16 @@ describe("signatures, STS, methods", () => {
         const holder = account("CasSts", { cdn: [] }, { stsTokens: [sts] });
         const emulator = await start(t, {}, [holder]);
         assert.equal((await casClient(emulator, sts).getCertWarehouseQuota()).body?.totalQuota, 5000);
-        await expectApiError(casClient(emulator, { accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret }).getCertWarehouseQuota(), "MissingSecurityToken", 400);
-        await expectApiError(casClient(emulator, { accessKeyId: "LTAInobody", accessKeySecret: "x" }).getCertWarehouseQuota(), "InvalidAccessKeyId.NotFound", 404);
+        await expectApiError(
+            casClient(emulator, { accessKeyId: sts.accessKeyId, accessKeySecret: sts.accessKeySecret }).getCertWarehouseQuota(),
+            "MissingSecurityToken",
+            400,
+        );
+        await expectApiError(
+            casClient(emulator, { accessKeyId: "LTAInobody", accessKeySecret: "x" }).getCertWarehouseQuota(),
+            "InvalidAccessKeyId.NotFound",
+            404,
+        );
         // A CAS action under another product's version does not exist there.
         await expectApiError(genericClient(emulator, sts)("UploadUserCertificate", CDN_VERSION, {}), "InvalidAction.NotFound", 404);
     });
@@ -850,15 +1117,35 @@ describe("signatures, STS, methods", () => {
 describe("seed and options", () => {
     test("a seed's casRegion and CAS certificates are checked", async () => {
         const leaf = await issueCertificate({ dnsNames: [CDN] });
-        const seed = (extra: Record<string, unknown>) => () => validateSeed({ accounts: [{ accessKeyId: "LTAIx", accessKeySecret: "s", domains: [], ...extra }] });
+        const seed = (extra: Record<string, unknown>) => () =>
+            validateSeed({ accounts: [{ accessKeyId: "LTAIx", accessKeySecret: "s", domains: [], ...extra }] });
         assert.throws(seed({ casRegion: "eu-central-1" }), /accounts\[0\]\.casRegion must be one of cn-hangzhou, ap-southeast-1/);
         const cas = (c: Record<string, unknown>) => seed({ casCertificates: [{ certId: "1", certName: "a", certificate: leaf.chainPem, ...c }] });
         assert.throws(cas({ certId: "12-cn-hangzhou" }), /certId must be a whole number/);
         assert.throws(cas({ certificate: "nope" }), /certificate must be a PEM certificate chain/);
         assert.throws(cas({ region: "mars-1" }), /region must be one of/);
-        assert.throws(seed({ casCertificates: [{ certId: "1", certName: "a", certificate: leaf.chainPem }, { certId: 1, certName: "b", certificate: leaf.chainPem }] }), /certId 1 appears twice/);
-        assert.throws(seed({ casCertificates: [{ certId: "1", certName: "a", certificate: leaf.chainPem }, { certId: 2, certName: "a", certificate: leaf.chainPem }] }), /certName "a" appears twice/);
-        assert.equal(validateSeed({ accounts: [{ accessKeyId: "LTAIx", accessKeySecret: "s", domains: [], casRegion: "ap-southeast-1" }] }).accounts[0]!.casRegion, "ap-southeast-1");
+        assert.throws(
+            seed({
+                casCertificates: [
+                    { certId: "1", certName: "a", certificate: leaf.chainPem },
+                    { certId: 1, certName: "b", certificate: leaf.chainPem },
+                ],
+            }),
+            /certId 1 appears twice/,
+        );
+        assert.throws(
+            seed({
+                casCertificates: [
+                    { certId: "1", certName: "a", certificate: leaf.chainPem },
+                    { certId: 2, certName: "a", certificate: leaf.chainPem },
+                ],
+            }),
+            /certName "a" appears twice/,
+        );
+        assert.equal(
+            validateSeed({ accounts: [{ accessKeyId: "LTAIx", accessKeySecret: "s", domains: [], casRegion: "ap-southeast-1" }] }).accounts[0]!.casRegion,
+            "ap-southeast-1",
+        );
     });
 
     test("bad option values are refused when the emulator starts", async () => {
@@ -891,7 +1178,20 @@ describe("seed and options", () => {
         t.after(() => rmSync(dir, { recursive: true, force: true }));
         const seedFile = join(dir, "seed.json");
         writeFileSync(seedFile, JSON.stringify({ accounts: [owner] }));
-        const good = run(["--seed", seedFile, "--configuring-ms", "0", "--cas-quota", "1", "--cas-name-reuse", "same-content", "--cas-delete-in-use", "allow", "--live-upload-to-cas", "no"]);
+        const good = run([
+            "--seed",
+            seedFile,
+            "--configuring-ms",
+            "0",
+            "--cas-quota",
+            "1",
+            "--cas-name-reuse",
+            "same-content",
+            "--cas-delete-in-use",
+            "allow",
+            "--live-upload-to-cas",
+            "no",
+        ]);
         const first = String((await createInterface({ input: good.stdout! })[Symbol.asyncIterator]().next()).value);
         const port = Number(/:(\d+)$/.exec(first)?.[1]);
         const handle = { port, hostPort: `127.0.0.1:${port}` } as RunningEmulator;
@@ -900,8 +1200,16 @@ describe("seed and options", () => {
         const leaf = await issueCertificate({ dnsNames: [CDN, LIVE] });
         const certId = (await cas.uploadUserCertificate(upload("one", leaf))).body!.certId;
         assert.equal((await cas.uploadUserCertificate(upload("one", leaf))).body!.certId, certId, "same-content");
-        await cdnClient(handle, keysOf(owner)).setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId }));
-        await liveClient(handle, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "live-apart", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await cdnClient(handle, keysOf(owner)).setCdnDomainSSLCertificate(
+            new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId }),
+        );
+        await liveClient(handle, keysOf(owner))("SetLiveDomainCertificate", {
+            DomainName: LIVE,
+            SSLProtocol: "on",
+            CertName: "live-apart",
+            SSLPub: leaf.chainPem,
+            SSLPri: leaf.key.pkcs8,
+        });
         await cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId })); // allow
         const exited = new Promise((resolve) => good.once("exit", resolve));
         good.kill("SIGTERM");
@@ -940,7 +1248,15 @@ describe("state file", () => {
         const seededPem = (await issueCertificate({ dnsNames: [CDN_3] })).chainPem;
         const fp = (issued: Issued) => createHash("sha256").update(new X509Certificate(issued.leafPem).raw).digest("hex");
         const created = "2025-01-01T00:00:00.000Z";
-        const domain = (domainName: string, product: "cdn" | "live", current: Json) => ({ domainName, product, baseStatus: "online", cname: `${domainName}.cname.test`, createdAt: created, modifiedAt: created, current });
+        const domain = (domainName: string, product: "cdn" | "live", current: Json) => ({
+            domainName,
+            product,
+            baseStatus: "online",
+            cname: `${domainName}.cname.test`,
+            createdAt: created,
+            modifiedAt: created,
+            current,
+        });
         const v1 = {
             formatVersion: 1,
             accounts: [
@@ -952,7 +1268,14 @@ describe("state file", () => {
                     certificateNames: { "on-cdn": fp(served), "on-live": fp(served), gone: fp(replaced) },
                     domains: {
                         [CDN]: domain(CDN, "cdn", { status: "on", certName: "on-cdn", certType: "upload", pem: served.chainPem, updatedAt: created }),
-                        [CDN_2]: domain(CDN_2, "cdn", { status: "on", certName: "seeded", certType: "cas", certId: "4242", certRegion: "cn-hangzhou", pem: seededPem }),
+                        [CDN_2]: domain(CDN_2, "cdn", {
+                            status: "on",
+                            certName: "seeded",
+                            certType: "cas",
+                            certId: "4242",
+                            certRegion: "cn-hangzhou",
+                            pem: seededPem,
+                        }),
                         [CDN_3]: domain(CDN_3, "cdn", { status: "off" }),
                         [LIVE]: domain(LIVE, "live", { status: "on", certName: "on-live", certType: "upload", pem: served.chainPem }),
                     },

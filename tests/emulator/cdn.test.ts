@@ -12,9 +12,13 @@ const OFFLINE = "old.cdn.test";
 const LIVE = "live.cdn.test";
 const FOREIGN = "theirs.cdn.test";
 
-const owner = account("Owner", { cdn: [CDN, OTHER_CDN, OFFLINE], live: [LIVE], offline: [OFFLINE] }, {
-    casCertificates: [],
-});
+const owner = account(
+    "Owner",
+    { cdn: [CDN, OTHER_CDN, OFFLINE], live: [LIVE], offline: [OFFLINE] },
+    {
+        casCertificates: [],
+    },
+);
 const stranger = account("Stranger", { cdn: [FOREIGN] });
 
 function set(fields: Partial<$Cdn.SetCdnDomainSSLCertificateRequest>) {
@@ -46,7 +50,11 @@ for (const signature of SIGNATURES) {
             assert.equal(cert.certType, "upload");
             assert.equal(cert.certDomainName, CDN);
             assert.equal(leafFingerprint(cert.serverCertificate), await fingerprintOf(leaf));
-            assert.equal((cert.serverCertificate ?? "").match(/BEGIN CERTIFICATE/g)?.length, leaf.chainPem.match(/BEGIN CERTIFICATE/g)?.length, "the whole chain is kept");
+            assert.equal(
+                (cert.serverCertificate ?? "").match(/BEGIN CERTIFICATE/g)?.length,
+                leaf.chainPem.match(/BEGIN CERTIFICATE/g)?.length,
+                "the whole chain is kept",
+            );
             assert.equal(cert.certExpireTime, leaf.cert.notAfter.toISOString().replace(/\.\d{3}Z$/, "Z"));
             assert.equal(cert.certStartTime, leaf.cert.notBefore.toISOString().replace(/\.\d{3}Z$/, "Z"));
         });
@@ -88,7 +96,8 @@ describe("a change takes effect asynchronously", () => {
             await slowCdn.setCdnDomainSSLCertificate(set({ certName: "first", SSLPub: first.chainPem, SSLPri: first.key.pkcs8 }));
             const detail = await slowCdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
             assert.equal(detail.body?.getDomainDetailModel?.domainStatus, "configuring");
-            const during = (await slowCdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }))).body?.certInfos?.certInfo?.[0];
+            const during = (await slowCdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }))).body?.certInfos
+                ?.certInfo?.[0];
             if (readDuringConfiguring === "old") {
                 assert.equal(during?.serverCertificateStatus, "off", "the old (empty) configuration");
                 assert.equal(during?.serverCertificate, undefined);
@@ -139,15 +148,29 @@ describe("SetCdnDomainSSLCertificate errors", () => {
         const garbled = leaf.leafPem.replace(/(-----BEGIN CERTIFICATE-----\n)(.{10})/, "$1AAAAAAAAAA");
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: garbled, SSLPri: leaf.key.pkcs8 })), "InvalidSSLPub", 400);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: "not a certificate", SSLPri: leaf.key.pkcs8 })), "InvalidSSLPub", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" })), "InvalidSSLPri", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: other.key.pkcs8 })), "Certificate.MissMatch", 400);
+        await expectApiError(
+            cdn.setCdnDomainSSLCertificate(
+                set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }),
+            ),
+            "InvalidSSLPri",
+            400,
+        );
+        await expectApiError(
+            cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: other.key.pkcs8 })),
+            "Certificate.MissMatch",
+            400,
+        );
     });
 
     test("expired certificate", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const cdn = cdnClient(emulator, keysOf(owner));
         const expired = await issueCertificate({ dnsNames: [CDN], notBeforeDays: -100, notAfterDays: -1 });
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "old", SSLPub: expired.chainPem, SSLPri: expired.key.pkcs8 })), "Certificate.Expired", 400);
+        await expectApiError(
+            cdn.setCdnDomainSSLCertificate(set({ certName: "old", SSLPub: expired.chainPem, SSLPri: expired.key.pkcs8 })),
+            "Certificate.Expired",
+            400,
+        );
     });
 
     test("certificate name: over 128 characters, missing, same name with other content (no ForceSet here)", async (t) => {
@@ -155,10 +178,18 @@ describe("SetCdnDomainSSLCertificate errors", () => {
         const cdn = cdnClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         const renewed = await issueCertificate({ dnsNames: [CDN] });
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(129), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "InvalidCertName.TooLong", 400);
+        await expectApiError(
+            cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(129), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })),
+            "InvalidCertName.TooLong",
+            400,
+        );
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "CertName.MissingParameter", 404);
         await cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })), "Certificate.Duplicated", 400);
+        await expectApiError(
+            cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })),
+            "Certificate.Duplicated",
+            400,
+        );
     });
 
     // The name goes to the account's certificate service, where names are unique: one certificate deployed to a
@@ -175,10 +206,20 @@ describe("SetCdnDomainSSLCertificate errors", () => {
             if (casNameReuse === "refuse") await expectApiError(again, "Certificate.Duplicated", 400);
             else await again;
             // Another certificate under a held name is refused in both modes.
-            await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })), "Certificate.Duplicated", 400);
+            await expectApiError(
+                cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })),
+                "Certificate.Duplicated",
+                400,
+            );
             // What a client must do in refuse mode: a name of its own per upload.
             await cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both-2", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 }));
-            assert.deepEqual(emulator.casCertificates(owner.accessKeyId).map((c) => c.certName).sort(), ["both", "both-2"]);
+            assert.deepEqual(
+                emulator
+                    .casCertificates(owner.accessKeyId)
+                    .map((c) => c.certName)
+                    .sort(),
+                ["both", "both-2"],
+            );
         });
     }
 
@@ -191,9 +232,21 @@ describe("SetCdnDomainSSLCertificate errors", () => {
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: FOREIGN })), "InvalidDomain.NotFound", 404);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: OFFLINE })), "InvalidDomain.Offline", 404);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: LIVE })), "InvalidDomain.NotFound", 404);
-        await expectApiError(cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: LIVE })), "InvalidDomain.NotFound", 404);
-        await expectApiError(cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: "nowhere.cdn.test" })), "InvalidDomain.NotFound", 404);
-        await expectApiError(cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: FOREIGN })), "InvalidDomain.NotFound", 404);
+        await expectApiError(
+            cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: LIVE })),
+            "InvalidDomain.NotFound",
+            404,
+        );
+        await expectApiError(
+            cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: "nowhere.cdn.test" })),
+            "InvalidDomain.NotFound",
+            404,
+        );
+        await expectApiError(
+            cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: FOREIGN })),
+            "InvalidDomain.NotFound",
+            404,
+        );
     });
 });
 
@@ -201,20 +254,32 @@ describe("CertType cas", () => {
     test("deploys the stored certificate by CertId and CertRegion; describe shows its PEM, type and id", async (t) => {
         const CAS = "cas.cdn.test";
         const stored = await issueChain({ dnsNames: [CAS] });
-        const withCas = account("Cas", { cdn: [CAS] }, {
-            casCertificates: [
-                { certId: "12345", certName: "cas-www", certificate: stored.leaf.chainPem, region: "cn-hangzhou" },
-                { certId: "777", certName: "cas-sg", certificate: stored.leaf.chainPem, region: "ap-southeast-1" },
-            ],
-        });
+        const withCas = account(
+            "Cas",
+            { cdn: [CAS] },
+            {
+                casCertificates: [
+                    { certId: "12345", certName: "cas-www", certificate: stored.leaf.chainPem, region: "cn-hangzhou" },
+                    { certId: "777", certName: "cas-sg", certificate: stored.leaf.chainPem, region: "ap-southeast-1" },
+                ],
+            },
+        );
         const emulator = await emulatorFor(t, { accounts: [withCas, owner] });
         const cdn = cdnClient(emulator, keysOf(withCas));
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas" })), "MissingParameter", 400);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 99999 })), "Certificate.NotFind", 400);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 777 })), "Certificate.NotFind", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 777, certRegion: "mars-1" })), "InvalidParameter", 400);
+        await expectApiError(
+            cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 777, certRegion: "mars-1" })),
+            "InvalidParameter",
+            400,
+        );
         // Another account's certificate id is not the caller's.
-        await expectApiError(cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(set({ domainName: CDN, certType: "cas", certId: 12345 })), "Certificate.NotFind", 400);
+        await expectApiError(
+            cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(set({ domainName: CDN, certType: "cas", certId: 12345 })),
+            "Certificate.NotFind",
+            400,
+        );
 
         await cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 12345 }));
         const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CAS }));

@@ -62,7 +62,11 @@ describe("SetDomainServerCertificate errors (its own vocabulary)", () => {
         const other = await issueCertificate({ dnsNames: [A] });
         const base = { DomainName: A, ServerCertificateStatus: "on", CertName: "n", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 };
         const set = (fields: Record<string, string | undefined>) =>
-            call("SetDomainServerCertificate", CDN_VERSION, Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>);
+            call(
+                "SetDomainServerCertificate",
+                CDN_VERSION,
+                Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+            );
         await expectApiError(set({ ServerCertificateStatus: "maybe" }), "InvalidServerCertificateStatus.ValueNotSupported", 400);
         await expectApiError(set({ ServerCertificate: undefined }), "ServerCertificate.MissingParameter", 400);
         await expectApiError(set({ PrivateKey: undefined }), "PrivateKey.MissingParameter", 400);
@@ -81,7 +85,14 @@ describe("SetDomainServerCertificate errors (its own vocabulary)", () => {
         const first = await issueCertificate({ dnsNames: [A] });
         const renewed = await issueCertificate({ dnsNames: [A] });
         const set = (leaf: typeof first, extra: Record<string, string> = {}) =>
-            call("SetDomainServerCertificate", CDN_VERSION, { DomainName: A, ServerCertificateStatus: "on", CertName: "same", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8, ...extra });
+            call("SetDomainServerCertificate", CDN_VERSION, {
+                DomainName: A,
+                ServerCertificateStatus: "on",
+                CertName: "same",
+                ServerCertificate: leaf.chainPem,
+                PrivateKey: leaf.key.pkcs8,
+                ...extra,
+            });
         await set(first);
         await expectApiError(set(renewed), "Certificate.Duplicated", 400);
         await set(renewed, { ForceSet: "1" });
@@ -118,9 +129,21 @@ describe("BatchSetCdnDomainServerCertificate errors", () => {
         const leaf = await issueCertificate({ dnsNames: [A, B] });
         const query = { SSLProtocol: "on", CertName: "ab", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
         await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},${LIVE}` }), "InvalidDomain.NotFound", 404);
-        await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},nowhere.test` }), "InvalidDomain.NotFound", 404);
-        await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},${OFFLINE}` }), "InvalidDomain.Offline", 404);
-        await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: A, CertType: "free" }), "SetDomainCertificate.ParameterError", 400);
+        await expectApiError(
+            call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},nowhere.test` }),
+            "InvalidDomain.NotFound",
+            404,
+        );
+        await expectApiError(
+            call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: `${A},${OFFLINE}` }),
+            "InvalidDomain.Offline",
+            404,
+        );
+        await expectApiError(
+            call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: A, CertType: "free" }),
+            "SetDomainCertificate.ParameterError",
+            400,
+        );
         await expectApiError(call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...query, DomainName: A, SSLPub: "bad" }), "InvalidSSLPub", 400);
         assert.equal(await deployedFingerprint(emulator, A), undefined, "nothing was applied");
     });

@@ -67,7 +67,9 @@ for (const signature of SIGNATURES) {
             assert.equal(response.statusCode, 200);
             assert.match(response.body?.requestId ?? "", /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
 
-            const infos = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body?.certInfos?.certInfo ?? [];
+            const infos =
+                (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body?.certInfos
+                    ?.certInfo ?? [];
             assert.equal(infos.length, 1);
             const info = infos[0]!;
             assert.equal(info.domainName, DCDN);
@@ -120,7 +122,8 @@ for (const signature of SIGNATURES) {
             const leaf = await issueCertificate({ dnsNames: [DCDN] });
             await dcdn.setDcdnDomainSSLCertificate(upload(leaf, "www-off", { SSLPri: leaf.key.traditional, env: "staging" }));
             await dcdn.setDcdnDomainSSLCertificate(set({ SSLProtocol: "off", certType: undefined }));
-            const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body?.certInfos?.certInfo?.[0];
+            const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body
+                ?.certInfos?.certInfo?.[0];
             assert.equal(info?.SSLProtocol, "off");
             assert.equal(info?.SSLPub, undefined);
             const detail = (await dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: DCDN }))).body?.domainDetail;
@@ -144,15 +147,25 @@ for (const signature of SIGNATURES) {
 
             await send(names.slice(0, 10), "ten");
             for (const domainName of names) {
-                const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }))).body?.certInfos?.certInfo?.[0];
+                const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }))).body?.certInfos
+                    ?.certInfo?.[0];
                 assert.equal(info?.SSLProtocol, domainName === names[10] ? "off" : "on", domainName);
             }
             // One entry for the whole batch.
-            assert.deepEqual(emulator.casCertificates(many.accessKeyId).map((entry) => [entry.certName, entry.source]), [["ten", "dcdn-set"]]);
-            assert.deepEqual(emulator.requests().filter((entry) => entry.action === "BatchSetDcdnDomainCertificate").map((entry) => [entry.action, entry.domains.length, entry.certType, entry.status, entry.code]), [
-                ["BatchSetDcdnDomainCertificate", 11, "upload", 400, "DomainNameOverLimit"],
-                ["BatchSetDcdnDomainCertificate", 10, "upload", 200, undefined],
-            ]);
+            assert.deepEqual(
+                emulator.casCertificates(many.accessKeyId).map((entry) => [entry.certName, entry.source]),
+                [["ten", "dcdn-set"]],
+            );
+            assert.deepEqual(
+                emulator
+                    .requests()
+                    .filter((entry) => entry.action === "BatchSetDcdnDomainCertificate")
+                    .map((entry) => [entry.action, entry.domains.length, entry.certType, entry.status, entry.code]),
+                [
+                    ["BatchSetDcdnDomainCertificate", 11, "upload", 400, "DomainNameOverLimit"],
+                    ["BatchSetDcdnDomainCertificate", 10, "upload", 200, undefined],
+                ],
+            );
         });
     });
 }
@@ -161,16 +174,22 @@ describe("certificates from the certificate service (CertType cas)", () => {
     test("SetDcdnDomainSSLCertificate names the stored certificate by CertId and CertRegion; the store is unchanged", async (t) => {
         const hangzhou = await issueCertificate({ dnsNames: [DCDN] });
         const singapore = await issueCertificate({ dnsNames: [DCDN] });
-        const seeded = account("DcdnCas", { dcdn: [DCDN] }, {
-            casCertificates: [
-                { certId: "8089870", certName: "hz", certificate: hangzhou.chainPem },
-                { certId: "584561", certName: "sg", certificate: singapore.chainPem, region: "ap-southeast-1" },
-            ],
-        });
+        const seeded = account(
+            "DcdnCas",
+            { dcdn: [DCDN] },
+            {
+                casCertificates: [
+                    { certId: "8089870", certName: "hz", certificate: hangzhou.chainPem },
+                    { certId: "584561", certName: "sg", certificate: singapore.chainPem, region: "ap-southeast-1" },
+                ],
+            },
+        );
         const emulator = await emulatorFor(t, { accounts: [seeded] });
         const dcdn = dcdnClient(emulator, keysOf(seeded));
         const before = emulator.casCertificates(seeded.accessKeyId);
-        const read = async () => (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body?.certInfos?.certInfo?.[0];
+        const read = async () =>
+            (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body?.certInfos
+                ?.certInfo?.[0];
 
         // CertRegion defaults to cn-hangzhou.
         await dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 8089870 }));
@@ -186,23 +205,42 @@ describe("certificates from the certificate service (CertType cas)", () => {
         assert.equal(emulator.requests().at(-2)?.certType, "cas");
 
         // The id in the other centre, an unknown id, a region that is not one.
-        await expectDcdnError(dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 584561 })), "Certificate.NotFind", 400, "The certificate does not exist.");
-        await expectDcdnError(dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 1 })), "Certificate.NotFind", 400, "The certificate does not exist.");
+        await expectDcdnError(
+            dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 584561 })),
+            "Certificate.NotFind",
+            400,
+            "The certificate does not exist.",
+        );
+        await expectDcdnError(
+            dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 1 })),
+            "Certificate.NotFind",
+            400,
+            "The certificate does not exist.",
+        );
         await expectDcdnError(dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 8089870, certRegion: "cn-shanghai" })), "InvalidParameter", 400);
     });
 
     test("BatchSetDcdnDomainCertificate names it by CertName, in the centre Region names", async (t) => {
         const stored = await issueCertificate({ dnsNames: [DCDN, API] });
-        const seeded = account("DcdnCasBatch", { dcdn: [DCDN, API] }, {
-            casCertificates: [{ certId: "31337", certName: "shared", certificate: stored.chainPem, region: "ap-southeast-1" }],
-        });
+        const seeded = account(
+            "DcdnCasBatch",
+            { dcdn: [DCDN, API] },
+            {
+                casCertificates: [{ certId: "31337", certName: "shared", certificate: stored.chainPem, region: "ap-southeast-1" }],
+            },
+        );
         const emulator = await emulatorFor(t, { accounts: [seeded] });
         const dcdn = dcdnClient(emulator, keysOf(seeded));
         // The account's own centre (cn-hangzhou) does not hold it.
-        await expectDcdnError(dcdn.batchSetDcdnDomainCertificate(batch({ domainName: `${DCDN},${API}`, certType: "cas", certName: "shared" })), "Certificate.NotFind", 400);
+        await expectDcdnError(
+            dcdn.batchSetDcdnDomainCertificate(batch({ domainName: `${DCDN},${API}`, certType: "cas", certName: "shared" })),
+            "Certificate.NotFind",
+            400,
+        );
         await dcdn.batchSetDcdnDomainCertificate(batch({ domainName: `${DCDN},${API}`, certType: "cas", certName: "shared", region: "ap-southeast-1" }));
         for (const domainName of [DCDN, API]) {
-            const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }))).body?.certInfos?.certInfo?.[0];
+            const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }))).body?.certInfos
+                ?.certInfo?.[0];
             assert.deepEqual([info?.certType, info?.certId, info?.certRegion, info?.certName], ["cas", "31337", "ap-southeast-1", "shared"]);
         }
         assert.equal(emulator.casCertificates(seeded.accessKeyId).length, 1);
@@ -219,14 +257,32 @@ describe("SetDcdnDomainSSLCertificate's error table, in DCDN's words", () => {
         const cases: [string, $Dcdn.SetDcdnDomainSSLCertificateRequest, string, number, string?][] = [
             ["no DomainName", upload(leaf, "n", { domainName: undefined }), "MissingParameter", 400],
             ["no SSLProtocol", upload(leaf, "n", { SSLProtocol: undefined }), "MissingParameter", 400],
-            ["SSLProtocol maybe", upload(leaf, "n", { SSLProtocol: "maybe" }), "InvalidSSLProtocol.ValueNotSupported", 400, "The specified SSLProtocol is invalid."],
+            [
+                "SSLProtocol maybe",
+                upload(leaf, "n", { SSLProtocol: "maybe" }),
+                "InvalidSSLProtocol.ValueNotSupported",
+                400,
+                "The specified SSLProtocol is invalid.",
+            ],
             ["no SSLPub", upload(leaf, "n", { SSLPub: undefined }), "SSLPub.MissingParameter", 400, "The SSLPub parameter is required."],
             ["no SSLPri", upload(leaf, "n", { SSLPri: undefined }), "SSLPri.MissingParameter", 400, "The SSLPri parameter is required."],
             ["SSLPub not PEM", upload(leaf, "n", { SSLPub: "not a certificate" }), "InvalidSSLPub", 400, "The specified SSLPub is invalid."],
             ["SSLPri not PEM", upload(leaf, "n", { SSLPri: "not a key" }), "InvalidSSLPri", 400, "The specified SSLPri is invalid."],
             ["another key", upload(leaf, "n", { SSLPri: other.key.pkcs8 }), "Certificate.MissMatch", 400, "The SSLPri does not match the certificate."],
-            ["CertName of 129", upload(leaf, "x".repeat(129)), "InvalidCertName.TooLong", 400, "The length of the certificate name cannot exceed 128 characters."],
-            ["a certificate over 64 KiB", upload(leaf, "n", { SSLPub: leaf.chainPem + "\n".repeat(64 * 1024) }), "InvalidCertificate.TooLong", 400, "The maximum length of the certificate is exceeded."],
+            [
+                "CertName of 129",
+                upload(leaf, "x".repeat(129)),
+                "InvalidCertName.TooLong",
+                400,
+                "The length of the certificate name cannot exceed 128 characters.",
+            ],
+            [
+                "a certificate over 64 KiB",
+                upload(leaf, "n", { SSLPub: leaf.chainPem + "\n".repeat(64 * 1024) }),
+                "InvalidCertificate.TooLong",
+                400,
+                "The maximum length of the certificate is exceeded.",
+            ],
             ["an expired certificate", upload(expired, "n"), "Certificate.Expired", 400, "The certificate has expired."],
             ["CertType free", upload(leaf, "n", { certType: "free" }), "SetDomainCertificate.ParameterError", 400, "The specified parameters are invalid."],
             ["cas without CertId", set({ certType: "cas" }), "MissingParameter", 400],
@@ -234,7 +290,8 @@ describe("SetDcdnDomainSSLCertificate's error table, in DCDN's words", () => {
         for (const [name, request, code, status, message] of cases) {
             await t.test(name, () => expectDcdnError(dcdn.setDcdnDomainSSLCertificate(request), code, status, message));
         }
-        const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body?.certInfos?.certInfo?.[0];
+        const info = (await dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN }))).body?.certInfos
+            ?.certInfo?.[0];
         assert.equal(info?.SSLProtocol, "off");
         assert.deepEqual(emulator.casCertificates(owner.accessKeyId), []);
     });
@@ -245,7 +302,12 @@ describe("SetDcdnDomainSSLCertificate's error table, in DCDN's words", () => {
         const first = await issueCertificate({ dnsNames: [DCDN, API] });
         const second = await issueCertificate({ dnsNames: [DCDN, API] });
         await dcdn.setDcdnDomainSSLCertificate(upload(first, "taken"));
-        await expectDcdnError(dcdn.setDcdnDomainSSLCertificate(upload(second, "taken", { domainName: API })), "Certificate.Duplicated", 400, "The certificate name already exists.");
+        await expectDcdnError(
+            dcdn.setDcdnDomainSSLCertificate(upload(second, "taken", { domainName: API })),
+            "Certificate.Duplicated",
+            400,
+            "The certificate name already exists.",
+        );
         await expectDcdnError(
             dcdn.batchSetDcdnDomainCertificate(batch({ domainName: API, certName: "taken", SSLPub: second.chainPem, SSLPri: second.key.pkcs8 })),
             "Certificate.Duplicated",
@@ -261,9 +323,15 @@ describe("SetDcdnDomainSSLCertificate's error table, in DCDN's words", () => {
         const dcdn = dcdnClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [DCDN] });
         await dcdn.setDcdnDomainSSLCertificate(upload(leaf, "busy"));
-        const status = async () => (await dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: DCDN }))).body?.domainDetail?.domainStatus;
+        const status = async () =>
+            (await dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: DCDN }))).body?.domainDetail?.domainStatus;
         assert.equal(await status(), "configuring");
-        await expectDcdnError(dcdn.setDcdnDomainSSLCertificate(set({ SSLProtocol: "off" })), "ServiceBusy", 403, "The specified domain is being configured; please try again later.");
+        await expectDcdnError(
+            dcdn.setDcdnDomainSSLCertificate(set({ SSLProtocol: "off" })),
+            "ServiceBusy",
+            403,
+            "The specified domain is being configured; please try again later.",
+        );
         clock.advance(90_000);
         assert.equal(await status(), "online");
         await dcdn.setDcdnDomainSSLCertificate(set({ SSLProtocol: "off" }));
@@ -280,27 +348,61 @@ describe("a DCDN domain is not a CDN domain", () => {
         for (const domainName of [CDN, LIVE, FOREIGN, "nowhere.dcdn.test"]) {
             await t.test(`DCDN actions on ${domainName}`, async () => {
                 await expectDcdnError(dcdn.setDcdnDomainSSLCertificate(upload(leaf, "x", { domainName })), "InvalidDomain.NotFound", 404, dcdnNotFound);
-                await expectDcdnError(dcdn.batchSetDcdnDomainCertificate(batch({ domainName: `${DCDN},${domainName}`, certName: "x", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "InvalidDomain.NotFound", 404, dcdnNotFound);
-                await expectDcdnError(dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName })), "InvalidDomain.NotFound", 404, dcdnNotFound);
-                await expectDcdnError(dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName })), "InvalidDomain.NotFound", 404, dcdnNotFound);
+                await expectDcdnError(
+                    dcdn.batchSetDcdnDomainCertificate(
+                        batch({ domainName: `${DCDN},${domainName}`, certName: "x", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                    ),
+                    "InvalidDomain.NotFound",
+                    404,
+                    dcdnNotFound,
+                );
+                await expectDcdnError(
+                    dcdn.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName })),
+                    "InvalidDomain.NotFound",
+                    404,
+                    dcdnNotFound,
+                );
+                await expectDcdnError(
+                    dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName })),
+                    "InvalidDomain.NotFound",
+                    404,
+                    dcdnNotFound,
+                );
             });
         }
-        const body = await dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: CDN })).catch((error: { data?: Record<string, unknown> }) => error.data);
+        const body = await dcdn
+            .describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: CDN }))
+            .catch((error: { data?: Record<string, unknown> }) => error.data);
         assert.equal(body?.HostId, "dcdn.aliyuncs.com");
         assert.equal(body?.Recommend, "https://api.aliyun.com/troubleshoot?q=InvalidDomain.NotFound&product=dcdn");
         // The reverse: CDN's and Live's actions on a DCDN domain, in their own words.
         await expectDcdnError(
-            cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: DCDN, SSLProtocol: "on", certName: "x", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })),
+            cdn.setCdnDomainSSLCertificate(
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName: DCDN,
+                    SSLProtocol: "on",
+                    certName: "x",
+                    SSLPub: leaf.chainPem,
+                    SSLPri: leaf.key.pkcs8,
+                }),
+            ),
             "InvalidDomain.NotFound",
             404,
             "The domain provided does not belong to you.",
         );
-        await expectDcdnError(cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: DCDN })), "InvalidDomain.NotFound", 404, "The domain provided does not belong to you.");
+        await expectDcdnError(
+            cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: DCDN })),
+            "InvalidDomain.NotFound",
+            404,
+            "The domain provided does not belong to you.",
+        );
         await expectApiError(liveClient(emulator, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: DCDN }), "InvalidDomain.NotFound", 404);
         // Nor does either listing show the other's domains.
         const cdnListing = (await cdn.describeUserDomains(new $Cdn.DescribeUserDomainsRequest({}))).body?.domains?.pageData?.map((entry) => entry.domainName);
         assert.deepEqual(cdnListing, [CDN]);
-        const dcdnListing = (await dcdn.describeDcdnUserDomains(new $Dcdn.DescribeDcdnUserDomainsRequest({}))).body?.domains?.pageData?.map((entry) => entry.domainName);
+        const dcdnListing = (await dcdn.describeDcdnUserDomains(new $Dcdn.DescribeDcdnUserDomainsRequest({}))).body?.domains?.pageData?.map(
+            (entry) => entry.domainName,
+        );
         assert.deepEqual(dcdnListing, [API, DCDN]);
         assert.equal(emulator.requests().filter((entry) => entry.status === 200).length, 2, "only the listings succeeded: nothing was set");
     });
@@ -308,13 +410,17 @@ describe("a DCDN domain is not a CDN domain", () => {
 
 describe("DescribeDcdnUserDomains", () => {
     const names = Array.from({ length: 25 }, (_, i) => `d${String(i).padStart(2, "0")}.list.dcdn.test`);
-    const lister = account("DcdnList", {}, {
-        domains: [
-            ...names.map((domainName) => ({ domainName, product: "dcdn" as const })),
-            { domainName: "off.list.dcdn.test", product: "dcdn" as const, domainStatus: "offline" as const },
-            { domainName: "review.list.dcdn.test", product: "dcdn" as const, domainStatus: "checking" as const },
-        ],
-    });
+    const lister = account(
+        "DcdnList",
+        {},
+        {
+            domains: [
+                ...names.map((domainName) => ({ domainName, product: "dcdn" as const })),
+                { domainName: "off.list.dcdn.test", product: "dcdn" as const, domainStatus: "offline" as const },
+                { domainName: "review.list.dcdn.test", product: "dcdn" as const, domainStatus: "checking" as const },
+            ],
+        },
+    );
     const list = (emulator: Parameters<typeof dcdnClient>[0], fields: Partial<$Dcdn.DescribeDcdnUserDomainsRequest>) =>
         dcdnClient(emulator, keysOf(lister)).describeDcdnUserDomains(new $Dcdn.DescribeDcdnUserDomainsRequest(fields));
 
@@ -324,7 +430,10 @@ describe("DescribeDcdnUserDomains", () => {
         assert.deepEqual([first?.pageNumber, first?.pageSize, first?.totalCount, first?.domains?.pageData?.length], [1, 20, 26, 20]);
         assert.equal(first?.domains?.pageData?.[0]?.domainName, names[0]);
         const second = (await list(emulator, { pageNumber: 2 })).body;
-        assert.deepEqual(second?.domains?.pageData?.map((entry) => entry.domainName), [...names.slice(20), "off.list.dcdn.test"]);
+        assert.deepEqual(
+            second?.domains?.pageData?.map((entry) => entry.domainName),
+            [...names.slice(20), "off.list.dcdn.test"],
+        );
         assert.equal((await list(emulator, { pageSize: 500 })).body?.domains?.pageData?.length, 26);
         const entry = first?.domains?.pageData?.[0];
         assert.deepEqual([entry?.domainStatus, entry?.SSLProtocol, entry?.cname], ["online", "off", `${names[0]}.w.kunluncan.com`]);
@@ -332,7 +441,8 @@ describe("DescribeDcdnUserDomains", () => {
 
     test("DomainName with DomainSearchType (exact by default), the DomainStatus filter, CheckDomainShow", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [lister] });
-        const found = async (fields: Partial<$Dcdn.DescribeDcdnUserDomainsRequest>) => (await list(emulator, fields)).body?.domains?.pageData?.map((entry) => entry.domainName) ?? [];
+        const found = async (fields: Partial<$Dcdn.DescribeDcdnUserDomainsRequest>) =>
+            (await list(emulator, fields)).body?.domains?.pageData?.map((entry) => entry.domainName) ?? [];
         assert.deepEqual(await found({ domainName: "d01.list.dcdn.test" }), ["d01.list.dcdn.test"]);
         assert.deepEqual(await found({ domainName: "d01" }), []);
         assert.deepEqual(await found({ domainName: "d01", domainSearchType: "fuzzy_match" }), ["d01.list.dcdn.test"]);
@@ -347,9 +457,24 @@ describe("DescribeDcdnUserDomains", () => {
         const emulator = await emulatorFor(t, { accounts: [lister] });
         await expectDcdnError(list(emulator, { pageSize: 501 }), "InvalidPageSize.ValueNotSupported", 400, "The specified value of PageSize is invalid.");
         await expectDcdnError(list(emulator, { pageSize: 0 }), "InvalidPageSize.ValueNotSupported", 400);
-        await expectDcdnError(list(emulator, { pageNumber: 100_001 }), "InvalidPageNumber.ValueNotSupported", 400, "The specified value of PageNumber is not supported.");
-        await expectDcdnError(list(emulator, { domainStatus: "sleeping" }), "InvalidDomainStatus.ValueNotSupported", 400, "The specified value of DomainStatus is invalid.");
-        await expectDcdnError(list(emulator, { domainName: "a", domainSearchType: "regex" }), "InvalidDomainSearchType.ValueNotSupported", 400, "The specified value of DomainSearchType is invalid.");
+        await expectDcdnError(
+            list(emulator, { pageNumber: 100_001 }),
+            "InvalidPageNumber.ValueNotSupported",
+            400,
+            "The specified value of PageNumber is not supported.",
+        );
+        await expectDcdnError(
+            list(emulator, { domainStatus: "sleeping" }),
+            "InvalidDomainStatus.ValueNotSupported",
+            400,
+            "The specified value of DomainStatus is invalid.",
+        );
+        await expectDcdnError(
+            list(emulator, { domainName: "a", domainSearchType: "regex" }),
+            "InvalidDomainSearchType.ValueNotSupported",
+            400,
+            "The specified value of DomainSearchType is invalid.",
+        );
         const fiftyOne = Array.from({ length: 51 }, (_, i) => `n${i}.dcdn.test`).join(",");
         await expectDcdnError(list(emulator, { domainName: fiftyOne }), "InvalidDomainName.Malformed", 400, "The specified DomainName is invalid.");
     });
@@ -374,7 +499,8 @@ describe("rate limits per account and action", () => {
                 // SSL off: a change each time, over at once (configuringMs 0).
                 SetDcdnDomainSSLCertificate: () => client.setDcdnDomainSSLCertificate(set({ SSLProtocol: "off" })),
                 BatchSetDcdnDomainCertificate: () => client.batchSetDcdnDomainCertificate(batch({ domainName: `${DCDN},${API}`, SSLProtocol: "off" })),
-                DescribeDcdnDomainCertificateInfo: () => client.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN })),
+                DescribeDcdnDomainCertificateInfo: () =>
+                    client.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName: DCDN })),
                 DescribeDcdnUserDomains: () => client.describeDcdnUserDomains(new $Dcdn.DescribeDcdnUserDomainsRequest({})),
                 DescribeDcdnDomainDetail: () => client.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: DCDN })),
             };
@@ -407,14 +533,22 @@ describe("RAM policy", () => {
         await reader.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: DCDN }));
         await reader.describeDcdnUserDomains(new $Dcdn.DescribeDcdnUserDomainsRequest({}));
         await expectDcdnError(reader.setDcdnDomainSSLCertificate(upload(leaf, "ram")), "Forbidden.RAM", 400);
-        await expectDcdnError(reader.batchSetDcdnDomainCertificate(batch({ domainName: DCDN, certName: "ram", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "Forbidden.RAM", 400);
+        await expectDcdnError(
+            reader.batchSetDcdnDomainCertificate(batch({ domainName: DCDN, certName: "ram", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })),
+            "Forbidden.RAM",
+            400,
+        );
         assert.deepEqual(emulator.casCertificates(readsOnly.accessKeyId), []);
     });
 });
 
 describe("the emulator's surface for DCDN", () => {
     test("seeds take product dcdn; addDomain and setDomainStatus work on DCDN domains", async (t) => {
-        assert.equal(validateSeed({ accounts: [{ accessKeyId: "LTAIx", accessKeySecret: "s", domains: [{ domainName: "a.test", product: "dcdn" }] }] }).accounts[0]!.domains[0]!.product, "dcdn");
+        assert.equal(
+            validateSeed({ accounts: [{ accessKeyId: "LTAIx", accessKeySecret: "s", domains: [{ domainName: "a.test", product: "dcdn" }] }] }).accounts[0]!
+                .domains[0]!.product,
+            "dcdn",
+        );
         assert.throws(
             () => validateSeed({ accounts: [{ accessKeyId: "LTAIx", accessKeySecret: "s", domains: [{ domainName: "a.test", product: "scdn" }] }] }),
             /accounts\[0\]\.domains\[0\]\.product must be one of "cdn", "live", "dcdn"/,
@@ -422,7 +556,8 @@ describe("the emulator's surface for DCDN", () => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         emulator.addDomain(owner.accessKeyId, "added.dcdn.test", "dcdn", "offline");
         const dcdn = dcdnClient(emulator, keysOf(owner));
-        const status = async (domainName: string) => (await dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName }))).body?.domainDetail?.domainStatus;
+        const status = async (domainName: string) =>
+            (await dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName }))).body?.domainDetail?.domainStatus;
         assert.equal(await status("added.dcdn.test"), "offline");
         emulator.setDomainStatus("added.dcdn.test", "online");
         assert.equal(await status("added.dcdn.test"), "online");
@@ -435,9 +570,14 @@ describe("the emulator's surface for DCDN", () => {
         const emulator = await startEmulator({ port: 0, configuringMs: 0 });
         t.after(() => emulator.close());
         const listing = await dcdnClient(emulator, DEFAULT_ACCOUNT).describeDcdnUserDomains(new $Dcdn.DescribeDcdnUserDomainsRequest({}));
-        assert.deepEqual(listing.body?.domains?.pageData?.map((entry) => entry.domainName), ["api.example-dcdn.test", "www.example-dcdn.test"]);
+        assert.deepEqual(
+            listing.body?.domains?.pageData?.map((entry) => entry.domainName),
+            ["api.example-dcdn.test", "www.example-dcdn.test"],
+        );
 
-        const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "../../emulator/cli.ts"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "../../emulator/cli.ts"), "--port", "0"], {
+            stdio: ["ignore", "pipe", "inherit"],
+        });
         t.after(() => {
             child.kill("SIGTERM");
         });

@@ -16,9 +16,19 @@ describe("GET /__emulator/requests", () => {
         const cdn = cdnClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         await cdn.setCdnDomainSSLCertificate(
-            new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certName: "secret-name-xyz", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+            new $Cdn.SetCdnDomainSSLCertificateRequest({
+                domainName: CDN,
+                SSLProtocol: "on",
+                certName: "secret-name-xyz",
+                SSLPub: leaf.chainPem,
+                SSLPri: leaf.key.pkcs8,
+            }),
         );
-        await expectApiError(cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: "missing.cdn.test" })), "InvalidDomain.NotFound", 404);
+        await expectApiError(
+            cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: "missing.cdn.test" })),
+            "InvalidDomain.NotFound",
+            404,
+        );
 
         const response = await hook(emulator, "GET", "/__emulator/requests");
         assert.equal(response.status, 200);
@@ -80,7 +90,9 @@ describe("POST /__emulator/faults", () => {
             return true;
         });
         emulator.injectFault({ action: "DescribeCdnDomainDetail", fault: "hang" });
-        const pending = cdnClient(emulator, keysOf(owner), "v3", 30_000).describeCdnDomainDetail(detail).catch((error: Error) => error);
+        const pending = cdnClient(emulator, keysOf(owner), "v3", 30_000)
+            .describeCdnDomainDetail(detail)
+            .catch((error: Error) => error);
         await eventually(async () => emulator.requests().filter((e) => e.fault === "hang").length === 2);
         await emulator.close();
         assert.ok((await pending) instanceof Error, "the hung call ends when the emulator closes");
@@ -102,7 +114,13 @@ describe("POST /__emulator/faults", () => {
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         emulator.injectFault({ action: "SetDomainServerCertificate", fault: "applied-then-drop" });
         await assert.rejects(
-            call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN, ServerCertificateStatus: "on", CertName: "lost", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 }),
+            call("SetDomainServerCertificate", CDN_VERSION, {
+                DomainName: CDN,
+                ServerCertificateStatus: "on",
+                CertName: "lost",
+                ServerCertificate: leaf.chainPem,
+                PrivateKey: leaf.key.pkcs8,
+            }),
         );
         const info = await cdnClient(emulator, keysOf(owner)).describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
         const pem = info.body?.certInfos?.certInfo?.[0]?.serverCertificate ?? "";
@@ -156,7 +174,10 @@ describe("rate limits", () => {
         assert.ok(throttled.every((e) => e?.statusCode === 400));
         assert.ok(burst.filter((r) => r.status === "fulfilled").length <= 10 * 3, "never far above the limit");
         // Another account, and another action of the same account, are not affected.
-        await genericClient(emulator, keysOf(neighbour))("SetDomainServerCertificate", CDN_VERSION, { DomainName: "n.cdn.test", ServerCertificateStatus: "off" });
+        await genericClient(emulator, keysOf(neighbour))("SetDomainServerCertificate", CDN_VERSION, {
+            DomainName: "n.cdn.test",
+            ServerCertificateStatus: "off",
+        });
         await cdnClient(emulator, keysOf(owner)).describeCdnDomainDetail(detail);
     });
 

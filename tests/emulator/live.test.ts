@@ -23,7 +23,14 @@ for (const signature of SIGNATURES) {
             const emulator = await emulatorFor(t, { accounts: [owner] });
             const live = liveClient(emulator, keysOf(owner), signature);
             const { leaf } = await issueChain({ dnsNames: [LIVE] });
-            const body = await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "push-1", CertType: "upload", SSLPub: leaf.chainPem, SSLPri: leaf.key.traditional });
+            const body = await live("SetLiveDomainCertificate", {
+                DomainName: LIVE,
+                SSLProtocol: "on",
+                CertName: "push-1",
+                CertType: "upload",
+                SSLPub: leaf.chainPem,
+                SSLPri: leaf.key.traditional,
+            });
             assert.equal(typeof body.RequestId, "string");
 
             const info = await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE });
@@ -83,7 +90,10 @@ describe("SetLiveDomainCertificate errors", () => {
         const expired = await issueCertificate({ dnsNames: [LIVE], notBeforeDays: -30, notAfterDays: -2 });
         const base: Record<string, string> = { DomainName: LIVE, SSLProtocol: "on", CertName: "n", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
         const set = (fields: Record<string, string | undefined>) =>
-            live("SetLiveDomainCertificate", Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>);
+            live(
+                "SetLiveDomainCertificate",
+                Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+            );
         await expectApiError(set({ DomainName: undefined }), "MissingParameter", 400);
         await expectApiError(set({ SSLProtocol: "enabled" }), "InvalidSSLProtocol.ValueNotSupported", 400);
         await expectApiError(set({ SSLPub: undefined }), "SSLPub.MissingParameter", 400);
@@ -118,7 +128,13 @@ describe("SetLiveDomainCertificate errors", () => {
         const call = genericClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [LIVE] });
         await expectApiError(
-            call("SetDomainServerCertificate", CDN_VERSION, { DomainName: LIVE, ServerCertificateStatus: "on", CertName: "n", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 }),
+            call("SetDomainServerCertificate", CDN_VERSION, {
+                DomainName: LIVE,
+                ServerCertificateStatus: "on",
+                CertName: "n",
+                ServerCertificate: leaf.chainPem,
+                PrivateKey: leaf.key.pkcs8,
+            }),
             "InvalidDomain.NotFound",
             404,
         );
@@ -128,13 +144,25 @@ describe("SetLiveDomainCertificate errors", () => {
 
     test("cas by name (the account's stored certificate), cas unknown, cas without a name; free", async (t) => {
         const stored = await issueCertificate({ dnsNames: ["cas.live.test"] });
-        const withCas = account("LiveCas", { live: ["cas.live.test"] }, {
-            casCertificates: [{ certId: "4242", certName: "live-cas", certificate: stored.chainPem }],
-        });
+        const withCas = account(
+            "LiveCas",
+            { live: ["cas.live.test"] },
+            {
+                casCertificates: [{ certId: "4242", certName: "live-cas", certificate: stored.chainPem }],
+            },
+        );
         const emulator = await emulatorFor(t, { accounts: [withCas] });
         const live = liveClient(emulator, keysOf(withCas));
-        await expectApiError(live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas" }), "CertName.MissingParameter", 404);
-        await expectApiError(live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas", CertName: "nope" }), "Certificate.NotFind", 400);
+        await expectApiError(
+            live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas" }),
+            "CertName.MissingParameter",
+            404,
+        );
+        await expectApiError(
+            live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas", CertName: "nope" }),
+            "Certificate.NotFind",
+            400,
+        );
         await live("SetLiveDomainCertificate", { DomainName: "cas.live.test", SSLProtocol: "on", CertType: "cas", CertName: "live-cas" });
         const cert = certInfo(await live("DescribeLiveDomainCertificateInfo", { DomainName: "cas.live.test" }));
         assert.equal(cert.CertType, "cas");

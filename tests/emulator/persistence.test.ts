@@ -47,7 +47,13 @@ describe("state file", () => {
         const stateFile = join(scratch(t), "state.json");
         const first = await startEmulator({ seed: { accounts: [owner] }, stateFile, configuringMs: 60_000 });
         const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await liveClient(first, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "l", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await liveClient(first, keysOf(owner))("SetLiveDomainCertificate", {
+            DomainName: LIVE,
+            SSLProtocol: "on",
+            CertName: "l",
+            SSLPub: leaf.chainPem,
+            SSLPri: leaf.key.pkcs8,
+        });
         await first.close();
         const second = await emulatorFor(t, { accounts: [owner] }, { stateFile });
         const detail = (await liveClient(second, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Record<string, unknown>;
@@ -58,7 +64,13 @@ describe("state file", () => {
         const stateFile = join(scratch(t), "state.json");
         const first = await startEmulator({ seed: { accounts: [owner] }, stateFile, configuringMs: 60_000 });
         const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await liveClient(first, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "l", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await liveClient(first, keysOf(owner))("SetLiveDomainCertificate", {
+            DomainName: LIVE,
+            SSLProtocol: "on",
+            CertName: "l",
+            SSLPub: leaf.chainPem,
+            SSLPri: leaf.key.pkcs8,
+        });
         await first.close();
 
         // As the demo does on a clone that ran an earlier demo: the seed has grown, the state file has not.
@@ -66,7 +78,8 @@ describe("state file", () => {
         second.addDomain(owner.accessKeyId, LIVE, "live");
         second.addDomain(owner.accessKeyId, "added.live.test", "live");
         const detail = async (domainName: string) =>
-            ((await liveClient(second, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: domainName })).DomainDetail as Record<string, unknown>).DomainStatus;
+            ((await liveClient(second, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: domainName })).DomainDetail as Record<string, unknown>)
+                .DomainStatus;
         assert.equal(await detail(LIVE), "configuring");
         assert.equal(await detail("added.live.test"), "online");
     });
@@ -77,7 +90,13 @@ describe("state file", () => {
         const b = await emulatorFor(t, { accounts: [owner] }, { stateFile });
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         await cdnClient(a, keysOf(owner)).setCdnDomainSSLCertificate(
-            new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certName: "shared", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+            new $Cdn.SetCdnDomainSSLCertificateRequest({
+                domainName: CDN,
+                SSLProtocol: "on",
+                certName: "shared",
+                SSLPub: leaf.chainPem,
+                SSLPri: leaf.key.pkcs8,
+            }),
         );
         assert.ok(await deployedPem(b, CDN), "b sees what a wrote");
         await cdnClient(b, keysOf(owner)).setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "off" }));
@@ -115,7 +134,13 @@ describe("state file", () => {
         await Promise.all(
             domains.map((domainName, i) =>
                 cdn.setCdnDomainSSLCertificate(
-                    new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certName: `wild-${i}`, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                    new $Cdn.SetCdnDomainSSLCertificateRequest({
+                        domainName,
+                        SSLProtocol: "on",
+                        certName: `wild-${i}`,
+                        SSLPub: leaf.chainPem,
+                        SSLPri: leaf.key.pkcs8,
+                    }),
                 ),
             ),
         );
@@ -123,7 +148,11 @@ describe("state file", () => {
             accounts: Array<{ domains: Record<string, { current: { status: string } }>; casCertificates: Array<{ certName: string }> }>;
         };
         for (const domainName of domains) assert.equal(state.accounts[0]!.domains[domainName]!.current.status, "on");
-        assert.deepEqual(state.accounts[0]!.casCertificates.map((c) => c.certName).sort(), domains.map((_, i) => `wild-${i}`).sort(), "every upload's entry kept");
+        assert.deepEqual(
+            state.accounts[0]!.casCertificates.map((c) => c.certName).sort(),
+            domains.map((_, i) => `wild-${i}`).sort(),
+            "every upload's entry kept",
+        );
         assert.deepEqual(readdirSync(dir), ["state.json"], "no temporary files left behind");
     });
 });
@@ -133,10 +162,26 @@ describe("alicloud-cert-emulator command", () => {
         const dir = scratch(t);
         const seedFile = join(dir, "seed.json");
         writeFileSync(seedFile, JSON.stringify({ accounts: [owner] }));
-        const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "../../emulator/cli.ts"), "--port", "0", "--seed", seedFile, "--state", join(dir, "state.json"), "--configuring-ms", "0"], {
-            stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true" },
-        });
+        const child = spawn(
+            process.execPath,
+            [
+                "--import",
+                "tsx",
+                join(__dirname, "../../emulator/cli.ts"),
+                "--port",
+                "0",
+                "--seed",
+                seedFile,
+                "--state",
+                join(dir, "state.json"),
+                "--configuring-ms",
+                "0",
+            ],
+            {
+                stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true" },
+            },
+        );
         t.after(() => {
             child.kill("SIGTERM");
         });

@@ -14,20 +14,37 @@ describe("RAM policy", () => {
         assert.equal(actionMatches("cdn:describe*", "cdn:DescribeUserDomains"), true);
         assert.equal(actionMatches("cdn:Describe*", "live:DescribeLiveDomainDetail"), false);
         assert.equal(actionMatches("*", "live:SetLiveDomainCertificate"), true);
-        const policy = { Statement: [{ Effect: "Allow" as const, Action: ["cdn:*"] }, { Effect: "Deny" as const, Action: "cdn:Set*" }] };
+        const policy = {
+            Statement: [
+                { Effect: "Allow" as const, Action: ["cdn:*"] },
+                { Effect: "Deny" as const, Action: "cdn:Set*" },
+            ],
+        };
         assert.equal(policyAllows(policy, "cdn:DescribeDomainCertificateInfo"), true);
         assert.equal(policyAllows(policy, "cdn:SetCdnDomainSSLCertificate"), false);
         assert.equal(policyAllows(policy, "live:DescribeLiveDomainDetail"), false);
     });
 
     test("a call outside the account's policy answers 400 Forbidden.RAM; the allowed ones work", async (t) => {
-        const limited = account("Ram", { cdn: ["ram.cdn.test"], live: ["ram.live.test"] }, { ramPolicy: { Statement: [{ Effect: "Allow", Action: ["cdn:Describe*"] }] } });
+        const limited = account(
+            "Ram",
+            { cdn: ["ram.cdn.test"], live: ["ram.live.test"] },
+            { ramPolicy: { Statement: [{ Effect: "Allow", Action: ["cdn:Describe*"] }] } },
+        );
         const emulator = await emulatorFor(t, { accounts: [limited] });
         const cdn = cdnClient(emulator, keysOf(limited));
         await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: "ram.cdn.test" }));
         const leaf = await issueCertificate({ dnsNames: ["ram.cdn.test"] });
         await expectApiError(
-            cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: "ram.cdn.test", SSLProtocol: "on", certName: "n", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })),
+            cdn.setCdnDomainSSLCertificate(
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName: "ram.cdn.test",
+                    SSLProtocol: "on",
+                    certName: "n",
+                    SSLPub: leaf.chainPem,
+                    SSLPri: leaf.key.pkcs8,
+                }),
+            ),
             "Forbidden.RAM",
             400,
         );

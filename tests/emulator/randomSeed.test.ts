@@ -20,9 +20,13 @@ async function emulatorCommand(t: TestContext, args: string[]): Promise<RunningE
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const seedFile = join(dir, "seed.json");
     writeFileSync(seedFile, JSON.stringify({ accounts: [owner] }));
-    const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "../../emulator/cli.ts"), "--port", "0", "--seed", seedFile, "--no-rate-limits", ...args], {
-        stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(__dirname, "../../emulator/cli.ts"), "--port", "0", "--seed", seedFile, "--no-rate-limits", ...args],
+        {
+            stdio: ["ignore", "pipe", "pipe"],
+        },
+    );
     t.after(() => {
         child.kill("SIGTERM");
     });
@@ -65,7 +69,9 @@ describe("alicloud-cert-emulator --random-seed", () => {
 
     test("a seed that is not a whole number from 0 to 4294967295 is refused, naming the flag", async () => {
         for (const given of ["-3", "1.5", "4294967296", "abc"]) {
-            const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "../../emulator/cli.ts"), `--random-seed=${given}`], { stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "../../emulator/cli.ts"), `--random-seed=${given}`], {
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let stderr = "";
             child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
             const code = await new Promise((resolve) => child.once("exit", resolve));

@@ -39,7 +39,7 @@ async function liveDetail(emulator: RunningEmulator) {
 
 async function liveCertInfo(emulator: RunningEmulator) {
     const body = await liveClient(emulator, keysOf(owner))("DescribeLiveDomainCertificateInfo", { DomainName: LIVE });
-    return ((body.CertInfos as { CertInfo: Record<string, unknown>[] }).CertInfo)[0]!;
+    return (body.CertInfos as { CertInfo: Record<string, unknown>[] }).CertInfo[0]!;
 }
 
 async function dcdnDomainStatus(emulator: RunningEmulator): Promise<string | undefined> {
@@ -71,13 +71,23 @@ const DCDN_REFUSALS: typeof REFUSALS = {
 
 describe("every DomainStatus", () => {
     test("each state can be seeded and set by the hook, and both products' domain reads report it", async (t) => {
-        const seeded = account("Seeded", {}, {
-            domains: DOMAIN_STATUSES.map((domainStatus) => ({ domainName: `${domainStatus.replace("_", "-")}.seed.test`, product: "cdn" as const, domainStatus })),
-        });
+        const seeded = account(
+            "Seeded",
+            {},
+            {
+                domains: DOMAIN_STATUSES.map((domainStatus) => ({
+                    domainName: `${domainStatus.replace("_", "-")}.seed.test`,
+                    product: "cdn" as const,
+                    domainStatus,
+                })),
+            },
+        );
         const emulator = await emulatorFor(t, { accounts: [seeded, owner] }, { configuringMs: 60_000 });
         const cdn = cdnClient(emulator, keysOf(seeded));
         for (const domainStatus of DOMAIN_STATUSES) {
-            const detail = await cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: `${domainStatus.replace("_", "-")}.seed.test` }));
+            const detail = await cdn.describeCdnDomainDetail(
+                new $Cdn.DescribeCdnDomainDetailRequest({ domainName: `${domainStatus.replace("_", "-")}.seed.test` }),
+            );
             assert.equal(detail.body?.getDomainDetailModel?.domainStatus, domainStatus);
         }
         for (const domainStatus of DOMAIN_STATUSES) {
@@ -103,17 +113,49 @@ describe("every DomainStatus", () => {
         const dcdn = dcdnClient(emulator, keysOf(owner));
         const sets: Record<string, () => Promise<unknown>> = {
             SetCdnDomainSSLCertificate: () =>
-                call("SetCdnDomainSSLCertificate", CDN_VERSION, { DomainName: CDN, SSLProtocol: "on", CertName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                call("SetCdnDomainSSLCertificate", CDN_VERSION, {
+                    DomainName: CDN,
+                    SSLProtocol: "on",
+                    CertName: "s",
+                    SSLPub: leaf.chainPem,
+                    SSLPri: leaf.key.pkcs8,
+                }),
             SetDomainServerCertificate: () =>
-                call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN, ServerCertificateStatus: "on", CertName: "s", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 }),
+                call("SetDomainServerCertificate", CDN_VERSION, {
+                    DomainName: CDN,
+                    ServerCertificateStatus: "on",
+                    CertName: "s",
+                    ServerCertificate: leaf.chainPem,
+                    PrivateKey: leaf.key.pkcs8,
+                }),
             BatchSetCdnDomainServerCertificate: () =>
-                call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { DomainName: `b.cdn.test,${CDN}`, SSLProtocol: "on", CertName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
+                    DomainName: `b.cdn.test,${CDN}`,
+                    SSLProtocol: "on",
+                    CertName: "s",
+                    SSLPub: leaf.chainPem,
+                    SSLPri: leaf.key.pkcs8,
+                }),
             // DCDN through its own typed client (@alicloud/dcdn20180115).
             SetDcdnDomainSSLCertificate: () =>
-                dcdn.setDcdnDomainSSLCertificate(new $Dcdn.SetDcdnDomainSSLCertificateRequest({ domainName: DCDN, SSLProtocol: "on", certName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })),
+                dcdn.setDcdnDomainSSLCertificate(
+                    new $Dcdn.SetDcdnDomainSSLCertificateRequest({
+                        domainName: DCDN,
+                        SSLProtocol: "on",
+                        certName: "s",
+                        SSLPub: leaf.chainPem,
+                        SSLPri: leaf.key.pkcs8,
+                    }),
+                ),
             BatchSetDcdnDomainCertificate: () =>
                 dcdn.batchSetDcdnDomainCertificate(
-                    new $Dcdn.BatchSetDcdnDomainCertificateRequest({ domainName: `b.dcdn.test,${DCDN}`, SSLProtocol: "on", certName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                    new $Dcdn.BatchSetDcdnDomainCertificateRequest({
+                        domainName: `b.dcdn.test,${DCDN}`,
+                        SSLProtocol: "on",
+                        certName: "s",
+                        SSLPub: leaf.chainPem,
+                        SSLPri: leaf.key.pkcs8,
+                    }),
                 ),
         };
         for (const [state, [code, status]] of Object.entries(REFUSALS)) {
@@ -128,7 +170,13 @@ describe("every DomainStatus", () => {
                 await t.test(`${action} on ${state}`, () => expectApiError(send(), expectedCode, expectedStatus));
             }
             await expectApiError(
-                liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", {
+                    DomainName: LIVE,
+                    SSLProtocol: "on",
+                    CertName: "s",
+                    SSLPub: leaf.chainPem,
+                    SSLPri: leaf.key.pkcs8,
+                }),
                 code,
                 status,
             );
@@ -136,7 +184,10 @@ describe("every DomainStatus", () => {
     });
 
     for (const readDuringConfiguring of ["old", "new"] as const) {
-        for (const [fault, endsIn] of [["configure-failed", "configure_failed"], ["check-failed", "check_failed"]] as const) {
+        for (const [fault, endsIn] of [
+            ["configure-failed", "configure_failed"],
+            ["check-failed", "check_failed"],
+        ] as const) {
             test(`${fault} (read model ${readDuringConfiguring}): the set succeeds, the domain ends in ${endsIn} and keeps serving what it served before`, async (t) => {
                 const clock = manualClock();
                 const emulator = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 120_000, readDuringConfiguring, clock });
@@ -144,7 +195,15 @@ describe("every DomainStatus", () => {
                 const before = await issueCertificate({ dnsNames: [CDN] });
                 const after = await issueCertificate({ dnsNames: [CDN] });
                 const set = (leaf: typeof before, certName: string) =>
-                    cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certName, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+                    cdn.setCdnDomainSSLCertificate(
+                        new $Cdn.SetCdnDomainSSLCertificateRequest({
+                            domainName: CDN,
+                            SSLProtocol: "on",
+                            certName,
+                            SSLPub: leaf.chainPem,
+                            SSLPri: leaf.key.pkcs8,
+                        }),
+                    );
                 await set(before, "before");
                 clock.advance(120_000);
                 await hook(emulator, "POST", "/__emulator/faults", { action: "SetCdnDomainSSLCertificate", fault });
@@ -157,7 +216,11 @@ describe("every DomainStatus", () => {
                 assert.equal(await cdnDomainStatus(emulator), "configuring");
                 clock.advance(1);
                 assert.equal(await cdnDomainStatus(emulator), endsIn);
-                assert.equal(fingerprint((await cdnCertInfo(emulator))?.serverCertificate), await fingerprintOf(before), "the previous certificate is still served");
+                assert.equal(
+                    fingerprint((await cdnCertInfo(emulator))?.serverCertificate),
+                    await fingerprintOf(before),
+                    "the previous certificate is still served",
+                );
             });
         }
     }
@@ -169,7 +232,13 @@ describe("every DomainStatus", () => {
         emulator.setDomainStatus(CDN, "configuring");
         const set = () =>
             cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(
-                new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certName: "x", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName: CDN,
+                    SSLProtocol: "on",
+                    certName: "x",
+                    SSLPub: leaf.chainPem,
+                    SSLPri: leaf.key.pkcs8,
+                }),
             );
         await expectApiError(set(), "ServiceBusy", 403);
         clock.advance(90_000);
@@ -186,7 +255,13 @@ describe("every DomainStatus", () => {
         const leaf = await issueCertificate({ dnsNames: ["*.cdn.test"] });
         for (const [i, name] of names.entries()) {
             // A name per upload: the certificate service refuses a name it holds.
-            await call("SetCdnDomainSSLCertificate", CDN_VERSION, { DomainName: name, SSLProtocol: "on", CertName: `w-${i}`, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+            await call("SetCdnDomainSSLCertificate", CDN_VERSION, {
+                DomainName: name,
+                SSLProtocol: "on",
+                CertName: `w-${i}`,
+                SSLPub: leaf.chainPem,
+                SSLPri: leaf.key.pkcs8,
+            });
         }
         const configuring = async () => {
             const body = await call("DescribeUserDomains", CDN_VERSION, { DomainStatus: "configuring", PageSize: "500" });
@@ -233,13 +308,18 @@ describe("DescribeUserDomains", () => {
         const emulator = await emulatorFor(t, { accounts: [big] });
         const call = genericClient(emulator, keysOf(big));
         const listed = async (query: Record<string, string>) =>
-            ((await call("DescribeUserDomains", CDN_VERSION, { PageSize: "500", ...query })).Domains as { PageData: { DomainName: string }[] }).PageData.map((e) => e.DomainName);
+            ((await call("DescribeUserDomains", CDN_VERSION, { PageSize: "500", ...query })).Domains as { PageData: { DomainName: string }[] }).PageData.map(
+                (e) => e.DomainName,
+            );
         const fifty = names.slice(100, 150);
         assert.deepEqual(await listed({ DomainName: fifty.join(",") }), fifty);
         assert.deepEqual(await listed({ DomainName: "d0001" }), [], "exact match unless told otherwise");
         assert.deepEqual(await listed({ DomainName: "d000", DomainSearchType: "pre_match" }), names.slice(0, 10));
         assert.deepEqual((await listed({ DomainName: "9.list.test", DomainSearchType: "suf_match" })).length, 120);
-        assert.deepEqual(await listed({ DomainName: "120", DomainSearchType: "fuzzy_match" }), names.filter((name) => name.includes("120")));
+        assert.deepEqual(
+            await listed({ DomainName: "120", DomainSearchType: "fuzzy_match" }),
+            names.filter((name) => name.includes("120")),
+        );
         await expectApiError(call("DescribeUserDomains", CDN_VERSION, { DomainName: names.slice(0, 51).join(",") }), "InvalidParameter", 400);
         await expectApiError(call("DescribeUserDomains", CDN_VERSION, { DomainSearchType: "regex" }), "InvalidParameter", 400);
         await expectApiError(call("DescribeUserDomains", CDN_VERSION, { DomainStatus: "sleeping" }), "InvalidParameter", 400);
@@ -254,10 +334,15 @@ describe("DescribeUserDomains", () => {
         const states: DomainStatus[] = ["checking", "check_failed", "configure_failed", "stopping"];
         for (const [i, state] of states.entries()) emulator.setDomainStatus(five[i]!, state);
         const listed = async (query: Record<string, string>) =>
-            ((await call("DescribeUserDomains", CDN_VERSION, { DomainName: five.join(","), ...query })).Domains as { PageData: { DomainName: string; DomainStatus: string }[] }).PageData.map(
-                (e) => [e.DomainName, e.DomainStatus],
-            );
-        assert.deepEqual(await listed({}), [[five[3], "stopping"], [five[4], "online"]]);
+            (
+                (await call("DescribeUserDomains", CDN_VERSION, { DomainName: five.join(","), ...query })).Domains as {
+                    PageData: { DomainName: string; DomainStatus: string }[];
+                }
+            ).PageData.map((e) => [e.DomainName, e.DomainStatus]);
+        assert.deepEqual(await listed({}), [
+            [five[3], "stopping"],
+            [five[4], "online"],
+        ]);
         assert.deepEqual(await listed({ CheckDomainShow: "true" }), [...states.map((s, i) => [five[i], s]), [five[4], "online"]]);
     });
 
@@ -275,7 +360,11 @@ describe("free certificates are issued over time", () => {
         test(`CDN (SetDomainServerCertificate), read model ${readDuringConfiguring}: applying, then configuring, then success`, async (t) => {
             const clock = manualClock();
             const emulator = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 30_000, freeIssueMs: 120_000, readDuringConfiguring, clock });
-            await genericClient(emulator, keysOf(owner))("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN, ServerCertificateStatus: "on", CertType: "free" });
+            await genericClient(emulator, keysOf(owner))("SetDomainServerCertificate", CDN_VERSION, {
+                DomainName: CDN,
+                ServerCertificateStatus: "on",
+                CertType: "free",
+            });
             assert.equal(await cdnDomainStatus(emulator), "configuring");
             const applying = await cdnCertInfo(emulator);
             if (readDuringConfiguring === "new") {
@@ -296,14 +385,21 @@ describe("free certificates are issued over time", () => {
         });
     }
 
-    for (const [fault, status] of [["free-failed", "failed"], ["free-cname-error", "cname_error"]] as const) {
+    for (const [fault, status] of [
+        ["free-failed", "failed"],
+        ["free-cname-error", "cname_error"],
+    ] as const) {
         test(`${fault}: the issuance ends in Status ${status} on both products, and the domain is online again`, async (t) => {
             const clock = manualClock();
             const emulator = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 30_000, freeIssueMs: 60_000, clock });
             await hook(emulator, "POST", "/__emulator/faults", { action: "*", fault, times: 2 });
             // Reads before the sets do not use up the outcome faults: they apply to changes only.
             await cdnCertInfo(emulator);
-            await genericClient(emulator, keysOf(owner))("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN, ServerCertificateStatus: "on", CertType: "free" });
+            await genericClient(emulator, keysOf(owner))("SetDomainServerCertificate", CDN_VERSION, {
+                DomainName: CDN,
+                ServerCertificateStatus: "on",
+                CertType: "free",
+            });
             await liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertType: "free" });
             assert.equal((await cdnCertInfo(emulator))?.status, "applying");
             assert.equal((await liveCertInfo(emulator)).Status, "applying");
@@ -320,7 +416,13 @@ describe("free certificates are issued over time", () => {
     test("Live: Status is reported for free certificates only", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "u", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", {
+            DomainName: LIVE,
+            SSLProtocol: "on",
+            CertName: "u",
+            SSLPub: leaf.chainPem,
+            SSLPri: leaf.key.pkcs8,
+        });
         const info = await liveCertInfo(emulator);
         assert.equal(info.Status, undefined);
         assert.equal(fingerprint(info.SSLPub), await fingerprintOf(leaf));

@@ -36,15 +36,28 @@ function rawBytes(emulator: RunningEmulator, bytes: string): Promise<string> {
 describe("bad requests", () => {
     test("no Authorization and no Signature: IncompleteSignature", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(await rawRequest(emulator, { path: `/?DomainName=${CDN}`, headers: { "x-acs-action": "DescribeCdnDomainDetail", "x-acs-version": CDN_VERSION } }), 400, "IncompleteSignature");
+        assertJsonError(
+            await rawRequest(emulator, { path: `/?DomainName=${CDN}`, headers: { "x-acs-action": "DescribeCdnDomainDetail", "x-acs-version": CDN_VERSION } }),
+            400,
+            "IncompleteSignature",
+        );
         await stillServes(emulator);
     });
 
     test("garbled Authorization: IncompleteSignature", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const signed = signedV3(emulator, keysOf(owner), "DescribeCdnDomainDetail", CDN_VERSION, { DomainName: CDN });
-        for (const authorization of ["Bearer abc", "ACS3-HMAC-SHA256 nonsense", "ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=zz", "\u00ff\u00fe"]) {
-            assertJsonError(await rawRequest(emulator, { path: signed.path, headers: { ...signed.headers, Authorization: authorization } }), 400, "IncompleteSignature");
+        for (const authorization of [
+            "Bearer abc",
+            "ACS3-HMAC-SHA256 nonsense",
+            "ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=zz",
+            "\u00ff\u00fe",
+        ]) {
+            assertJsonError(
+                await rawRequest(emulator, { path: signed.path, headers: { ...signed.headers, Authorization: authorization } }),
+                400,
+                "IncompleteSignature",
+            );
         }
         await stillServes(emulator);
     });
@@ -52,12 +65,20 @@ describe("bad requests", () => {
     test("a body that does not match x-acs-content-sha256: SignatureDoesNotMatch", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const signed = signedV3(emulator, keysOf(owner), "DescribeCdnDomainDetail", CDN_VERSION, { DomainName: CDN });
-        assertJsonError(await rawRequest(emulator, { ...signed, body: "extra=1", headers: { ...signed.headers, "content-type": "text/plain" } }), 400, "SignatureDoesNotMatch");
+        assertJsonError(
+            await rawRequest(emulator, { ...signed, body: "extra=1", headers: { ...signed.headers, "content-type": "text/plain" } }),
+            400,
+            "SignatureDoesNotMatch",
+        );
     });
 
     test("an unknown version (signed correctly): InvalidVersion", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(await rawRequest(emulator, signedV3(emulator, keysOf(owner), "DescribeCdnDomainDetail", "1999-01-01", { DomainName: CDN })), 400, "InvalidVersion");
+        assertJsonError(
+            await rawRequest(emulator, signedV3(emulator, keysOf(owner), "DescribeCdnDomainDetail", "1999-01-01", { DomainName: CDN })),
+            400,
+            "InvalidVersion",
+        );
     });
 
     test("a broken query or form body: InvalidParameter.Malformed", async (t) => {
@@ -80,7 +101,11 @@ describe("bad requests", () => {
         const emulator = await emulatorFor(t, { accounts: [owner] }, { maxHeaderBytes: 64 * 1024, maxBodyBytes: 32 * 1024 });
         assertJsonError(await rawRequest(emulator, { path: `/?SSLPub=${"A".repeat(100 * 1024)}` }), 431, "RequestHeaderTooLarge");
         assertJsonError(
-            await rawRequest(emulator, { path: "/", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `SSLPub=${"A".repeat(64 * 1024)}` }),
+            await rawRequest(emulator, {
+                path: "/",
+                headers: { "content-type": "application/x-www-form-urlencoded" },
+                body: `SSLPub=${"A".repeat(64 * 1024)}`,
+            }),
             413,
             "RequestEntityTooLarge",
         );
@@ -113,7 +138,11 @@ describe("bad requests", () => {
 
     test("bad JSON to a hook: Emulator.InvalidJson", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(await rawRequest(emulator, { path: "/__emulator/faults", body: "{", headers: { "content-type": "application/json" } }), 400, "Emulator.InvalidJson");
+        assertJsonError(
+            await rawRequest(emulator, { path: "/__emulator/faults", body: "{", headers: { "content-type": "application/json" } }),
+            400,
+            "Emulator.InvalidJson",
+        );
         assertJsonError(await rawRequest(emulator, { path: "/__emulator/faults", body: "" }), 400, "Emulator.InvalidJson");
         await stillServes(emulator);
     });

@@ -56,7 +56,9 @@ function entry(certName: string, certId = String(nextCertId++)): CasCertificateR
 function change(store: Store, domainName: string, certName: string): void {
     const account = store.accounts[0]!;
     const added = entry(certName);
-    store.stage(store.findDomain(account, domainName)!, { status: "on", certName, certType: "upload", casCertId: added.certId }, Date.now(), { configuringMs: 0 });
+    store.stage(store.findDomain(account, domainName)!, { status: "on", certName, certType: "upload", casCertId: added.certId }, Date.now(), {
+        configuringMs: 0,
+    });
     store.addCasCertificate(account, added);
 }
 
@@ -127,12 +129,21 @@ describe("two stores in one process on one file", () => {
         await Promise.all(
             domains.map((domainName, i) =>
                 cdnClient(i % 2 === 0 ? first : second, keysOf(owner)).setCdnDomainSSLCertificate(
-                    new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certName: `n${i}`, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
+                    new $Cdn.SetCdnDomainSSLCertificateRequest({
+                        domainName,
+                        SSLProtocol: "on",
+                        certName: `n${i}`,
+                        SSLPub: leaf.chainPem,
+                        SSLPri: leaf.key.pkcs8,
+                    }),
                 ),
             ),
         );
         const { certNames, names } = summary(readStateFile(stateFile)!);
-        assert.deepEqual(domains.map((d) => certNames[d]), domains.map((_, i) => `n${i}`));
+        assert.deepEqual(
+            domains.map((d) => certNames[d]),
+            domains.map((_, i) => `n${i}`),
+        );
         assert.equal(Object.keys(names).length, domains.length);
     });
 });
@@ -379,17 +390,23 @@ describe("the state file's lock", () => {
         });
         writeFileSync(lock, JSON.stringify({ pid: holder.pid, threadId: 0, host: hostname(), token: "held" }));
         const started = Date.now();
-        assert.throws(() => withFileLock(lock, () => "never", { timeoutMs: 300 }), (error: unknown) => {
-            assert.ok(error instanceof LockTimeoutError);
-            assert.match(error.message, new RegExp(`pid ${holder.pid}`));
-            return true;
-        });
+        assert.throws(
+            () => withFileLock(lock, () => "never", { timeoutMs: 300 }),
+            (error: unknown) => {
+                assert.ok(error instanceof LockTimeoutError);
+                assert.match(error.message, new RegExp(`pid ${holder.pid}`));
+                return true;
+            },
+        );
         assert.ok(Date.now() - started >= 300);
         assert.equal(JSON.parse(readFileSync(lock, "utf8")).token, "held", "a live holder's lock is never broken");
         // Once the holder is gone, its lock is broken at once.
         holder.kill("SIGKILL");
         await new Promise((resolve) => holder.once("exit", resolve));
-        assert.equal(withFileLock(lock, () => "ran", { timeoutMs: 300 }), "ran");
+        assert.equal(
+            withFileLock(lock, () => "ran", { timeoutMs: 300 }),
+            "ran",
+        );
         assert.deepEqual(readdirSync(dir), []);
     });
 
@@ -398,7 +415,10 @@ describe("the state file's lock", () => {
         const lock = join(dir, "state.json.lock");
         writeFileSync(lock, JSON.stringify({ pid: 1, threadId: 0, host: "another-host", token: "old" }));
         assert.throws(() => withFileLock(lock, () => "never", { timeoutMs: 100, staleAfterMs: 60_000 }), LockTimeoutError);
-        assert.equal(withFileLock(lock, () => "ran", { timeoutMs: 1000, staleAfterMs: 50 }), "ran");
+        assert.equal(
+            withFileLock(lock, () => "ran", { timeoutMs: 1000, staleAfterMs: 50 }),
+            "ran",
+        );
     });
 
     test("a holder whose lock was broken as stale does not remove its successor's lock", (t) => {

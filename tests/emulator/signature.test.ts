@@ -77,7 +77,14 @@ for (const signature of SIGNATURES) {
             assert.equal(chainPem.match(/BEGIN CERTIFICATE/g)?.length, 3);
             const cdn = cdnClient(emulator, keysOf(owner), signature);
             await cdn.setCdnDomainSSLCertificate(
-                new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "upload", certName: `long-${signature}`, SSLPub: chainPem, SSLPri: leaf.key.traditional }),
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName: CDN,
+                    SSLProtocol: "on",
+                    certType: "upload",
+                    certName: `long-${signature}`,
+                    SSLPub: chainPem,
+                    SSLPri: leaf.key.traditional,
+                }),
             );
             const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
             const pem = info.body?.certInfos?.certInfo?.[0]?.serverCertificate ?? "";

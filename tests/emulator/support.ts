@@ -31,10 +31,18 @@ export interface Keys {
 }
 
 /** An account with the given domains (all online unless listed in `offline`). */
-export function account(id: string, domains: { cdn?: string[]; live?: string[]; dcdn?: string[]; offline?: string[] }, extra: Partial<SeedAccount> = {}): SeedAccount {
+export function account(
+    id: string,
+    domains: { cdn?: string[]; live?: string[]; dcdn?: string[]; offline?: string[] },
+    extra: Partial<SeedAccount> = {},
+): SeedAccount {
     const offline = new Set(domains.offline ?? []);
     const of = (product: "cdn" | "live" | "dcdn") =>
-        (domains[product] ?? []).map((domainName) => ({ domainName, product, domainStatus: offline.has(domainName) ? ("offline" as const) : ("online" as const) }));
+        (domains[product] ?? []).map((domainName) => ({
+            domainName,
+            product,
+            domainStatus: offline.has(domainName) ? ("offline" as const) : ("online" as const),
+        }));
     return {
         accessKeyId: `LTAItest${id}`,
         accessKeySecret: `secret-${id}-not-real`,

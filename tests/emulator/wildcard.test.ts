@@ -14,16 +14,30 @@ describe("wildcard domains in the emulator", () => {
         const emulator = await emulatorFor(t, { accounts: [WILD] });
         const cdn = cdnClient(emulator, keysOf(WILD));
         const listed = await cdn.describeUserDomains(new $Cdn.DescribeUserDomainsRequest({ pageSize: 50, pageNumber: 1, checkDomainShow: true }));
-        assert.deepEqual(listed.body?.domains?.pageData?.map((d) => d.domainName), [".wild.example.com"]);
+        assert.deepEqual(
+            listed.body?.domains?.pageData?.map((d) => d.domainName),
+            [".wild.example.com"],
+        );
         const cert = await issueCertificate({ dnsNames: ["*.wild.example.com"], key: "ec256" });
         await cdn.setCdnDomainSSLCertificate(
-            new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: ".wild.example.com", SSLProtocol: "on", certType: "upload", certName: "wild", SSLPub: cert.chainPem, SSLPri: cert.key.pkcs8 }),
+            new $Cdn.SetCdnDomainSSLCertificateRequest({
+                domainName: ".wild.example.com",
+                SSLProtocol: "on",
+                certType: "upload",
+                certName: "wild",
+                SSLPub: cert.chainPem,
+                SSLPri: cert.key.pkcs8,
+            }),
         );
         await eventually(async () => {
             const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: ".wild.example.com" }));
             return info.body?.certInfos?.certInfo?.[0]?.serverCertificateStatus === "on";
         });
-        await expectApiError(cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: "*.wild.example.com" })), "InvalidDomain.NotFound", 404);
+        await expectApiError(
+            cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: "*.wild.example.com" })),
+            "InvalidDomain.NotFound",
+            404,
+        );
         await expectApiError(
             cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: "*.wild.example.com", SSLProtocol: "off" })),
             "InvalidDomain.NotFound",

@@ -190,7 +190,10 @@ describe("adapters against the emulator", () => {
                 assert.equal(error.action, CDN.setAction.name);
                 assert.equal(error.domainName, CDN_DOMAIN);
                 assert.match(error.requestId ?? "", /^[0-9A-F-]{36}$/);
-                assert.match(error.message, /^SetCdnDomainSSLCertificate on www\.example-cdn\.test failed: Certificate\.MissMatch \(request [0-9A-F-]+\): .+ Fix: /);
+                assert.match(
+                    error.message,
+                    /^SetCdnDomainSSLCertificate on www\.example-cdn\.test failed: Certificate\.MissMatch \(request [0-9A-F-]+\): .+ Fix: /,
+                );
                 assert.equal(error.attempts, 1);
                 assertNoSecrets(error, otherKey);
                 return true;
@@ -246,7 +249,10 @@ describe("adapters against the emulator", () => {
             await service.batchSet({ ...fields, domainNames: [DCDN_DOMAIN!, DCDN_DOMAIN_2!] });
             assert.equal((await requestsFor(emulator, DCDN_BATCH_SET.name)).length, 1);
             for (const domain of [DCDN_DOMAIN!, DCDN_DOMAIN_2!]) assert.equal((await service.describe(domain))?.certName, "dcdn-batch", domain);
-            await assert.rejects(service.batchSet({ status: "off", certType: "upload", domainNames: Array.from({ length: 11 }, (_, i) => `d${i}.test`) }), RangeError);
+            await assert.rejects(
+                service.batchSet({ status: "off", certType: "upload", domainNames: Array.from({ length: 11 }, (_, i) => `d${i}.test`) }),
+                RangeError,
+            );
             assert.equal((await requestsFor(emulator, DCDN_BATCH_SET.name)).length, 1);
         });
 
@@ -283,14 +289,17 @@ describe("adapters against the emulator", () => {
             it(`GIVEN ${fault} THEN the set is sent once and handed back as ${code}${outcomeUnknown ? " with its outcome unknown" : ""}`, async () => {
                 await hook(emulator, "faults", { action: LIVE.setAction.name, fault, times: 2 });
                 const settings = settingsFor(emulator.endpoint, { timeouts: { connectTimeoutMs: 2_000, readTimeoutMs: 500 } });
-                await assert.rejects(createCertificateService(LIVE, settings).set({ ...upload(LIVE_DOMAIN!, liveCert, `live-${fault}`), forceSet: true }), (error: unknown) => {
-                    assert.ok(error instanceof AlicloudApiError, String(error));
-                    assert.equal(error.code, code);
-                    assert.equal(error.outcomeUnknown, outcomeUnknown);
-                    assert.equal(error.attempts, 1);
-                    assertNoSecrets(error, liveCert);
-                    return true;
-                });
+                await assert.rejects(
+                    createCertificateService(LIVE, settings).set({ ...upload(LIVE_DOMAIN!, liveCert, `live-${fault}`), forceSet: true }),
+                    (error: unknown) => {
+                        assert.ok(error instanceof AlicloudApiError, String(error));
+                        assert.equal(error.code, code);
+                        assert.equal(error.outcomeUnknown, outcomeUnknown);
+                        assert.equal(error.attempts, 1);
+                        assertNoSecrets(error, liveCert);
+                        return true;
+                    },
+                );
                 assert.equal((await requestsFor(emulator, LIVE.setAction.name)).length, 1);
                 await hook(emulator, "reset", {});
             });
@@ -324,7 +333,10 @@ describe("adapters against the emulator", () => {
                     assert.equal(error.code, code);
                     assert.equal(error.transient, transient);
                     assert.equal(error.attempts, MAX_ATTEMPTS);
-                    assert.match(error.message, new RegExp(`^SetLiveDomainCertificate on ${LIVE_DOMAIN!.replace(/\./g, "\\.")} failed after ${MAX_ATTEMPTS} attempts: `));
+                    assert.match(
+                        error.message,
+                        new RegExp(`^SetLiveDomainCertificate on ${LIVE_DOMAIN!.replace(/\./g, "\\.")} failed after ${MAX_ATTEMPTS} attempts: `),
+                    );
                     assertNoSecrets(error, liveCert);
                     return true;
                 });
@@ -395,7 +407,14 @@ describe("a domain still configuring", () => {
     it("GIVEN a set just made WHEN another set follows THEN the adapter hands ServiceBusy back at once, and the provider's update waits it out", async () => {
         const issued = await issueCertificate({ dnsNames: [CDN_DOMAIN!] });
         const service = createCertificateService(CDN, settingsFor(emulator.endpoint));
-        await service.set({ domainName: CDN_DOMAIN!, status: "on", certType: "upload", certificate: issued.chainPem, privateKey: issued.key.pkcs8, certName: "first" });
+        await service.set({
+            domainName: CDN_DOMAIN!,
+            status: "on",
+            certType: "upload",
+            certificate: issued.chainPem,
+            privateKey: issued.key.pkcs8,
+            certName: "first",
+        });
         await assert.rejects(service.set({ domainName: CDN_DOMAIN!, status: "off", certType: "upload", certName: "first" }), (error: unknown) => {
             assert.ok(error instanceof AlicloudApiError);
             assert.equal(error.code, "ServiceBusy");
@@ -409,7 +428,10 @@ describe("a domain still configuring", () => {
         const calls = await requestsFor(emulator, CDN.setAction.name);
         // The first set; the adapter's second, refused; the update's, refused; the update's again, sent only once the
         // domain read online.
-        assert.deepEqual(calls.map((call) => call.code ?? call.status), [200, "ServiceBusy", "ServiceBusy", 200]);
+        assert.deepEqual(
+            calls.map((call) => call.code ?? call.status),
+            [200, "ServiceBusy", "ServiceBusy", 200],
+        );
         assert.equal(await service.domainStatus(CDN_DOMAIN!), "online");
     });
 });
@@ -430,6 +452,9 @@ describe("pacing against the emulator's rate limits", () => {
         await Promise.all(Array.from({ length: 60 }, () => service.domainStatus(LIVE_DOMAIN!)));
         const calls = await requestsFor(emulator, LIVE.describeDomainAction.name);
         assert.equal(calls.length, 60);
-        assert.ok(calls.every((call) => call.status === 200), JSON.stringify(calls.filter((call) => call.status !== 200)));
+        assert.ok(
+            calls.every((call) => call.status === 200),
+            JSON.stringify(calls.filter((call) => call.status !== 200)),
+        );
     });
 });

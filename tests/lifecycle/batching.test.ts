@@ -111,14 +111,26 @@ describe("coalescing CDN sets", () => {
         const domains = Array.from({ length: 25 }, (_, i) => cdnDomain(i));
         await turnOffAll(domains);
         const p = await provider("cdn");
-        const outcomes = await createAll(p, domains.map((d) => upload(d, shared)));
-        assert.deepEqual(outcomes.map((o) => o.status), domains.map(() => "fulfilled"));
+        const outcomes = await createAll(
+            p,
+            domains.map((d) => upload(d, shared)),
+        );
+        assert.deepEqual(
+            outcomes.map((o) => o.status),
+            domains.map(() => "fulfilled"),
+        );
 
         const log = await hooks.requests();
         const batches = byAction(log, CDN_BATCH_SET.name);
         assert.deepEqual(byAction(log, CDN.setAction.name), [], "no per-domain set");
-        assert.ok(batches.every((b) => b.status === 200 && b.domains.length <= CDN_BATCH_SET.maxDomainsPerCall), JSON.stringify(batches));
-        assert.deepEqual(batches.map((b) => b.domains.length).sort((a, b) => b - a), [10, 10, 5]);
+        assert.ok(
+            batches.every((b) => b.status === 200 && b.domains.length <= CDN_BATCH_SET.maxDomainsPerCall),
+            JSON.stringify(batches),
+        );
+        assert.deepEqual(
+            batches.map((b) => b.domains.length).sort((a, b) => b - a),
+            [10, 10, 5],
+        );
         assert.deepEqual(batches.flatMap((b) => b.domains).sort(), [...domains].sort());
         assert.deepEqual(throttled(log), []);
 
@@ -133,11 +145,17 @@ describe("coalescing CDN sets", () => {
         const domains = [cdnDomain(30), cdnDomain(31), OFFLINE, cdnDomain(32), cdnDomain(33)];
         await turnOffAll(domains.filter((d) => d !== OFFLINE));
         const p = await provider("cdn");
-        const outcomes = await createAll(p, domains.map((d) => upload(d, shared)));
+        const outcomes = await createAll(
+            p,
+            domains.map((d) => upload(d, shared)),
+        );
 
         const log = await hooks.requests();
         const batches = byAction(log, CDN_BATCH_SET.name);
-        assert.deepEqual(batches.map((b) => [b.status, [...b.domains].sort()]), [[200, domains.filter((d) => d !== OFFLINE).sort()]]);
+        assert.deepEqual(
+            batches.map((b) => [b.status, [...b.domains].sort()]),
+            [[200, domains.filter((d) => d !== OFFLINE).sort()]],
+        );
         assert.deepEqual(byAction(log, CDN.setAction.name), [], "no per-domain set");
         for (const [i, domain] of domains.entries()) {
             const outcome = outcomes[i]!;
@@ -159,11 +177,26 @@ describe("coalescing CDN sets", () => {
         await turnOffAll(domains);
         await hooks.fault({ action: CDN_BATCH_SET.name, fault: "service-busy", times: 1 });
         const p = await provider("cdn");
-        const outcomes = await createAll(p, domains.map((d) => upload(d, shared)));
-        assert.deepEqual(outcomes.map((o) => o.status), domains.map(() => "fulfilled"));
+        const outcomes = await createAll(
+            p,
+            domains.map((d) => upload(d, shared)),
+        );
+        assert.deepEqual(
+            outcomes.map((o) => o.status),
+            domains.map(() => "fulfilled"),
+        );
         const log = await hooks.requests();
-        assert.deepEqual(byAction(log, CDN_BATCH_SET.name).map((b) => b.code), ["ServiceBusy"]);
-        assert.deepEqual(byAction(log, CDN.setAction.name).map((s) => s.domains[0]).sort(), [...domains].sort(), "one per-domain set for each resource");
+        assert.deepEqual(
+            byAction(log, CDN_BATCH_SET.name).map((b) => b.code),
+            ["ServiceBusy"],
+        );
+        assert.deepEqual(
+            byAction(log, CDN.setAction.name)
+                .map((s) => s.domains[0])
+                .sort(),
+            [...domains].sort(),
+            "one per-domain set for each resource",
+        );
         for (const domain of domains) assert.equal(await servedFingerprint(domain), await fingerprintOf(shared), domain);
     });
 
@@ -188,21 +221,38 @@ describe("coalescing CDN sets", () => {
         const domains = [cdnDomain(50), cdnDomain(51), cdnDomain(52)];
         await turnOffAll(domains);
         const p = await provider("cdn");
-        const outcomes = await createAll(p, domains.map((domainName) => ({ domainName, certType: "free" })));
-        assert.ok(outcomes.every((o) => o.status === "fulfilled"), JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)));
+        const outcomes = await createAll(
+            p,
+            domains.map((domainName) => ({ domainName, certType: "free" })),
+        );
+        assert.ok(
+            outcomes.every((o) => o.status === "fulfilled"),
+            JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)),
+        );
         const sets = await hooks.setCalls();
-        assert.deepEqual(sets.map((s) => s.action), domains.map(() => CDN_LEGACY_SET.name));
+        assert.deepEqual(
+            sets.map((s) => s.action),
+            domains.map(() => CDN_LEGACY_SET.name),
+        );
         assert.deepEqual(sets.map((s) => s.domains[0]).sort(), domains);
     });
 
     it("GIVEN HTTPS turned off on several domains at once THEN the offs share batch calls too", async () => {
         const domains = [cdnDomain(60), cdnDomain(61), cdnDomain(62), cdnDomain(63)];
         const p = await provider("cdn");
-        await createAll(p, domains.map((d) => upload(d, shared)));
+        await createAll(
+            p,
+            domains.map((d) => upload(d, shared)),
+        );
         await hooks.reset();
-        await Promise.all(domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)));
+        await Promise.all(
+            domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)),
+        );
         const sets = await hooks.setCalls();
-        assert.deepEqual(sets.map((s) => [s.action, [...s.domains].sort()]), [[CDN_BATCH_SET.name, domains]]);
+        assert.deepEqual(
+            sets.map((s) => [s.action, [...s.domains].sort()]),
+            [[CDN_BATCH_SET.name, domains]],
+        );
         for (const d of domains) assert.equal(await servedFingerprint(d), undefined);
     });
 
@@ -210,9 +260,15 @@ describe("coalescing CDN sets", () => {
         const domains = [cdnDomain(70), cdnDomain(71), cdnDomain(72)];
         await turnOffAll(domains);
         const p = await provider("cdn", { "alicloud-certs:cdnBatchSize": "1" });
-        const outcomes = await createAll(p, domains.map((d) => upload(d, shared)));
+        const outcomes = await createAll(
+            p,
+            domains.map((d) => upload(d, shared)),
+        );
         assert.ok(outcomes.every((o) => o.status === "fulfilled"));
-        assert.deepEqual((await hooks.setCalls()).map((s) => s.action), domains.map(() => CDN.setAction.name));
+        assert.deepEqual(
+            (await hooks.setCalls()).map((s) => s.action),
+            domains.map(() => CDN.setAction.name),
+        );
     });
 });
 
@@ -220,10 +276,19 @@ describe("Live", () => {
     it("GIVEN concurrent Live creates with one certificate THEN each is its own SetLiveDomainCertificate call", async () => {
         const domains = [liveDomain(0), liveDomain(1), liveDomain(2)];
         const p = await provider("live");
-        const outcomes = await createAll(p, domains.map((d) => upload(d, shared)));
-        assert.ok(outcomes.every((o) => o.status === "fulfilled"), JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)));
+        const outcomes = await createAll(
+            p,
+            domains.map((d) => upload(d, shared)),
+        );
+        assert.ok(
+            outcomes.every((o) => o.status === "fulfilled"),
+            JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)),
+        );
         const sets = await hooks.setCalls();
-        assert.deepEqual(sets.map((s) => s.action), domains.map(() => LIVE.setAction.name));
+        assert.deepEqual(
+            sets.map((s) => s.action),
+            domains.map(() => LIVE.setAction.name),
+        );
         assert.deepEqual(sets.map((s) => s.domains[0]).sort(), domains);
     });
 });
@@ -232,15 +297,29 @@ describe("DCDN", () => {
     it("GIVEN concurrent DcdnDomainCertificate creates with one certificate THEN one BatchSetDcdnDomainCertificate call carries them, and turning them off another", async () => {
         const domains = [dcdnDomain(0), dcdnDomain(1), dcdnDomain(2), dcdnDomain(3)];
         const p = await provider("dcdn");
-        const outcomes = await createAll(p, domains.map((d) => upload(d, shared)));
-        assert.ok(outcomes.every((o) => o.status === "fulfilled"), JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)));
+        const outcomes = await createAll(
+            p,
+            domains.map((d) => upload(d, shared)),
+        );
+        assert.ok(
+            outcomes.every((o) => o.status === "fulfilled"),
+            JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)),
+        );
         const log = await hooks.requests();
         assert.deepEqual(byAction(log, DCDN.setAction.name), [], "no per-domain set");
-        assert.deepEqual(byAction(log, DCDN_BATCH_SET.name).map((b) => [b.status, [...b.domains].sort()]), [[200, domains]]);
+        assert.deepEqual(
+            byAction(log, DCDN_BATCH_SET.name).map((b) => [b.status, [...b.domains].sort()]),
+            [[200, domains]],
+        );
         assert.deepEqual(throttled(log), []);
         await hooks.reset();
-        await Promise.all(domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)));
-        assert.deepEqual((await hooks.setCalls()).map((s) => [s.action, [...s.domains].sort()]), [[DCDN_BATCH_SET.name, domains]]);
+        await Promise.all(
+            domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)),
+        );
+        assert.deepEqual(
+            (await hooks.setCalls()).map((s) => [s.action, [...s.domains].sort()]),
+            [[DCDN_BATCH_SET.name, domains]],
+        );
     });
 });
 
@@ -251,9 +330,15 @@ describe("pacing under bursts", () => {
         await turnOffAll(domains);
 
         let started = performance.now();
-        const outcomes = await createAll(p, domains.map((d) => upload(d, other)));
+        const outcomes = await createAll(
+            p,
+            domains.map((d) => upload(d, other)),
+        );
         const createMs = performance.now() - started;
-        assert.deepEqual(outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)), []);
+        assert.deepEqual(
+            outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)),
+            [],
+        );
 
         started = performance.now();
         const reads = await Promise.all(domains.map((d) => p.read!(d, { domainName: d } as CertificateOutputs)));
@@ -261,15 +346,24 @@ describe("pacing under bursts", () => {
         assert.ok(reads.every((r) => r.id !== undefined && (r.props as CertificateOutputs).status === "on"));
 
         started = performance.now();
-        await Promise.all(domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)));
+        await Promise.all(
+            domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)),
+        );
         const deleteMs = performance.now() - started;
 
         const log = await hooks.requests();
         assert.deepEqual(throttled(log), [], "no call was throttled");
-        assert.ok(log.every((entry) => entry.status === 200), JSON.stringify(log.filter((entry) => entry.status !== 200).slice(0, 5)));
+        assert.ok(
+            log.every((entry) => entry.status === 200),
+            JSON.stringify(log.filter((entry) => entry.status !== 200).slice(0, 5)),
+        );
         const sets = await hooks.setCalls();
         // Arrival timing decides the groups, so a straggler may go alone; nearly every set must share a call.
-        assert.equal(sets.reduce((n, s) => n + s.domains.length, 0), 2 * BURST, "each create and each delete set its domain once");
+        assert.equal(
+            sets.reduce((n, s) => n + s.domains.length, 0),
+            2 * BURST,
+            "each create and each delete set its domain once",
+        );
         assert.ok(sets.length <= (2 * BURST) / 5, `${sets.length} set calls for ${2 * BURST} changes: ${JSON.stringify(sets.map((s) => s.domains.length))}`);
         assert.equal(byAction(log, CDN.describeDomainAction.name).length, 0, "confirmation and refresh read only the certificate");
         // Refresh is paced at the certificate read's limit (100/s): about BURST/100 s, where reading the
@@ -287,9 +381,15 @@ describe("pacing under bursts", () => {
         const certificates = await Promise.all(domains.map((d) => issueCertificate({ dnsNames: [d], key: "ec256" })));
         const p = await provider("cdn");
         const started = performance.now();
-        const outcomes = await createAll(p, domains.map((d, i) => upload(d, certificates[i]!)));
+        const outcomes = await createAll(
+            p,
+            domains.map((d, i) => upload(d, certificates[i]!)),
+        );
         const elapsed = performance.now() - started;
-        assert.deepEqual(outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)), []);
+        assert.deepEqual(
+            outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)),
+            [],
+        );
         const log = await hooks.requests();
         assert.deepEqual(throttled(log), []);
         assert.equal(byAction(log, CDN.setAction.name).length, 60);

@@ -41,7 +41,11 @@ const cdnDomains = (n: number, prefix = "c") => {
     return Array.from({ length: n }, (_, i) => `${prefix}${batch}x${String(i).padStart(2, "0")}.cdn.cas.test`);
 };
 
-async function world(t: { after: (fn: () => Promise<void>) => void }, domains: { cdn: readonly string[]; live?: readonly string[] }, options: EmulatorOptions = {}): Promise<World> {
+async function world(
+    t: { after: (fn: () => Promise<void>) => void },
+    domains: { cdn: readonly string[]; live?: readonly string[] },
+    options: EmulatorOptions = {},
+): Promise<World> {
     current = String(++stack);
     const clock = new FastClock(600);
     const emulator = await startEmulator({
@@ -104,7 +108,9 @@ describe("the certificate service: one upload, sets by reference", () => {
         const cert = await issueCertificate({ dnsNames: ["*.cdn.cas.test", "*.live.cas.test"], key: "ec256" });
         const created = await Promise.all([
             w.cdn.group.create(await checked<GroupInputs>(w.cdn.group, { ...pem(cert), domains: group, resourceUrn: urn("group") })),
-            ...singles.map(async (domainName) => w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName, resourceUrn: urn(domainName) }))),
+            ...singles.map(async (domainName) =>
+                w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName, resourceUrn: urn(domainName) })),
+            ),
             w.live.single.create(await checked<CertificateInputs>(w.live.single, { ...pem(cert), domainName: "l0.live.cas.test", resourceUrn: urn("live") })),
         ]);
         assert.equal(calls(w, "UploadUserCertificate").length, 1, "one upload for the whole run");
@@ -126,13 +132,19 @@ describe("the certificate service: one upload, sets by reference", () => {
         const name = defaultCertName(parseCertificateChain(cert.chainPem).info);
         const [firstDomain, secondDomain] = w.domains;
         const first = await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: firstDomain, resourceUrn: urn("first") });
-        assert.deepEqual(w.notes.map((n) => n.message), [`uploads the certificate to the certificate service (cn-hangzhou) as ${name}, unless the service already holds it, and deploys it from there`]);
+        assert.deepEqual(
+            w.notes.map((n) => n.message),
+            [`uploads the certificate to the certificate service (cn-hangzhou) as ${name}, unless the service already holds it, and deploys it from there`],
+        );
         assert.deepEqual(w.emulator.requests(), [], "a check calls nothing");
         await w.cdn.single.create(first);
         const id = w.emulator.casCertificates()[0]!.certId;
         w.notes.length = 0;
         await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: secondDomain, resourceUrn: urn("second") });
-        assert.deepEqual(w.notes.map((n) => n.message), [`deploys ${name} (id ${id}, cn-hangzhou), which the certificate service already holds: nothing is uploaded`]);
+        assert.deepEqual(
+            w.notes.map((n) => n.message),
+            [`deploys ${name} (id ${id}, cn-hangzhou), which the certificate service already holds: nothing is uploaded`],
+        );
     });
 });
 
@@ -141,12 +153,17 @@ describe("the certificate service: a stored certificate deleted behind the run's
         const [first, second] = cdnDomains(2);
         const w = await world(t, { cdn: [first!, second!] }, { casDeleteInUse: "allow" });
         const cert = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
-        const created = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: first }))).outs as CertificateOutputs;
+        const created = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: first })))
+            .outs as CertificateOutputs;
         await casClient(w).deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: Number(created.storedCertificate!.certId) }));
-        const outs = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: second }))).outs as CertificateOutputs;
+        const outs = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: second })))
+            .outs as CertificateOutputs;
         assert.equal(outs.fingerprint, await fingerprintOf(cert));
         assert.notEqual(outs.storedCertificate?.certId, created.storedCertificate!.certId);
-        assert.deepEqual(calls(w, "SetCdnDomainSSLCertificate").map((r) => r.code ?? "ok"), ["ok", "Certificate.NotFind", "ok"]);
+        assert.deepEqual(
+            calls(w, "SetCdnDomainSSLCertificate").map((r) => r.code ?? "ok"),
+            ["ok", "Certificate.NotFind", "ok"],
+        );
         assert.equal(calls(w, "UploadUserCertificate").length, 2);
     });
 });
@@ -162,19 +179,46 @@ describe("the certificate service: cleanup", () => {
             }),
         ).then(async (list) => {
             const cert = list[0]!.cert!;
-            return Promise.all(list.map(async ({ domainName }) => ({ domainName, outs: (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName, resourceUrn: urn(domainName) }))).outs as CertificateOutputs })));
+            return Promise.all(
+                list.map(async ({ domainName }) => ({
+                    domainName,
+                    outs: (
+                        await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName, resourceUrn: urn(domainName) }))
+                    ).outs as CertificateOutputs,
+                })),
+            );
         });
         for (let rotation = 1; rotation <= 3; rotation++) {
             const next = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
-            const news = await Promise.all(state.map(({ domainName, outs }) => checked<CertificateInputs>(w.cdn.single, { ...pem(next), domainName, resourceUrn: urn(domainName) }, outs as unknown as Record<string, unknown>)));
+            const news = await Promise.all(
+                state.map(({ domainName, outs }) =>
+                    checked<CertificateInputs>(
+                        w.cdn.single,
+                        { ...pem(next), domainName, resourceUrn: urn(domainName) },
+                        outs as unknown as Record<string, unknown>,
+                    ),
+                ),
+            );
             // The engine diffs every resource of the run before it applies them.
             for (const [i, { domainName, outs }] of state.entries()) assert.equal((await w.cdn.single.diff!(domainName, outs, news[i]!)).changes, true);
             const uploadsBefore = calls(w, "UploadUserCertificate").length;
-            state = await Promise.all(state.map(async ({ domainName, outs }, i) => ({ domainName, outs: (await w.cdn.single.update!(domainName, outs, news[i]!)).outs as CertificateOutputs })));
+            state = await Promise.all(
+                state.map(async ({ domainName, outs }, i) => ({
+                    domainName,
+                    outs: (await w.cdn.single.update!(domainName, outs, news[i]!)).outs as CertificateOutputs,
+                })),
+            );
             assert.equal(calls(w, "UploadUserCertificate").length - uploadsBefore, 1, `rotation ${rotation}: one upload`);
             const entries = w.emulator.casCertificates();
-            assert.deepEqual(entries.map((e) => e.fingerprint), [await fingerprintOf(next)], `rotation ${rotation}: one entry, the new one`);
-            assert.ok(state.every(({ outs }) => outs.pendingCleanup === undefined), "nothing left pending");
+            assert.deepEqual(
+                entries.map((e) => e.fingerprint),
+                [await fingerprintOf(next)],
+                `rotation ${rotation}: one entry, the new one`,
+            );
+            assert.ok(
+                state.every(({ outs }) => outs.pendingCleanup === undefined),
+                "nothing left pending",
+            );
         }
     });
 
@@ -184,28 +228,55 @@ describe("the certificate service: cleanup", () => {
         const mine = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
         const theirs = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
         const later = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
-        const created = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(mine), domainName: domain, resourceUrn: urn("r") }))).outs as CertificateOutputs;
-        const users = await casClient(w).uploadUserCertificate(new $Cas.UploadUserCertificateRequest({ name: "users-own-upload", cert: theirs.chainPem, key: theirs.key.pkcs8 }));
+        const created = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(mine), domainName: domain, resourceUrn: urn("r") })))
+            .outs as CertificateOutputs;
+        const users = await casClient(w).uploadUserCertificate(
+            new $Cas.UploadUserCertificateRequest({ name: "users-own-upload", cert: theirs.chainPem, key: theirs.key.pkcs8 }),
+        );
         const usersId = String(users.body!.certId);
-        const toTheirs = await checked<CertificateInputs>(w.cdn.single, { ...pem(theirs), domainName: domain, resourceUrn: urn("r") }, created as unknown as Record<string, unknown>);
+        const toTheirs = await checked<CertificateInputs>(
+            w.cdn.single,
+            { ...pem(theirs), domainName: domain, resourceUrn: urn("r") },
+            created as unknown as Record<string, unknown>,
+        );
         // The rotation's preview (diff) looks: it names the user's certificate it deploys, and the one it deletes.
         w.notes.length = 0;
         assert.equal((await w.cdn.single.diff!(domain!, created, toTheirs)).changes, true);
-        assert.deepEqual(w.notes.map((n) => n.message), [
-            `deploys users-own-upload (id ${String(users.body!.certId)}, cn-hangzhou), which the certificate service already holds: nothing is uploaded; ` +
-                `then deletes the replaced ${created.storedCertificate!.name} (id ${created.storedCertificate!.certId}, cn-hangzhou) from the certificate service once nothing of this stack uses it`,
-        ]);
+        assert.deepEqual(
+            w.notes.map((n) => n.message),
+            [
+                `deploys users-own-upload (id ${String(users.body!.certId)}, cn-hangzhou), which the certificate service already holds: nothing is uploaded; ` +
+                    `then deletes the replaced ${created.storedCertificate!.name} (id ${created.storedCertificate!.certId}, cn-hangzhou) from the certificate service once nothing of this stack uses it`,
+            ],
+        );
         const uploads = calls(w, "UploadUserCertificate").length;
         const rotated = (await w.cdn.single.update!(domain!, created, toTheirs)).outs as CertificateOutputs;
         assert.equal(calls(w, "UploadUserCertificate").length, uploads, "reused, not uploaded");
         assert.deepEqual([rotated.storedCertificate?.certId, rotated.storedCertificate?.uploaded], [usersId, false]);
-        assert.deepEqual(w.emulator.casCertificates().map((e) => e.certId), [usersId], "the package's old one deleted, the user's kept");
-        const toLater = await checked<CertificateInputs>(w.cdn.single, { ...pem(later), domainName: domain, resourceUrn: urn("r") }, rotated as unknown as Record<string, unknown>);
+        assert.deepEqual(
+            w.emulator.casCertificates().map((e) => e.certId),
+            [usersId],
+            "the package's old one deleted, the user's kept",
+        );
+        const toLater = await checked<CertificateInputs>(
+            w.cdn.single,
+            { ...pem(later), domainName: domain, resourceUrn: urn("r") },
+            rotated as unknown as Record<string, unknown>,
+        );
         const last = (await w.cdn.single.update!(domain!, rotated, toLater)).outs as CertificateOutputs;
-        assert.ok(w.emulator.casCertificates().some((e) => e.certId === usersId), "the user's kept after a later rotation");
+        assert.ok(
+            w.emulator.casCertificates().some((e) => e.certId === usersId),
+            "the user's kept after a later rotation",
+        );
         await w.cdn.single.delete!(domain!, last);
-        assert.deepEqual(w.emulator.casCertificates().map((e) => e.certId), [usersId], "destroy: the package's upload deleted, the user's untouched");
-        const info = await testCdnClient(w.emulator.endpoint, ACCOUNT).describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: domain }));
+        assert.deepEqual(
+            w.emulator.casCertificates().map((e) => e.certId),
+            [usersId],
+            "destroy: the package's upload deleted, the user's untouched",
+        );
+        const info = await testCdnClient(w.emulator.endpoint, ACCOUNT).describeDomainCertificateInfo(
+            new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: domain }),
+        );
         assert.equal(info.body?.certInfos?.certInfo?.[0]?.serverCertificateStatus, "off");
     });
 
@@ -214,8 +285,16 @@ describe("the certificate service: cleanup", () => {
         const w = await world(t, { cdn: [domain!] });
         const first = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
         const second = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
-        const created = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(first), domainName: domain, keepReplacedCertificates: true, resourceUrn: urn("k") }))).outs as CertificateOutputs;
-        const news = await checked<CertificateInputs>(w.cdn.single, { ...pem(second), domainName: domain, keepReplacedCertificates: true, resourceUrn: urn("k") }, created as unknown as Record<string, unknown>);
+        const created = (
+            await w.cdn.single.create(
+                await checked<CertificateInputs>(w.cdn.single, { ...pem(first), domainName: domain, keepReplacedCertificates: true, resourceUrn: urn("k") }),
+            )
+        ).outs as CertificateOutputs;
+        const news = await checked<CertificateInputs>(
+            w.cdn.single,
+            { ...pem(second), domainName: domain, keepReplacedCertificates: true, resourceUrn: urn("k") },
+            created as unknown as Record<string, unknown>,
+        );
         await w.cdn.single.update!(domain!, created, news);
         assert.equal(w.emulator.casCertificates().length, 2);
     });
@@ -228,19 +307,39 @@ for (const casDeleteInUse of ["refuse", "allow"] as const) {
             const w = await world(t, { cdn: [domain!, outside!] }, { casDeleteInUse });
             const first = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
             const second = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
-            const created = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(first), domainName: domain, resourceUrn: urn("p") }))).outs as CertificateOutputs;
+            const created = (
+                await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(first), domainName: domain, resourceUrn: urn("p") }))
+            ).outs as CertificateOutputs;
             // Someone deploys the package's upload to a domain the stack does not manage.
             const cdn = testCdnClient(w.emulator.endpoint, ACCOUNT);
-            await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: outside, SSLProtocol: "on", certType: "cas", certId: Number(created.storedCertificate!.certId), certRegion: "cn-hangzhou" }));
-            const news = await checked<CertificateInputs>(w.cdn.single, { ...pem(second), domainName: domain, resourceUrn: urn("p") }, created as unknown as Record<string, unknown>);
+            await cdn.setCdnDomainSSLCertificate(
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName: outside,
+                    SSLProtocol: "on",
+                    certType: "cas",
+                    certId: Number(created.storedCertificate!.certId),
+                    certRegion: "cn-hangzhou",
+                }),
+            );
+            const news = await checked<CertificateInputs>(
+                w.cdn.single,
+                { ...pem(second), domainName: domain, resourceUrn: urn("p") },
+                created as unknown as Record<string, unknown>,
+            );
             const rotated = (await w.cdn.single.update!(domain!, created, news)).outs as CertificateOutputs;
             assert.equal(rotated.fingerprint, await fingerprintOf(second));
             if (casDeleteInUse === "allow") {
                 assert.equal(rotated.pendingCleanup, undefined);
-                assert.deepEqual(w.emulator.casCertificates().map((e) => e.fingerprint), [await fingerprintOf(second)]);
+                assert.deepEqual(
+                    w.emulator.casCertificates().map((e) => e.fingerprint),
+                    [await fingerprintOf(second)],
+                );
                 return;
             }
-            assert.deepEqual(rotated.pendingCleanup?.map((p) => [p.certId, p.attempts]), [[created.storedCertificate!.certId, 1]]);
+            assert.deepEqual(
+                rotated.pendingCleanup?.map((p) => [p.certId, p.attempts]),
+                [[created.storedCertificate!.certId, 1]],
+            );
             // The next up: nothing else differs, but the diff says the resource changes, to try again.
             assert.equal((await w.cdn.single.diff!(domain!, rotated, news)).changes, true);
             await cdn.setCdnDomainSSLCertificate(new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: outside, SSLProtocol: "off" }));
@@ -249,7 +348,10 @@ for (const casDeleteInUse of ["refuse", "allow"] as const) {
             const retried = (await w.cdn.single.update!(domain!, rotated, news)).outs as CertificateOutputs;
             assert.equal(setCalls(w).length, sets, "no set: only the cleanup was due");
             assert.equal(retried.pendingCleanup, undefined);
-            assert.deepEqual(w.emulator.casCertificates().map((e) => e.fingerprint), [await fingerprintOf(second)]);
+            assert.deepEqual(
+                w.emulator.casCertificates().map((e) => e.fingerprint),
+                [await fingerprintOf(second)],
+            );
             assert.equal((await w.cdn.single.diff!(domain!, retried, news)).changes, false, "and then nothing to change");
         });
     });
@@ -264,18 +366,34 @@ for (const casNameReuse of ["refuse", "same-content"] as const) {
             const name = defaultCertName(parseCertificateChain(cert.chainPem).info);
             // What the earlier release did: the certificate and key with the set, under the derived name.
             await testCdnClient(w.emulator.endpoint, ACCOUNT).setCdnDomainSSLCertificate(
-                new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: domain, SSLProtocol: "on", certType: "upload", certName: name, SSLPub: cert.chainPem, SSLPri: cert.key.pkcs8 }),
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName: domain,
+                    SSLProtocol: "on",
+                    certType: "upload",
+                    certName: name,
+                    SSLPub: cert.chainPem,
+                    SSLPri: cert.key.pkcs8,
+                }),
             );
             await new Promise((resolve) => setTimeout(resolve, 400));
             w.emulator.reset();
-            const created = (await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: domain, resourceUrn: urn("u") }))).outs as CertificateOutputs;
+            const created = (
+                await w.cdn.single.create(await checked<CertificateInputs>(w.cdn.single, { ...pem(cert), domainName: domain, resourceUrn: urn("u") }))
+            ).outs as CertificateOutputs;
             assert.deepEqual(setCalls(w), [], "no set: the domain serves it already");
             assert.equal(calls(w, "UploadUserCertificate").length, 0, "no upload: the entry is there");
             assert.deepEqual([created.storedCertificate?.name, created.storedCertificate?.uploaded], [name, true]);
             const next = await issueCertificate({ dnsNames: ["*.cdn.cas.test"], key: "ec256" });
-            const news = await checked<CertificateInputs>(w.cdn.single, { ...pem(next), domainName: domain, resourceUrn: urn("u") }, created as unknown as Record<string, unknown>);
+            const news = await checked<CertificateInputs>(
+                w.cdn.single,
+                { ...pem(next), domainName: domain, resourceUrn: urn("u") },
+                created as unknown as Record<string, unknown>,
+            );
             await w.cdn.single.update!(domain!, created, news);
-            assert.deepEqual(w.emulator.casCertificates().map((e) => e.fingerprint), [await fingerprintOf(next)]);
+            assert.deepEqual(
+                w.emulator.casCertificates().map((e) => e.fingerprint),
+                [await fingerprintOf(next)],
+            );
         });
 
         it("GIVEN a certName that another certificate holds in the service THEN create fails naming the name and what to do, before any set", async (t) => {
@@ -298,16 +416,33 @@ for (const liveUploadToCas of ["yes", "no"] as const) {
         it("GIVEN a LiveDomainCertificate THEN it is uploaded once and set by name; a cas one by certId is looked up and served", async (t) => {
             const w = await world(t, { cdn: [], live: ["l0.live.cas.test", "l1.live.cas.test"] }, { liveUploadToCas: liveUploadToCas === "yes" });
             const cert = await issueCertificate({ dnsNames: ["*.live.cas.test"], key: "ec256" });
-            const outs = (await w.live.single.create(await checked<CertificateInputs>(w.live.single, { ...pem(cert), domainName: "l0.live.cas.test" }))).outs as CertificateOutputs;
+            const outs = (await w.live.single.create(await checked<CertificateInputs>(w.live.single, { ...pem(cert), domainName: "l0.live.cas.test" })))
+                .outs as CertificateOutputs;
             assert.equal(outs.fingerprint, await fingerprintOf(cert));
-            assert.deepEqual(calls(w, "SetLiveDomainCertificate").map((r) => r.certType), ["cas"]);
+            assert.deepEqual(
+                calls(w, "SetLiveDomainCertificate").map((r) => r.certType),
+                ["cas"],
+            );
             assert.equal(w.emulator.casCertificates().length, 1);
             const users = await issueCertificate({ dnsNames: ["*.live.cas.test"], key: "ec256" });
-            const uploaded = await casClient(w).uploadUserCertificate(new $Cas.UploadUserCertificateRequest({ name: "users-live", cert: users.chainPem, key: users.key.pkcs8 }));
-            const cas = (await w.live.single.create(await checked<CertificateInputs>(w.live.single, { domainName: "l1.live.cas.test", certType: "cas", certId: String(uploaded.body!.certId) }))).outs as CertificateOutputs;
-            assert.deepEqual([cas.fingerprint, cas.certId, cas.storedCertificate?.name], [await fingerprintOf(users), String(uploaded.body!.certId), "users-live"]);
+            const uploaded = await casClient(w).uploadUserCertificate(
+                new $Cas.UploadUserCertificateRequest({ name: "users-live", cert: users.chainPem, key: users.key.pkcs8 }),
+            );
+            const cas = (
+                await w.live.single.create(
+                    await checked<CertificateInputs>(w.live.single, { domainName: "l1.live.cas.test", certType: "cas", certId: String(uploaded.body!.certId) }),
+                )
+            ).outs as CertificateOutputs;
+            assert.deepEqual(
+                [cas.fingerprint, cas.certId, cas.storedCertificate?.name],
+                [await fingerprintOf(users), String(uploaded.body!.certId), "users-live"],
+            );
             const refreshed = (await w.live.single.read!("l1.live.cas.test", cas)).props as CertificateOutputs;
-            const declared = await checked<CertificateInputs>(w.live.single, { domainName: "l1.live.cas.test", certType: "cas", certId: String(uploaded.body!.certId) }, cas as unknown as Record<string, unknown>);
+            const declared = await checked<CertificateInputs>(
+                w.live.single,
+                { domainName: "l1.live.cas.test", certType: "cas", certId: String(uploaded.body!.certId) },
+                cas as unknown as Record<string, unknown>,
+            );
             assert.equal((await w.live.single.diff!("l1.live.cas.test", refreshed, declared)).changes, false, "no drift");
         });
     });

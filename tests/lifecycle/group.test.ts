@@ -41,7 +41,13 @@ async function world(t: { after: (fn: () => Promise<void>) => void }, product: P
     t.after(() => emulator.close());
     const progress: { urn: string | undefined; message: string }[] = [];
     const sink = (urn: string | undefined) => ({ report: (message: string) => progress.push({ urn, message }), close: () => undefined });
-    return { emulator, judge: judgeOf(product.id, emulator.endpoint, ACCOUNT), provider: groupProvider({ product, ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock), progress: sink }), domains, progress };
+    return {
+        emulator,
+        judge: judgeOf(product.id, emulator.endpoint, ACCOUNT),
+        provider: groupProvider({ product, ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock), progress: sink }),
+        domains,
+        progress,
+    };
 }
 
 let issued: { current: Issued; renewed: Issued } | undefined;
@@ -83,15 +89,22 @@ for (const product of Object.values(PRODUCTS)) {
             assert.match(id, /^[0-9a-f-]{36}$/);
             const calls = sets(w);
             const action = JUDGE.batchSetAction ?? JUDGE.setAction;
-            assert.ok(calls.every((b) => b.action === action && b.code === undefined), JSON.stringify(calls));
-            assert.deepEqual(calls.map((b) => b.domains.length).sort((a, b) => b - a), batched ? [10, 10, 5] : w.domains.map(() => 1));
+            assert.ok(
+                calls.every((b) => b.action === action && b.code === undefined),
+                JSON.stringify(calls),
+            );
+            assert.deepEqual(
+                calls.map((b) => b.domains.length).sort((a, b) => b - a),
+                batched ? [10, 10, 5] : w.domains.map(() => 1),
+            );
             const fingerprint = await fingerprintOf(current);
             assert.deepEqual(outs.domainNames, [...w.domains]);
             assert.deepEqual(Object.keys(outs.served).sort(), [...w.domains]);
             assert.ok(Object.values(outs.served).every((s) => s.status === "on" && s.fingerprint === fingerprint && s.failure === undefined));
             assert.equal(outs.fingerprint, fingerprint);
             for (const domain of w.domains.slice(0, 3)) assert.equal(await servedFingerprint(w, domain), fingerprint);
-            if (JUDGE.statesInBulk) assert.equal(w.emulator.requests().filter((r) => r.action === product.describeDomainAction.name).length, 0, "states in bulk");
+            if (JUDGE.statesInBulk)
+                assert.equal(w.emulator.requests().filter((r) => r.action === product.describeDomainAction.name).length, 0, "states in bulk");
         });
 
         it("GIVEN one domain offline THEN the others converge, the error names it with its state, the group is kept, and the next update works on it alone", async (t) => {
@@ -104,7 +117,12 @@ for (const product of Object.values(PRODUCTS)) {
                 () => assert.fail("create should report the offline domain"),
                 (e: Error & { id?: string; properties?: GroupOutputs }) => e,
             );
-            assert.match(error.message, new RegExp(String.raw`^The group did not take the certificate on 1 of its 6 domains \(the other 5 are done\):\n- g02\.${product.id}\.group\.test is offline: it is stopped`));
+            assert.match(
+                error.message,
+                new RegExp(
+                    String.raw`^The group did not take the certificate on 1 of its 6 domains \(the other 5 are done\):\n- g02\.${product.id}\.group\.test is offline: it is stopped`,
+                ),
+            );
             assert.match(error.message, /run `pulumi up` again: it works only on the domains that differ/);
             assert.ok(error.id, "kept in state");
             const kept = error.properties!;
@@ -117,7 +135,10 @@ for (const product of Object.values(PRODUCTS)) {
             const diff = await w.provider.diff!(error.id!, kept, inputs);
             assert.equal(diff.changes, true);
             const { outs } = (await w.provider.update!(error.id!, kept, inputs)) as { outs: GroupOutputs };
-            assert.deepEqual(sets(w).flatMap((s) => s.domains), [offline]);
+            assert.deepEqual(
+                sets(w).flatMap((s) => s.domains),
+                [offline],
+            );
             assert.equal(outs.served[offline]!.fingerprint, await fingerprintOf(current));
             assert.equal(outs.served[offline]!.failure, undefined);
         });
@@ -128,7 +149,11 @@ for (const product of Object.values(PRODUCTS)) {
             const { id, outs } = (await w.provider.create(await declared(w, w.domains, current))) as { id: string; outs: GroupOutputs };
             const rotated = (await w.provider.update!(id, outs, await declared(w, w.domains, renewed))).outs as GroupOutputs;
             const read = (await w.provider.read!(id, { ...rotated, privateKey: renewed.key.pkcs8 } as GroupOutputs)).props as GroupOutputs;
-            for (const [name, o] of [["create", outs], ["update", rotated], ["read", read]] as const) {
+            for (const [name, o] of [
+                ["create", outs],
+                ["update", rotated],
+                ["read", read],
+            ] as const) {
                 assert.equal("privateKey" in o, false, `${name}: ${Object.keys(o).join(", ")}`);
                 assert.ok(!JSON.stringify(o).includes("PRIVATE KEY"), name);
             }
@@ -150,7 +175,13 @@ for (const product of Object.values(PRODUCTS)) {
             await w.provider.update!(id, refreshed, inputs);
             // Only the drifted domain. Their change was still configuring: ours was refused as busy, then sent once more
             // when the domain was online again.
-            assert.deepEqual(sets(w).map((s) => [s.domains, s.code ?? "ok"]), [[[drifted], "ServiceBusy"], [[drifted], "ok"]]);
+            assert.deepEqual(
+                sets(w).map((s) => [s.domains, s.code ?? "ok"]),
+                [
+                    [[drifted], "ServiceBusy"],
+                    [[drifted], "ok"],
+                ],
+            );
             assert.equal(await servedFingerprint(w, drifted), await fingerprintOf(current));
         });
 
@@ -190,7 +221,16 @@ for (const product of Object.values(PRODUCTS)) {
             w.emulator.addDomain(ACCOUNT.accessKeyId, "other.example.org", product.id);
             w.emulator.setDomainStatus(w.domains[4]!, "offline");
             w.emulator.setDomainStatus(w.domains[5]!, "check_failed");
-            const result = await w.provider.check!({}, { matchDomains: true, excludeDomains: [w.domains[3]], certificate: current.chainPem, privateKey: current.key.pkcs8, confirmTimeoutSeconds: 3600 });
+            const result = await w.provider.check!(
+                {},
+                {
+                    matchDomains: true,
+                    excludeDomains: [w.domains[3]],
+                    certificate: current.chainPem,
+                    privateKey: current.key.pkcs8,
+                    confirmTimeoutSeconds: 3600,
+                },
+            );
             assert.deepEqual(result.failures ?? [], []);
             const inputs = result.inputs as GroupInputs;
             const { id, outs } = (await w.provider.create(inputs)) as { id: string; outs: GroupOutputs };
@@ -199,7 +239,12 @@ for (const product of Object.values(PRODUCTS)) {
             assert.deepEqual(Object.keys(outs.leftOut ?? {}), JUDGE.listsFailedReview ? [w.domains[4], w.domains[5]] : [w.domains[4]]);
             assert.match(outs.leftOut![w.domains[4]!]!, /^offline: it is stopped/);
             if (JUDGE.listsFailedReview) assert.match(outs.leftOut![w.domains[5]!]!, /^check_failed: it did not pass Alibaba Cloud's review/);
-            assert.deepEqual(sets(w).flatMap((s) => s.domains).sort(), w.domains.slice(0, 3));
+            assert.deepEqual(
+                sets(w)
+                    .flatMap((s) => s.domains)
+                    .sort(),
+                w.domains.slice(0, 3),
+            );
 
             // A domain added to the account later, and one started again: a refresh shows the change, the update takes them.
             const added = `late.${product.id}.group.test`;
@@ -211,7 +256,13 @@ for (const product of Object.values(PRODUCTS)) {
             assert.equal((await w.provider.diff!(id, refreshed, inputs)).changes, true);
             w.emulator.reset();
             const updated = ((await w.provider.update!(id, refreshed, inputs)) as { outs: GroupOutputs }).outs;
-            assert.deepEqual(sets(w).flatMap((s) => s.domains).sort(), [w.domains[4]!, added].sort(), "only the new ones");
+            assert.deepEqual(
+                sets(w)
+                    .flatMap((s) => s.domains)
+                    .sort(),
+                [w.domains[4]!, added].sort(),
+                "only the new ones",
+            );
             assert.deepEqual(updated.domains, [...w.domains.slice(0, 3), w.domains[4]!, added].sort());
             assert.equal(await servedFingerprint(w, added), await fingerprintOf(current));
         });
@@ -222,23 +273,37 @@ for (const product of Object.values(PRODUCTS)) {
             const w = await world(t, product, 4);
             const { current, renewed } = await certificates();
             const groupUrn = `urn:pulumi:dev::p::pulumi-nodejs:dynamic/alicloud-certs:${product.resourceTypeName}Group::matched`;
-            const group = await w.provider.check!({}, { matchDomains: true, certificate: current.chainPem, privateKey: current.key.pkcs8, confirmTimeoutSeconds: 3600, resourceUrn: groupUrn });
+            const group = await w.provider.check!(
+                {},
+                { matchDomains: true, certificate: current.chainPem, privateKey: current.key.pkcs8, confirmTimeoutSeconds: 3600, resourceUrn: groupUrn },
+            );
             const inputs = group.inputs as GroupInputs;
             const { id, outs } = (await w.provider.create(inputs)) as { id: string; outs: GroupOutputs };
             assert.deepEqual(outs.domains, w.domains, "nothing claims them yet: the group takes all four");
 
             // The same stack now also declares one of them by name, with another certificate (the single resource's check
             // runs in this process, as the engine runs every check of a stack in one provider process).
-            const single = certificateProvider({ product, service: () => { throw new Error("check calls nothing"); } });
+            const single = certificateProvider({
+                product,
+                service: () => {
+                    throw new Error("check calls nothing");
+                },
+            });
             const singleUrn = `urn:pulumi:dev::p::pulumi-nodejs:dynamic/alicloud-certs:${product.resourceTypeName}::special`;
             t.after(() => void processClaims().claim(singleUrn, [])); // the registry is the process's: release for later tests
-            const checked = await single.check!({}, { domainName: w.domains[2], certificate: renewed.chainPem, privateKey: renewed.key.pkcs8, resourceUrn: singleUrn });
+            const checked = await single.check!(
+                {},
+                { domainName: w.domains[2], certificate: renewed.chainPem, privateKey: renewed.key.pkcs8, resourceUrn: singleUrn },
+            );
             assert.deepEqual(checked.failures ?? [], []);
 
             w.emulator.reset();
             const updated = ((await w.provider.update!(id, outs, inputs)) as { outs: GroupOutputs }).outs;
             assert.deepEqual(updated.domains, [w.domains[0], w.domains[1], w.domains[3]]);
-            assert.equal(updated.leftOut?.[w.domains[2]!], `declared by the ${product.resourceTypeName} \`special\`, which keeps its certificate; add it to excludeDomains to say so`);
+            assert.equal(
+                updated.leftOut?.[w.domains[2]!],
+                `declared by the ${product.resourceTypeName} \`special\`, which keeps its certificate; add it to excludeDomains to say so`,
+            );
             assert.deepEqual(sets(w), [], "handed over: not turned off, nothing else set");
             assert.equal(await servedFingerprint(w, w.domains[2]!), await fingerprintOf(current), "still serving until the DomainCertificate sets its own");
         });
@@ -255,7 +320,10 @@ for (const product of Object.values(PRODUCTS)) {
             // Two minutes of configuring at a line per 10 s, plus the reads and sets (HTTP round trips count as seconds on
             // this clock): at least 12 lines; a reporter much more talkative than every 10 s would give many more.
             assert.ok(lines.length >= 12 && lines.length <= 20, `${lines.length} lines: ${JSON.stringify(lines)}`);
-            assert.ok(lines.some((line) => /^0\/12 domains serve the certificate; 12 set and confirming \(12 configuring\)$/.test(line)), JSON.stringify(lines));
+            assert.ok(
+                lines.some((line) => /^0\/12 domains serve the certificate; 12 set and confirming \(12 configuring\)$/.test(line)),
+                JSON.stringify(lines),
+            );
             assert.equal(lines.at(-1), "12/12 domains serve the certificate");
         });
     });

@@ -104,7 +104,10 @@ for (const product of Object.values(PRODUCTS)) {
                 assert.equal(outs.fingerprint, await fingerprintOf(current));
                 assert.equal(await servedFingerprint(judge, DOMAIN), await fingerprintOf(current));
                 const sets = await hooks.setCalls();
-                assert.deepEqual(sets.map((s) => [s.action, s.domains, s.status]), [[judge.setAction, [DOMAIN], 200]]);
+                assert.deepEqual(
+                    sets.map((s) => [s.action, s.domains, s.status]),
+                    [[judge.setAction, [DOMAIN], 200]],
+                );
                 const read = (await provider.read!(DOMAIN, outs)).props as CertificateOutputs;
                 assert.equal(read.fingerprint, await fingerprintOf(current));
             });
@@ -114,7 +117,11 @@ for (const product of Object.values(PRODUCTS)) {
                 await deploy(provider, { domainName: DOMAIN, certificate: current.chainPem, privateKey: current.key.pkcs8 });
                 await hooks.reset();
                 // The same certificate, re-encoded: still the same certificate.
-                const { outs } = await deploy(provider, { domainName: DOMAIN, certificate: current.chainPem.replace(/\n/g, "\r\n"), privateKey: current.key.traditional });
+                const { outs } = await deploy(provider, {
+                    domainName: DOMAIN,
+                    certificate: current.chainPem.replace(/\n/g, "\r\n"),
+                    privateKey: current.key.traditional,
+                });
                 assert.equal(outs.fingerprint, await fingerprintOf(current));
                 assert.deepEqual(await hooks.setCalls(), []);
             });
@@ -158,7 +165,11 @@ for (const product of Object.values(PRODUCTS)) {
                 const updated = (await provider.update!(DOMAIN, created.outs, news)).outs as Record<string, unknown>;
                 const older = { ...created.outs, privateKey: current.key.pkcs8 } as CertificateOutputs;
                 const read = (await provider.read!(DOMAIN, older)).props as Record<string, unknown>;
-                for (const [name, outs] of [["create", created.outs], ["update", updated], ["read", read]] as const) {
+                for (const [name, outs] of [
+                    ["create", created.outs],
+                    ["update", updated],
+                    ["read", read],
+                ] as const) {
                     assert.equal("privateKey" in outs, false, `${name}: ${Object.keys(outs).join(", ")}`);
                     assert.ok(!JSON.stringify(outs).includes("PRIVATE KEY"), name);
                 }
@@ -210,7 +221,10 @@ for (const product of Object.values(PRODUCTS)) {
                     assert.equal(outs.fingerprint, await fingerprintOf(current));
                     assert.equal(await servedFingerprint(judge, DOMAIN), await fingerprintOf(current));
                     const sets = await hooks.setCalls();
-                    assert.ok(sets.some((s) => s.fault === fault), `the fault was injected (${JSON.stringify(sets)})`);
+                    assert.ok(
+                        sets.some((s) => s.fault === fault),
+                        `the fault was injected (${JSON.stringify(sets)})`,
+                    );
                 });
             }
 
@@ -229,7 +243,14 @@ for (const product of Object.values(PRODUCTS)) {
                 const provider = providerOf(product);
                 const other = await issueCertificate({ dnsNames: ["elsewhere.example.org"] });
                 const results = await Promise.all([
-                    provider.check!({}, { domainName: DOMAIN, certificate: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", privateKey: current.key.pkcs8 }),
+                    provider.check!(
+                        {},
+                        {
+                            domainName: DOMAIN,
+                            certificate: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
+                            privateKey: current.key.pkcs8,
+                        },
+                    ),
                     provider.check!({}, { domainName: DOMAIN, certificate: current.chainPem, privateKey: renewed.key.pkcs8 }),
                     provider.check!({}, { domainName: DOMAIN, certificate: other.chainPem, privateKey: other.key.pkcs8 }),
                 ]);

@@ -45,7 +45,9 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
                 accounts: [
                     {
                         ...ACCOUNT,
-                        domains: fleets.flatMap(({ product, singles, group }) => [...singles, ...group].map((domainName) => ({ domainName, product: product.id }))),
+                        domains: fleets.flatMap(({ product, singles, group }) =>
+                            [...singles, ...group].map((domainName) => ({ domainName, product: product.id })),
+                        ),
                     },
                 ],
             },
@@ -65,7 +67,11 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
         const fingerprint = await fingerprintOf(cert);
         const pem = { certificate: cert.chainPem, privateKey: cert.key.pkcs8 };
 
-        for (const [fault, offset] of [["service-busy", 1], ["internal-error", 2], ["hang", 0]] as const) {
+        for (const [fault, offset] of [
+            ["service-busy", 1],
+            ["internal-error", 2],
+            ["hang", 0],
+        ] as const) {
             emulator.injectFault({ action: READ_ACTIONS, fault, every: 3 * 3, offset: offset * 3 });
         }
 
@@ -80,27 +86,51 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
 
         // up
         const created = await Promise.allSettled([
-            ...singles.map(async ([p, domainName]) => ({ p, outs: (await p.single.create(await check(p.single, { domainName, resourceUrn: urn(domainName) }))).outs as CertificateOutputs })),
-            ...groups.map(async ([p, list]) => ({ p, group: await p.group.create(await check(p.group, { domains: list, resourceUrn: urn(list[0]!) })) as { id: string; outs: GroupOutputs } })),
+            ...singles.map(async ([p, domainName]) => ({
+                p,
+                outs: (await p.single.create(await check(p.single, { domainName, resourceUrn: urn(domainName) }))).outs as CertificateOutputs,
+            })),
+            ...groups.map(async ([p, list]) => ({
+                p,
+                group: (await p.group.create(await check(p.group, { domains: list, resourceUrn: urn(list[0]!) }))) as { id: string; outs: GroupOutputs },
+            })),
         ]);
-        const failures = created.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String((r.reason as Error).message).split("\n")[0]);
+        const failures = created
+            .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+            .map((r) => String((r.reason as Error).message).split("\n")[0]);
         assert.deepEqual(failures, [], "every resource converged");
         const faulted = emulator.requests().filter((r) => r.fault !== undefined);
         assert.deepEqual(new Set(faulted.map((r) => r.fault)), new Set(["service-busy", "internal-error", "hang"]), "all three faults met reads");
         // The request log keeps a listing's DomainName as sent: the names, comma-separated.
-        assert.ok(faulted.some((r) => r.action === CDN.domainListing.action.name && r.domains.join(",").split(",").length > 1), "a bulk read was among the failures");
+        assert.ok(
+            faulted.some((r) => r.action === CDN.domainListing.action.name && r.domains.join(",").split(",").length > 1),
+            "a bulk read was among the failures",
+        );
 
         // Each single resource's row said what it waited on.
         // What it waited on depends on which of its reads the storm hit (configuring, ServiceBusy, InternalError, a
         // timeout), so any cause will do for a row, as long as the row names one; configuring is among them.
-        const waits = (d: string) => progress.filter((p) => p.urn === urn(d) && p.message.startsWith(`${d}: waiting on `)).map((p) => p.message.slice(`${d}: waiting on `.length));
+        const waits = (d: string) =>
+            progress.filter((p) => p.urn === urn(d) && p.message.startsWith(`${d}: waiting on `)).map((p) => p.message.slice(`${d}: waiting on `.length));
         const silent = singles.filter(([, d]) => waits(d).length === 0).map(([, d]) => d);
-        assert.deepEqual(silent, [], `progress on each row: ${JSON.stringify(silent.map((d) => [d, progress.filter((p) => p.urn === urn(d)).map((p) => p.message)]))}`);
-        assert.ok(singles.some(([, d]) => waits(d).includes("configuring")), "some row said it waited on configuring");
+        assert.deepEqual(
+            silent,
+            [],
+            `progress on each row: ${JSON.stringify(silent.map((d) => [d, progress.filter((p) => p.urn === urn(d)).map((p) => p.message)]))}`,
+        );
+        assert.ok(
+            singles.some(([, d]) => waits(d).includes("configuring")),
+            "some row said it waited on configuring",
+        );
 
-        const outs = created.map((r) => (r as PromiseFulfilledResult<{ p: Providers; outs?: CertificateOutputs; group?: { id: string; outs: GroupOutputs } }>).value);
+        const outs = created.map(
+            (r) => (r as PromiseFulfilledResult<{ p: Providers; outs?: CertificateOutputs; group?: { id: string; outs: GroupOutputs } }>).value,
+        );
         for (const { outs: single } of outs) if (single) assert.deepEqual([single.status, single.fingerprint], ["on", fingerprint], single.domainName);
-        for (const { group } of outs) if (group) for (const [domain, served] of Object.entries(group.outs.served)) assert.deepEqual([served.status, served.fingerprint], ["on", fingerprint], domain);
+        for (const { group } of outs)
+            if (group)
+                for (const [domain, served] of Object.entries(group.outs.served))
+                    assert.deepEqual([served.status, served.fingerprint], ["on", fingerprint], domain);
 
         // refresh: every resource reads what it wrote, through the same storm, and reports no drift
         for (const { p, outs: single, group } of outs) {
@@ -116,24 +146,43 @@ describe("every third read fails (ServiceBusy, then InternalError, then a hang)"
         }
 
         // destroy
-        const deleted = await Promise.allSettled(outs.map(({ p, outs: single, group }) => (single ? p.single.delete!(single.domainName, single) : p.group.delete!(group!.id, group!.outs))));
-        assert.deepEqual(deleted.filter((r) => r.status === "rejected").map((r) => String(((r as PromiseRejectedResult).reason as Error).message).split("\n")[0]), []);
+        const deleted = await Promise.allSettled(
+            outs.map(({ p, outs: single, group }) => (single ? p.single.delete!(single.domainName, single) : p.group.delete!(group!.id, group!.outs))),
+        );
+        assert.deepEqual(
+            deleted.filter((r) => r.status === "rejected").map((r) => String(((r as PromiseRejectedResult).reason as Error).message).split("\n")[0]),
+            [],
+        );
         assert.ok(emulator.requests().filter((r) => r.fault !== undefined).length > faulted.length, "the storm went on through refresh and destroy");
     });
 });
 
 describe("a read failing longer than one call's retries", () => {
     // Each product's state read: its listing by names where it has one, else each domain's detail.
-    for (const [product, action] of Object.values(PRODUCTS).map((p) => [p, p.domainListing.byName ? p.domainListing.action.name : p.describeDomainAction.name] as const)) {
+    for (const [product, action] of Object.values(PRODUCTS).map(
+        (p) => [p, p.domainListing.byName ? p.domainListing.action.name : p.describeDomainAction.name] as const,
+    )) {
         it(`GIVEN ${product.displayName}'s state read answering ServiceBusy 40 times (a minute) THEN the resource waits it out, its row saying so, and converges`, async (t) => {
             const clock = new FastClock(SPEED);
             const domainName = `w0.${product.id}.storm.test`;
-            const emulator = await startEmulator({ port: 0, configuringMs: 30_000, clock, seed: { accounts: [{ ...ACCOUNT, domains: [{ domainName, product: product.id }] }] } });
+            const emulator = await startEmulator({
+                port: 0,
+                configuringMs: 30_000,
+                clock,
+                seed: { accounts: [{ ...ACCOUNT, domains: [{ domainName, product: product.id }] }] },
+            });
             t.after(() => emulator.close());
             const progress: string[] = [];
-            const provider = certificateProvider({ product, ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock), progress: () => ({ report: (m: string) => progress.push(m), close: () => undefined }) });
+            const provider = certificateProvider({
+                product,
+                ...servicesOnClock(product, emulator.endpoint, ACCOUNT, clock),
+                progress: () => ({ report: (m: string) => progress.push(m), close: () => undefined }),
+            });
             const cert = await issueCertificate({ dnsNames: [`*.${product.id}.storm.test`], key: "ec256" });
-            const checked = await provider.check!({}, { domainName, certificate: cert.chainPem, privateKey: cert.key.pkcs8, resourceUrn: `urn:pulumi:dev::storm::x::w0` });
+            const checked = await provider.check!(
+                {},
+                { domainName, certificate: cert.chainPem, privateKey: cert.key.pkcs8, resourceUrn: `urn:pulumi:dev::storm::x::w0` },
+            );
             emulator.injectFault({ action, fault: "service-busy", times: 40 });
             const { outs } = await provider.create(checked.inputs);
             assert.equal((outs as CertificateOutputs).fingerprint, await fingerprintOf(cert));

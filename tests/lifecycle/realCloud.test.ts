@@ -90,7 +90,10 @@ async function fault(w: World, spec: FaultSpec): Promise<void> {
 }
 
 /** The engine's view of a failed create: the error, and the resource it keeps in state when the error carries one. */
-async function failedCreate(w: World, news: CertificateInputs): Promise<{ error: Error & { id?: string; properties?: Record<string, unknown> }; elapsedMs: number }> {
+async function failedCreate(
+    w: World,
+    news: CertificateInputs,
+): Promise<{ error: Error & { id?: string; properties?: Record<string, unknown> }; elapsedMs: number }> {
     const startedAt = w.clock.now();
     try {
         await w.provider.create(news);
@@ -128,10 +131,17 @@ for (const product of PRODUCTS) {
                 const after = await served(w, w.domains[0]!);
                 assert.deepEqual([after.domainStatus, after.status], ["online", "off"]);
                 const sets = w.emulator.requests().filter((r) => /Set/.test(r.action ?? ""));
-                assert.deepEqual(sets.map((r) => r.code ?? r.status), [200, 200, 200], "three sets, none refused");
+                assert.deepEqual(
+                    sets.map((r) => r.code ?? r.status),
+                    [200, 200, 200],
+                    "three sets, none refused",
+                );
             });
 
-            for (const [faultKind, state] of [["configure-failed", "configure_failed"], ["check-failed", "check_failed"]] as const) {
+            for (const [faultKind, state] of [
+                ["configure-failed", "configure_failed"],
+                ["check-failed", "check_failed"],
+            ] as const) {
                 it(`a change that ends in ${state} fails its resource at once, naming the domain, the state and what to do; the resource stays in state`, async (t) => {
                     const w = await world(t, product, { readDuringConfiguring });
                     const news = await uploadInputs(w, w.domains[0]!, { confirmTimeoutSeconds: 3600 });
@@ -171,7 +181,10 @@ for (const product of PRODUCTS) {
                 const { error } = await failedCreate(w, await uploadInputs(w, w.domains[0]!));
                 assert.match(error.message, /is offline/);
                 assert.match(error.message, /start/i);
-                assert.deepEqual(w.emulator.requests().filter((r) => /Set/.test(r.action ?? "")), []);
+                assert.deepEqual(
+                    w.emulator.requests().filter((r) => /Set/.test(r.action ?? "")),
+                    [],
+                );
             });
 
             it("ServiceBusy is waited out for as long as the timeout allows, far past a retry budget", async (t) => {
@@ -207,11 +220,17 @@ for (const product of PRODUCTS) {
                     assert.deepEqual([now.domainStatus, now.status, now.certType], ["online", "on", "free"]);
                 });
 
-                for (const [faultKind, pattern] of [["free-failed", /failed.*issue/], ["free-cname-error", /CNAME/]] as const) {
+                for (const [faultKind, pattern] of [
+                    ["free-failed", /failed.*issue/],
+                    ["free-cname-error", /CNAME/],
+                ] as const) {
                     it(`a free certificate whose issuance ends in ${faultKind} fails with that status's own message`, async (t) => {
                         const w = await world(t, product, { readDuringConfiguring });
                         await fault(w, { action: "*", fault: faultKind });
-                        const { error, elapsedMs } = await failedCreate(w, await inputs(w, { domainName: w.domains[0]!, certType: "free", confirmTimeoutSeconds: 3600 }));
+                        const { error, elapsedMs } = await failedCreate(
+                            w,
+                            await inputs(w, { domainName: w.domains[0]!, certType: "free", confirmTimeoutSeconds: 3600 }),
+                        );
                         assert.match(error.message, pattern);
                         assert.ok(elapsedMs < 30 * MINUTE);
                         assert.equal(error.id, w.domains[0]);
@@ -258,7 +277,9 @@ describe("realistic timings at scale", () => {
             const calls = (action: string) => log.filter((r) => r.action === action).length;
             const certReads = calls(CDN.describeCertificateAction.name);
             const stateReads = calls("DescribeUserDomains");
-            t.diagnostic(`100 domains in ${Math.round(elapsed / 1000)} s of cloud time; per domain: ${(certReads / 100).toFixed(2)} certificate reads, ${(stateReads / 100).toFixed(2)} state listings (50 domains each), ${(calls(CDN.describeDomainAction.name) / 100).toFixed(2)} detail reads`);
+            t.diagnostic(
+                `100 domains in ${Math.round(elapsed / 1000)} s of cloud time; per domain: ${(certReads / 100).toFixed(2)} certificate reads, ${(stateReads / 100).toFixed(2)} state listings (50 domains each), ${(calls(CDN.describeDomainAction.name) / 100).toFixed(2)} detail reads`,
+            );
             assert.ok(certReads <= 250, `certificate reads: ${certReads}`);
             assert.equal(calls(CDN.describeDomainAction.name), 0, "domain states come in bulk, not one DescribeCdnDomainDetail per domain");
             assert.equal(log.filter((r) => r.code === "Throttling.User").length, 0);

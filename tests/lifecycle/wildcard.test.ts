@@ -26,7 +26,12 @@ interface World {
 
 async function world(t: { after: (fn: () => Promise<void>) => void }, product: ProductSpec, domains: readonly string[]): Promise<World> {
     const clock = new FastClock(600);
-    const emulator = await startEmulator({ port: 0, configuringMs: 60_000, clock, seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] } });
+    const emulator = await startEmulator({
+        port: 0,
+        configuringMs: 60_000,
+        clock,
+        seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
+    });
     t.after(() => emulator.close());
     const services = servicesOnClock(product, emulator.endpoint, ACCOUNT, clock);
     const cert = await issueCertificate({ dnsNames: [`*.${product.id}.wild.test`, `*.g.${product.id}.wild.test`], key: "ec256" });
@@ -41,7 +46,10 @@ async function checked<T>(provider: dynamic.ResourceProvider, cert: Issued, raw:
 
 /** The DomainName of every set call the emulator took, as sent. */
 function setDomains(w: World): string[] {
-    return w.emulator.requests().filter((r) => /Set/.test(r.action ?? "")).flatMap((r) => r.domains);
+    return w.emulator
+        .requests()
+        .filter((r) => /Set/.test(r.action ?? ""))
+        .flatMap((r) => r.domains);
 }
 
 for (const product of Object.values(PRODUCTS)) {
@@ -68,7 +76,10 @@ for (const product of Object.values(PRODUCTS)) {
             const old = { ...(outs as CertificateOutputs), domainName: `*${wild}` };
             const read = await w.single.read!(`*${wild}`, old);
             assert.equal(read.id, `*${wild}`, "the engine's id is kept");
-            assert.deepEqual([(read.props as CertificateOutputs).domainName, (read.props as CertificateOutputs).fingerprint], [wild, await fingerprintOf(w.cert)]);
+            assert.deepEqual(
+                [(read.props as CertificateOutputs).domainName, (read.props as CertificateOutputs).fingerprint],
+                [wild, await fingerprintOf(w.cert)],
+            );
             const news = await checked<CertificateInputs>(w.single, w.cert, { domainName: `*${wild}` });
             assert.equal((await w.single.diff!(`*${wild}`, old, news)).changes, false);
             await w.single.delete!(`*${wild}`, old);

@@ -51,7 +51,12 @@ interface RunResult {
 
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 60_000, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            timeout: options.timeoutMs ?? 60_000,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -139,7 +144,10 @@ function assertDriftCommand(command: string | undefined, vars: Record<string, un
     assert.match(command, /\s--expect-no-changes(\s|$)/, "the check must fail on any difference");
     const days = expiryFailDays(command, vars);
     assert.ok(days !== undefined, `no --config alicloud-certs:expiryFailDays=... in: ${command}`);
-    assert.ok(Number.isInteger(days) && days >= 1 && days < DEFAULT_WARNING_DAYS, `expiryFailDays ${days} should be a whole number of days inside the ${DEFAULT_WARNING_DAYS}-day warning window`);
+    assert.ok(
+        Number.isInteger(days) && days >= 1 && days < DEFAULT_WARNING_DAYS,
+        `expiryFailDays ${days} should be a whole number of days inside the ${DEFAULT_WARNING_DAYS}-day warning window`,
+    );
 }
 
 // Secrets may appear only as references: `${{ secrets.NAME }}` on GitHub, project variables (not in the file) on GitLab.
@@ -271,7 +279,10 @@ async function gitlabRepo(ciText: string, branch = "main"): Promise<{ dir: strin
     const env = isolatedEnv(home);
     fs.writeFileSync(path.join(dir, ".gitlab-ci.yml"), ciText);
     const git = async (...args: string[]) => {
-        const result = await run("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: dir, env });
+        const result = await run("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], {
+            cwd: dir,
+            env,
+        });
         assert.equal(result.code, 0, `git ${args.join(" ")}: ${result.stderr}`);
     };
     await git("init", "-q", "-b", "main");
@@ -350,7 +361,9 @@ describe("GitHub workflows: the contract", () => {
             }
             const steps = githubSteps(workflow);
             const credentials = steps.findIndex((step) => step.uses === CREDENTIALS_ACTION);
-            const firstPulumi = steps.findIndex((step) => (step.uses?.startsWith("pulumi/actions@") && step.with?.command) || (step.run && pulumiCommands(step.run).length > 0));
+            const firstPulumi = steps.findIndex(
+                (step) => (step.uses?.startsWith("pulumi/actions@") && step.with?.command) || (step.run && pulumiCommands(step.run).length > 0),
+            );
             assert.ok(credentials >= 0, `no ${CREDENTIALS_ACTION} step`);
             assert.ok(firstPulumi > credentials, "the credentials step must come before the first Pulumi command");
             const inputs = steps[credentials].with ?? {};
@@ -393,14 +406,21 @@ describe("GitHub workflows: the contract", () => {
         assert.equal(crons.length, 1);
         assert.equal(crons[0].split(/\s+/).length, 5);
         const commands = githubSteps(workflow).flatMap((step) => (step.run ? pulumiCommands(step.run) : []));
-        assertDriftCommand(commands.find((c) => c.startsWith("pulumi preview")), workflow.env);
+        assertDriftCommand(
+            commands.find((c) => c.startsWith("pulumi preview")),
+            workflow.env,
+        );
     });
 
     test("no AccessKey or secret literal in any workflow (and the check finds a planted one)", () => {
         for (const name of GITHUB_FILES) {
             assert.deepEqual(secretLiterals(readGithub(name), "github"), [], name);
         }
-        const planted = mutate(readGithub("pulumi-up.yml"), "  PULUMI_STACK: ${{ vars.PULUMI_STACK }}\n", "  PULUMI_STACK: ${{ vars.PULUMI_STACK }}\n  ALIBABA_CLOUD_ACCESS_KEY_SECRET: hunter2\n  ALIBABA_CLOUD_ACCESS_KEY_ID: LTAI5tExampleExample00\n");
+        const planted = mutate(
+            readGithub("pulumi-up.yml"),
+            "  PULUMI_STACK: ${{ vars.PULUMI_STACK }}\n",
+            "  PULUMI_STACK: ${{ vars.PULUMI_STACK }}\n  ALIBABA_CLOUD_ACCESS_KEY_SECRET: hunter2\n  ALIBABA_CLOUD_ACCESS_KEY_ID: LTAI5tExampleExample00\n",
+        );
         const found = secretLiterals(planted, "github");
         assert.equal(found.length, 3, found.join("\n"));
     });
@@ -426,7 +446,10 @@ describe("GitLab pipeline: the contract", () => {
         const tokenFile = template.variables.ALIBABA_CLOUD_OIDC_TOKEN_FILE as string;
         assert.ok(path.isAbsolute(tokenFile), `ALIBABA_CLOUD_OIDC_TOKEN_FILE should be an absolute path, is ${tokenFile}`);
         const first = (template.before_script as string[])[0];
-        assert.ok(first.includes(`"$${tokenVariable}"`) && first.includes('> "$ALIBABA_CLOUD_OIDC_TOKEN_FILE"'), `the first before_script line should write $${tokenVariable} to the token file: ${first}`);
+        assert.ok(
+            first.includes(`"$${tokenVariable}"`) && first.includes('> "$ALIBABA_CLOUD_OIDC_TOKEN_FILE"'),
+            `the first before_script line should write $${tokenVariable} to the token file: ${first}`,
+        );
         assert.match(first, /umask 077/, "the token file should be readable by the job's user only");
     });
 
@@ -461,7 +484,11 @@ describe("GitLab pipeline: the contract", () => {
                 const bin = path.join(dir, "bin");
                 fs.mkdirSync(bin);
                 fs.writeFileSync(path.join(bin, "npm"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-                fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "  ~ alicloud-certs:cdn:DomainCertificate www update [diff: ~fingerprint]"\necho "args: $*"\nexit ${pulumiExit}\n`, { mode: 0o755 });
+                fs.writeFileSync(
+                    path.join(bin, "pulumi"),
+                    `#!/bin/sh\necho "  ~ alicloud-certs:cdn:DomainCertificate www update [diff: ~fingerprint]"\necho "args: $*"\nexit ${pulumiExit}\n`,
+                    { mode: 0o755 },
+                );
                 const tokenFile = path.join(dir, "oidc-token");
                 const script = [...gitlabLines(pipeline, jobs.preview, "before_script"), ...gitlabLines(pipeline, jobs.preview, "script")].join("\n");
                 const { port } = server.address() as AddressInfo;
@@ -574,7 +601,9 @@ describe("the credentials the GitLab file relies on", () => {
         sdkHttp.doRequest = async (request) => {
             calls.push(request);
             const expiration = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
-            const body = { Credentials: { AccessKeyId: "STS.ci-key-id", AccessKeySecret: "ci-key-secret", SecurityToken: "ci-sts-token", Expiration: expiration } };
+            const body = {
+                Credentials: { AccessKeyId: "STS.ci-key-id", AccessKeySecret: "ci-key-secret", SecurityToken: "ci-sts-token", Expiration: expiration },
+            };
             return { statusCode: 200, headers: {}, body: Buffer.from(JSON.stringify(body)) };
         };
 
@@ -586,8 +615,18 @@ describe("the credentials the GitLab file relies on", () => {
         assert.equal(calls[0].host, "sts.aliyuncs.com");
         assert.equal(calls[0].queries.Action, "AssumeRoleWithOIDC");
         assert.deepEqual(
-            { token: calls[0].bodyForm.OIDCToken, role: calls[0].bodyForm.RoleArn, provider: calls[0].bodyForm.OIDCProviderArn, session: calls[0].bodyForm.RoleSessionName },
-            { token: fs.readFileSync(tokenFile, "utf8"), role: process.env.ALIBABA_CLOUD_ROLE_ARN, provider: process.env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN, session: "gitlab-4242" },
+            {
+                token: calls[0].bodyForm.OIDCToken,
+                role: calls[0].bodyForm.RoleArn,
+                provider: calls[0].bodyForm.OIDCProviderArn,
+                session: calls[0].bodyForm.RoleSessionName,
+            },
+            {
+                token: fs.readFileSync(tokenFile, "utf8"),
+                role: process.env.ALIBABA_CLOUD_ROLE_ARN,
+                provider: process.env.ALIBABA_CLOUD_OIDC_PROVIDER_ARN,
+                session: "gitlab-4242",
+            },
         );
     });
 });
@@ -624,10 +663,24 @@ describe("examples/pipelines/README.md", () => {
     test("names every variable and secret the files read", () => {
         const github = new Set(GITHUB_FILES.flatMap((name) => [...readGithub(name).matchAll(/\$\{\{\s*(?:vars|secrets)\.(\w+)\s*\}\}/g)].map((m) => m[1])));
         const pipeline = parseYaml(GITLAB_TEXT) as Yaml;
-        const defined = new Set([...Object.keys(pipeline.variables), ...Object.keys(pipeline[".pulumi"].variables), ...Object.keys(pipeline[".pulumi"].id_tokens)]);
-        const referenced = [...GITLAB_TEXT.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]).filter((name) => !name.startsWith("CI_") && !defined.has(name));
+        const defined = new Set([
+            ...Object.keys(pipeline.variables),
+            ...Object.keys(pipeline[".pulumi"].variables),
+            ...Object.keys(pipeline[".pulumi"].id_tokens),
+        ]);
+        const referenced = [...GITLAB_TEXT.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)]
+            .map((m) => m[1])
+            .filter((name) => !name.startsWith("CI_") && !defined.has(name));
         // Read by the SDK, not by the file.
-        const gitlab = new Set([...referenced, "ALIBABA_CLOUD_ROLE_ARN", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_STACK", "PULUMI_BACKEND_URL"]);
+        const gitlab = new Set([
+            ...referenced,
+            "ALIBABA_CLOUD_ROLE_ARN",
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            "PULUMI_ACCESS_TOKEN",
+            "PULUMI_CONFIG_PASSPHRASE",
+            "PULUMI_STACK",
+            "PULUMI_BACKEND_URL",
+        ]);
         for (const name of [...github, ...gitlab]) {
             assert.ok(README.includes(`\`${name}\``), `README.md does not mention ${name}`);
         }

@@ -52,7 +52,17 @@ export async function servedFingerprint(judge: ProductJudge, domainName: string)
 function genericCall(endpoint: string, keys: SdkKeys, version: string) {
     const client = new OpenApi(testSdkConfig(endpoint, keys));
     return async (action: string, query: Record<string, string>): Promise<Record<string, unknown>> => {
-        const params = new $OpenApiUtil.Params({ action, version, protocol: "HTTPS", pathname: "/", method: "POST", authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json" });
+        const params = new $OpenApiUtil.Params({
+            action,
+            version,
+            protocol: "HTTPS",
+            pathname: "/",
+            method: "POST",
+            authType: "AK",
+            style: "RPC",
+            reqBodyType: "formData",
+            bodyType: "json",
+        });
         const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
         return ((await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { body: Record<string, unknown> }).body;
     };
@@ -65,7 +75,12 @@ function genericCall(endpoint: string, keys: SdkKeys, version: string) {
 function dcdnClient(endpoint: string, keys: SdkKeys): Dcdn {
     const host = endpoint.includes("://") ? new URL(endpoint).host : endpoint;
     return new Dcdn(
-        new $OpenApiClient.Config({ ...keys, endpoint: host, protocol: "http", globalParameters: new $OpenApiClient.GlobalParameters({ headers: { connection: "close" } }) }),
+        new $OpenApiClient.Config({
+            ...keys,
+            endpoint: host,
+            protocol: "http",
+            globalParameters: new $OpenApiClient.GlobalParameters({ headers: { connection: "close" } }),
+        }),
     );
 }
 
@@ -89,7 +104,14 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         },
         async replace(domainName, issued, certName) {
             await testCdnClient(endpoint, keys).setCdnDomainSSLCertificate(
-                new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certType: "upload", certName, SSLPub: issued.chainPem, SSLPri: issued.key.pkcs8 }),
+                new $Cdn.SetCdnDomainSSLCertificateRequest({
+                    domainName,
+                    SSLProtocol: "on",
+                    certType: "upload",
+                    certName,
+                    SSLPub: issued.chainPem,
+                    SSLPri: issued.key.pkcs8,
+                }),
             );
         },
     }),
@@ -110,7 +132,11 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
             return (body.DomainDetail as Record<string, string> | undefined)?.DomainStatus;
         },
         async replace(domainName, issued, certName) {
-            await genericCall(endpoint, keys, "2016-11-01")("SetLiveDomainCertificate", {
+            await genericCall(
+                endpoint,
+                keys,
+                "2016-11-01",
+            )("SetLiveDomainCertificate", {
                 DomainName: domainName,
                 SSLProtocol: "on",
                 CertType: "upload",
@@ -129,7 +155,9 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         statesInBulk: false,
         listsFailedReview: true,
         async served(domainName) {
-            const response = await dcdnClient(endpoint, keys).describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }));
+            const response = await dcdnClient(endpoint, keys).describeDcdnDomainCertificateInfo(
+                new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }),
+            );
             const info = response.body?.certInfos?.certInfo?.[0];
             return { status: info?.SSLProtocol, pem: info?.SSLPub, certName: info?.certName, certType: info?.certType };
         },
@@ -139,7 +167,14 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         },
         async replace(domainName, issued, certName) {
             await dcdnClient(endpoint, keys).setDcdnDomainSSLCertificate(
-                new $Dcdn.SetDcdnDomainSSLCertificateRequest({ domainName, SSLProtocol: "on", certType: "upload", certName, SSLPub: issued.chainPem, SSLPri: issued.key.pkcs8 }),
+                new $Dcdn.SetDcdnDomainSSLCertificateRequest({
+                    domainName,
+                    SSLProtocol: "on",
+                    certType: "upload",
+                    certName,
+                    SSLPub: issued.chainPem,
+                    SSLPri: issued.key.pkcs8,
+                }),
             );
         },
     }),

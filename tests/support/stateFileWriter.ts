@@ -70,8 +70,17 @@ async function main(): Promise<void> {
         store.refresh();
         const domain = store.findDomain(account, `${prefix}-d${i % 10}.cdn.test`)!;
         const certId = String(prefix.charCodeAt(0) * 1_000_000 + i);
-        store.stage(domain, { status: "on", certName: `${prefix}-${i}`, certType: "upload", pem: domain.current.pem ?? "", casCertId: certId }, Date.now(), { configuringMs: 0 });
-        store.addCasCertificate(account, { certId, certName: `${prefix}-${i}`, pem: "", region: "cn-hangzhou", source: "cdn-set", createdAt: new Date().toISOString() });
+        store.stage(domain, { status: "on", certName: `${prefix}-${i}`, certType: "upload", pem: domain.current.pem ?? "", casCertId: certId }, Date.now(), {
+            configuringMs: 0,
+        });
+        store.addCasCertificate(account, {
+            certId,
+            certName: `${prefix}-${i}`,
+            pem: "",
+            region: "cn-hangzhou",
+            source: "cdn-set",
+            createdAt: new Date().toISOString(),
+        });
         store.save();
     };
     const remove = (prefix: string, i: number) => {

@@ -59,14 +59,18 @@ describe("resolveCredentials", () => {
 
     it("GIVEN only alicloud:accessKey THEN an error telling to set alicloud:secretKey as a secret", () => {
         const config = configFromRecord({ "alicloud:accessKey": "LTAI-config" });
-        assert.throws(() => resolveCredentials(config, {}), (error: unknown) =>
-            error instanceof CredentialsError && /pulumi config set --secret alicloud:secretKey/.test(error.message));
+        assert.throws(
+            () => resolveCredentials(config, {}),
+            (error: unknown) => error instanceof CredentialsError && /pulumi config set --secret alicloud:secretKey/.test(error.message),
+        );
     });
 
     it("GIVEN only alicloud:secretKey THEN an error telling to set alicloud:accessKey, without the secret", () => {
         const config = configFromRecord({ "alicloud:secretKey": SECRET });
-        assert.throws(() => resolveCredentials(config, {}), (error: unknown) =>
-            error instanceof CredentialsError && /alicloud:accessKey/.test(error.message) && !error.message.includes(SECRET));
+        assert.throws(
+            () => resolveCredentials(config, {}),
+            (error: unknown) => error instanceof CredentialsError && /alicloud:accessKey/.test(error.message) && !error.message.includes(SECRET),
+        );
     });
 
     it("GIVEN no config but ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY THEN those", async () => {
@@ -97,11 +101,14 @@ describe("resolveCredentials", () => {
     it("GIVEN no credentials anywhere THEN identity() fails with what to set", async () => {
         await withProcessEnv(NO_SDK_ENV, async () => {
             const credentials = resolveCredentials(undefined, {});
-            await assert.rejects(credentials.identity(), (error: unknown) =>
-                error instanceof CredentialsError &&
-                /pulumi config set alicloud:accessKey/.test(error.message) &&
-                /pulumi config set --secret alicloud:secretKey/.test(error.message) &&
-                /ALIBABA_CLOUD_ACCESS_KEY_ID/.test(error.message));
+            await assert.rejects(
+                credentials.identity(),
+                (error: unknown) =>
+                    error instanceof CredentialsError &&
+                    /pulumi config set alicloud:accessKey/.test(error.message) &&
+                    /pulumi config set --secret alicloud:secretKey/.test(error.message) &&
+                    /ALIBABA_CLOUD_ACCESS_KEY_ID/.test(error.message),
+            );
         });
     });
 

@@ -40,9 +40,7 @@ describe("parseEndpoint", () => {
             assert.throws(
                 () => parseEndpoint(input, "stack config alicloud-certs:cdnEndpoint"),
                 (error: unknown) =>
-                    error instanceof EndpointError &&
-                    error.message.startsWith("stack config alicloud-certs:cdnEndpoint must be") &&
-                    why.test(error.message),
+                    error instanceof EndpointError && error.message.startsWith("stack config alicloud-certs:cdnEndpoint must be") && why.test(error.message),
             );
         });
     }
@@ -50,10 +48,22 @@ describe("parseEndpoint", () => {
 
 describe("resolveEndpoint", () => {
     it("DCDN: alicloud-certs:dcdnEndpoint over ALICLOUD_DCDN_ENDPOINT, and neither of the other products' keys", () => {
-        assert.deepEqual(resolveEndpoint(DCDN, undefined, { ALICLOUD_DCDN_ENDPOINT: "http://127.0.0.1:7001" }), { host: "127.0.0.1:7001", protocol: "http", source: "ALICLOUD_DCDN_ENDPOINT" });
+        assert.deepEqual(resolveEndpoint(DCDN, undefined, { ALICLOUD_DCDN_ENDPOINT: "http://127.0.0.1:7001" }), {
+            host: "127.0.0.1:7001",
+            protocol: "http",
+            source: "ALICLOUD_DCDN_ENDPOINT",
+        });
         const config = configFromRecord({ "alicloud-certs:dcdnEndpoint": "http://127.0.0.1:9001", "alicloud-certs:cdnEndpoint": "http://127.0.0.1:1" });
-        assert.deepEqual(resolveEndpoint(DCDN, config, { ALICLOUD_DCDN_ENDPOINT: "http://127.0.0.1:2" }), { host: "127.0.0.1:9001", protocol: "http", source: "alicloud-certs:dcdnEndpoint" });
-        assert.equal(resolveEndpoint(DCDN, configFromRecord({ "alicloud-certs:cdnEndpoint": "http://127.0.0.1:1" }), { ALICLOUD_CDN_ENDPOINT: "http://127.0.0.1:1" }).source, "default");
+        assert.deepEqual(resolveEndpoint(DCDN, config, { ALICLOUD_DCDN_ENDPOINT: "http://127.0.0.1:2" }), {
+            host: "127.0.0.1:9001",
+            protocol: "http",
+            source: "alicloud-certs:dcdnEndpoint",
+        });
+        assert.equal(
+            resolveEndpoint(DCDN, configFromRecord({ "alicloud-certs:cdnEndpoint": "http://127.0.0.1:1" }), { ALICLOUD_CDN_ENDPOINT: "http://127.0.0.1:1" })
+                .source,
+            "default",
+        );
     });
 
     it("GIVEN nothing THEN the product's public endpoint over HTTPS", () => {

@@ -23,23 +23,67 @@ import { CredentialsError, toApiError } from "../../provider/alicloud/sdkErrors"
 // versions and the English reference, BatchSetCdnDomainServerCertificate, SetLiveDomainCertificate), plus the common
 // codes every Alibaba Cloud RPC API answers (signature, throttling, 5xx).
 const SEED_CODES = [
-    "Certificate.FormatError", "Certificate.NotFind", "Certificate.MissMatch", "InvalidDomain.NotFound",
-    "IllegalOperation", "ServiceBusy", "InvalidDomain.Offline", "OperationDenied",
-    "InvalidServerCertificateStatus.ValueNotSupported", "ServerCertificate.MissingParameter",
-    "PrivateKey.MissingParameter", "InvalidCertificate", "InvalidPrivateKey", "InvalidCertificate.TooLong",
-    "InvalidCertName.TooLong", "SetDomainServerCertificate.ParameterError", "Certificate.StatusError", "DeleteFailed",
-    "Certificate.Duplicated", "Certificate.KeyNull", "Key.Malformed", "Certificate.NotPermittedOff",
-    "Certificate.SettedNotEffect", "SSLPub.MissingParameter", "SSLPri.MissingParameter", "InvalidSSLPub",
-    "InvalidSSLPri", "IllegalOperationDomain", "AuthenticationFailed", "SetDomainCertificate.ParameterError",
-    "CertStorage.failed", "CertificateContent.Duplicated", "Certificate.Expired", "InvalidDomain.notOnline",
-    "Decode.Error", "sslPub.Error", "sslPri.Error", "DomainInSafeMode", "InvalidSSLPubOrInvalidSSLPri",
-    "DomainInProtectedMode", "CertName.MissingParameter", "InvalidSSLProtocol.ValueNotSupported", "FunctionMutex",
+    "Certificate.FormatError",
+    "Certificate.NotFind",
+    "Certificate.MissMatch",
+    "InvalidDomain.NotFound",
+    "IllegalOperation",
+    "ServiceBusy",
+    "InvalidDomain.Offline",
+    "OperationDenied",
+    "InvalidServerCertificateStatus.ValueNotSupported",
+    "ServerCertificate.MissingParameter",
+    "PrivateKey.MissingParameter",
+    "InvalidCertificate",
+    "InvalidPrivateKey",
+    "InvalidCertificate.TooLong",
+    "InvalidCertName.TooLong",
+    "SetDomainServerCertificate.ParameterError",
+    "Certificate.StatusError",
+    "DeleteFailed",
+    "Certificate.Duplicated",
+    "Certificate.KeyNull",
+    "Key.Malformed",
+    "Certificate.NotPermittedOff",
+    "Certificate.SettedNotEffect",
+    "SSLPub.MissingParameter",
+    "SSLPri.MissingParameter",
+    "InvalidSSLPub",
+    "InvalidSSLPri",
+    "IllegalOperationDomain",
+    "AuthenticationFailed",
+    "SetDomainCertificate.ParameterError",
+    "CertStorage.failed",
+    "CertificateContent.Duplicated",
+    "Certificate.Expired",
+    "InvalidDomain.notOnline",
+    "Decode.Error",
+    "sslPub.Error",
+    "sslPri.Error",
+    "DomainInSafeMode",
+    "InvalidSSLPubOrInvalidSSLPri",
+    "DomainInProtectedMode",
+    "CertName.MissingParameter",
+    "InvalidSSLProtocol.ValueNotSupported",
+    "FunctionMutex",
 ];
 const WIRE_CONTRACT_CODES = [
-    "Throttling.User", "ServiceBusy", "InvalidDomain.NotFound", "IllegalOperation", "MissingParameter",
-    "DomainNameOverLimit", "ServiceUnavailable", "InternalError", "SignatureDoesNotMatch",
-    "InvalidAccessKeyId.NotFound", "IncompleteSignature", "InvalidTimeStamp.Expired", "SignatureNonceUsed",
-    "InvalidAction.NotFound", "InvalidSecurityToken.Expired", "InvalidSecurityToken.Malformed",
+    "Throttling.User",
+    "ServiceBusy",
+    "InvalidDomain.NotFound",
+    "IllegalOperation",
+    "MissingParameter",
+    "DomainNameOverLimit",
+    "ServiceUnavailable",
+    "InternalError",
+    "SignatureDoesNotMatch",
+    "InvalidAccessKeyId.NotFound",
+    "IncompleteSignature",
+    "InvalidTimeStamp.Expired",
+    "SignatureNonceUsed",
+    "InvalidAction.NotFound",
+    "InvalidSecurityToken.Expired",
+    "InvalidSecurityToken.Malformed",
     "InvalidSecurityToken.MismatchWithAccessKey",
 ];
 
@@ -62,7 +106,9 @@ function codesInSeedFiles(dir: string): string[] {
             if (/\d{3}\s*\|/.test(match[0]) && code !== "HttpCode" && !/^(Parameter|Action|DomainName)$/.test(code)) codes.add(code);
         }
         // Flattened HTML tables: 400Code.NameMessage...
-        for (const match of text.matchAll(/^(?:400|403|404)([A-Za-z][A-Za-z.]*?)(?=[A-Z][a-z]+ |The |Error |Turn |Certificate was |This domain |Function |Authentication |Parameters |Illegal |Not find |You are )/gm)) {
+        for (const match of text.matchAll(
+            /^(?:400|403|404)([A-Za-z][A-Za-z.]*?)(?=[A-Z][a-z]+ |The |Error |Turn |Certificate was |This domain |Function |Authentication |Parameters |Illegal |Not find |You are )/gm,
+        )) {
             codes.add(match[1]!);
         }
     }
@@ -221,12 +267,23 @@ describe("AlicloudApiError", () => {
         assert.ok(error instanceof Error);
     });
     it("GIVEN a bulk read's failure handed to one domain THEN the message names that domain and how many shared the call", () => {
-        const error = new AlicloudApiError({ action: "DescribeUserDomains", actionKind: "read", domainNames: ["a.example.com", "b.example.com"], code: "ServiceBusy", apiMessage: "busy" });
+        const error = new AlicloudApiError({
+            action: "DescribeUserDomains",
+            actionKind: "read",
+            domainNames: ["a.example.com", "b.example.com"],
+            code: "ServiceBusy",
+            apiMessage: "busy",
+        });
         const mine = error.with({ domainNames: ["b.example.com"], readWithOthers: 1 });
-        assert.match(mine.message, /^DescribeUserDomains on b\.example\.com \(read together with 1 other domain\) failed: ServiceBusy: busy\. Fix: the API answered a read as busy/);
+        assert.match(
+            mine.message,
+            /^DescribeUserDomains on b\.example\.com \(read together with 1 other domain\) failed: ServiceBusy: busy\. Fix: the API answered a read as busy/,
+        );
     });
     it("GIVEN attempts THEN the message says after how many", () => {
-        const error = new AlicloudApiError({ action: "A", actionKind: "set", domainNames: ["d"], code: "ServiceBusy", apiMessage: "busy" }).with({ attempts: 8 });
+        const error = new AlicloudApiError({ action: "A", actionKind: "set", domainNames: ["d"], code: "ServiceBusy", apiMessage: "busy" }).with({
+            attempts: 8,
+        });
         assert.match(error.message, /^A on d failed after 8 attempts: ServiceBusy: busy\. Fix: /);
         assert.equal(error.attempts, 8);
     });
@@ -239,7 +296,13 @@ describe("AlicloudApiError", () => {
 describe("toApiError", () => {
     const context = { action: "SetLiveDomainCertificate", actionKind: "set" as const, domainNames: ["live.example.com"], secrets: [SECRET, TOKEN, PEM_KEY] };
 
-    function sdkError(kind: typeof ClientError | typeof ServerError | typeof ThrottlingError, status: number, code: string, message: string, extra: object = {}) {
+    function sdkError(
+        kind: typeof ClientError | typeof ServerError | typeof ThrottlingError,
+        status: number,
+        code: string,
+        message: string,
+        extra: object = {},
+    ) {
         const data = { RequestId: "REQ-1", HostId: "live.aliyuncs.com", Code: code, Message: message, Recommend: "" };
         return new kind({ statusCode: status, code, message: `code: ${status}, ${message} request id: REQ-1`, data, requestId: "REQ-1", ...extra });
     }
@@ -255,7 +318,10 @@ describe("toApiError", () => {
         assert.deepEqual(error.domainNames, ["live.example.com"]);
     });
     it("GIVEN a ThrottlingError with retry-after THEN transient with retryAfterMs", () => {
-        const error = toApiError(sdkError(ThrottlingError, 400, "Throttling.User", "Request was denied due to user flow control.", { retryAfter: 1500 }), context);
+        const error = toApiError(
+            sdkError(ThrottlingError, 400, "Throttling.User", "Request was denied due to user flow control.", { retryAfter: 1500 }),
+            context,
+        );
         assert.equal(error.code, "Throttling.User");
         assert.equal(error.transient, true);
         assert.equal(error.retryAfterMs, 1500);
@@ -266,7 +332,10 @@ describe("toApiError", () => {
         assert.equal(error.statusCode, 503);
     });
     it("GIVEN ServiceBusy (403) THEN transient: a read reads on, a set waits for the domain (the lifecycle's)", () => {
-        assert.equal(toApiError(sdkError(ClientError, 403, "ServiceBusy", "The specified Domain is configuring, please retry later."), context).transient, true);
+        assert.equal(
+            toApiError(sdkError(ClientError, 403, "ServiceBusy", "The specified Domain is configuring, please retry later."), context).transient,
+            true,
+        );
     });
     it("GIVEN InvalidDomain.NotFound THEN isDomainNotFound", () => {
         assert.ok(isDomainNotFound(toApiError(sdkError(ClientError, 404, "InvalidDomain.NotFound", "The domain provided does not belong to you."), context)));
@@ -279,13 +348,43 @@ describe("toApiError", () => {
     const url = `http://127.0.0.1:9/?DomainName=live.example.com&SSLPri=${encodeURIComponent(PEM_KEY)}`;
     // The last column: whether the request may have reached the API and taken effect with its answer lost.
     const transport: [string, () => Error, string, boolean, boolean][] = [
-        ["a read timeout", () => Object.assign(new Error(`ReadTimeout(30000). POST ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true, true],
+        [
+            "a read timeout",
+            () => Object.assign(new Error(`ReadTimeout(30000). POST ${url} failed.`), { name: "RequestTimeoutError" }),
+            LOCAL_ERROR_CODES.requestTimeout,
+            true,
+            true,
+        ],
         // httpx's ConnectTimeout is the socket's idle timeout: it also fires after the request was sent.
-        ["a connect timeout", () => Object.assign(new Error(`ConnectTimeout: Connect ${url} failed.`), { name: "RequestTimeoutError" }), LOCAL_ERROR_CODES.requestTimeout, true, true],
-        ["ECONNREFUSED", () => Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:9POST ${url} failed.`), { code: "ECONNREFUSED" }), LOCAL_ERROR_CODES.connectionFailed, true, false],
-        ["ECONNRESET", () => Object.assign(new Error(`read ECONNRESET POST ${url} failed.`), { code: "ECONNRESET" }), LOCAL_ERROR_CODES.connectionFailed, true, true],
+        [
+            "a connect timeout",
+            () => Object.assign(new Error(`ConnectTimeout: Connect ${url} failed.`), { name: "RequestTimeoutError" }),
+            LOCAL_ERROR_CODES.requestTimeout,
+            true,
+            true,
+        ],
+        [
+            "ECONNREFUSED",
+            () => Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:9POST ${url} failed.`), { code: "ECONNREFUSED" }),
+            LOCAL_ERROR_CODES.connectionFailed,
+            true,
+            false,
+        ],
+        [
+            "ECONNRESET",
+            () => Object.assign(new Error(`read ECONNRESET POST ${url} failed.`), { code: "ECONNRESET" }),
+            LOCAL_ERROR_CODES.connectionFailed,
+            true,
+            true,
+        ],
         ["socket hang up", () => new Error(`socket hang up POST ${url} failed.`), LOCAL_ERROR_CODES.connectionFailed, true, true],
-        ["ENOTFOUND", () => Object.assign(new Error(`getaddrinfo ENOTFOUND cdn.example.invalid POST ${url} failed.`), { code: "ENOTFOUND" }), LOCAL_ERROR_CODES.endpointUnresolvable, false, false],
+        [
+            "ENOTFOUND",
+            () => Object.assign(new Error(`getaddrinfo ENOTFOUND cdn.example.invalid POST ${url} failed.`), { code: "ENOTFOUND" }),
+            LOCAL_ERROR_CODES.endpointUnresolvable,
+            false,
+            false,
+        ],
         // Whatever answered may have acted on the request first: a change is read back before it is sent again.
         ["a non-JSON body", () => new SyntaxError("Unexpected token < in JSON at position 0"), LOCAL_ERROR_CODES.invalidResponse, true, true],
         ["something else", () => new TypeError(`boom at ${url}`), LOCAL_ERROR_CODES.unexpected, false, false],

@@ -80,7 +80,10 @@ describe("Pacer", () => {
         const clock = new VirtualClock();
         const pacer = new Pacer({ callsPerSecond: 10, clock });
         const calls = await burst(() => pacer.acquire(), clock, durations(11, 50, 50));
-        assert.deepEqual(calls.slice(0, 10).map((c) => c.start), Array(10).fill(0));
+        assert.deepEqual(
+            calls.slice(0, 10).map((c) => c.start),
+            Array(10).fill(0),
+        );
         assert.equal(calls[10]!.start, 50 + 1000 + DEFAULT_MARGIN_MS);
     });
 

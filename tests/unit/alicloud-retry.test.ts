@@ -47,7 +47,10 @@ describe("backoffDelay", () => {
         assert.deepEqual(ceilings, [199, 399, 799, 1599, 3199, 6399, 9999, 9999]);
     });
     it("GIVEN random 0 THEN no wait (full jitter reaches down to zero)", () => {
-        assert.equal(backoffDelay(5, policy, () => 0), 0);
+        assert.equal(
+            backoffDelay(5, policy, () => 0),
+            0,
+        );
     });
     it("GIVEN any random in [0,1) THEN the delay stays in [0, ceiling)", () => {
         for (let retry = 1; retry <= 12; retry++) {
@@ -139,7 +142,10 @@ describe("withRetry", () => {
         const events: [number, number][] = [];
         const { operation } = failing(new Transient(), new Transient());
         await withRetry(operation, { ...time.options, onRetry: (event) => events.push([event.attempt, event.delayMs]) });
-        assert.deepEqual(events, [[1, 100], [2, 200]]);
+        assert.deepEqual(events, [
+            [1, 100],
+            [2, 200],
+        ]);
     });
 
     it("GIVEN a custom isRetryable THEN it decides", async () => {

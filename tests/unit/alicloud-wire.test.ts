@@ -10,47 +10,145 @@ const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
 describe("buildSetQuery", () => {
     it("GIVEN a CDN upload THEN every parameter SetCdnDomainSSLCertificate takes, and no ForceSet (it has none)", () => {
         const query = buildSetQuery(CDN.setParams, "www.example.com", {
-            status: "on", certType: "upload", certificate: PEM, privateKey: KEY, certName: "www-2025", forceSet: true,
+            status: "on",
+            certType: "upload",
+            certificate: PEM,
+            privateKey: KEY,
+            certName: "www-2025",
+            forceSet: true,
         });
         assert.deepEqual(query, {
-            DomainName: "www.example.com", SSLProtocol: "on", CertType: "upload", CertName: "www-2025", SSLPub: PEM, SSLPri: KEY,
+            DomainName: "www.example.com",
+            SSLProtocol: "on",
+            CertType: "upload",
+            CertName: "www-2025",
+            SSLPub: PEM,
+            SSLPri: KEY,
         });
     });
     it("GIVEN a CDN cas certificate THEN CertId and CertRegion", () => {
-        const query = buildSetQuery(CDN.setParams, "www.example.com", { status: "on", certType: "cas", certId: "1234567", certRegion: "ap-southeast-1", certName: "cas-cert" });
-        assert.deepEqual(query, { DomainName: "www.example.com", SSLProtocol: "on", CertType: "cas", CertName: "cas-cert", CertId: "1234567", CertRegion: "ap-southeast-1" });
+        const query = buildSetQuery(CDN.setParams, "www.example.com", {
+            status: "on",
+            certType: "cas",
+            certId: "1234567",
+            certRegion: "ap-southeast-1",
+            certName: "cas-cert",
+        });
+        assert.deepEqual(query, {
+            DomainName: "www.example.com",
+            SSLProtocol: "on",
+            CertType: "cas",
+            CertName: "cas-cert",
+            CertId: "1234567",
+            CertRegion: "ap-southeast-1",
+        });
     });
     it("GIVEN a Live set with forceSet THEN ForceSet=1 under Live's names; CertId is not a Live parameter", () => {
-        const query = buildSetQuery(LIVE.setParams, "live.example.com", { status: "on", certType: "upload", certificate: PEM, privateKey: KEY, certName: "n", forceSet: true, certId: "9" });
-        assert.deepEqual(query, { DomainName: "live.example.com", SSLProtocol: "on", CertType: "upload", CertName: "n", SSLPub: PEM, SSLPri: KEY, ForceSet: "1" });
+        const query = buildSetQuery(LIVE.setParams, "live.example.com", {
+            status: "on",
+            certType: "upload",
+            certificate: PEM,
+            privateKey: KEY,
+            certName: "n",
+            forceSet: true,
+            certId: "9",
+        });
+        assert.deepEqual(query, {
+            DomainName: "live.example.com",
+            SSLProtocol: "on",
+            CertType: "upload",
+            CertName: "n",
+            SSLPub: PEM,
+            SSLPri: KEY,
+            ForceSet: "1",
+        });
     });
     it("GIVEN forceSet false THEN ForceSet=0 is sent explicitly", () => {
         assert.equal(buildSetQuery(LIVE.setParams, "d", { status: "off", certType: "upload", forceSet: false }).ForceSet, "0");
     });
     it("GIVEN the legacy action THEN its own names (ServerCertificateStatus, ServerCertificate, PrivateKey)", () => {
-        const query = buildSetQuery(CDN_LEGACY_SET.params, "www.example.com", { status: "on", certType: "upload", certificate: PEM, privateKey: KEY, certName: "n" });
-        assert.deepEqual(query, { DomainName: "www.example.com", ServerCertificateStatus: "on", CertType: "upload", CertName: "n", ServerCertificate: PEM, PrivateKey: KEY });
+        const query = buildSetQuery(CDN_LEGACY_SET.params, "www.example.com", {
+            status: "on",
+            certType: "upload",
+            certificate: PEM,
+            privateKey: KEY,
+            certName: "n",
+        });
+        assert.deepEqual(query, {
+            DomainName: "www.example.com",
+            ServerCertificateStatus: "on",
+            CertType: "upload",
+            CertName: "n",
+            ServerCertificate: PEM,
+            PrivateKey: KEY,
+        });
     });
     it("GIVEN the batch action THEN a comma list of domains and Region for the certificate's region", () => {
-        const query = buildSetQuery(CDN_BATCH_SET.params, "a.example.com,b.example.com", { status: "on", certType: "cas", certName: "n", certRegion: "cn-hangzhou", forceSet: true });
-        assert.deepEqual(query, { DomainName: "a.example.com,b.example.com", SSLProtocol: "on", CertType: "cas", CertName: "n", Region: "cn-hangzhou", ForceSet: "1" });
+        const query = buildSetQuery(CDN_BATCH_SET.params, "a.example.com,b.example.com", {
+            status: "on",
+            certType: "cas",
+            certName: "n",
+            certRegion: "cn-hangzhou",
+            forceSet: true,
+        });
+        assert.deepEqual(query, {
+            DomainName: "a.example.com,b.example.com",
+            SSLProtocol: "on",
+            CertType: "cas",
+            CertName: "n",
+            Region: "cn-hangzhou",
+            ForceSet: "1",
+        });
     });
     it("GIVEN status off THEN status and type still go out (never only the changed fields); empty values do not", () => {
-        assert.deepEqual(buildSetQuery(CDN.setParams, "d", { status: "off", certType: "upload", certName: "" }), { DomainName: "d", SSLProtocol: "off", CertType: "upload" });
+        assert.deepEqual(buildSetQuery(CDN.setParams, "d", { status: "off", certType: "upload", certName: "" }), {
+            DomainName: "d",
+            SSLProtocol: "off",
+            CertType: "upload",
+        });
     });
 });
 
 describe("toDeployedCertificate", () => {
     it("GIVEN CDN's certificate read THEN status, PEM, name, type, id, Status, and the domain status given", () => {
-        const info = { RequestId: "r", CertInfos: { CertInfo: [{ DomainName: "www.example.com", ServerCertificateStatus: "on", ServerCertificate: PEM, CertName: "n", CertType: "upload", CertId: "12", Status: "success" }] } };
+        const info = {
+            RequestId: "r",
+            CertInfos: {
+                CertInfo: [
+                    {
+                        DomainName: "www.example.com",
+                        ServerCertificateStatus: "on",
+                        ServerCertificate: PEM,
+                        CertName: "n",
+                        CertType: "upload",
+                        CertId: "12",
+                        Status: "success",
+                    },
+                ],
+            },
+        };
         assert.deepEqual(toDeployedCertificate(CDN, "www.example.com", info, "online"), {
-            domainName: "www.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "upload", certId: "12", certificateStatus: "success", domainStatus: "online",
+            domainName: "www.example.com",
+            status: "on",
+            certificatePem: PEM,
+            certName: "n",
+            certType: "upload",
+            certId: "12",
+            certificateStatus: "success",
+            domainStatus: "online",
         });
     });
     it("GIVEN Live's certificate read THEN the same shape from Live's names", () => {
-        const info = { CertInfos: { CertInfo: [{ DomainName: "live.example.com", SSLProtocol: "on", SSLPub: PEM, CertName: "n", CertType: "free", Status: "applying" }] } };
+        const info = {
+            CertInfos: { CertInfo: [{ DomainName: "live.example.com", SSLProtocol: "on", SSLPub: PEM, CertName: "n", CertType: "free", Status: "applying" }] },
+        };
         assert.deepEqual(toDeployedCertificate(LIVE, "live.example.com", info), {
-            domainName: "live.example.com", status: "on", certificatePem: PEM, certName: "n", certType: "free", certificateStatus: "applying",
+            domainName: "live.example.com",
+            status: "on",
+            certificatePem: PEM,
+            certName: "n",
+            certType: "free",
+            certificateStatus: "applying",
         });
     });
     it("GIVEN no certificate entry THEN status off", () => {
@@ -58,7 +156,14 @@ describe("toDeployedCertificate", () => {
         assert.deepEqual(deployed, { domainName: "d.example.com", status: "off", domainStatus: "online" });
     });
     it("GIVEN several entries THEN the one of the domain, case-insensitively", () => {
-        const info = { CertInfos: { CertInfo: [{ DomainName: "other.example.com", ServerCertificateStatus: "on" }, { DomainName: "WWW.example.com", ServerCertificateStatus: "off", CertName: "mine" }] } };
+        const info = {
+            CertInfos: {
+                CertInfo: [
+                    { DomainName: "other.example.com", ServerCertificateStatus: "on" },
+                    { DomainName: "WWW.example.com", ServerCertificateStatus: "off", CertName: "mine" },
+                ],
+            },
+        };
         const deployed = toDeployedCertificate(CDN, "www.example.com", info);
         assert.equal(deployed.certName, "mine");
         assert.equal(deployed.status, "off");
@@ -68,8 +173,23 @@ describe("toDeployedCertificate", () => {
 
 describe("domain states", () => {
     it("GIVEN a DescribeUserDomains page THEN each listed domain's state by lower-case name", () => {
-        const body = { Domains: { PageData: [{ DomainName: "A.example.com", DomainStatus: "configuring" }, { DomainName: "b.example.com", DomainStatus: "configure_failed" }, { DomainName: "c.example.com" }] } };
-        assert.deepEqual([...domainStatesFromListing(CDN.domainListing, body)], [["a.example.com", "configuring"], ["b.example.com", "configure_failed"], ["c.example.com", "unknown"]]);
+        const body = {
+            Domains: {
+                PageData: [
+                    { DomainName: "A.example.com", DomainStatus: "configuring" },
+                    { DomainName: "b.example.com", DomainStatus: "configure_failed" },
+                    { DomainName: "c.example.com" },
+                ],
+            },
+        };
+        assert.deepEqual(
+            [...domainStatesFromListing(CDN.domainListing, body)],
+            [
+                ["a.example.com", "configuring"],
+                ["b.example.com", "configure_failed"],
+                ["c.example.com", "unknown"],
+            ],
+        );
         assert.deepEqual([...domainStatesFromListing(CDN.domainListing, { Domains: {} })], []);
     });
     it("GIVEN a domain detail THEN its state; without one, unknown", () => {

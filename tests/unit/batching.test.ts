@@ -130,10 +130,12 @@ describe("BatchingCertificateService", () => {
         ];
         timer.fire();
         await Promise.all(results);
-        assert.deepEqual(
-            cdn.calls.map((c) => `${c.kind}:${c.domains.join(",")}`).sort(),
-            ["batch:a.test,c.test", "batch:b.test,d.test", "batch:f.test,g.test", "set:e.test"],
-        );
+        assert.deepEqual(cdn.calls.map((c) => `${c.kind}:${c.domains.join(",")}`).sort(), [
+            "batch:a.test,c.test",
+            "batch:b.test,d.test",
+            "batch:f.test,g.test",
+            "set:e.test",
+        ]);
     });
 
     it("GIVEN a refused batch THEN each member is set alone: the refused domain gets its own error, the others succeed", async () => {
@@ -143,11 +145,17 @@ describe("BatchingCertificateService", () => {
         const results = ["a.test", "bad.test", "c.test"].map((d) => service.set(upload(d)));
         timer.fire();
         const outcomes = await Promise.allSettled(results);
-        assert.deepEqual(outcomes.map((o) => o.status), ["fulfilled", "rejected", "fulfilled"]);
+        assert.deepEqual(
+            outcomes.map((o) => o.status),
+            ["fulfilled", "rejected", "fulfilled"],
+        );
         const error = (outcomes[1] as PromiseRejectedResult).reason as AlicloudApiError;
         assert.equal(error.action, CDN.setAction.name);
         assert.deepEqual(error.domainNames, ["bad.test"]);
-        assert.deepEqual(cdn.calls.map((c) => c.kind), ["batch", "set", "set", "set"]);
+        assert.deepEqual(
+            cdn.calls.map((c) => c.kind),
+            ["batch", "set", "set", "set"],
+        );
     });
 
     it("GIVEN free, cas or forceSet THEN straight through, no window", async () => {
@@ -159,7 +167,10 @@ describe("BatchingCertificateService", () => {
         await service.set({ ...upload("c.test"), forceSet: true });
         await service.set({ domainName: "d.test", status: "off", certType: "free" });
         assert.equal(timer.pending(), 0);
-        assert.deepEqual(cdn.calls.map((c) => c.kind), ["set", "set", "set", "set"]);
+        assert.deepEqual(
+            cdn.calls.map((c) => c.kind),
+            ["set", "set", "set", "set"],
+        );
     });
 
     it("GIVEN a product with no set-many call (Live) THEN every set goes straight through, at once, one call each", async () => {
@@ -169,7 +180,10 @@ describe("BatchingCertificateService", () => {
         assert.equal(service.batchSize, 1);
         await Promise.all(["a", "b", "c"].map((d) => service.set(upload(`${d}.test`))));
         assert.equal(timer.pending(), 0, "no window opened");
-        assert.deepEqual(live.calls, ["a", "b", "c"].map((d) => ({ kind: "set", domains: [`${d}.test`] })));
+        assert.deepEqual(
+            live.calls,
+            ["a", "b", "c"].map((d) => ({ kind: "set", domains: [`${d}.test`] })),
+        );
     });
 
     it("GIVEN batch size 1 THEN batching is off", async () => {
@@ -178,7 +192,10 @@ describe("BatchingCertificateService", () => {
         const service = new BatchingCertificateService(cdn, { timer });
         await Promise.all([service.set(upload("a.test")), service.set(upload("b.test"))]);
         assert.equal(timer.pending(), 0);
-        assert.deepEqual(cdn.calls.map((c) => c.kind), ["set", "set"]);
+        assert.deepEqual(
+            cdn.calls.map((c) => c.kind),
+            ["set", "set"],
+        );
     });
 
     it("GIVEN the same domain twice in one window THEN two calls, never one naming it twice", async () => {
@@ -232,7 +249,10 @@ describe("settings from stack config", () => {
             { batchSize: 50, windowMs: 0 },
         );
         for (const bad of ["0", "51", "ten", "1.5", "-1"]) {
-            assert.throws(() => batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchSize": bad })), /alicloud-certs:cdnBatchSize/);
+            assert.throws(
+                () => batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchSize": bad })),
+                /alicloud-certs:cdnBatchSize/,
+            );
         }
         assert.throws(() => batchSettingsFromConfig(CDN_BATCH_SET, configFromRecord({ "alicloud-certs:cdnBatchWindowMs": "5000" })), /cdnBatchWindowMs/);
     });
@@ -240,11 +260,17 @@ describe("settings from stack config", () => {
     it("reads DCDN's own keys, alicloud-certs:dcdnBatchSize (1 to 10, DCDN's limit) and dcdnBatchWindowMs, and not CDN's", () => {
         assert.deepEqual(batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({})), { batchSize: 10, windowMs: 100 });
         assert.deepEqual(
-            batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({ "alicloud-certs:dcdnBatchSize": "4", "alicloud-certs:dcdnBatchWindowMs": "250", "alicloud-certs:cdnBatchSize": "50" })),
+            batchSettingsFromConfig(
+                DCDN_BATCH_SET,
+                configFromRecord({ "alicloud-certs:dcdnBatchSize": "4", "alicloud-certs:dcdnBatchWindowMs": "250", "alicloud-certs:cdnBatchSize": "50" }),
+            ),
             { batchSize: 4, windowMs: 250 },
         );
         for (const bad of ["0", "11", "50"]) {
-            assert.throws(() => batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({ "alicloud-certs:dcdnBatchSize": bad })), /alicloud-certs:dcdnBatchSize must be a whole number from 1 to 10 \(domains per BatchSetDcdnDomainCertificate call\)/);
+            assert.throws(
+                () => batchSettingsFromConfig(DCDN_BATCH_SET, configFromRecord({ "alicloud-certs:dcdnBatchSize": bad })),
+                /alicloud-certs:dcdnBatchSize must be a whole number from 1 to 10 \(domains per BatchSetDcdnDomainCertificate call\)/,
+            );
         }
     });
 });

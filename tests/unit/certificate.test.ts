@@ -79,7 +79,13 @@ describe("parseCertificateChain: normalization", () => {
                     })
                     .join(""),
         },
-        { name: "one line per block (newlines lost)", mangle: (chain) => pemBlocks(chain).map((block) => block.replace(/\n/g, "")).join(" ") },
+        {
+            name: "one line per block (newlines lost)",
+            mangle: (chain) =>
+                pemBlocks(chain)
+                    .map((block) => block.replace(/\n/g, ""))
+                    .join(" "),
+        },
         { name: 'literal "\\n" escapes from a JSON string', mangle: (chain) => chain.replace(/\n/g, "\\n") },
         { name: "indented with trailing spaces and tabs (YAML block)", mangle: (chain) => chain.replace(/^/gm, "    ").replace(/\n/g, " \t\n") },
         { name: "no trailing newline", mangle: (chain) => chain.trimEnd() },
@@ -240,7 +246,10 @@ describe("parseCertificateChain: leaf-first ordering", () => {
     ];
     for (const { given, input, words } of rejections) {
         it(`GIVEN ${given} WHEN parsed THEN it is rejected with a reason that says what to change`, () => {
-            assertMentions(reasonOf(() => parseCertificateChain(input().join(""))), words);
+            assertMentions(
+                reasonOf(() => parseCertificateChain(input().join(""))),
+                words,
+            );
         });
     }
 });
@@ -260,7 +269,11 @@ describe("parseCertificateChain: what is not a certificate chain", () => {
             input: () => f.rsa.leaf.key.pkcs8,
             words: ['block #1 of the certificate is a "BEGIN PRIVATE KEY" block', "put it in privateKey"],
         },
-        { given: "a PKCS#1 private key after the chain", input: () => fullChain() + f.rsa.leaf.key.traditional, words: ['block #4', '"BEGIN RSA PRIVATE KEY"', "privateKey"] },
+        {
+            given: "a PKCS#1 private key after the chain",
+            input: () => fullChain() + f.rsa.leaf.key.traditional,
+            words: ["block #4", '"BEGIN RSA PRIVATE KEY"', "privateKey"],
+        },
         { given: "a SEC1 private key", input: () => f.ec.leaf.key.traditional, words: ['"BEGIN EC PRIVATE KEY"', "privateKey"] },
         { given: "an encrypted private key", input: () => f.encrypted.rsa.pkcs8, words: ['"BEGIN ENCRYPTED PRIVATE KEY"', "privateKey"] },
         { given: "a certificate signing request", input: () => f.csrPem, words: ['"BEGIN CERTIFICATE REQUEST"', "submit it to your CA"] },
@@ -271,7 +284,11 @@ describe("parseCertificateChain: what is not a certificate chain", () => {
         },
         {
             given: "a block with a line missing",
-            input: () => f.rsa.leaf.leafPem.split("\n").filter((_, index) => index !== 3).join("\n"),
+            input: () =>
+                f.rsa.leaf.leafPem
+                    .split("\n")
+                    .filter((_, index) => index !== 3)
+                    .join("\n"),
             words: [/certificate #1 is (not valid base64|valid base64 but not a valid X\.509 certificate)/, "copy the block again"],
         },
         {
@@ -297,7 +314,10 @@ describe("parseCertificateChain: what is not a certificate chain", () => {
     ];
     for (const { given, input, words } of cases) {
         it(`GIVEN ${given} WHEN parsed as a certificate THEN it is rejected with a reason that names the fix`, () => {
-            assertMentions(reasonOf(() => parseCertificateChain(input())), words);
+            assertMentions(
+                reasonOf(() => parseCertificateChain(input())),
+                words,
+            );
         });
     }
 });
@@ -425,10 +445,10 @@ describe("parsePrivateKey and keyMatchesCertificate", () => {
 
     it("GIVEN an EC key in PKCS#8 under an RSA PRIVATE KEY label WHEN parsed THEN it is refused: the label does not match", () => {
         const mislabelled = f.ec.leaf.key.pkcs8.replace(/PRIVATE KEY/g, "RSA PRIVATE KEY");
-        assertMentions(reasonOf(() => parsePrivateKey(mislabelled)), [
-            '"BEGIN RSA PRIVATE KEY" block could not be read as a PKCS#1 RSA private key',
-            "label may not match",
-        ]);
+        assertMentions(
+            reasonOf(() => parsePrivateKey(mislabelled)),
+            ['"BEGIN RSA PRIVATE KEY" block could not be read as a PKCS#1 RSA private key', "label may not match"],
+        );
     });
 
     const encryptedWords = ["the private key is encrypted", "decrypt it first", "openssl pkey -in key.pem -out key.dec.pem"];
@@ -477,7 +497,10 @@ describe("parsePrivateKey and keyMatchesCertificate", () => {
     ];
     for (const { given, input, words } of rejections) {
         it(`GIVEN ${given} WHEN parsed as a key THEN it is refused with a reason that names the fix`, () => {
-            assertMentions(reasonOf(() => parsePrivateKey(input())), words);
+            assertMentions(
+                reasonOf(() => parsePrivateKey(input())),
+                words,
+            );
         });
     }
 });
@@ -638,6 +661,9 @@ describe("parseCertificateChain: key identifiers", () => {
     });
 
     it("GIVEN a CA of the same name and key but another key id WHEN chained THEN it is refused: the key ids contradict the link", () => {
-        assertMentions(reasonOf(() => parseCertificateChain(leafPem + sameKeyOtherIdPem)), ['#2 "CN=Key Id CA"', "does not belong"]);
+        assertMentions(
+            reasonOf(() => parseCertificateChain(leafPem + sameKeyOtherIdPem)),
+            ['#2 "CN=Key Id CA"', "does not belong"],
+        );
     });
 });

@@ -51,7 +51,14 @@ const FIGURES: RolloutFigures = {
 
 /** The text of every <text> element, unescaped as a reader sees it. */
 function texts(svg: string): string[] {
-    return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&"));
+    return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) =>
+        m[1]!
+            .replace(/&lt;/g, "<")
+            .replace(/&gt;/g, ">")
+            .replace(/&quot;/g, '"')
+            .replace(/&#39;/g, "'")
+            .replace(/&amp;/g, "&"),
+    );
 }
 
 describe("the rollout chart", () => {
@@ -89,8 +96,14 @@ describe("the rollout chart", () => {
 
     it("GIVEN a point not measured THEN a note under the chart says which and why", () => {
         const notes = shown.filter((t) => t.startsWith("Not drawn"));
-        assert.ok(notes.some((t) => t.startsWith(`Not drawn: ${SERIES_NAMES.perDomain} at N = 100: not measured: above --per-domain-max 50.`)), JSON.stringify(notes));
-        assert.ok(notes.some((t) => t.includes(SERIES_NAMES.sequentialLoop)), JSON.stringify(notes));
+        assert.ok(
+            notes.some((t) => t.startsWith(`Not drawn: ${SERIES_NAMES.perDomain} at N = 100: not measured: above --per-domain-max 50.`)),
+            JSON.stringify(notes),
+        );
+        assert.ok(
+            notes.some((t) => t.includes(SERIES_NAMES.sequentialLoop)),
+            JSON.stringify(notes),
+        );
     });
 
     it("GIVEN the conditions THEN the subtitle gives the date, the configuring time, the machine and Pulumi's version", () => {
@@ -114,7 +127,9 @@ describe("the figures around the chart", () => {
     });
 
     it("GIVEN every point drawn THEN no note but the acme.sh-style loop's", () => {
-        assert.deepEqual(notesOf([FIGURES.points[0]!]), [`Not drawn, as each throttled call leaves its domain without the certificate: ${SERIES_NAMES.sequentialLoop}; N = 10: 2.40 s.`]);
+        assert.deepEqual(notesOf([FIGURES.points[0]!]), [
+            `Not drawn, as each throttled call leaves its domain without the certificate: ${SERIES_NAMES.sequentialLoop}; N = 10: 2.40 s.`,
+        ]);
     });
 
     it("GIVEN the figures written as JSON THEN they read back; a file of another version or a figure without a reason is refused", () => {
@@ -128,6 +143,9 @@ describe("the figures around the chart", () => {
         const table = renderFiguresTable(FIGURES).split("\n");
         assert.equal(table.length, 4);
         assert.equal(table[2], "| 10 | 2.31 s | 4.10 s | 6.01 s | 3.50 s | 2.40 s |");
-        assert.equal(table[3], "| 100 | 4.11 s | 6.25 s | not measured: above --per-domain-max 50 | 12.5 s | 70 of 100 domains never served (70 of 100 calls failed) |");
+        assert.equal(
+            table[3],
+            "| 100 | 4.11 s | 6.25 s | not measured: above --per-domain-max 50 | 12.5 s | 70 of 100 domains never served (70 of 100 calls failed) |",
+        );
     });
 });

@@ -208,11 +208,20 @@ describe("check: rejected before any call", () => {
         const result = checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certRegion: "ap-southeast-1" });
         assert.deepEqual(result.failures ?? [], []);
         assert.equal(result.inputs!.certRegion, "ap-southeast-1");
-        assert.match(failuresOf(checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certRegion: "eu-west-1" })).certRegion!, /ap-southeast-1 for international accounts/);
+        assert.match(
+            failuresOf(checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, certRegion: "eu-west-1" })).certRegion!,
+            /ap-southeast-1 for international accounts/,
+        );
     });
 
     it("never takes the lifecycle's own records from a program", () => {
-        const result = checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: good.key.pkcs8, storedCertificate: { certId: "1" }, pendingCleanup: [] });
+        const result = checkInputs(CDN, {
+            domainName: DOMAIN,
+            certificate: good.chainPem,
+            privateKey: good.key.pkcs8,
+            storedCertificate: { certId: "1" },
+            pendingCleanup: [],
+        });
         assert.equal("storedCertificate" in result.inputs!, false);
         assert.equal("pendingCleanup" in result.inputs!, false);
     });
@@ -244,14 +253,14 @@ describe("check: values unknown during preview", () => {
 
 describe("check: hostile sizes", () => {
     it("GIVEN a 5 MB PEM block of junk as the certificate THEN a failure names certificate (no stack overflow)", () => {
-        const junk = `-----BEGIN CERTIFICATE-----\n${"QUJD".repeat(5 * 1024 * 1024 / 4)}\n-----END CERTIFICATE-----\n`;
+        const junk = `-----BEGIN CERTIFICATE-----\n${"QUJD".repeat((5 * 1024 * 1024) / 4)}\n-----END CERTIFICATE-----\n`;
         const result = checkInputs(CDN, { domainName: DOMAIN, certificate: junk, privateKey: good.key.pkcs8 });
         const failures = failuresOf(result);
         assert.ok(failures.certificate, JSON.stringify(result.failures));
     });
 
     it("GIVEN a 5 MB PEM block of junk as the key THEN a failure names privateKey", () => {
-        const junk = `-----BEGIN PRIVATE KEY-----\n${"QUJD".repeat(5 * 1024 * 1024 / 4)}\n-----END PRIVATE KEY-----\n`;
+        const junk = `-----BEGIN PRIVATE KEY-----\n${"QUJD".repeat((5 * 1024 * 1024) / 4)}\n-----END PRIVATE KEY-----\n`;
         const failures = failuresOf(checkInputs(CDN, { domainName: DOMAIN, certificate: good.chainPem, privateKey: junk }));
         assert.ok(failures.privateKey, JSON.stringify(failures));
     });
@@ -308,12 +317,24 @@ describe("hostile input found by the reliability suite", () => {
 describe("the single resource's check", () => {
     it("GIVEN no domainName (missing, null or empty) THEN it fails naming domainName, before any call", async () => {
         const { certificateProvider } = await import("../../provider/lifecycle/provider");
-        const provider = certificateProvider({ product: CDN, service: () => { throw new Error("check calls nothing"); } });
+        const provider = certificateProvider({
+            product: CDN,
+            service: () => {
+                throw new Error("check calls nothing");
+            },
+        });
         for (const domainName of [undefined, null, ""]) {
             const result = await provider.check!({}, { status: "off", ...(domainName === undefined ? {} : { domainName }) });
-            assert.deepEqual(result.failures?.map((f) => [f.property, f.reason]), [["domainName", "required: the domain the certificate goes on, e.g. www.example.com"]], JSON.stringify(domainName));
+            assert.deepEqual(
+                result.failures?.map((f) => [f.property, f.reason]),
+                [["domainName", "required: the domain the certificate goes on, e.g. www.example.com"]],
+                JSON.stringify(domainName),
+            );
         }
         const blank = await provider.check!({}, { status: "off", domainName: "  " });
-        assert.deepEqual(blank.failures?.map((f) => f.property), ["domainName"]);
+        assert.deepEqual(
+            blank.failures?.map((f) => f.property),
+            ["domainName"],
+        );
     });
 });

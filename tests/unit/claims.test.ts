@@ -43,7 +43,10 @@ describe("check refuses a domain two resources declare", () => {
         assert.equal(first.failures, undefined);
         const second = await group.check!({}, { ...base, domains: ["a.claims.test", "www.claims.test"], resourceUrn: URN("DomainCertificateGroup", "all") });
         assert.equal(second.failures?.length, 1);
-        assert.match(second.failures![0]!.reason, /^domains: already declared by another resource of this stack: www\.claims\.test \(declared by the DomainCertificate `www`\)\. A domain belongs to one resource/);
+        assert.match(
+            second.failures![0]!.reason,
+            /^domains: already declared by another resource of this stack: www\.claims\.test \(declared by the DomainCertificate `www`\)\. A domain belongs to one resource/,
+        );
         // Two single resources for one domain are refused the same way.
         const third = await single.check!({}, { ...base, domainName: "www.claims.test", resourceUrn: URN("DomainCertificate", "www-again") });
         assert.match(third.failures?.[0]?.reason ?? "", /www\.claims\.test \(declared by the DomainCertificate `www`\)/);

@@ -45,7 +45,7 @@ describe("normalizeDomainName: refused spellings", () => {
         ["a space inside", "www example.com", ["contains a space"]],
         ["a path", "www.example.com/images", ["contains a path", "host name only"]],
         ["a query", "www.example.com?x=1", ["contains a path or query"]],
-        ["a port", "www.example.com:443", ["contains a port", "without \":port\""]],
+        ["a port", "www.example.com:443", ["contains a port", 'without ":port"']],
         ["a trailing dot", "www.example.com.", ["ends with a dot", 'write "www.example.com"']],
         ["an empty label", "www..example.com", ["has an empty label", "one dot between labels"]],
         ["two leading dots", "..example.com", ["has an empty label", "*.example.com or .example.com"]],
@@ -90,29 +90,39 @@ describe("normalizeDomainName: refused spellings", () => {
         }
         // U+10BD, a Georgian capital UTS #46 disallows; JavaScript lower-cases it to U+2D1D, which it allows.
         assert.throws(() => new URL("http://\u10bd.example"));
-        assert.throws(() => normalizeDomainName("\u10bd.example"), (error: unknown) => error instanceof CertificateInputError && /is not a valid domain name/.test(error.reason));
+        assert.throws(
+            () => normalizeDomainName("\u10bd.example"),
+            (error: unknown) => error instanceof CertificateInputError && /is not a valid domain name/.test(error.reason),
+        );
     });
 
     it("GIVEN a very long refused input WHEN normalized THEN the reason quotes its first 60 characters and its length", () => {
         const long = `${"ab-c.".repeat(60)},y.example.com`;
-        assert.throws(() => normalizeDomainName(long), (error: unknown) => {
-            assert.ok(error instanceof CertificateInputError);
-            assert.ok(error.reason.includes(`${JSON.stringify(long).slice(0, 60)}… (a string of ${long.length} characters)`), error.reason);
-            assert.ok(error.reason.length < 300, `${error.reason.length} characters`);
-            return true;
-        });
+        assert.throws(
+            () => normalizeDomainName(long),
+            (error: unknown) => {
+                assert.ok(error instanceof CertificateInputError);
+                assert.ok(error.reason.includes(`${JSON.stringify(long).slice(0, 60)}… (a string of ${long.length} characters)`), error.reason);
+                assert.ok(error.reason.length < 300, `${error.reason.length} characters`);
+                return true;
+            },
+        );
     });
 
     it("GIVEN a key pasted as a domain WHEN normalized THEN the reason shows none of it", async () => {
         const { issueCertificate } = await import("../../harness/certs");
         const key = (await issueCertificate({ dnsNames: ["a.example.com"], key: "ec256" })).key.pkcs8;
         for (const given of [key, key.split("\n")[1]!]) {
-            assert.throws(() => normalizeDomainName(given), (error: unknown) => {
-                assert.ok(error instanceof CertificateInputError);
-                assert.match(error.reason, /looks like PEM or base64 \(not shown\)/);
-                for (const line of key.split("\n").filter((l) => l.length > 16 && !l.startsWith("-----"))) assert.ok(!error.reason.includes(line.slice(0, 16)));
-                return true;
-            });
+            assert.throws(
+                () => normalizeDomainName(given),
+                (error: unknown) => {
+                    assert.ok(error instanceof CertificateInputError);
+                    assert.match(error.reason, /looks like PEM or base64 \(not shown\)/);
+                    for (const line of key.split("\n").filter((l) => l.length > 16 && !l.startsWith("-----")))
+                        assert.ok(!error.reason.includes(line.slice(0, 16)));
+                    return true;
+                },
+            );
         }
     });
 });

@@ -22,7 +22,8 @@ describe("expiry windows", () => {
         assert.equal(expiryFinding("2027-01-01T00:00:00Z", now, policy, SUBJECT), undefined, "31 days left");
         assert.deepEqual(expiryFinding("2026-12-10T00:00:00Z", now, policy, SUBJECT), {
             kind: "warn",
-            message: "the certificate of the DomainCertificate `www` on www.example.com expires on 2026-12-10 (in 8 days), within alicloud-certs:expiryWarningDays (30): renew it",
+            message:
+                "the certificate of the DomainCertificate `www` on www.example.com expires on 2026-12-10 (in 8 days), within alicloud-certs:expiryWarningDays (30): renew it",
         });
         const strict = expiryPolicyFromConfig(configFromRecord({ "alicloud-certs:expiryWarningDays": "60", "alicloud-certs:expiryFailDays": "14" })).policy;
         assert.deepEqual(expiryFinding("2026-12-10T00:00:00Z", now, strict, SUBJECT), {
@@ -39,7 +40,9 @@ describe("expiry windows", () => {
     });
 
     it("GIVEN a config value that is not a whole number of days THEN a failure names the key and the fix", () => {
-        const { policy, failures } = expiryPolicyFromConfig(configFromRecord({ "alicloud-certs:expiryFailDays": "two weeks", "alicloud-certs:expiryWarningDays": "-1" }));
+        const { policy, failures } = expiryPolicyFromConfig(
+            configFromRecord({ "alicloud-certs:expiryFailDays": "two weeks", "alicloud-certs:expiryWarningDays": "-1" }),
+        );
         assert.deepEqual(policy, { warningDays: 30 });
         assert.deepEqual(
             failures.map((f) => f.reason),
@@ -76,7 +79,12 @@ describe("expiry in the providers' check", () => {
         const date = new Date(Date.parse(result.inputs!.notAfter as string)).toISOString().slice(0, 10);
         assert.equal(sent.length, 1);
         assert.equal(sent[0]!.urn, urn);
-        assert.match(sent[0]!.message, new RegExp(`^the certificate of the DomainCertificate \`www\` on www\\.example\\.com expires on ${date} \\(in (9|10) days\\), within alicloud-certs:expiryWarningDays \\(30\\): renew it$`));
+        assert.match(
+            sent[0]!.message,
+            new RegExp(
+                `^the certificate of the DomainCertificate \`www\` on www\\.example\\.com expires on ${date} \\(in (9|10) days\\), within alicloud-certs:expiryWarningDays \\(30\\): renew it$`,
+            ),
+        );
         const quiet = await provider.check!({}, { domainName: "www.example.com", certificate: later.chainPem, privateKey: later.key.pkcs8, resourceUrn: urn });
         assert.deepEqual(quiet.failures ?? [], []);
         assert.equal(sent.length, 1, "90 days left: no warning");
@@ -89,14 +97,23 @@ describe("expiry in the providers' check", () => {
         const failed = await single.check!({}, { domainName: "live.example.com", certificate: soon.chainPem, privateKey: soon.key.pkcs8 });
         assert.equal(failed.failures?.length, 1);
         assert.equal(failed.failures![0]!.property, "");
-        assert.match(failed.failures![0]!.reason, /^certificate: expires on \d{4}-\d\d-\d\d \(in (9|10) days\), within alicloud-certs:expiryFailDays \(14\): put a renewed certificate in the stack/);
+        assert.match(
+            failed.failures![0]!.reason,
+            /^certificate: expires on \d{4}-\d\d-\d\d \(in (9|10) days\), within alicloud-certs:expiryFailDays \(14\): put a renewed certificate in the stack/,
+        );
 
         const group = groupProvider({ product: CDN, service: noService, warnings: sink });
         const urn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup::all";
-        await group.check!({}, { domains: ["a.example.com", "b.example.com", "c.example.com"], certificate: soon.chainPem, privateKey: soon.key.pkcs8, resourceUrn: urn });
+        await group.check!(
+            {},
+            { domains: ["a.example.com", "b.example.com", "c.example.com"], certificate: soon.chainPem, privateKey: soon.key.pkcs8, resourceUrn: urn },
+        );
         assert.equal(sent.length, 1);
         assert.match(sent[0]!.message, /^the certificate of the DomainCertificateGroup `all` on its 3 domains expires on /);
-        const groupFailed = await groupProvider({ product: CDN, service: noService, expiry }).check!({}, { domains: ["a.example.com"], certificate: soon.chainPem, privateKey: soon.key.pkcs8 });
+        const groupFailed = await groupProvider({ product: CDN, service: noService, expiry }).check!(
+            {},
+            { domains: ["a.example.com"], certificate: soon.chainPem, privateKey: soon.key.pkcs8 },
+        );
         assert.match(groupFailed.failures?.[0]?.reason ?? "", /^certificate: expires on .* within alicloud-certs:expiryFailDays \(14\)/);
         assert.ok(Date.now() + 14 * DAY > Date.parse(failed.inputs!.notAfter as string));
     });

@@ -41,8 +41,15 @@ describe("a group's gathered sets", () => {
         assert.deepEqual(inner.sets, [], "held while c is still reading");
         clock.advance(3000);
         results.push(gathering.set(off("c")));
-        assert.deepEqual((await Promise.all(results)).map((r) => r.requestId), ["a", "b", "c"]);
-        assert.deepEqual(inner.sets, [{ domainName: "a", at: 5000 }, { domainName: "b", at: 5000 }, { domainName: "c", at: 5000 }]);
+        assert.deepEqual(
+            (await Promise.all(results)).map((r) => r.requestId),
+            ["a", "b", "c"],
+        );
+        assert.deepEqual(inner.sets, [
+            { domainName: "a", at: 5000 },
+            { domainName: "b", at: 5000 },
+            { domainName: "c", at: 5000 },
+        ]);
     });
 
     it("GIVEN a domain that finishes without a set THEN the others are not held for it", async () => {
@@ -63,9 +70,15 @@ describe("a group's gathered sets", () => {
         const held = [gathering.set(off("a")), gathering.set(off("b"))];
         await clock.run();
         await Promise.all(held);
-        assert.deepEqual(inner.sets, [{ domainName: "a", at: 100 + GATHER_HOLD_MS }, { domainName: "b", at: 100 + GATHER_HOLD_MS }]);
+        assert.deepEqual(inner.sets, [
+            { domainName: "a", at: 100 + GATHER_HOLD_MS },
+            { domainName: "b", at: 100 + GATHER_HOLD_MS },
+        ]);
         await gathering.set(off("slow"));
         await gathering.set(off("a"));
-        assert.deepEqual(inner.sets.slice(2).map((s) => s.domainName), ["slow", "a"]);
+        assert.deepEqual(
+            inner.sets.slice(2).map((s) => s.domainName),
+            ["slow", "a"],
+        );
     });
 });

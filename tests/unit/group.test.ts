@@ -45,7 +45,10 @@ describe("group check", () => {
     it("GIVEN domains the certificate does not cover THEN domains fails naming them, the first 20 then a count", () => {
         const uncovered = Array.from({ length: 23 }, (_, i) => `x${String(i).padStart(2, "0")}.other.org`);
         const [reason] = reasonsOn(check({ domains: ["a.example.com", "deep.a.example.com", ...uncovered] }), "domains");
-        assert.match(reason!, /^the certificate does not cover deep\.a\.example\.com, x00\.other\.org, .*x18\.other\.org and 4 more: its names are \*\.example\.com, example\.com/);
+        assert.match(
+            reason!,
+            /^the certificate does not cover deep\.a\.example\.com, x00\.other\.org, .*x18\.other\.org and 4 more: its names are \*\.example\.com, example\.com/,
+        );
         assert.match(reason!, /a wildcard covers exactly one label/);
     });
 
@@ -56,7 +59,10 @@ describe("group check", () => {
 
     it("GIVEN malformed names THEN domains fails naming each and why", () => {
         const [reason] = reasonsOn(check({ domains: ["a.example.com", "https://b.example.com", "c.example.com,d.example.com", 42] }), "domains");
-        assert.match(reason!, /^not valid domain names: "https:\/\/b\.example\.com" \(.+\), "c\.example\.com,d\.example\.com" \(.+\), 42 \(must be a string; got 42\)$/);
+        assert.match(
+            reason!,
+            /^not valid domain names: "https:\/\/b\.example\.com" \(.+\), "c\.example\.com,d\.example\.com" \(.+\), 42 \(must be a string; got 42\)$/,
+        );
     });
 
     for (const [given, words] of [
@@ -70,7 +76,9 @@ describe("group check", () => {
     }
 
     it("GIVEN domainName on a group THEN it is refused, naming domains", () => {
-        assert.deepEqual(reasonsOn(check({ domains: ["a.example.com"], domainName: "a.example.com" }), "domainName"), ["a group takes `domains` (a list), not `domainName`"]);
+        assert.deepEqual(reasonsOn(check({ domains: ["a.example.com"], domainName: "a.example.com" }), "domainName"), [
+            "a group takes `domains` (a list), not `domainName`",
+        ]);
     });
 
     it("GIVEN the shared inputs wrong THEN they fail as a single resource's do", async () => {
@@ -100,7 +108,10 @@ describe("group diff", () => {
     const declared = (cert: Issued, domains: string[], extra: Record<string, unknown> = {}): GroupInputs =>
         checkGroupInputs(CDN, { certificate: cert.chainPem, privateKey: cert.key.pkcs8, domains, ...extra }).inputs!;
 
-    async function stateOf(inputs: GroupInputs, overrides: Record<string, { status: "on" | "off"; fingerprint?: string; failure?: string }> = {}): Promise<GroupOutputs> {
+    async function stateOf(
+        inputs: GroupInputs,
+        overrides: Record<string, { status: "on" | "off"; fingerprint?: string; failure?: string }> = {},
+    ): Promise<GroupOutputs> {
         const fingerprint = await fingerprintOf(wildcard);
         const served = Object.fromEntries(inputs.domains.map((d) => [d, overrides[d] ?? { status: "on" as const, fingerprint, certType: "upload" }]));
         return { ...inputs, domainNames: [...inputs.domains], served, chainFingerprint: inputs.fingerprint };
@@ -109,7 +120,11 @@ describe("group diff", () => {
     it("GIVEN nothing changed and every domain serving the certificate THEN no changes", async () => {
         const inputs = declared(wildcard, ["a.example.com", "b.example.com"]);
         const olds = await stateOf(inputs);
-        assert.deepEqual(diffGroup(olds, declared(wildcard, ["b.example.com", "A.example.com"])).result, { changes: false, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(diffGroup(olds, declared(wildcard, ["b.example.com", "A.example.com"])).result, {
+            changes: false,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
     });
 
     it("GIVEN a rotation THEN the shared fingerprint changes and every domain is worked on; nothing replaces", async () => {
@@ -142,7 +157,11 @@ describe("group diff", () => {
             const olds = { ...(await stateOf(news)), domains: broken as unknown as string[], served: broken as unknown as GroupOutputs["served"] };
             const { result, changes } = diffGroup(olds, news);
             const kept = Array.isArray(broken) ? ["a.example.com"] : [];
-            assert.deepEqual(changes.added, news.domains.filter((d) => !kept.includes(d)), JSON.stringify(broken));
+            assert.deepEqual(
+                changes.added,
+                news.domains.filter((d) => !kept.includes(d)),
+                JSON.stringify(broken),
+            );
             assert.deepEqual(changes.removed, [], JSON.stringify(broken));
             assert.equal(result.changes, true, JSON.stringify(broken));
         }
@@ -161,8 +180,14 @@ describe("group check and diff: matchDomains", () => {
         assert.equal(result.inputs!.matchDomains, true);
         assert.deepEqual(result.inputs!.excludeDomains, ["old.example.com"]);
         assert.equal((result.inputs as unknown as Record<string, unknown>).domains, undefined);
-        assert.match(reasonsOn(check({ matchDomains: true, domains: ["a.example.com"] }), "domains")[0] ?? "", /either `domains` .* or `matchDomains: true`, not both/);
-        assert.match(reasonsOn(check({ domains: ["a.example.com"], excludeDomains: ["b.example.com"] }), "excludeDomains")[0] ?? "", /only used with matchDomains: true/);
+        assert.match(
+            reasonsOn(check({ matchDomains: true, domains: ["a.example.com"] }), "domains")[0] ?? "",
+            /either `domains` .* or `matchDomains: true`, not both/,
+        );
+        assert.match(
+            reasonsOn(check({ domains: ["a.example.com"], excludeDomains: ["b.example.com"] }), "excludeDomains")[0] ?? "",
+            /only used with matchDomains: true/,
+        );
         const free = checkGroupInputs(CDN, { matchDomains: true, certType: "free" });
         assert.match(reasonsOn(free, "matchDomains")[0] ?? "", /needs the certificate itself \(certType "upload"\)/);
     });
@@ -177,7 +202,13 @@ describe("group check and diff: matchDomains", () => {
         const inputs = check({ matchDomains: true }).inputs!;
         const fingerprint = await fingerprintOf(wildcard);
         const served = { "a.example.com": { status: "on" as const, fingerprint, certType: "upload" } };
-        const olds: GroupOutputs = { ...inputs, domains: ["a.example.com"], domainNames: ["a.example.com"], served, matchedDomains: ["a.example.com", "new.example.com"] };
+        const olds: GroupOutputs = {
+            ...inputs,
+            domains: ["a.example.com"],
+            domainNames: ["a.example.com"],
+            served,
+            matchedDomains: ["a.example.com", "new.example.com"],
+        };
         assert.deepEqual(groupChanges(olds, inputs).added, ["new.example.com"]);
         assert.equal(diffGroup(olds, inputs).result.changes, true);
         const settled = { ...olds, matchedDomains: ["a.example.com"] };
@@ -192,7 +223,9 @@ describe("a group's preview note", () => {
     const names = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `d${String(i + from).padStart(4, "0")}.example.com`);
 
     async function stateOf(inputs: GroupInputs, fingerprint?: string): Promise<GroupOutputs> {
-        const served = Object.fromEntries(inputs.domains.map((d) => [d, { status: "on" as const, fingerprint: fingerprint ?? inputs.fingerprint, certType: "upload" }]));
+        const served = Object.fromEntries(
+            inputs.domains.map((d) => [d, { status: "on" as const, fingerprint: fingerprint ?? inputs.fingerprint, certType: "upload" }]),
+        );
         return { ...inputs, domainNames: [...inputs.domains], served };
     }
 
@@ -221,20 +254,35 @@ describe("a group's preview note", () => {
             "removes 1 domain, leaving HTTPS on as it is: d0002.example.com; 2 domains in all",
         );
         const drifted = { ...olds, served: { ...olds.served, "d0001.example.com": { status: "off" as const } } };
-        assert.equal(note(drifted, declared(wildcard, names(3))), "restores 1 domain that no longer serves the certificate: d0001.example.com; 3 domains in all");
+        assert.equal(
+            note(drifted, declared(wildcard, names(3))),
+            "restores 1 domain that no longer serves the certificate: d0001.example.com; 3 domains in all",
+        );
         assert.equal(note(olds, declared(wildcard, names(3), { status: "off" })), "turns HTTPS off on all 3 domains; 3 domains in all");
         assert.equal(note(olds, declared(wildcard, names(3))), undefined, "nothing to say when nothing changes");
     });
 
     it("GIVEN the provider's diff at preview THEN the note goes to the resource's URN, not ephemeral, once per diff", async () => {
         const notes: { urn: string | undefined; message: string; closed?: boolean }[] = [];
-        const notesFor = (urn: string | undefined): ProgressSink => ({ report: (message) => notes.push({ urn, message }), close: () => void notes.push({ urn, message: "(closed)" }) });
-        const provider = groupProvider({ product: CDN, service: () => { throw new Error("diff calls nothing"); }, notes: notesFor });
+        const notesFor = (urn: string | undefined): ProgressSink => ({
+            report: (message) => notes.push({ urn, message }),
+            close: () => void notes.push({ urn, message: "(closed)" }),
+        });
+        const provider = groupProvider({
+            product: CDN,
+            service: () => {
+                throw new Error("diff calls nothing");
+            },
+            notes: notesFor,
+        });
         const urn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic:Resource$alicloud-certs:index:DomainCertificateGroup::all";
         const olds = await stateOf(declared(wildcard, names(2)));
         const news = toEngine({ ...declared(wildcard, names(3)), resourceUrn: urn });
         await provider.diff!("id", olds, news);
-        assert.deepEqual(notes, [{ urn, message: "adds 1 domain: d0002.example.com; 3 domains in all" }, { urn, message: "(closed)" }]);
+        assert.deepEqual(notes, [
+            { urn, message: "adds 1 domain: d0002.example.com; 3 domains in all" },
+            { urn, message: "(closed)" },
+        ]);
     });
 });
 
@@ -261,6 +309,7 @@ describe("a group's check given hostile values (found by the reliability suite)"
         const reasons = reasonsOn(check({ domains: ["a.example.com", wildcard.key.pkcs8] }), "domains");
         assert.equal(reasons.length, 1);
         assert.match(reasons[0]!, /not valid domain names: a string of \d+ characters that looks like PEM or base64 \(not shown\)/);
-        for (const line of wildcard.key.pkcs8.split("\n").filter((l) => l.length > 16 && !l.startsWith("-----"))) assert.ok(!reasons[0]!.includes(line.slice(0, 16)));
+        for (const line of wildcard.key.pkcs8.split("\n").filter((l) => l.length > 16 && !l.startsWith("-----")))
+            assert.ok(!reasons[0]!.includes(line.slice(0, 16)));
     });
 });

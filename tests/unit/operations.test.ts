@@ -46,7 +46,13 @@ class InMemoryDomain implements CertificateService {
             });
         }
         if (this.options.applies) {
-            this.served = { domainName: DOMAIN, status: request.status, certificatePem: request.certificate, certType: request.certType, domainStatus: "online" };
+            this.served = {
+                domainName: DOMAIN,
+                status: request.status,
+                certificatePem: request.certificate,
+                certType: request.certType,
+                domainStatus: "online",
+            };
         } else {
             this.served = { ...this.served, domainStatus: "configuring" };
         }
@@ -73,7 +79,13 @@ let inputs: CertificateInputs;
 
 before(async () => {
     cert = await issueCertificate({ dnsNames: [DOMAIN], key: "ec256" });
-    const result = checkInputs(CDN, { domainName: DOMAIN, certificate: cert.chainPem, privateKey: cert.key.pkcs8, confirmTimeoutSeconds: 30, __provider: "serialized-stub" });
+    const result = checkInputs(CDN, {
+        domainName: DOMAIN,
+        certificate: cert.chainPem,
+        privateKey: cert.key.pkcs8,
+        confirmTimeoutSeconds: 30,
+        __provider: "serialized-stub",
+    });
     inputs = result.inputs!;
 });
 
@@ -83,15 +95,12 @@ describe("create", () => {
         await createCertificate({ product: CDN, service, clock: fakeClock() }, inputs);
         assert.equal(service.sets.length, 1);
         const sent = service.sets[0]!;
-        assert.deepEqual(Object.keys(sent).filter((k) => sent[k as keyof SetCertificateRequest] !== undefined).sort(), [
-            "certName",
-            "certType",
-            "certificate",
-            "domainName",
-            "forceSet",
-            "privateKey",
-            "status",
-        ]);
+        assert.deepEqual(
+            Object.keys(sent)
+                .filter((k) => sent[k as keyof SetCertificateRequest] !== undefined)
+                .sort(),
+            ["certName", "certType", "certificate", "domainName", "forceSet", "privateKey", "status"],
+        );
         assert.equal(sent.certificate, inputs.certificate);
         assert.equal(sent.privateKey, inputs.privateKey);
     });
@@ -157,10 +166,12 @@ describe("decide: the next step of a convergence, given what was read", () => {
         ["await-idle", "configuring", "other", "wait await-idle"],
         ["await-idle", "configuring", "declared", "wait confirm"],
         ["confirm", "a_state_from_the_future", "unread", "wait confirm"],
-        ...(["configure_failed", "check_failed", "offline", "stopping", "deleting"] as const).flatMap((state): [Phase, string, "declared" | "other" | "unread", string][] => [
-            ["confirm", state, "unread", "fail domain"],
-            ["await-idle", state, "declared", "fail domain"],
-        ]),
+        ...(["configure_failed", "check_failed", "offline", "stopping", "deleting"] as const).flatMap(
+            (state): [Phase, string, "declared" | "other" | "unread", string][] => [
+                ["confirm", state, "unread", "fail domain"],
+                ["await-idle", state, "declared", "fail domain"],
+            ],
+        ),
     ];
     for (const [phase, domainStatus, certificate, expected] of cases) {
         it(`GIVEN phase ${phase}, the domain ${domainStatus ?? "gone"}, the certificate ${certificate} THEN ${expected}`, () => {
@@ -310,7 +321,10 @@ describe("converge on virtual time", () => {
 
 describe("aligned polling", () => {
     it("GIVEN reads due at different moments THEN they wake on the same whole second, so their state reads share a call", () => {
-        assert.deepEqual([10_120, 10_480, 10_999, 11_000].map((now) => alignedWake(now, 10_000, 1000)), [21_000, 21_000, 21_000, 21_000]);
+        assert.deepEqual(
+            [10_120, 10_480, 10_999, 11_000].map((now) => alignedWake(now, 10_000, 1000)),
+            [21_000, 21_000, 21_000, 21_000],
+        );
         assert.equal(alignedWake(10_120, 10_000, 0), 20_120);
     });
 
@@ -328,7 +342,8 @@ describe("aligned polling", () => {
         const created = Promise.all(
             names.map(async (domainName, i) => {
                 await clock.sleep(i * 137); // set at different moments, as checkpointed creates are
-                const inputs = checkInputs(CDN, { domainName, certificate: wildcard.chainPem, privateKey: wildcard.key.pkcs8, confirmTimeoutSeconds: 1800 }).inputs!;
+                const inputs = checkInputs(CDN, { domainName, certificate: wildcard.chainPem, privateKey: wildcard.key.pkcs8, confirmTimeoutSeconds: 1800 })
+                    .inputs!;
                 return createCertificate({ product: CDN, service: fleet, clock }, inputs);
             }),
         );

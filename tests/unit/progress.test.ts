@@ -48,7 +48,13 @@ describe("ProgressTracker", () => {
         })();
         await clock.run();
         await work;
-        assert.deepEqual(lines, ["10s 0/2 domains done; 2 not set yet", "20s 0/2 domains done; 2 not set yet", "30s 1/2 domains done; 1 not set yet", "35s 2/2 domains done", "closed"]);
+        assert.deepEqual(lines, [
+            "10s 0/2 domains done; 2 not set yet",
+            "20s 0/2 domains done; 2 not set yet",
+            "30s 1/2 domains done; 1 not set yet",
+            "35s 2/2 domains done",
+            "closed",
+        ]);
     });
 });
 
@@ -109,13 +115,23 @@ describe("engineSink", () => {
         const received: { message: string; urn: string; ephemeral: boolean; severity: number }[] = [];
         const server = new grpc.Server();
         server.addService(services.EngineService, {
-                log(call: { request: { getMessage(): string; getUrn(): string; getEphemeral(): boolean; getSeverity(): number } }, callback: (e: null, r: unknown) => void) {
-                    received.push({ message: call.request.getMessage(), urn: call.request.getUrn(), ephemeral: call.request.getEphemeral(), severity: call.request.getSeverity() });
-                    const { Empty } = require("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => unknown };
-                    callback(null, new Empty());
-                },
-            } as never);
-        const port = await new Promise<number>((resolve, reject) => server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+            log(
+                call: { request: { getMessage(): string; getUrn(): string; getEphemeral(): boolean; getSeverity(): number } },
+                callback: (e: null, r: unknown) => void,
+            ) {
+                received.push({
+                    message: call.request.getMessage(),
+                    urn: call.request.getUrn(),
+                    ephemeral: call.request.getEphemeral(),
+                    severity: call.request.getSeverity(),
+                });
+                const { Empty } = require("google-protobuf/google/protobuf/empty_pb") as { Empty: new () => unknown };
+                callback(null, new Empty());
+            },
+        } as never);
+        const port = await new Promise<number>((resolve, reject) =>
+            server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+        );
         t.after(() => server.forceShutdown());
         const urn = "urn:pulumi:dev::demo::pulumi-nodejs:dynamic/alicloud-certs:DomainCertificateGroup::all";
         const sink = engineSink(`127.0.0.1:${port}`, urn);

@@ -93,10 +93,7 @@ describe("pulumi-install.sh and the user's own pulumi", () => {
         const pulumi = fakeInstall(box.bin, "v3.100.0");
         const out = install(box);
         assert.notEqual(out.code, 0);
-        assert.ok(
-            out.log.includes(`not using ${pulumi}: it is v3.100.0, older than v${OLDEST}, the oldest this package supports`),
-            out.log,
-        );
+        assert.ok(out.log.includes(`not using ${pulumi}: it is v3.100.0, older than v${OLDEST}, the oldest this package supports`), out.log);
         assert.match(out.log, /no engine found .* --no-build/);
         assert.doesNotMatch(out.log, /building pulumi/);
     });

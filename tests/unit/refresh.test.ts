@@ -23,7 +23,11 @@ interface ProbeResult {
 
 /** One refresh in a fresh process (see tests/support/refreshProbe.ts). */
 function refreshInFreshProcess(state: CertificateOutputs, inputs: CertificateInputs, served: DeployedCertificate): ProbeResult {
-    const run = spawnSync(process.execPath, ["--import", "tsx", PROBE], { input: JSON.stringify({ state, inputs, served }), encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["--import", "tsx", PROBE], {
+        input: JSON.stringify({ state, inputs, served }),
+        encoding: "utf8",
+        timeout: 60_000,
+    });
     assert.equal(run.status, 0, run.stderr);
     return JSON.parse(run.stdout) as ProbeResult;
 }

@@ -24,7 +24,8 @@ describe("the resource kinds, listed once", () => {
             assert.ok(parsed, kind);
             assert.equal(`${parsed.product.id}${parsed.group ? "-group" : ""}`, kind);
         }
-        for (const notAKind of ["", "group", "cdn-", "cdn-groups", "-group", "vod", "vod-group", "constructor"]) assert.equal(parseKind(notAKind), undefined, notAKind);
+        for (const notAKind of ["", "group", "cdn-", "cdn-groups", "-group", "vod", "vod-group", "constructor"])
+            assert.equal(parseKind(notAKind), undefined, notAKind);
     });
 
     it("each product of the table is one the emulator keeps domains of, so that the tables over PRODUCTS run against it", () => {
@@ -32,7 +33,10 @@ describe("the resource kinds, listed once", () => {
     });
 
     it("each has a stub module, and the folder holds no other", () => {
-        const modules = fs.readdirSync(STUB_DIR).filter((file) => file.endsWith(".ts") && file !== "stub.ts").map((file) => file.slice(0, -3));
+        const modules = fs
+            .readdirSync(STUB_DIR)
+            .filter((file) => file.endsWith(".ts") && file !== "stub.ts")
+            .map((file) => file.slice(0, -3));
         assert.deepEqual(modules.sort(), [...RESOURCE_KINDS].sort());
     });
 
@@ -45,7 +49,10 @@ describe("the resource kinds, listed once", () => {
     });
 
     it("package.json exports each stub module under its kind's path, and no other", () => {
-        const exportsMap = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).exports as Record<string, { types: string; default: string }>;
+        const exportsMap = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).exports as Record<
+            string,
+            { types: string; default: string }
+        >;
         const stubExports = Object.keys(exportsMap).filter((subpath) => subpath.startsWith("./dynamic-provider/"));
         assert.deepEqual(stubExports.sort(), RESOURCE_KINDS.map((kind) => `.${stubExportPath(kind).slice(PACKAGE_NAME.length)}`).sort());
         for (const kind of RESOURCE_KINDS) {

@@ -156,8 +156,7 @@ describe("2. stack settings around registration (provider/resources/registration
             waiting.get(req.getName())?.(position);
             return register(req, cb);
         };
-        registered = (name) =>
-            positions.has(name) ? Promise.resolve(positions.get(name)) : new Promise((resolve) => waiting.set(name, resolve));
+        registered = (name) => (positions.has(name) ? Promise.resolve(positions.get(name)) : new Promise((resolve) => waiting.set(name, resolve)));
     });
 
     /**
@@ -190,7 +189,10 @@ describe("2. stack settings around registration (provider/resources/registration
 
     // As registration.ts leaves out the frames of the package's resource classes (here: by name, not directory).
     const withoutProbeFrames: typeof Error.prepareStackTrace = (error, frames) =>
-        v8Format(error, frames.filter((frame) => frame.getFunctionName() !== "CouplingProbe"));
+        v8Format(
+            error,
+            frames.filter((frame) => frame.getFunctionName() !== "CouplingProbe"),
+        );
 
     test("with Error.stackTraceLimit 0 the source position is still taken, and it is the only stack with frames", async () => {
         const { formatted } = construct("limit-zero", 0, undefined);
@@ -198,7 +200,10 @@ describe("2. stack settings around registration (provider/resources/registration
         assert.match(
             position?.uri ?? "",
             /sdkCouplings\.test\.ts$/,
-            coupling("Resource's source position raising Error.stackTraceLimit itself", "With the limit at 0 during registration, resources would lose their source position."),
+            coupling(
+                "Resource's source position raising Error.stackTraceLimit itself",
+                "With the limit at 0 during registration, resources would lose their source position.",
+            ),
         );
         assert.equal(
             formatted.filter((n) => n > 0).length,
@@ -240,7 +245,9 @@ describe("2. stack settings around registration (provider/resources/registration
 });
 
 describe("3. the dynamic-provider host's arguments and the engine's Log RPC (provider/engine/engineLog.ts)", () => {
-    test("started as the engine starts it, the provider finds the engine's address in process.argv and its Log request arrives", { timeout: 120_000 }, async (t) => {
+    test("started as the engine starts it, the provider finds the engine's address in process.argv and its Log request arrives", {
+        timeout: 120_000,
+    }, async (t) => {
         const grpc = require(require.resolve("@grpc/grpc-js", { paths: [SDK_DIR] })) as typeof import("@grpc/grpc-js");
         const engineServices = require("@pulumi/pulumi/proto/engine_grpc_pb") as { EngineService: import("@grpc/grpc-js").ServiceDefinition };
         const providerServices = require("@pulumi/pulumi/proto/provider_grpc_pb") as {
@@ -322,7 +329,10 @@ describe("3. the dynamic-provider host's arguments and the engine's Log RPC (pro
         assert.deepEqual(
             outs.argv,
             [engineAddress],
-            coupling("the launcher and cmd/dynamic-provider passing the engine's arguments through", `The provider's process.argv ends ${JSON.stringify(outs.argv)}.`),
+            coupling(
+                "the launcher and cmd/dynamic-provider passing the engine's arguments through",
+                `The provider's process.argv ends ${JSON.stringify(outs.argv)}.`,
+            ),
         );
         assert.equal(
             outs.address,
@@ -332,7 +342,10 @@ describe("3. the dynamic-provider host's arguments and the engine's Log RPC (pro
         assert.deepEqual(
             logs,
             [{ message: "coupling probe", urn, ephemeral: true }],
-            coupling("the SDK's generated Engine client (proto/engine_grpc_pb, engine_pb) over its @grpc/grpc-js", "A group's progress lines would not reach the CLI."),
+            coupling(
+                "the SDK's generated Engine client (proto/engine_grpc_pb, engine_pb) over its @grpc/grpc-js",
+                "A group's progress lines would not reach the CLI.",
+            ),
         );
     });
 });
@@ -341,4 +354,3 @@ describe("3. the dynamic-provider host's arguments and the engine's Log RPC (pro
 function v8Format(error: Error, frames: NodeJS.CallSite[]): string {
     return [String(error), ...frames.map((frame) => `    at ${frame}`)].join("\n");
 }
-

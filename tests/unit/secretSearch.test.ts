@@ -33,8 +33,14 @@ describe("R5's secret search", () => {
         it(`GIVEN a ${key} key WHEN 60 characters of its private half are printed, percent-encoded THEN one hit`, async () => {
             const issued = await issueCertificate({ dnsNames: ["r5.example.com"], key });
             const secretPart = privateStretch(issued.key.pkcs8);
-            const { hits } = searchSecrets([{ source: "a URL", text: `?SSLPri=${encodeURIComponent(secretPart)}` }], [{ label: "key", value: issued.key.pkcs8 }]);
-            assert.deepEqual(hits.map((h) => h.source), ["a URL"]);
+            const { hits } = searchSecrets(
+                [{ source: "a URL", text: `?SSLPri=${encodeURIComponent(secretPart)}` }],
+                [{ label: "key", value: issued.key.pkcs8 }],
+            );
+            assert.deepEqual(
+                hits.map((h) => h.source),
+                ["a URL"],
+            );
         });
     }
 

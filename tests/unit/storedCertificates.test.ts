@@ -10,14 +10,7 @@ import type { CertRegion } from "../../provider/products";
 import { setRequestFor } from "../../provider/lifecycle/setRequest";
 import type { CertificateInputs } from "../../provider/lifecycle/model";
 import type { CertificateStore, StoredCertificate } from "../../provider/lifecycle/port";
-import {
-    cleanUp,
-    declareCertificates,
-    ensureStored,
-    movingAway,
-    replacedBy,
-    type StoredReference,
-} from "../../provider/lifecycle/storedCertificates";
+import { cleanUp, declareCertificates, ensureStored, movingAway, replacedBy, type StoredReference } from "../../provider/lifecycle/storedCertificates";
 import { fingerprintOf, issueCertificate } from "../../harness/certs";
 
 /** A certificate service in memory: names unique, deletes refused for the ids in `inUse`. */
@@ -44,7 +37,14 @@ class MemoryStore implements CertificateStore {
         this.calls.push(`upload ${name}`);
         await new Promise((resolve) => setTimeout(resolve, 5));
         if ([...this.entries.values()].some((e) => e.name === name)) {
-            throw new AlicloudApiError({ action: "UploadUserCertificate", actionKind: "set", domainNames: [], code: "NameRepeat", statusCode: 400, apiMessage: "The certificate name already exists." });
+            throw new AlicloudApiError({
+                action: "UploadUserCertificate",
+                actionKind: "set",
+                domainNames: [],
+                code: "NameRepeat",
+                statusCode: 400,
+                apiMessage: "The certificate name already exists.",
+            });
         }
         const certId = String(this.next++);
         const { X509Certificate, createHash } = await import("node:crypto");
@@ -55,7 +55,14 @@ class MemoryStore implements CertificateStore {
     async remove(certId: string) {
         this.calls.push(`remove ${certId}`);
         if (this.inUse.has(certId)) {
-            throw new AlicloudApiError({ action: "DeleteUserCertificate", actionKind: "set", domainNames: [], code: "CertificateInUse", statusCode: 400, apiMessage: "in use" });
+            throw new AlicloudApiError({
+                action: "DeleteUserCertificate",
+                actionKind: "set",
+                domainNames: [],
+                code: "CertificateInUse",
+                statusCode: 400,
+                apiMessage: "in use",
+            });
         }
         return this.entries.delete(certId) ? ("removed" as const) : ("gone" as const);
     }
@@ -68,11 +75,19 @@ describe("ensureStored", () => {
         const store = new MemoryStore("LTAIonce");
         const cert = await issueCertificate({ dnsNames: ["once.store.test"], key: "ec256" });
         const refs = await Promise.all(
-            Array.from({ length: 5 }, () => ensureStored({ store, clock, deadline: 60_000 }, { certificatePem: cert.chainPem, privateKeyPem: cert.key.pkcs8, name: "once" })),
+            Array.from({ length: 5 }, () =>
+                ensureStored({ store, clock, deadline: 60_000 }, { certificatePem: cert.chainPem, privateKeyPem: cert.key.pkcs8, name: "once" }),
+            ),
         );
-        assert.deepEqual(store.calls.filter((c) => c.startsWith("upload")), ["upload once"]);
+        assert.deepEqual(
+            store.calls.filter((c) => c.startsWith("upload")),
+            ["upload once"],
+        );
         assert.equal(new Set(refs.map((r) => r.certId)).size, 1);
-        assert.deepEqual({ ...refs[0]!, certId: "x" }, { certId: "x", name: "once", region: "cn-hangzhou", fingerprint: await fingerprintOf(cert), uploaded: true });
+        assert.deepEqual(
+            { ...refs[0]!, certId: "x" },
+            { certId: "x", name: "once", region: "cn-hangzhou", fingerprint: await fingerprintOf(cert), uploaded: true },
+        );
     });
 
     it("GIVEN the service already holds the certificate under the user's own name THEN it is reused, not uploaded, and not ours", async () => {
@@ -82,7 +97,10 @@ describe("ensureStored", () => {
         store.calls.length = 0;
         const ref = await ensureStored({ store, clock, deadline: 60_000 }, { certificatePem: cert.chainPem, privateKeyPem: cert.key.pkcs8, name: "derived" });
         assert.deepEqual([ref.name, ref.uploaded], ["users-own", false]);
-        assert.deepEqual(store.calls.filter((c) => c.startsWith("upload")), []);
+        assert.deepEqual(
+            store.calls.filter((c) => c.startsWith("upload")),
+            [],
+        );
     });
 
     it("GIVEN the name held by another certificate THEN the error says the name is taken and what to do", async () => {
@@ -90,13 +108,32 @@ describe("ensureStored", () => {
         const other = await issueCertificate({ dnsNames: ["taken.store.test"], key: "ec256" });
         const mine = await issueCertificate({ dnsNames: ["taken.store.test"], key: "ec256" });
         await store.upload("wanted", other.chainPem, other.key.pkcs8);
-        await assert.rejects(ensureStored({ store, clock, deadline: 60_000 }, { certificatePem: mine.chainPem, privateKeyPem: mine.key.pkcs8, name: "wanted" }), /already holds a different certificate named "wanted".*set certName to a name of your own/);
+        await assert.rejects(
+            ensureStored({ store, clock, deadline: 60_000 }, { certificatePem: mine.chainPem, privateKeyPem: mine.key.pkcs8, name: "wanted" }),
+            /already holds a different certificate named "wanted".*set certName to a name of your own/,
+        );
     });
 });
 
 describe("the set of a stored certificate", () => {
-    const stored: StoredReference = { certId: "8089870", name: "www-20270101-1a2b3c4d", region: "ap-southeast-1", fingerprint: "ab".repeat(32), uploaded: true };
-    const declared = { domainName: "www.example.com", status: "on", certType: "upload", certificate: "PEM", privateKey: "KEY", forceSet: false, confirmTimeoutSeconds: 60, keepReplacedCertificates: false, storedCertificate: stored } as CertificateInputs;
+    const stored: StoredReference = {
+        certId: "8089870",
+        name: "www-20270101-1a2b3c4d",
+        region: "ap-southeast-1",
+        fingerprint: "ab".repeat(32),
+        uploaded: true,
+    };
+    const declared = {
+        domainName: "www.example.com",
+        status: "on",
+        certType: "upload",
+        certificate: "PEM",
+        privateKey: "KEY",
+        forceSet: false,
+        confirmTimeoutSeconds: 60,
+        keepReplacedCertificates: false,
+        storedCertificate: stored,
+    } as CertificateInputs;
 
     it("GIVEN an uploaded certificate the service holds THEN the set is cas by id, region and own name, with no certificate and no key", () => {
         assert.deepEqual(setRequestFor(declared), {
@@ -116,12 +153,21 @@ describe("the set of a stored certificate", () => {
     });
 
     it("GIVEN Forbidden.RAM from an upload THEN the hint names the policy line to add", () => {
-        assert.match(hintFor("Forbidden.RAM", "set", "yundun-cert:UploadUserCertificate"), /add "yundun-cert:UploadUserCertificate" to the Action list of its RAM policy/);
+        assert.match(
+            hintFor("Forbidden.RAM", "set", "yundun-cert:UploadUserCertificate"),
+            /add "yundun-cert:UploadUserCertificate" to the Action list of its RAM policy/,
+        );
     });
 });
 
 describe("cleanUp: who deletes a replaced certificate", () => {
-    const reference = (store: MemoryStore, certId: string, fingerprint: string, uploaded = true): StoredReference => ({ certId, name: `n${certId}`, region: store.region, fingerprint, uploaded });
+    const reference = (store: MemoryStore, certId: string, fingerprint: string, uploaded = true): StoredReference => ({
+        certId,
+        name: `n${certId}`,
+        region: store.region,
+        fingerprint,
+        uploaded,
+    });
     const seed = (store: MemoryStore, ref: StoredReference) => store.entries.set(ref.certId, { ...ref, pem: "" });
 
     it("GIVEN three resources of a run leaving one certificate THEN the first two hand it over and the last deletes it", async () => {
@@ -131,10 +177,19 @@ describe("cleanUp: who deletes a replaced certificate", () => {
         for (const urn of ["urn:a", "urn:b", "urn:c"]) movingAway(urn, old.fingerprint);
         const first = await cleanUp(() => store, "urn:a", [old], false);
         const second = await cleanUp(() => store, "urn:b", [old], false);
-        assert.deepEqual([first, second], [{ pending: [], deleted: [] }, { pending: [], deleted: [] }]);
+        assert.deepEqual(
+            [first, second],
+            [
+                { pending: [], deleted: [] },
+                { pending: [], deleted: [] },
+            ],
+        );
         assert.deepEqual(store.calls, [], "nothing deleted while another resource still moves away from it");
         const last = await cleanUp(() => store, "urn:c", [old], false);
-        assert.deepEqual(last.deleted.map((d) => d.certId), ["1"]);
+        assert.deepEqual(
+            last.deleted.map((d) => d.certId),
+            ["1"],
+        );
         assert.equal(store.entries.has("1"), false);
     });
 
@@ -158,7 +213,10 @@ describe("cleanUp: who deletes a replaced certificate", () => {
         const refused = await cleanUp(() => store, "urn:e", [used], false);
         assert.deepEqual(refused.pending, [{ ...used, attempts: 1, lastRefusal: "CertificateInUse" }]);
         const again = await cleanUp(() => store, "urn:e", refused.pending, false);
-        assert.deepEqual(again.pending.map((p) => p.attempts), [2]);
+        assert.deepEqual(
+            again.pending.map((p) => p.attempts),
+            [2],
+        );
         store.calls.length = 0;
         assert.deepEqual(await cleanUp(() => store, "urn:f", [used], true), { pending: [], deleted: [] });
         assert.deepEqual(store.calls, []);

@@ -76,9 +76,7 @@ interface Model {
 
 function isModel(value: unknown): value is Model {
     return (
-        typeof value === "function" &&
-        typeof (value as { names?: unknown }).names === "function" &&
-        typeof (value as { types?: unknown }).types === "function"
+        typeof value === "function" && typeof (value as { names?: unknown }).names === "function" && typeof (value as { types?: unknown }).types === "function"
     );
 }
 
@@ -304,7 +302,12 @@ const BINDINGS: { readonly [K in RowKey]: Binding } = {
 };
 
 function isSetActionSpec(value: unknown): value is SetActionSpec {
-    return typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string" && typeof (value as { params?: unknown }).params === "object";
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        typeof (value as { name?: unknown }).name === "string" &&
+        typeof (value as { params?: unknown }).params === "object"
+    );
 }
 
 interface Row {
@@ -357,7 +360,10 @@ function problemsOf(row: Row): string[] {
         const problem = problemOf(row, wire);
         const exempt = `${wire.action} ${wire.name}` in unmodelled;
         if (problem !== undefined && !exempt) problems.push(problem);
-        if (problem === undefined && exempt) problems.push(`${row.spec.displayName} ${wire.action}: "${wire.name}" is listed as unmodelled but a model has it now: drop it from BINDINGS.${row.key}.unmodelled`);
+        if (problem === undefined && exempt)
+            problems.push(
+                `${row.spec.displayName} ${wire.action}: "${wire.name}" is listed as unmodelled but a model has it now: drop it from BINDINGS.${row.key}.unmodelled`,
+            );
     }
     return problems;
 }
@@ -369,7 +375,8 @@ describe("every wire name of the product table is a name of the SDK model of its
         const exported = Object.entries(products).filter(([, value]) => isSetActionSpec(value));
         assert.ok(exported.length > 0, "products.ts exports no set action: isSetActionSpec no longer recognises them");
         const ofRows = Object.values(PRODUCTS).flatMap((product) => [product.freeSet, product.batchSet]);
-        for (const [name, value] of exported) assert.ok(ofRows.includes(value as SetActionSpec), `products.ts exports ${name}, which no row's freeSet or batchSet is`);
+        for (const [name, value] of exported)
+            assert.ok(ofRows.includes(value as SetActionSpec), `products.ts exports ${name}, which no row's freeSet or batchSet is`);
     });
 
     test("each name listed as unmodelled is one the table holds", () => {
@@ -408,10 +415,22 @@ describe("every wire name of the product table is a name of the SDK model of its
         assert.ok(row);
         const problems = problemsOf(row);
         assert.equal(problems.length, 4, problems.join("\n"));
-        assert.match(problems[0]!, /^CDN SetCdnDomainSSLCertificate: PRODUCTS\.cdn\.setParams\.status "SslProtocol" is not a request name of SetCdnDomainSSLCertificateRequest/);
-        assert.match(problems[1]!, /^CDN DescribeDomainCertificateInfo: PRODUCTS\.cdn\.certificateInfo\.certificatePem "ServerCertficate" is not a response name of DescribeDomainCertificateInfoResponseBodyCertInfosCertInfo/);
-        assert.match(problems[2]!, /^CDN DescribeCdnDomainDetail: PRODUCTS\.cdn\.domainDetail\.objectPath\[0\] "DomainDetail" is not a response name of DescribeCdnDomainDetailResponseBody/);
-        assert.match(problems[3]!, /^CDN DescribeCdnDomainDetail: PRODUCTS\.cdn\.domainDetail\.domainStatus "DomainStatus": the path DomainDetail leads to no object/);
+        assert.match(
+            problems[0]!,
+            /^CDN SetCdnDomainSSLCertificate: PRODUCTS\.cdn\.setParams\.status "SslProtocol" is not a request name of SetCdnDomainSSLCertificateRequest/,
+        );
+        assert.match(
+            problems[1]!,
+            /^CDN DescribeDomainCertificateInfo: PRODUCTS\.cdn\.certificateInfo\.certificatePem "ServerCertficate" is not a response name of DescribeDomainCertificateInfoResponseBodyCertInfosCertInfo/,
+        );
+        assert.match(
+            problems[2]!,
+            /^CDN DescribeCdnDomainDetail: PRODUCTS\.cdn\.domainDetail\.objectPath\[0\] "DomainDetail" is not a response name of DescribeCdnDomainDetailResponseBody/,
+        );
+        assert.match(
+            problems[3]!,
+            /^CDN DescribeCdnDomainDetail: PRODUCTS\.cdn\.domainDetail\.domainStatus "DomainStatus": the path DomainDetail leads to no object/,
+        );
     });
 });
 

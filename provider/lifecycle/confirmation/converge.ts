@@ -12,7 +12,13 @@ import { classifySetFailure } from "./setFailure";
 export type Outcome =
     | { readonly result: "served"; readonly live: DeployedCertificate }
     | { readonly result: "gone" }
-    | { readonly result: "failed"; readonly cause: "domain" | "certificate"; readonly live?: DeployedCertificate; readonly domainStatus: string; readonly changed: boolean }
+    | {
+          readonly result: "failed";
+          readonly cause: "domain" | "certificate";
+          readonly live?: DeployedCertificate;
+          readonly domainStatus: string;
+          readonly changed: boolean;
+      }
     | { readonly result: "timed-out"; readonly domainStatus?: string; readonly refusals: number; readonly lastRefusal?: string; readonly changed: boolean };
 
 /** What a convergence does its I/O with: the product's service, and the pace of waiting. */
@@ -64,7 +70,14 @@ export async function converge(
     for (;;) {
         if (!round) {
             const now = clock.now();
-            if (now >= deadline) return { result: "timed-out", domainStatus: tally.lastStatus, refusals: tally.refusals, lastRefusal: tally.lastRefusal, changed: tally.changed };
+            if (now >= deadline)
+                return {
+                    result: "timed-out",
+                    domainStatus: tally.lastStatus,
+                    refusals: tally.refusals,
+                    lastRefusal: tally.lastRefusal,
+                    changed: tally.changed,
+                };
             // At the longest interval, on its multiples: every domain waiting long polls at the same instants.
             const align = policy.alignMs ? (interval >= policy.maxIntervalMs ? policy.maxIntervalMs : policy.alignMs) : 0;
             await clock.sleep(Math.min(alignedWake(now, interval, align) - now, Math.max(0, deadline - now)));

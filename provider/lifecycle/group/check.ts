@@ -33,17 +33,25 @@ export function checkGroupInputs(product: ProductSpec, news: Record<string, unkn
     inputs.matchDomains = matching;
     inputs.excludeDomains = [];
     if (excludeDomains !== undefined && excludeDomains !== null) {
-        if (!matching) failures.push({ property: "excludeDomains", reason: "only used with matchDomains: true; remove it, or leave the domains out of `domains`" });
+        if (!matching)
+            failures.push({ property: "excludeDomains", reason: "only used with matchDomains: true; remove it, or leave the domains out of `domains`" });
         else {
-            const excluded = isUnknown(excludeDomains) || (Array.isArray(excludeDomains) && excludeDomains.length === 0) ? [] : checkDomains(excludeDomains, failures, "excludeDomains");
+            const excluded =
+                isUnknown(excludeDomains) || (Array.isArray(excludeDomains) && excludeDomains.length === 0)
+                    ? []
+                    : checkDomains(excludeDomains, failures, "excludeDomains");
             if (excluded !== undefined) inputs.excludeDomains = excluded;
         }
     }
     if (matching) {
-        if (rawDomains !== undefined && rawDomains !== null) failures.push({ property: "domains", reason: "give either `domains` (a list) or `matchDomains: true`, not both" });
+        if (rawDomains !== undefined && rawDomains !== null)
+            failures.push({ property: "domains", reason: "give either `domains` (a list) or `matchDomains: true`, not both" });
         // The certificate's names decide which of the account's domains belong: an uploaded certificate is needed.
         if (inputs.certType !== undefined && inputs.certType !== "upload" && !isUnknown(inputs.certType)) {
-            failures.push({ property: "matchDomains", reason: `needs the certificate itself (certType "upload") to know which domains it covers; list the domains in \`domains\` for certType ${quoteGiven(inputs.certType)}` });
+            failures.push({
+                property: "matchDomains",
+                reason: `needs the certificate itself (certType "upload") to know which domains it covers; list the domains in \`domains\` for certType ${quoteGiven(inputs.certType)}`,
+            });
         }
         delete inputs.domains;
     }
@@ -123,7 +131,12 @@ function checkDomains(raw: unknown, failures: CheckFailure[], property = "domain
     if (malformed.length > 0) fail(`not valid domain names: ${listSome(malformed, 5)}`);
     const duplicates = [...byName.entries()].filter(([, given]) => given.length > 1);
     if (duplicates.length > 0) {
-        fail(`each domain may appear once: ${listSome(duplicates.map(([name, given]) => `${name} (given as ${given.map((g) => quoteGiven(g)).join(", ")})`), 5)}`);
+        fail(
+            `each domain may appear once: ${listSome(
+                duplicates.map(([name, given]) => `${name} (given as ${given.map((g) => quoteGiven(g)).join(", ")})`),
+                5,
+            )}`,
+        );
     }
     if (malformed.length > 0 || duplicates.length > 0) return undefined;
     return normalized.sort();

@@ -51,7 +51,9 @@ export function groupChanges(olds: Partial<GroupOutputs>, wanted: Partial<GroupI
     const news = wantedDomains(olds, wanted);
     const probe = "group.invalid";
     // The shared settings, compared as a single resource compares them (its domainName aside).
-    const shared = changedProperties(inputsForDomain(olds as GroupOutputs, probe), inputsForDomain(news as GroupInputs, probe)).filter((p) => p !== "domainName");
+    const shared = changedProperties(inputsForDomain(olds as GroupOutputs, probe), inputsForDomain(news as GroupInputs, probe)).filter(
+        (p) => p !== "domainName",
+    );
     const domainsUnknown = isUnknown(news.domains) || (news.domains ?? []).some(isUnknown);
     if (domainsUnknown) return { shared, added: [], removed: [], drifted: [], domainsUnknown, total: 0 };
     const before = new Set(domainsOf(olds.domains));
@@ -67,7 +69,13 @@ export function diffGroup(olds: Partial<GroupOutputs>, news: Partial<GroupInputs
     const changes = groupChanges(olds, news);
     const settingChanged =
         (olds.retainRemovedDomains ?? false) !== (news.retainRemovedDomains ?? false) || (olds.matchDomains ?? false) !== (news.matchDomains ?? false);
-    const any = changes.shared.length > 0 || changes.added.length > 0 || changes.removed.length > 0 || changes.drifted.length > 0 || changes.domainsUnknown || settingChanged;
+    const any =
+        changes.shared.length > 0 ||
+        changes.added.length > 0 ||
+        changes.removed.length > 0 ||
+        changes.drifted.length > 0 ||
+        changes.domainsUnknown ||
+        settingChanged;
     return { result: { changes: any, replaces: [], deleteBeforeReplace: false }, changes };
 }
 
@@ -90,7 +98,10 @@ export function describeGroupChanges(changes: GroupChanges, wanted: Partial<Grou
         const how = wanted.retainRemovedDomains ? "leaving HTTPS on as it is" : `turning HTTPS off on ${changes.removed.length === 1 ? "it" : "them"}`;
         parts.push(`removes ${counted(changes.removed.length)}, ${how}: ${listSome(changes.removed, NAMES_PREVIEWED)}`);
     }
-    if (changes.drifted.length > 0) parts.push(`restores ${counted(changes.drifted.length)} that no longer ${changes.drifted.length === 1 ? "serves" : "serve"} the certificate: ${listSome(changes.drifted, NAMES_PREVIEWED)}`);
+    if (changes.drifted.length > 0)
+        parts.push(
+            `restores ${counted(changes.drifted.length)} that no longer ${changes.drifted.length === 1 ? "serves" : "serve"} the certificate: ${listSome(changes.drifted, NAMES_PREVIEWED)}`,
+        );
     if (parts.length === 0) return undefined;
     return `${parts.join("; ")}; ${counted(total)} in all`;
 }

@@ -60,7 +60,19 @@ export interface GroupOutputs extends Omit<GroupInputs, "privateKey"> {
 
 /** One domain's declared settings, as the per-domain steps take them. */
 export function inputsForDomain(group: Partial<GroupOutputs> & SharedInputs, domainName: string): CertificateInputs {
-    const { domains: _d, retainRemovedDomains: _r, matchDomains: _m, excludeDomains: _e, matchedDomains: _md, leftOut: _l, served: _s, domainNames: _n, resourceUrn: _u, pendingCleanup: _p, ...shared } = group;
+    const {
+        domains: _d,
+        retainRemovedDomains: _r,
+        matchDomains: _m,
+        excludeDomains: _e,
+        matchedDomains: _md,
+        leftOut: _l,
+        served: _s,
+        domainNames: _n,
+        resourceUrn: _u,
+        pendingCleanup: _p,
+        ...shared
+    } = group;
     return { ...(shared as SharedInputs), domainName };
 }
 

@@ -37,7 +37,12 @@ export interface GroupContext extends LifecycleContext {
     readonly progress?: ProgressSink;
 }
 
-function withProgress<T>(ctx: GroupContext, what: string, domains: readonly string[], work: (ctx: LifecycleContext, tracker: ProgressTracker) => Promise<T>): Promise<T> {
+function withProgress<T>(
+    ctx: GroupContext,
+    what: string,
+    domains: readonly string[],
+    work: (ctx: LifecycleContext, tracker: ProgressTracker) => Promise<T>,
+): Promise<T> {
     return withProgressOf(ctx, ctx.progress, what, domains, work);
 }
 
@@ -92,25 +97,48 @@ export async function createGroup(ctx: GroupContext, inputs: GroupInputs): Promi
         // One stored certificate for every domain: found in the certificate service, or uploaded once.
         const declared = (await storedForGroup(ctx, resolved.declared, undefined)) as GroupInputs;
         const gathered = gather(ctx, declared.domains);
-        return { declared, outcomes: await Promise.all(declared.domains.map((domainName) => attempt(gathered, domainName, () => createCertificate(gathered, inputsForDomain(declared, domainName)), tracker))) };
+        return {
+            declared,
+            outcomes: await Promise.all(
+                declared.domains.map((domainName) =>
+                    attempt(gathered, domainName, () => createCertificate(gathered, inputsForDomain(declared, domainName)), tracker),
+                ),
+            ),
+        };
     });
     return { id, outs: finish(id, outcomes.declared, outcomes.outcomes, {}, leftOut) };
 }
 
 /** The group's declaration with its stored certificate, waiting as each domain would, on the group's row. */
 function storedForGroup(ctx: LifecycleContext, declared: GroupInputs, previous: Partial<GroupOutputs> | undefined): Promise<GroupInputs> {
-    return withStoredCertificate(ctx, declared as unknown as CertificateInputs, ownedIds(previous), applyDeadline(ctx, declared)) as unknown as Promise<GroupInputs>;
+    return withStoredCertificate(
+        ctx,
+        declared as unknown as CertificateInputs,
+        ownedIds(previous),
+        applyDeadline(ctx, declared),
+    ) as unknown as Promise<GroupInputs>;
 }
 
 /**
  * After the group's domains changed: what it replaced is deleted (storedCertificates.ts), except a certificate one of
  * its own domains still serves (a change that failed), which stays pending until that domain moves on.
  */
-async function cleanUpGroup(ctx: LifecycleContext, urn: string | undefined, previous: Partial<GroupOutputs>, outputs: GroupOutputs, keep: boolean): Promise<GroupOutputs> {
+async function cleanUpGroup(
+    ctx: LifecycleContext,
+    urn: string | undefined,
+    previous: Partial<GroupOutputs>,
+    outputs: GroupOutputs,
+    keep: boolean,
+): Promise<GroupOutputs> {
     const replaced = replacedBy(previous, outputs.storedCertificate);
     const served = new Set(Object.values(outputs.served).map((s) => s.fingerprint));
     const stillServed = replaced.filter((c) => served.has(c.fingerprint));
-    const { pending } = await cleanUp(ctx.stores, urn, replaced.filter((c) => !served.has(c.fingerprint)), keep);
+    const { pending } = await cleanUp(
+        ctx.stores,
+        urn,
+        replaced.filter((c) => !served.has(c.fingerprint)),
+        keep,
+    );
     return withPending(outputs, [...stillServed.map((c) => ({ attempts: 0, ...c })), ...pending]);
 }
 
@@ -232,10 +260,12 @@ async function attemptOnce(ctx: LifecycleContext, domainName: string, step: () =
         const message = error instanceof Error ? error.message : String(error);
         // What the domain serves now: from the error when it kept the resource, else one read (best effort).
         const kept = (error as { properties?: ServedLike }).properties;
-        const live = kept ?? (await ctx.service.describe(domainName).then(
-            (d) => (d ? { status: d.status, certType: d.certType, certId: d.certId } : undefined),
-            () => undefined,
-        ));
+        const live =
+            kept ??
+            (await ctx.service.describe(domainName).then(
+                (d) => (d ? { status: d.status, certType: d.certType, certId: d.certId } : undefined),
+                () => undefined,
+            ));
         return { domainName, error: message, served: { ...(live ? servedFrom(live) : { status: "off" as const }), failure: message } };
     }
 }
@@ -246,7 +276,10 @@ function outputsOf(declared: GroupInputs & Partial<GroupOutputs>, outcomes: read
     const outputs: GroupOutputs = {
         ...withoutPrivateKey(declared),
         domains: [...new Set([...declared.domains, ...outcomes.filter((o) => o.error !== undefined).map((o) => o.domainName)])].sort(),
-        domainNames: outcomes.filter((o) => !o.gone).map((o) => o.domainName).sort(),
+        domainNames: outcomes
+            .filter((o) => !o.gone)
+            .map((o) => o.domainName)
+            .sort(),
         served,
     };
     if (declared.matchDomains) {
@@ -268,7 +301,13 @@ function outputsOf(declared: GroupInputs & Partial<GroupOutputs>, outcomes: read
     return outputs;
 }
 
-function finish(id: string, declared: GroupInputs, outcomes: readonly DomainOutcome[], previous: Partial<GroupOutputs>, leftOut: Record<string, string> = {}): GroupOutputs {
+function finish(
+    id: string,
+    declared: GroupInputs,
+    outcomes: readonly DomainOutcome[],
+    previous: Partial<GroupOutputs>,
+    leftOut: Record<string, string> = {},
+): GroupOutputs {
     const outputs = outputsOf(declared, outcomes, leftOut);
     const failed = outcomes.filter((outcome) => outcome.error !== undefined);
     if (failed.length === 0) return outputs;
@@ -289,10 +328,7 @@ function failureMessage(what: string, failed: readonly DomainOutcome[], total: n
     const listed = failed.slice(0, NAMES_LISTED).map((o) => `- ${o.error!.includes(o.domainName) ? o.error : `${o.domainName}: ${o.error}`}`);
     const more = failed.length > NAMES_LISTED ? [`- and ${failed.length - NAMES_LISTED} more`] : [];
     const fine = total - failed.length;
-    return [
-        `The group ${what} ${failed.length} of its ${total} domains${fine > 0 ? ` (the other ${fine} are done)` : ""}:`,
-        ...listed,
-        ...more,
-        next,
-    ].join("\n");
+    return [`The group ${what} ${failed.length} of its ${total} domains${fine > 0 ? ` (the other ${fine} are done)` : ""}:`, ...listed, ...more, next].join(
+        "\n",
+    );
 }

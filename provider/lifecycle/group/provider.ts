@@ -2,7 +2,17 @@
 // and diff and its operations, which run the single resource's per-domain steps.
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { conflictReason } from "../claims";
-import { checkExpiry, claimFor, declareFor, progressSinkFor, sendNote, storeAccess, tellKept, withoutEchoedValue, type ProviderDependencies } from "../provider";
+import {
+    checkExpiry,
+    claimFor,
+    declareFor,
+    progressSinkFor,
+    sendNote,
+    storeAccess,
+    tellKept,
+    withoutEchoedValue,
+    type ProviderDependencies,
+} from "../provider";
 import type { CertificateInputs } from "../model";
 import { cleanupsToRetry, movingAway, planNote } from "../storedCertificates";
 import { checkGroupInputs } from "./check";
@@ -64,7 +74,12 @@ export function groupProvider(deps: GroupProviderDependencies): dynamic.Resource
             if (failures.length > 0) return { inputs, failures: failures.map(withoutEchoedValue) };
             // A new group (no inputs before): what it stores in the certificate service. An update says it in diff.
             if (!olds || Object.keys(olds).length === 0) {
-                await sendNote(deps, news.resourceUrn, await planNote(storeAccess(deps), result.inputs! as unknown as CertificateInputs, undefined, "known only").catch(() => undefined), false);
+                await sendNote(
+                    deps,
+                    news.resourceUrn,
+                    await planNote(storeAccess(deps), result.inputs! as unknown as CertificateInputs, undefined, "known only").catch(() => undefined),
+                    false,
+                );
             }
             return { inputs };
         },

@@ -75,7 +75,10 @@ export async function planNote(
         } catch {
             found = "unknown";
         }
-        if (found === "unknown") parts.push(`uploads the certificate to the certificate service (${region}) as ${name}, unless the service already holds it, and deploys it from there`);
+        if (found === "unknown")
+            parts.push(
+                `uploads the certificate to the certificate service (${region}) as ${name}, unless the service already holds it, and deploys it from there`,
+            );
         else if (found) parts.push(`deploys ${describeReference(found)}, which the certificate service already holds: nothing is uploaded`);
         else parts.push(`uploads the certificate to the certificate service (${region}) as ${name}, once, and deploys it from there`);
     }

@@ -28,8 +28,20 @@ export const MAX_CLEANUP_ATTEMPTS = 3;
 export function storedReferenceOf(value: unknown): StoredReference | undefined {
     if (typeof value !== "object" || value === null) return undefined;
     const v = value as Record<string, unknown>;
-    const ok = typeof v.certId === "string" && typeof v.name === "string" && (v.region === "cn-hangzhou" || v.region === "ap-southeast-1") && typeof v.fingerprint === "string";
-    return ok ? { certId: v.certId as string, name: v.name as string, region: v.region as CertRegion, fingerprint: v.fingerprint as string, uploaded: v.uploaded === true } : undefined;
+    const ok =
+        typeof v.certId === "string" &&
+        typeof v.name === "string" &&
+        (v.region === "cn-hangzhou" || v.region === "ap-southeast-1") &&
+        typeof v.fingerprint === "string";
+    return ok
+        ? {
+              certId: v.certId as string,
+              name: v.name as string,
+              region: v.region as CertRegion,
+              fingerprint: v.fingerprint as string,
+              uploaded: v.uploaded === true,
+          }
+        : undefined;
 }
 
 function pendingOf(value: unknown): PendingCleanup[] {
@@ -39,7 +51,9 @@ function pendingOf(value: unknown): PendingCleanup[] {
         if (!reference) return [];
         const attempts = Number((item as { attempts?: unknown }).attempts);
         const lastRefusal = (item as { lastRefusal?: unknown }).lastRefusal;
-        return [{ ...reference, attempts: Number.isInteger(attempts) && attempts >= 0 ? attempts : 0, ...(typeof lastRefusal === "string" ? { lastRefusal } : {}) }];
+        return [
+            { ...reference, attempts: Number.isInteger(attempts) && attempts >= 0 ? attempts : 0, ...(typeof lastRefusal === "string" ? { lastRefusal } : {}) },
+        ];
     });
 }
 
@@ -50,7 +64,10 @@ export function ownedIds(state: { storedCertificate?: unknown; pendingCleanup?: 
 }
 
 /** What a change replaced: the stored certificate the state recorded, and the state's pending cleanups, less `now`. */
-export function replacedBy(previous: { storedCertificate?: unknown; pendingCleanup?: unknown } | undefined, now: StoredReference | undefined): (StoredReference | PendingCleanup)[] {
+export function replacedBy(
+    previous: { storedCertificate?: unknown; pendingCleanup?: unknown } | undefined,
+    now: StoredReference | undefined,
+): (StoredReference | PendingCleanup)[] {
     const candidates: (StoredReference | PendingCleanup)[] = [];
     const recorded = storedReferenceOf(previous?.storedCertificate);
     if (recorded) candidates.push(recorded);
