@@ -1,9 +1,9 @@
-// The demo stack: one CDN domain, one ApsaraVideo Live domain, and a group of CDN domains, all served with one
+// The demo stack: one CDN domain, one ApsaraVideo Live domain, one DCDN domain and a group of CDN domains, all served with one
 // wildcard certificate made locally. `npm start` makes the certificate (once, under .demo/), starts the emulator and
 // deploys this program against it. To use a real account instead, see "Credentials and the RAM policy" in README.md.
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { DomainCertificate, DomainCertificateGroup, LiveDomainCertificate } from "pulumi-alicloud-certs";
+import { DcdnDomainCertificate, DomainCertificate, DomainCertificateGroup, LiveDomainCertificate } from "pulumi-alicloud-certs";
 
 const config = new pulumi.Config();
 const certDir = config.get("certDir") ?? ".demo";
@@ -22,6 +22,12 @@ const live = new LiveDomainCertificate("live", {
     privateKey,
 });
 
+const dcdn = new DcdnDomainCertificate("dcdn", {
+    domainName: config.get("dcdnDomain") ?? "www.example-dcdn.test",
+    certificate,
+    privateKey,
+});
+
 // One certificate on many domains as one resource: the shape for a rollout of hundreds. The certificate is uploaded
 // to the account's certificate service once, for this group and the DomainCertificate above alike.
 const group = new DomainCertificateGroup("cdn-group", {
@@ -33,7 +39,7 @@ const group = new DomainCertificateGroup("cdn-group", {
 /** What each domain serves, one row per domain: the single resources', then each of the group's. */
 export const domains = pulumi
     .all([
-        ...[cdn, live].map((resource) =>
+        ...[cdn, live, dcdn].map((resource) =>
             pulumi
                 .all([resource.domainName, resource.status, resource.fingerprint, resource.notAfter])
                 .apply(([domain, status, fingerprint, expiry]) => [{ domain, status, fingerprint, expiry }]),

@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, "..");
 const STACK = "dev";
 const CERT_DIR = path.join(ROOT, ".demo");
 /** The demo certificate's names: one wildcard per product covers every domain of the emulator's default account. */
-const DEMO_NAMES = ["*.example-cdn.test", "*.example-live.test"];
+const DEMO_NAMES = ["*.example-cdn.test", "*.example-live.test", "*.example-dcdn.test"];
 
 async function main(): Promise<void> {
     const cliDir = installPulumiCli();
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     // A state file kept from an earlier demo may predate some of the default account's domains (the group's).
     for (const domainName of DEFAULT_ACCOUNT.cdnDomains) emulator.addDomain(DEFAULT_ACCOUNT.accessKeyId, domainName, "cdn");
     for (const domainName of DEFAULT_ACCOUNT.liveDomains) emulator.addDomain(DEFAULT_ACCOUNT.accessKeyId, domainName, "live");
+    for (const domainName of DEFAULT_ACCOUNT.dcdnDomains) emulator.addDomain(DEFAULT_ACCOUNT.accessKeyId, domainName, "dcdn");
     console.log(`emulator: ${emulator.endpoint} (account ${DEFAULT_ACCOUNT.accessKeyId})`);
     try {
         const stack = await LocalWorkspace.createOrSelectStack(

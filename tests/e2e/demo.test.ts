@@ -23,7 +23,11 @@ describe("the demo stack with the Pulumi CLI", { skip: e2eSkipReason() }, () => 
 
     before(async () => {
         emulator = await startEmulator({ port: 0, configuringMs: 150 });
-        certificate = await issueCertificate({ dnsNames: ["*.example-cdn.test", "*.example-live.test"], key: "ec256", notAfterDays: 90 });
+        certificate = await issueCertificate({
+            dnsNames: ["*.example-cdn.test", "*.example-live.test", "*.example-dcdn.test"],
+            key: "ec256",
+            notAfterDays: 90,
+        });
         project = await PulumiProject.create({
             program: fs.readFileSync(path.join(ROOT, "index.ts"), "utf8"),
             installDir: await preparePackageInstall(),
@@ -40,7 +44,7 @@ describe("the demo stack with the Pulumi CLI", { skip: e2eSkipReason() }, () => 
         await emulator?.close();
     });
 
-    test("deploys the single CDN and Live domains and the group of three with one upload, reports a row per domain, and a second up changes nothing", async () => {
+    test("deploys the single CDN, Live and DCDN domains and the group of three with one upload, reports a row per domain, and a second up changes nothing", async () => {
         await project.up();
         const fingerprint = await fingerprintOf(certificate);
         const { domains } = await project.outputs();
@@ -49,6 +53,7 @@ describe("the demo stack with the Pulumi CLI", { skip: e2eSkipReason() }, () => 
             [
                 { domain: "www.example-cdn.test", status: "on", fingerprint, group: undefined },
                 { domain: "live.example-live.test", status: "on", fingerprint, group: undefined },
+                { domain: "www.example-dcdn.test", status: "on", fingerprint, group: undefined },
                 ...["download", "img", "video"].map((name) => ({ domain: `${name}.example-cdn.test`, status: "on", fingerprint, group: "cdn-group" })),
             ],
         );
