@@ -9,8 +9,7 @@
 // /proc/<pid>/status); its state file parses, and still holds every domain, whenever it is read (every 200 ms
 // during the storm, and after it stops); and it still answers a well-formed call at the end.
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
-import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
-import * as $dara from "@darabonba/typescript";
+import OpenApi from "@alicloud/openapi-core";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -20,7 +19,7 @@ import * as path from "node:path";
 import type { Seed } from "../../emulator";
 import { issueCertificate } from "../../harness/certs";
 import { EmulatorProcess } from "../../harness/emulatorProcess";
-import { testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
+import { rpcCaller, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
 import type { ProducedText, SecretUsed } from "../scenario";
 import { emulatorTexts } from "../stacks";
 import { seededRandom } from "../../emulator/random";
@@ -95,21 +94,7 @@ function readState(stateFile: string, domains: number): string | undefined {
 // ---- Clients ----------------------------------------------------------------------------------------------------
 
 function generic(endpoint: string, keys: SdkKeys) {
-    const client = new OpenApi(testSdkConfig(endpoint, keys, { readTimeout: 10_000, connectTimeout: 5_000 }));
-    return async (action: string, version: string, query: Record<string, string>): Promise<unknown> => {
-        const params = new $OpenApiUtil.Params({
-            action,
-            version,
-            protocol: "HTTPS",
-            pathname: "/",
-            method: "POST",
-            authType: "AK",
-            style: "RPC",
-            reqBodyType: "formData",
-            bodyType: "json",
-        });
-        return client.callApi(params, new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }), new $dara.RuntimeOptions({}));
-    };
+    return rpcCaller(new OpenApi(testSdkConfig(endpoint, keys, { readTimeout: 10_000, connectTimeout: 5_000 })));
 }
 
 interface Answer {

@@ -8,6 +8,7 @@ import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
 import * as $OpenApiClient from "@alicloud/openapi-client";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
+import { rpcCaller } from "../../harness/sdkClients";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
@@ -104,23 +105,9 @@ export function casClient(emulator: RunningEmulator, keys: Keys, signature: Sign
 
 /** The generic client of @alicloud/openapi-core, for Live and the two CDN actions SDK 5 dropped. */
 export function genericClient(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion = "v3", timeoutMs = 5000) {
-    const client = new OpenApi(config(emulator, keys, signature, timeoutMs));
-    return async (action: string, version: string, query: Record<string, string>): Promise<Record<string, unknown>> => {
-        const params = new $OpenApiUtil.Params({
-            action,
-            version,
-            protocol: "HTTPS",
-            pathname: "/",
-            method: "POST",
-            authType: "AK",
-            style: "RPC",
-            reqBodyType: "formData",
-            bodyType: "json",
-        });
-        const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
-        const response = (await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { body: Record<string, unknown> };
-        return response.body;
-    };
+    const call = rpcCaller(new OpenApi(config(emulator, keys, signature, timeoutMs)));
+    return async (action: string, version: string, query: Record<string, string>): Promise<Record<string, unknown>> =>
+        (await call(action, version, query)).body;
 }
 
 export type GenericCall = ReturnType<typeof genericClient>;

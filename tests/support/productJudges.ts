@@ -6,10 +6,9 @@ import { X509Certificate } from "node:crypto";
 import * as $Cdn from "@alicloud/cdn20180510";
 import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
 import * as $OpenApiClient from "@alicloud/openapi-client";
-import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
-import * as $dara from "@darabonba/typescript";
+import OpenApi from "@alicloud/openapi-core";
 import type { ProductId } from "../../provider/products";
-import { testCdnClient, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
+import { rpcCaller, testCdnClient, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
 import type { Issued } from "../../harness/certs";
 
 export interface Served {
@@ -50,22 +49,8 @@ export async function servedFingerprint(judge: ProductJudge, domainName: string)
 
 /** A generic RPC call of the official SDK (@alicloud/openapi-core): Live has no SDK package. */
 function genericCall(endpoint: string, keys: SdkKeys, version: string) {
-    const client = new OpenApi(testSdkConfig(endpoint, keys));
-    return async (action: string, query: Record<string, string>): Promise<Record<string, unknown>> => {
-        const params = new $OpenApiUtil.Params({
-            action,
-            version,
-            protocol: "HTTPS",
-            pathname: "/",
-            method: "POST",
-            authType: "AK",
-            style: "RPC",
-            reqBodyType: "formData",
-            bodyType: "json",
-        });
-        const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
-        return ((await client.callApi(params, request, new $dara.RuntimeOptions({}))) as { body: Record<string, unknown> }).body;
-    };
+    const call = rpcCaller(new OpenApi(testSdkConfig(endpoint, keys)));
+    return async (action: string, query: Record<string, string>): Promise<Record<string, unknown>> => (await call(action, version, query)).body;
 }
 
 /**

@@ -1,5 +1,6 @@
 // A group's first sets go out together (provider/lifecycle/group/gathering.ts): held until every domain of the
-// group has reached its set or finished, or until the hold's bound, then sent in one tick; later sets pass through.
+// group has reached its set or finished, or until the group has been quiet for the hold's bound, then sent in one
+// tick; later sets pass through.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { GATHER_HOLD_MS, SetGathering } from "../../provider/lifecycle/group/gathering";
@@ -62,23 +63,41 @@ describe("a group's gathered sets", () => {
         assert.deepEqual(inner.sets, [{ domainName: "a", at: 0 }]);
     });
 
-    it(`GIVEN a domain that never reaches its set THEN the others go out ${GATHER_HOLD_MS} ms after the first arrived, and a later set passes straight through`, async () => {
+    it(`GIVEN a domain that never reaches its set THEN the others go out ${GATHER_HOLD_MS} ms after the last of them arrived, and a later set passes straight through`, async () => {
         const clock = new VirtualClock();
         const inner = new Recorder(clock);
         const gathering = new SetGathering(inner, ["a", "b", "slow"], clock);
         clock.advance(100);
-        const held = [gathering.set(off("a")), gathering.set(off("b"))];
+        const held = [gathering.set(off("a"))];
+        clock.advance(1000);
+        held.push(gathering.set(off("b")));
         await clock.run();
         await Promise.all(held);
         assert.deepEqual(inner.sets, [
-            { domainName: "a", at: 100 + GATHER_HOLD_MS },
-            { domainName: "b", at: 100 + GATHER_HOLD_MS },
+            { domainName: "a", at: 1100 + GATHER_HOLD_MS },
+            { domainName: "b", at: 1100 + GATHER_HOLD_MS },
         ]);
         await gathering.set(off("slow"));
         await gathering.set(off("a"));
         assert.deepEqual(
             inner.sets.slice(2).map((s) => s.domainName),
             ["slow", "a"],
+        );
+    });
+
+    it(`GIVEN arrivals spread over more than ${GATHER_HOLD_MS} ms, none further apart than that THEN they are all held for the last (a large group whose reads are paced)`, async () => {
+        const clock = new VirtualClock();
+        const inner = new Recorder(clock);
+        const names = Array.from({ length: 5 }, (_, i) => `d${i}`);
+        const gathering = new SetGathering(inner, names, clock);
+        // Each domain reaches its set one step after the one before, as paced reads bring them in.
+        const held = names.map((name, i) => clock.sleep(i * (GATHER_HOLD_MS - 1)).then(() => gathering.set(off(name))));
+        await clock.run();
+        await Promise.all(held);
+        const last = 4 * (GATHER_HOLD_MS - 1);
+        assert.deepEqual(
+            inner.sets,
+            names.map((domainName) => ({ domainName, at: last })),
         );
     });
 });
