@@ -185,6 +185,35 @@ export const CDN_BATCH_SET: BatchSetSpec = {
     batchWindowConfigKey: "cdnBatchWindowMs",
 };
 
+/**
+ * The parameters of the SSL certificate set actions CDN and DCDN share (SetCdnDomainSSLCertificate,
+ * SetDcdnDomainSSLCertificate): the same names in both SDKs' request models.
+ */
+const SSL_CERTIFICATE_SET_PARAMS: SetParamNames = {
+    domainName: "DomainName",
+    status: "SSLProtocol",
+    certificate: "SSLPub",
+    privateKey: "SSLPri",
+    certName: "CertName",
+    certType: "CertType",
+    certId: "CertId",
+    certRegion: "CertRegion",
+};
+
+/**
+ * How CDN's DescribeUserDomains and DCDN's DescribeDcdnUserDomains page the account's domains: up to 500 a page,
+ * the domains under Domains.PageData, the total beside them. CheckDomainShow=true: without it, domains under review
+ * or failed to configure are not listed at all, and a domain that just failed would look deleted.
+ */
+const USER_DOMAIN_PAGES = {
+    pageSize: 500,
+    query: { CheckDomainShow: "true" },
+    listPath: ["Domains", "PageData"],
+    domainName: "DomainName",
+    domainStatus: "DomainStatus",
+    totalCount: "TotalCount",
+} as const;
+
 export const CDN: ProductSpec = {
     id: "cdn",
     displayName: "CDN",
@@ -195,16 +224,7 @@ export const CDN: ProductSpec = {
     endpointEnvVar: "ALICLOUD_CDN_ENDPOINT",
     ramCode: "cdn",
     setAction: { name: "SetCdnDomainSSLCertificate", callsPerSecond: 30 },
-    setParams: {
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificate: "SSLPub",
-        privateKey: "SSLPri",
-        certName: "CertName",
-        certType: "CertType",
-        certId: "CertId",
-        certRegion: "CertRegion",
-    },
+    setParams: SSL_CERTIFICATE_SET_PARAMS,
     describeCertificateAction: { name: "DescribeDomainCertificateInfo", callsPerSecond: 100 },
     certificateInfo: {
         listPath: ["CertInfos", "CertInfo"],
@@ -219,16 +239,10 @@ export const CDN: ProductSpec = {
     describeDomainAction: { name: "DescribeCdnDomainDetail", callsPerSecond: 30 },
     domainDetail: { objectPath: ["GetDomainDetailModel"], domainStatus: "DomainStatus" },
     // DescribeUserDomains (cdn20180510 5.0.0): 100 calls/s, pages of up to 500, up to 50 comma-separated names matched
-    // exactly. CheckDomainShow=true: without it, domains under review or failed to configure are not listed at all,
-    // and a domain that just failed would look deleted.
+    // exactly.
     domainListing: {
         action: { name: "DescribeUserDomains", callsPerSecond: 100 },
-        pageSize: 500,
-        query: { CheckDomainShow: "true" },
-        listPath: ["Domains", "PageData"],
-        domainName: "DomainName",
-        domainStatus: "DomainStatus",
-        totalCount: "TotalCount",
+        ...USER_DOMAIN_PAGES,
         byName: { namesPerCall: 50, query: { DomainSearchType: "full_match" } },
     },
     // `free` is not accepted by SetCdnDomainSSLCertificate; it goes through the legacy SetDomainServerCertificate.
@@ -330,16 +344,7 @@ export const DCDN: ProductSpec = {
     endpointEnvVar: "ALICLOUD_DCDN_ENDPOINT",
     ramCode: "dcdn",
     setAction: { name: "SetDcdnDomainSSLCertificate", callsPerSecond: 30 },
-    setParams: {
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificate: "SSLPub",
-        privateKey: "SSLPri",
-        certName: "CertName",
-        certType: "CertType",
-        certId: "CertId",
-        certRegion: "CertRegion",
-    },
+    setParams: SSL_CERTIFICATE_SET_PARAMS,
     describeCertificateAction: { name: "DescribeDcdnDomainCertificateInfo", callsPerSecond: 100 },
     certificateInfo: {
         listPath: ["CertInfos", "CertInfo"],
@@ -353,19 +358,13 @@ export const DCDN: ProductSpec = {
     },
     describeDomainAction: { name: "DescribeDcdnDomainDetail", callsPerSecond: 30 },
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
-    // DescribeDcdnUserDomains: 80 calls/s, PageSize 1 to 500, TotalCount beside Domains (not inside it), and
-    // CheckDomainShow=true for the domains under review or failed to configure, as CDN's. Its DomainName is
+    // DescribeDcdnUserDomains: 80 calls/s, PageSize 1 to 500, TotalCount beside Domains (not inside it), as CDN's. Its DomainName is
     // documented as "the accelerated domain names" without CDN's "up to 50, separated by commas": no page says a
     // comma list is matched name by name, so there is no byName, and each DCDN domain's state while it configures is
     // its own DescribeDcdnDomainDetail.
     domainListing: {
         action: { name: "DescribeDcdnUserDomains", callsPerSecond: 80 },
-        pageSize: 500,
-        query: { CheckDomainShow: "true" },
-        listPath: ["Domains", "PageData"],
-        domainName: "DomainName",
-        domainStatus: "DomainStatus",
-        totalCount: "TotalCount",
+        ...USER_DOMAIN_PAGES,
     },
     // SetDcdnDomainSSLCertificate documents CertType upload and cas only (an older page of
     // DescribeDcdnDomainCertificateInfo listed free as a type it reports, but no set action takes it).

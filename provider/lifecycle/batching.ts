@@ -13,9 +13,9 @@
 // single-domain call per domain: each gets its own exact error, and the others succeed.
 
 import { createHash } from "node:crypto";
-import type { ProductSpec } from "../products";
 import { isOutcomeUnknown } from "../apiErrors";
-import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "./port";
+import type { CertificateService, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "./port";
+import { SetDecorator } from "./serviceDecorator";
 
 /**
  * How long the first set of a group waits for others. Before its set, every create reads the domain (paced to the
@@ -71,19 +71,15 @@ export function groupKey(request: SetCertificateRequest): string {
  * A CertificateService over a product's adapter that coalesces concurrent, identical sets into its set-many calls.
  * The reads, and every set the product's call does not accept, pass straight through.
  */
-export class BatchingCertificateService implements CertificateService {
-    readonly product: ProductSpec;
+export class BatchingCertificateService extends SetDecorator {
     readonly windowMs: number;
     private readonly timer: BatchTimer;
     private readonly groups = new Map<string, Group>();
 
     private readonly many: SetManyCapability | undefined;
 
-    constructor(
-        private readonly inner: CertificateService,
-        options: BatchingOptions = {},
-    ) {
-        this.product = inner.product;
+    constructor(inner: CertificateService, options: BatchingOptions = {}) {
+        super(inner);
         this.windowMs = validBatchWindow(options.windowMs ?? DEFAULT_BATCH_WINDOW_MS, "windowMs");
         this.timer = options.timer ?? REAL_TIMER;
         this.many = inner.setMany;
@@ -92,18 +88,6 @@ export class BatchingCertificateService implements CertificateService {
     /** Domains per shared call (1: no set-many call, or batching turned off). */
     get batchSize(): number {
         return this.many?.maxDomains ?? 1;
-    }
-
-    describe(domainName: string): Promise<DeployedCertificate | undefined> {
-        return this.inner.describe(domainName);
-    }
-
-    domainStatus(domainName: string): Promise<string | undefined> {
-        return this.inner.domainStatus(domainName);
-    }
-
-    listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
-        return this.inner.listDomains();
     }
 
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {

@@ -89,14 +89,7 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         },
         async replace(domainName, issued, certName) {
             await testCdnClient(endpoint, keys).setCdnDomainSSLCertificate(
-                new $Cdn.SetCdnDomainSSLCertificateRequest({
-                    domainName,
-                    SSLProtocol: "on",
-                    certType: "upload",
-                    certName,
-                    SSLPub: issued.chainPem,
-                    SSLPri: issued.key.pkcs8,
-                }),
+                new $Cdn.SetCdnDomainSSLCertificateRequest(uploadedBy(domainName, issued, certName)),
             );
         },
     }),
@@ -152,18 +145,16 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         },
         async replace(domainName, issued, certName) {
             await dcdnClient(endpoint, keys).setDcdnDomainSSLCertificate(
-                new $Dcdn.SetDcdnDomainSSLCertificateRequest({
-                    domainName,
-                    SSLProtocol: "on",
-                    certType: "upload",
-                    certName,
-                    SSLPub: issued.chainPem,
-                    SSLPri: issued.key.pkcs8,
-                }),
+                new $Dcdn.SetDcdnDomainSSLCertificateRequest(uploadedBy(domainName, issued, certName)),
             );
         },
     }),
 };
+
+/** A set that uploads `issued` under `certName`, HTTPS on: the request fields CDN's and DCDN's SDKs name alike. */
+function uploadedBy(domainName: string, issued: Issued, certName: string) {
+    return { domainName, SSLProtocol: "on", certType: "upload", certName, SSLPub: issued.chainPem, SSLPri: issued.key.pkcs8 };
+}
 
 /** The judge of `product` for the emulator (or any endpoint) at `endpoint`, as the account `keys`. */
 export function judgeOf(product: ProductId, endpoint: string, keys: SdkKeys): ProductJudge {

@@ -12,7 +12,8 @@
 // keep arriving, instead of sending the later two thirds one window at a time. On a test clock running many times
 // real time, a bound counted from the first arrival was also outrun by the reads' own real latency (seen flaky).
 import { systemClock, type Clock } from "../../clock";
-import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../port";
+import type { CertificateService, SetCertificateRequest, SetCertificateResult } from "../port";
+import { SetDecorator } from "../serviceDecorator";
 
 /** How long the held sets wait for the group's next domain at most: short against minutes of configuring. */
 export const GATHER_HOLD_MS = 30_000;
@@ -24,8 +25,7 @@ interface Held {
 }
 
 /** The group's view of the product's service: the same service, with its domains' first sets gathered. */
-export class SetGathering implements CertificateService {
-    readonly product: CertificateService["product"];
+export class SetGathering extends SetDecorator {
     /** Domains that have neither reached their first set nor finished. */
     private readonly waiting: Set<string>;
     private readonly held: Held[] = [];
@@ -34,25 +34,13 @@ export class SetGathering implements CertificateService {
     private released = false;
 
     constructor(
-        private readonly inner: CertificateService,
+        inner: CertificateService,
         domainNames: readonly string[],
         private readonly clock: Clock = systemClock,
         private readonly holdMs = GATHER_HOLD_MS,
     ) {
-        this.product = inner.product;
+        super(inner);
         this.waiting = new Set(domainNames);
-    }
-
-    describe(domainName: string): Promise<DeployedCertificate | undefined> {
-        return this.inner.describe(domainName);
-    }
-
-    domainStatus(domainName: string): Promise<string | undefined> {
-        return this.inner.domainStatus(domainName);
-    }
-
-    listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
-        return this.inner.listDomains();
     }
 
     /** A domain's first set waits for the group; any later one (after a refusal) goes straight on. */
