@@ -11,6 +11,8 @@
 // configuring time, so it reads a domain first exactly when its change can be in effect, and it paces its reads
 // just under the read limit so that observing never throttles. Anything slower in the result is the anchor's.
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
+import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
+import * as $OpenApiClient from "@alicloud/openapi-client";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { X509Certificate } from "node:crypto";
 
@@ -40,6 +42,44 @@ export function cdnClient(account: Account, hostPort: string): Cdn {
     );
 }
 
+/**
+ * A typed DCDN client on the emulator. @alicloud/dcdn20180115 (2.5.0) is of the older generation, built on
+ * @alicloud/openapi-client's Config rather than openapi-core's.
+ */
+export function dcdnClient(account: Account, hostPort: string): Dcdn {
+    return new Dcdn(
+        new $OpenApiClient.Config({
+            accessKeyId: account.accessKeyId,
+            accessKeySecret: account.accessKeySecret,
+            endpoint: hostPort,
+            protocol: "http",
+            connectTimeout: 10_000,
+            readTimeout: 10_000,
+        }),
+    );
+}
+
+/** The PEM a domain serves while HTTPS is on, or undefined: one certificate read through the product's official SDK. */
+export type ServedCertificateRead = (domainName: string) => Promise<string | undefined>;
+
+/** DescribeDomainCertificateInfo (100/s): ServerCertificate while ServerCertificateStatus is on. */
+export function cdnServedCertificate(client: Cdn): ServedCertificateRead {
+    return async (domainName) => {
+        const response = await client.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
+        const info = response.body?.certInfos?.certInfo?.[0];
+        return info?.serverCertificateStatus === "on" ? info.serverCertificate : undefined;
+    };
+}
+
+/** DescribeDcdnDomainCertificateInfo (100/s): SSLPub while SSLProtocol is on. */
+export function dcdnServedCertificate(client: Dcdn): ServedCertificateRead {
+    return async (domainName) => {
+        const response = await client.describeDcdnDomainCertificateInfo(new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }));
+        const info = response.body?.certInfos?.certInfo?.[0];
+        return info?.SSLProtocol === "on" ? info.SSLPub : undefined;
+    };
+}
+
 /** SHA-256 of the leaf, lowercase hex without colons: the package's `fingerprint` output format. */
 export function leafFingerprint(chainPem: string): string {
     return new X509Certificate(chainPem).fingerprint256.replace(/:/g, "").toLowerCase();
@@ -61,10 +101,10 @@ class Spacer {
 }
 
 export interface ObserverOptions {
-    readonly client: Cdn;
+    readonly read: ServedCertificateRead;
     /** The fingerprint every watched domain must come to serve. */
     readonly fingerprint: string;
-    /** Reads per second; default 90, just under DescribeDomainCertificateInfo's 100/s. */
+    /** Reads per second; default 90, just under the certificate reads' 100/s (CDN's and DCDN's alike). */
     readonly readsPerSecond?: number;
     /** Pause before reading a domain again that does not serve it yet. */
     readonly retryMs?: number;
@@ -146,10 +186,8 @@ export class ServeObserver {
     private async read(domainName: string): Promise<boolean> {
         this.reads++;
         try {
-            const response = await this.options.client.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
-            const info = response.body?.certInfos?.certInfo?.[0];
-            const pem = info?.serverCertificate;
-            return info?.serverCertificateStatus === "on" && !!pem && leafFingerprint(pem) === this.options.fingerprint;
+            const pem = await this.options.read(domainName);
+            return !!pem && leafFingerprint(pem) === this.options.fingerprint;
         } catch (error) {
             const code = codeOf(error);
             this.readErrors[code] = (this.readErrors[code] ?? 0) + 1;
@@ -205,7 +243,7 @@ function setRequest(options: AnchorOptions, domainName: string): $Cdn.SetCdnDoma
 
 /** acme.sh / certd / Certimate: one SetCdnDomainSSLCertificate per domain, in sequence, no retry. */
 export async function sequentialAnchor(options: AnchorOptions): Promise<AnchorResult> {
-    const observer = new ServeObserver({ client: options.client, fingerprint: leafFingerprint(options.certificate.chainPem) });
+    const observer = new ServeObserver({ read: cdnServedCertificate(options.client), fingerprint: leafFingerprint(options.certificate.chainPem) });
     const failedByCode: Record<string, number> = {};
     let failedCalls = 0;
     const started = performance.now();
@@ -226,7 +264,7 @@ export async function sequentialAnchor(options: AnchorOptions): Promise<AnchorRe
 
 /** Terraform alicloud: 10 in parallel; Throttling retried after 3 s, then after 5 s, then given up. */
 export async function parallelAnchor(options: AnchorOptions & { parallelism?: number; retryDelaysMs?: readonly number[] }): Promise<AnchorResult> {
-    const observer = new ServeObserver({ client: options.client, fingerprint: leafFingerprint(options.certificate.chainPem) });
+    const observer = new ServeObserver({ read: cdnServedCertificate(options.client), fingerprint: leafFingerprint(options.certificate.chainPem) });
     const delays = options.retryDelaysMs ?? [3_000, 5_000];
     const failedByCode: Record<string, number> = {};
     let calls = 0;
@@ -292,8 +330,8 @@ function result(
  * Reads every domain once (paced under the read limit) and returns those that do not serve `fingerprint`: the
  * benchmark's check that a `pulumi up` that reported success left every domain serving the declared certificate.
  */
-export async function domainsNotServing(client: Cdn, domains: readonly string[], fingerprint: string, timeoutMs = 120_000): Promise<string[]> {
-    const observer = new ServeObserver({ client, fingerprint, retryMs: 1_000 });
+export async function domainsNotServing(read: ServedCertificateRead, domains: readonly string[], fingerprint: string, timeoutMs = 120_000): Promise<string[]> {
+    const observer = new ServeObserver({ read, fingerprint, retryMs: 1_000 });
     const now = performance.now();
     for (const domain of domains) observer.watch(domain, now);
     // One pass is enough for a settled cloud; the retry interval and the timeout only cover a slow loopback.

@@ -2,6 +2,10 @@
 // process (harness/emulatorProcess.ts), so that its request handling never competes with the benchmark's
 // event loop (the memory sampler, the anchors' observer).
 import type { RequestLogEntry } from "../emulator";
+import { CERTIFICATE_STORE, PRODUCTS } from "../provider/products";
+
+/** The batch set actions of every product, whose calls carry several domains. */
+const BATCH_SET_ACTIONS: ReadonlySet<string> = new Set(Object.values(PRODUCTS).flatMap((product) => (product.batchSet ? [product.batchSet.name] : [])));
 
 /** The emulator's request log is capped (emulator/requestLog.ts); a phase that fills it cannot be counted. */
 export const REQUEST_LOG_CAPACITY = 10_000;
@@ -36,13 +40,13 @@ export function summarize(entries: readonly RequestLogEntry[]): CallSummary {
     let keyTransmissions = 0;
     for (const entry of entries) {
         const action = entry.action ?? "(none)";
-        if (action === "UploadUserCertificate" || entry.certType === "upload") keyTransmissions++;
+        if (action === CERTIFICATE_STORE.upload.name || entry.certType === "upload") keyTransmissions++;
         byAction[action] = (byAction[action] ?? 0) + 1;
         if (entry.code) {
             errors[entry.code] = (errors[entry.code] ?? 0) + 1;
             if (entry.code.includes("Throttling")) throttled++;
         }
-        if (action === "BatchSetCdnDomainServerCertificate" && !entry.code) {
+        if (BATCH_SET_ACTIONS.has(action) && !entry.code) {
             batchDomains += entry.domains.length;
             largestBatch = Math.max(largestBatch, entry.domains.length);
         }

@@ -9,10 +9,14 @@
 //   N / readRate seconds. The floor adds the three, as the issue defines it. (A client could overlap its reads with
 //   later sets, so this is not a strict lower bound on wall time; it is the yardstick the targets are stated in.)
 // - Refresh: one read per domain, nothing else: N / readRate.
+// - DCDN: the same terms at DCDN's limits, plus one DescribeDcdnDomainDetail per domain (30/s): DCDN has no listing
+//   by names (provider/products.ts), so the package must read each domain's state on its own to see it online again.
 // - Preview: no call at all is needed, so the only floor is the engine's own cost for N resources, which the
 //   benchmark measures with N no-op dynamic resources.
 // - Anchors (tools that call the API one domain at a time): no floor of their own; their time is compared with the
 //   rollout floor, so that the reader sees how far from the achievable each way of working is.
+
+import { CDN, DCDN, type ProductSpec } from "../provider/products";
 
 /** Per-account limits, calls per second, from Alibaba Cloud's API reference pages (each action's "QPS limit" note), as the product table holds them. */
 export interface Limits {
@@ -22,12 +26,22 @@ export interface Limits {
     readonly describeDomain: number;
 }
 
-export const DOCUMENTED_LIMITS: Limits = {
-    batchSet: 10, // BatchSetCdnDomainServerCertificate
-    singleSet: 30, // SetCdnDomainSSLCertificate
-    describeCertificate: 100, // DescribeDomainCertificateInfo
-    describeDomain: 30, // DescribeCdnDomainDetail
-};
+/** A product's limits, read from its row of the product table (the product must have a batch set). */
+export function limitsOf(product: ProductSpec): Limits {
+    if (!product.batchSet) throw new Error(`${product.displayName} has no batch set: its rollout floor is not the batch set's`);
+    return {
+        batchSet: product.batchSet.callsPerSecond,
+        singleSet: product.setAction.callsPerSecond,
+        describeCertificate: product.describeCertificateAction.callsPerSecond,
+        describeDomain: product.describeDomainAction.callsPerSecond,
+    };
+}
+
+/** CDN: BatchSetCdnDomainServerCertificate 10, SetCdnDomainSSLCertificate 30, DescribeDomainCertificateInfo 100, DescribeCdnDomainDetail 30. */
+export const DOCUMENTED_LIMITS: Limits = limitsOf(CDN);
+
+/** DCDN: BatchSetDcdnDomainCertificate 10, SetDcdnDomainSSLCertificate 30, DescribeDcdnDomainCertificateInfo 100, DescribeDcdnDomainDetail 30. */
+export const DCDN_LIMITS: Limits = limitsOf(DCDN);
 
 export interface RolloutFloorInput {
     readonly domains: number;
@@ -95,14 +109,21 @@ export function busiestBudget(
     return busiest;
 }
 
-/** The documented limit of each CDN action by name, for reading the emulator's request log. */
-export function limitsByActionName(limits: Limits = DOCUMENTED_LIMITS): Record<string, number> {
-    return {
-        BatchSetCdnDomainServerCertificate: limits.batchSet,
-        SetCdnDomainSSLCertificate: limits.singleSet,
-        DescribeDomainCertificateInfo: limits.describeCertificate,
-        DescribeCdnDomainDetail: limits.describeDomain,
-    };
+/** The documented limit of each action of the given products by name (all of them by default), for reading the emulator's request log. */
+export function limitsByActionName(products: readonly ProductSpec[] = [CDN, DCDN]): Record<string, number> {
+    const limits: Record<string, number> = {};
+    for (const product of products) {
+        for (const action of [
+            product.batchSet,
+            product.setAction,
+            product.describeCertificateAction,
+            product.describeDomainAction,
+            product.domainListing.action,
+        ]) {
+            if (action) limits[action.name] = action.callsPerSecond;
+        }
+    }
+    return limits;
 }
 
 /** measured / floor; undefined when there is no meaningful floor. */

@@ -1,8 +1,16 @@
-// The two Pulumi programs the benchmark runs, as the TypeScript source of their index.ts.
+// The Pulumi programs the benchmark runs, as the TypeScript source of their index.ts.
 
 /** The bench domains: d0.bench.test ... d<N-1>.bench.test, all covered by one wildcard certificate. */
 export function benchDomains(n: number): string[] {
     return Array.from({ length: n }, (_, i) => `d${i}.bench.test`);
+}
+
+/**
+ * The DCDN bench domains: dcdn0.bench.test ... dcdn<N-1>.bench.test, apart from the CDN ones (a domain belongs to one
+ * product) and covered by the same wildcard certificate.
+ */
+export function dcdnBenchDomains(n: number): string[] {
+    return Array.from({ length: n }, (_, i) => `dcdn${i}.bench.test`);
 }
 
 /**
@@ -81,5 +89,21 @@ const privateKey = fs.readFileSync("privkey.pem", "utf8");
 const domains = Array.from({ length: count }, (_, i) => "d" + i + ".bench.test");
 
 const group = new DomainCertificateGroup("all", { domains, certificate, privateKey, confirmTimeoutSeconds: 600 });
+export const fingerprint = group.fingerprint;
+`;
+
+/** GROUP_PROGRAM's twin on DCDN: the same N, as one DcdnDomainCertificateGroup of the DCDN bench domains. */
+export const DCDN_GROUP_PROGRAM = `
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { DcdnDomainCertificateGroup } from "pulumi-alicloud-certs";
+
+const config = new pulumi.Config();
+const count = config.requireNumber("domains");
+const certificate = fs.readFileSync("fullchain.pem", "utf8");
+const privateKey = fs.readFileSync("privkey.pem", "utf8");
+const domains = Array.from({ length: count }, (_, i) => "dcdn" + i + ".bench.test");
+
+const group = new DcdnDomainCertificateGroup("all", { domains, certificate, privateKey, confirmTimeoutSeconds: 600 });
 export const fingerprint = group.fingerprint;
 `;

@@ -4,7 +4,8 @@ import * as os from "node:os";
 import type { RunResult } from "../harness/commands";
 import type { AnchorResult } from "./anchors";
 import type { CallSummary } from "./emulator";
-import { busiestBudget, certificateStoreFloorSeconds, DOCUMENTED_LIMITS, limitsByActionName, ratio, refreshFloor, rolloutFloor } from "./floors";
+import { CDN, DCDN, type ProductSpec } from "../provider/products";
+import { busiestBudget, certificateStoreFloorSeconds, DCDN_LIMITS, DOCUMENTED_LIMITS, limitsByActionName, ratio, refreshFloor, rolloutFloor } from "./floors";
 import type { Role, Usage } from "./memory";
 import { megabytes, renderTable, seconds, times, type Row } from "./table";
 
@@ -37,7 +38,23 @@ export const PHASE = {
     groupRefresh: "group refresh",
     groupRotate2: "group up (second rotation)",
     groupRotate3: "group up (third rotation)",
+    dcdnGroupCreate: "DCDN group up (create)",
+    dcdnGroupRotate: "DCDN group up (rotate)",
+    dcdnGroupRefresh: "DCDN group refresh",
 } as const;
+
+/** The DCDN phases: their calls are DCDN's actions, their floors at DCDN's limits. */
+const DCDN_PHASES: readonly string[] = [PHASE.dcdnGroupCreate, PHASE.dcdnGroupRotate, PHASE.dcdnGroupRefresh];
+
+/** The product whose domains a phase works on. */
+function productOf(phaseName: string): ProductSpec {
+    return DCDN_PHASES.includes(phaseName) ? DCDN : CDN;
+}
+
+/** The DCDN group's batch size: the run's, within what DCDN's batch set takes (10). */
+export function dcdnBatchSize(batchSize: number): number {
+    return Math.min(batchSize, DCDN.batchSet?.largestDomainsPerCall ?? 1);
+}
 
 /** Phases that run the package's provider (their calls, throttling and memory count). */
 const PACKAGE_PHASES: readonly string[] = [
@@ -55,6 +72,7 @@ const PACKAGE_PHASES: readonly string[] = [
     PHASE.groupRotate2,
     PHASE.groupRotate3,
     PHASE.groupRefresh,
+    ...DCDN_PHASES,
 ];
 
 export interface Phase {
@@ -101,7 +119,7 @@ export function describeCalls(calls: CallSummary): string {
         .sort((a, b) => b[1] - a[1])
         .map(([action, n]) => `${n} ${action}`);
     const errors = Object.entries(calls.errors).map(([code, n]) => `${n} ${code}`);
-    const batch = calls.byAction.BatchSetCdnDomainServerCertificate ? ` (${calls.batchDomains} domains, at most ${calls.largestBatch} per call)` : "";
+    const batch = calls.batchDomains > 0 ? ` (${calls.batchDomains} domains, at most ${calls.largestBatch} per call)` : "";
     return `${actions.join(", ") || "no calls"}${batch}; errors: ${errors.join(", ") || "none"}${calls.truncated ? " (LOG FULL: counts are low)" : ""}`;
 }
 
@@ -131,10 +149,15 @@ function measuredOf(p: Phase | undefined): string {
     return seconds(p.seconds);
 }
 
-/** Calls per domain of a phase: certificate reads (one domain each) and state listings (up to 50 domains each). */
+/** Calls per domain of a phase: certificate reads (one domain each), state listings (up to 50 domains each on CDN) and domain detail reads (one each). */
 export function readsPerDomain(p: Phase, domains: number): { certificate: number; listings: number; details: number } {
+    const product = productOf(p.name);
     const per = (action: string) => (p.calls.byAction[action] ?? 0) / Math.max(1, domains);
-    return { certificate: per("DescribeDomainCertificateInfo"), listings: per("DescribeUserDomains"), details: per("DescribeCdnDomainDetail") };
+    return {
+        certificate: per(product.describeCertificateAction.name),
+        listings: per(product.domainListing.action.name),
+        details: per(product.describeDomainAction.name),
+    };
 }
 
 export function renderReport(input: ReportInput): string {
@@ -143,18 +166,28 @@ export function renderReport(input: ReportInput): string {
     // Every rollout goes through the certificate service: one upload, and the listing that looks for it first.
     const floor = { ...base, totalSeconds: base.totalSeconds + certificateStoreFloorSeconds() };
     const refresh = refreshFloor(n);
+    // DCDN has no listing by names: the floor counts one DescribeDcdnDomainDetail per domain (floors.ts).
+    const dcdnBase = rolloutFloor({
+        domains: n,
+        batchSize: dcdnBatchSize(input.batchSize),
+        configuringMs: input.configuringMs,
+        detailReadsPerDomain: 1,
+        limits: DCDN_LIMITS,
+    });
+    const dcdnFloor = { ...dcdnBase, totalSeconds: dcdnBase.totalSeconds + certificateStoreFloorSeconds() };
+    const dcdnRefresh = refreshFloor(n, DCDN_LIMITS);
     const phases = input.phases;
     const rows: Row[] = [];
 
-    const rolloutRow = (key: string, label: string) => {
+    const rolloutRow = (key: string, label: string, floorSeconds = floor.totalSeconds) => {
         const p = phases.get(key);
         if (!p) return;
-        const r = failed(p) ? undefined : ratio(p.seconds, floor.totalSeconds);
+        const r = failed(p) ? undefined : ratio(p.seconds, floorSeconds);
         const notServing = p.notServing ?? 0;
         rows.push({
             figure: label + (notServing > 0 ? ` (${notServing} domains NOT serving it afterwards)` : ""),
             measured: measuredOf(p),
-            floor: seconds(floor.totalSeconds),
+            floor: seconds(floorSeconds),
             ratio: times(r),
             target: `<= ${TARGETS.rolloutRatio}x floor`,
             ok: r !== undefined && r <= TARGETS.rolloutRatio && notServing === 0,
@@ -167,14 +200,14 @@ export function renderReport(input: ReportInput): string {
 
     rolloutRow(PHASE.create, `\`pulumi up\` creating ${n} DomainCertificates`);
     rolloutRow(PHASE.rotate, `\`pulumi up\` rotating all ${n}`);
-    const refreshRow = (key: string, label: string) => {
+    const refreshRow = (key: string, label: string, floorSeconds = refresh) => {
         const p = phases.get(key);
         if (!p) return;
-        const r = failed(p) ? undefined : ratio(p.seconds, refresh);
+        const r = failed(p) ? undefined : ratio(p.seconds, floorSeconds);
         rows.push({
             figure: label,
             measured: measuredOf(p),
-            floor: seconds(refresh),
+            floor: seconds(floorSeconds),
             ratio: times(r),
             target: `<= ${TARGETS.refreshRatio}x floor`,
             ok: r !== undefined && r <= TARGETS.refreshRatio,
@@ -203,6 +236,13 @@ export function renderReport(input: ReportInput): string {
     rolloutRow(PHASE.groupCreate, `\`pulumi up\` creating one DomainCertificateGroup of ${n} domains (default --parallel, checkpoints on)`);
     rolloutRow(PHASE.groupRotate, `\`pulumi up\` rotating the group of ${n} (default --parallel, checkpoints on)`);
     refreshRow(PHASE.groupRefresh, `\`pulumi refresh\` of the group of ${n}`);
+    rolloutRow(
+        PHASE.dcdnGroupCreate,
+        `\`pulumi up\` creating one DcdnDomainCertificateGroup of ${n} DCDN domains (default --parallel, checkpoints on)`,
+        dcdnFloor.totalSeconds,
+    );
+    rolloutRow(PHASE.dcdnGroupRotate, `\`pulumi up\` rotating the DCDN group of ${n} (default --parallel, checkpoints on)`, dcdnFloor.totalSeconds);
+    refreshRow(PHASE.dcdnGroupRefresh, `\`pulumi refresh\` of the DCDN group of ${n}`, dcdnRefresh);
     const keysRow = (key: string, label: string) => {
         const p = phases.get(key);
         if (!p) return;
@@ -217,6 +257,7 @@ export function renderReport(input: ReportInput): string {
     };
     keysRow(PHASE.rotate, `calls carrying the private key in the rotation of ${n} DomainCertificates (uploads, and sets of an uploaded certificate)`);
     keysRow(PHASE.groupRotate, `calls carrying the private key in the rotation of the group of ${n}`);
+    keysRow(PHASE.dcdnGroupRotate, `calls carrying the private key in the rotation of the DCDN group of ${n}`);
     if (input.groupStoredAfterRotations !== undefined) {
         rows.push({
             figure: "entries of the group's certificates in the certificate service after three rotations",
@@ -308,7 +349,7 @@ export function renderReport(input: ReportInput): string {
         ok: peak > 0 && peak < TARGETS.providerPeakBytes,
     });
 
-    for (const key of [PHASE.create, PHASE.groupCreate]) {
+    for (const key of [PHASE.create, PHASE.groupCreate, PHASE.dcdnGroupCreate]) {
         const p = phases.get(key);
         if (p?.stateBytes === undefined) continue;
         rows.push({
@@ -324,7 +365,7 @@ export function renderReport(input: ReportInput): string {
     const cpus = os.cpus();
     const lines: string[] = ["", renderTable(rows), ""];
     lines.push(
-        `N = ${n} CDN domains in one account; batch size ${input.batchSize}; configuring time ${input.configuringMs} ms; ` +
+        `N = ${n} CDN domains${DCDN_PHASES.some((name) => phases.has(name)) ? ` and ${n} DCDN domains` : ""} in one account; batch size ${input.batchSize}; configuring time ${input.configuringMs} ms; ` +
             `pulumi --parallel ${input.parallel} unless a row says otherwise; state in a local file backend; ` +
             `limits/s: batch set ${DOCUMENTED_LIMITS.batchSet}, single set ${DOCUMENTED_LIMITS.singleSet}, certificate read ${DOCUMENTED_LIMITS.describeCertificate}, domain read ${DOCUMENTED_LIMITS.describeDomain}.`,
     );
@@ -338,22 +379,30 @@ export function renderReport(input: ReportInput): string {
             `refresh = N/${DOCUMENTED_LIMITS.describeCertificate} s = ${refresh.toFixed(2)} s; preview = the measured no-op preview. ` +
             `Measured = wall time of the whole pulumi command (CLI start, program, provider, state writes), as a user waits for it.`,
     );
+    if (DCDN_PHASES.some((name) => phases.has(name))) {
+        lines.push(
+            `DCDN floors (its own N domains, batch size ${dcdnBatchSize(input.batchSize)}): rollout = ceil(N/batch)/${DCDN_LIMITS.batchSet} s + configuring time + ` +
+                `N/${DCDN_LIMITS.describeCertificate} s + N/${DCDN_LIMITS.describeDomain} s (one ${DCDN.describeDomainAction.name} per domain: no listing by names) + the certificate service = ` +
+                `${dcdnFloor.setSeconds.toFixed(2)} + ${dcdnFloor.configuringSeconds.toFixed(2)} + ${dcdnFloor.readSeconds.toFixed(2)} + ${dcdnFloor.detailSeconds.toFixed(2)} + ` +
+                `${certificateStoreFloorSeconds().toFixed(2)} = ${dcdnFloor.totalSeconds.toFixed(2)} s; refresh = N/${DCDN_LIMITS.describeCertificate} s = ${dcdnRefresh.toFixed(2)} s.`,
+        );
+    }
     const limits = limitsByActionName();
     for (const p of phases.values()) {
-        const reads = p.calls.byAction.DescribeDomainCertificateInfo ?? 0;
-        const details = p.calls.byAction.DescribeCdnDomainDetail ?? 0;
+        const isDcdn = productOf(p.name) === DCDN;
         const busiest = busiestBudget(p.calls.byAction, limits);
         let extra = "";
-        if (p.name.startsWith("up") && n > 0) {
+        if ((p.name.startsWith("up") || p.name === PHASE.dcdnGroupCreate || p.name === PHASE.dcdnGroupRotate) && n > 0) {
+            const perDomain = readsPerDomain(p, n);
             const withReads = rolloutFloor({
                 domains: n,
-                batchSize: input.batchSize,
+                batchSize: isDcdn ? dcdnBatchSize(input.batchSize) : input.batchSize,
                 configuringMs: input.configuringMs,
-                readsPerDomain: reads / n,
-                detailReadsPerDomain: details / n,
+                readsPerDomain: perDomain.certificate,
+                detailReadsPerDomain: perDomain.details,
+                ...(isDcdn ? { limits: DCDN_LIMITS } : {}),
             });
-            const listings = readsPerDomain(p, n).listings;
-            extra = `; ${(reads / n).toFixed(2)} certificate reads, ${listings.toFixed(2)} state listings and ${(details / n).toFixed(2)} domain detail reads per domain (a floor counting them: ${withReads.totalSeconds.toFixed(2)} s)`;
+            extra = `; ${perDomain.certificate.toFixed(2)} certificate reads, ${perDomain.listings.toFixed(2)} state listings and ${perDomain.details.toFixed(2)} domain detail reads per domain (a floor counting them: ${withReads.totalSeconds.toFixed(2)} s)`;
         }
         lines.push(
             `- ${p.name}: ${seconds(p.seconds)}; ${describeCalls(p.calls)}${callSpan(p)}` +

@@ -24,12 +24,24 @@ import { locatePulumiCli } from "../harness/pulumiCli";
 import { preparePackageInstall } from "../harness/packageInstall";
 import { PulumiProject } from "../harness/project";
 import type { RunResult } from "../harness/commands";
-import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult, type CertificateFiles } from "./anchors";
+import {
+    cdnClient,
+    cdnServedCertificate,
+    dcdnClient,
+    dcdnServedCertificate,
+    domainsNotServing,
+    leafFingerprint,
+    parallelAnchor,
+    sequentialAnchor,
+    type AnchorResult,
+    type CertificateFiles,
+    type ServedCertificateRead,
+} from "./anchors";
 import { EmulatorProcess } from "../harness/emulatorProcess";
 import { summarize } from "./emulator";
 import { cpuSecondsOf, ProjectProcessSampler, type Usage } from "./memory";
-import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
-import { callSpan, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
+import { benchDomains, CERTIFICATES_PROGRAM, DCDN_GROUP_PROGRAM, dcdnBenchDomains, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
+import { callSpan, dcdnBatchSize, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
 import { UsageError, wholeNumber } from "./options";
 import { seconds } from "./table";
 import { pointAtEmulator } from "../harness/emulatorConfig";
@@ -54,8 +66,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --realistic-ms MIN-MAX
                        configuring times of the realistic rollout, drawn per domain (default 60000-180000)
   --skip-realistic     skip the realistic rollout (a create of N at minutes of configuring each)
-  --skip-groups        skip the rollout of the same N domains as one DomainCertificateGroup
-  --only-groups        only the group's create, rotation and refresh (allows N up to 3000: a group phase makes
+  --skip-groups        skip the rollout of the same N domains as one DomainCertificateGroup (and the DCDN group)
+  --skip-dcdn          skip the DCDN group: N DCDN domains as one DcdnDomainCertificateGroup, created, rotated and
+                       refreshed after the CDN group
+  --only-groups        only the groups' create, rotation and refresh (allows N up to 3000: a group phase makes
                        about 3 calls per domain, within the emulator's request log)
   --chart-domains LIST the N of the rollout chart drawn after the table (default 10,50,100,500,1000,2000)
   --skip-chart         do not run the sweep that writes docs/rollout.json and docs/rollout.svg
@@ -74,6 +88,8 @@ interface Options {
     readonly anchors: boolean;
     readonly keep: boolean;
     readonly groups: boolean;
+    /** The DCDN group beside the CDN group. */
+    readonly dcdn: boolean;
     /** Only the group phases. */
     readonly onlyGroups: boolean;
     /** The realistic rollout's configuring times, or undefined to skip it. */
@@ -95,6 +111,7 @@ function parseOptions(argv: string[]): Options | undefined {
             "realistic-ms": { type: "string" },
             "skip-realistic": { type: "boolean" },
             "skip-groups": { type: "boolean" },
+            "skip-dcdn": { type: "boolean" },
             "only-groups": { type: "boolean" },
             "chart-domains": { type: "string" },
             "skip-chart": { type: "boolean" },
@@ -127,6 +144,7 @@ function parseOptions(argv: string[]): Options | undefined {
         anchors: !values["skip-anchors"],
         keep: !!values.keep,
         groups: !values["skip-groups"],
+        dcdn: !values["skip-dcdn"] && !values["skip-groups"],
         onlyGroups,
         ...(values["skip-realistic"] ? {} : { realistic: range(values["realistic-ms"] ?? "60000-180000") }),
         ...(values["skip-chart"] ? {} : { chartDomains: chartDomains(values["chart-domains"] ?? "10,50,100,500,1000,2000") }),
@@ -196,23 +214,25 @@ async function main(): Promise<void> {
     const issue = () => issueCertificate({ dnsNames: ["*.bench.test"], key: "ec256", notAfterDays: 90 });
     // Each with its own key, as an ACME client renewing with a new key does.
     const certificates: Issued[] = [];
-    for (let i = 0; i < 10; i++) certificates.push(await issue());
-    const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another, groupFirst, groupNext, groupThird, groupFourth] = certificates as [
-        Issued,
-        Issued,
-        Issued,
-        Issued,
-        Issued,
-        Issued,
-        Issued,
-        Issued,
-        Issued,
-        Issued,
-    ];
+    for (let i = 0; i < 12; i++) certificates.push(await issue());
+    const [current, renewed, renewedAgain, anchorSequential, anchorParallel, another, groupFirst, groupNext, groupThird, groupFourth, dcdnFirst, dcdnNext] =
+        certificates as [Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued, Issued];
     const files = (issued: Issued): CertificateFiles => ({ chainPem: issued.chainPem, keyPem: issued.key.pkcs8 });
 
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "pac-bench-"));
-    const seed: Seed = { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: "cdn" as const })) }] };
+    // The DCDN domains only when the DCDN group runs, so that a run without it seeds what runs before it seeded.
+    const dcdnDomains = options.dcdn ? dcdnBenchDomains(n) : [];
+    const seed: Seed = {
+        accounts: [
+            {
+                ...ACCOUNT,
+                domains: [
+                    ...domains.map((domainName) => ({ domainName, product: "cdn" as const })),
+                    ...dcdnDomains.map((domainName) => ({ domainName, product: "dcdn" as const })),
+                ],
+            },
+        ],
+    };
     const emulator = await EmulatorProcess.start({
         seed,
         workDir: work,
@@ -222,6 +242,7 @@ async function main(): Promise<void> {
     process.once("exit", onExit);
     log(`emulator ${emulator.endpoint} (pid ${emulator.pid}), documented limits on`);
     const client = cdnClient(ACCOUNT, emulator.hostPort);
+    const readCdn = cdnServedCertificate(client);
     const projects: PulumiProject[] = [];
     const phases = new Map<string, Phase>();
     const parallel = ["--parallel", String(options.parallel)];
@@ -233,9 +254,10 @@ async function main(): Promise<void> {
         project: PulumiProject,
         command: () => Promise<RunResult>,
         expect?: Issued,
-        target: { emulator: EmulatorProcess; client: ReturnType<typeof cdnClient>; configuringMs: number } = {
+        target: { emulator: EmulatorProcess; read: ServedCertificateRead; domains: readonly string[]; configuringMs: number } = {
             emulator,
-            client,
+            read: readCdn,
+            domains,
             configuringMs: options.configuringMs,
         },
     ): Promise<void> => {
@@ -270,12 +292,20 @@ async function main(): Promise<void> {
         let notServing: number | undefined;
         if (expect) {
             // One read per domain, paced under the read limit, after the phase's log has been taken.
-            const missing = await domainsNotServing(target.client, domains, leafFingerprint(expect.chainPem), (n / 90) * 1000 + target.configuringMs + 10_000);
+            const missing = await domainsNotServing(
+                target.read,
+                target.domains,
+                leafFingerprint(expect.chainPem),
+                (n / 90) * 1000 + target.configuringMs + 10_000,
+            );
             notServing = missing.length;
             if (missing.length > 0) log(`${name}: ${missing.length}/${n} domains do not serve the declared certificate (${missing.slice(0, 5).join(", ")}...)`);
         }
         // The state a user's backend holds (and the engine rewrites at each checkpoint) after a create.
-        const stateBytes = name === PHASE.create || name === PHASE.groupCreate ? JSON.stringify((await project.exportStack()).deployment).length : undefined;
+        const stateBytes =
+            name === PHASE.create || name === PHASE.groupCreate || name === PHASE.dcdnGroupCreate
+                ? JSON.stringify((await project.exportStack()).deployment).length
+                : undefined;
         const phase: Phase = {
             name,
             result,
@@ -313,6 +343,8 @@ async function main(): Promise<void> {
         use(issued);
         await pointAtEmulator(project, endpoint, ACCOUNT);
         await project.setConfig("alicloud-certs:cdnBatchSize", String(options.batchSize));
+        // DCDN's batch set takes 10 domains at most, whatever CDN's may.
+        await project.setConfig("alicloud-certs:dcdnBatchSize", String(dcdnBatchSize(options.batchSize)));
         await project.setConfig("domains", String(n));
         return { project, use };
     };
@@ -375,6 +407,28 @@ async function main(): Promise<void> {
             log(`the certificate service holds ${groupStoredAfterRotations} of the group's four certificates after three rotations`);
         }
 
+        if (options.dcdn && (options.groups || options.onlyGroups)) {
+            // The same N on DCDN, as one group, measured as the CDN group is; the served certificate read through
+            // DCDN's own SDK.
+            const dcdnTarget = {
+                emulator,
+                read: dcdnServedCertificate(dcdnClient(ACCOUNT, emulator.hostPort)),
+                domains: dcdnDomains,
+                configuringMs: options.configuringMs,
+            };
+            const dcdn = await certificatesProject("bench-dcdn-group", dcdnFirst, {}, emulator.endpoint, DCDN_GROUP_PROGRAM);
+            await runPhase(PHASE.dcdnGroupCreate, dcdn.project, () => dcdn.project.up([], { allowFailure: true }), dcdnFirst, dcdnTarget);
+            dcdn.use(dcdnNext);
+            await runPhase(PHASE.dcdnGroupRotate, dcdn.project, () => dcdn.project.up([], { allowFailure: true }), dcdnNext, dcdnTarget);
+            await runPhase(
+                PHASE.dcdnGroupRefresh,
+                dcdn.project,
+                () => dcdn.project.refresh(["--expect-no-changes"], { allowFailure: true }),
+                undefined,
+                dcdnTarget,
+            );
+        }
+
         if (options.realistic && !options.onlyGroups) {
             // A cloud that configures for minutes, as the real one does, in an emulator of its own.
             const { min, max } = options.realistic;
@@ -393,7 +447,8 @@ async function main(): Promise<void> {
                     current,
                     {
                         emulator: slow,
-                        client: cdnClient(ACCOUNT, slow.hostPort),
+                        read: cdnServedCertificate(cdnClient(ACCOUNT, slow.hostPort)),
+                        domains,
                         configuringMs: max,
                     },
                 );

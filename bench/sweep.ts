@@ -22,7 +22,7 @@ import { EmulatorProcess } from "../harness/emulatorProcess";
 import { locatePulumiCli } from "../harness/pulumiCli";
 import { preparePackageInstall } from "../harness/packageInstall";
 import { PulumiProject } from "../harness/project";
-import { cdnClient, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult } from "./anchors";
+import { cdnClient, cdnServedCertificate, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult } from "./anchors";
 import {
     FIGURES_VERSION,
     packageRolloutFloorSeconds,
@@ -190,7 +190,12 @@ async function measurePoint(context: Context, n: number, label: string): Promise
                 };
             }
             // A rollout counts once every domain serves the certificate, whatever the command said.
-            const missing = await domainsNotServing(client, domains, leafFingerprint(issued.chainPem), (n / 90) * 1000 + options.configuringMs + 10_000);
+            const missing = await domainsNotServing(
+                cdnServedCertificate(client),
+                domains,
+                leafFingerprint(issued.chainPem),
+                (n / 90) * 1000 + options.configuringMs + 10_000,
+            );
             if (missing.length > 0) return { missing: `${missing.length} of ${n} domains did not serve it after pulumi up`, tookSeconds: took() };
             return { seconds: milliseconds(result.durationMs), tookSeconds: took() };
         } finally {
