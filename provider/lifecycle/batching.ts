@@ -15,6 +15,8 @@
 import { createHash } from "node:crypto";
 import type { ProductSpec } from "../products";
 import { isOutcomeUnknown } from "../apiErrors";
+import { codeOf } from "./errors";
+import { STORED_CERTIFICATE_MISSING } from "./storedCertificates";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "./port";
 
 /**
@@ -152,6 +154,13 @@ export class BatchingCertificateService implements CertificateService {
         } catch (error) {
             if (isOutcomeUnknown(error)) {
                 // The batch may have been applied: each resource reads its domain before anything is sent again.
+                for (const member of members) member.reject(error);
+                return;
+            }
+            if (codeOf(error) === STORED_CERTIFICATE_MISSING) {
+                // The stored certificate the chunk names (every member names the same one) is missing: a verdict on the
+                // certificate, not on a domain, which one call per domain would only repeat. Each resource stores it
+                // again and sets again (storedCertificates withFreshStored); told at once, a group's domains do so together.
                 for (const member of members) member.reject(error);
                 return;
             }

@@ -7,7 +7,12 @@
 // first set until every domain of the group has reached its set or finished without one, and then sends them all at
 // once, whatever the product. The hold is bounded: a domain that is still reading (one waiting out another tool's
 // change, for minutes) keeps the others' sets back at most GATHER_HOLD_MS after the first one arrived.
+// A set refused because the stored certificate it names is missing (deleted behind the run) is made again once the
+// certificate is stored again (../storedCertificates withFreshStored): every domain of the group meets that refusal,
+// so each such domain is waited for again, and the sets made again go out together as the first ones did.
 import { systemClock, type Clock } from "../../clock";
+import { codeOf } from "../errors";
+import { STORED_CERTIFICATE_MISSING } from "../storedCertificates";
 import type { CertificateService, DeployedCertificate, SetCertificateRequest, SetCertificateResult } from "../port";
 
 /** How long the first held set waits for the group's other domains at most: short against minutes of configuring. */
@@ -25,7 +30,8 @@ export class SetGathering implements CertificateService {
     /** Domains that have neither reached their first set nor finished. */
     private readonly waiting: Set<string>;
     private readonly held: Held[] = [];
-    private readonly holdEnds = new AbortController();
+    /** Ends the current hold (a new one for each round of held sets). */
+    private holdEnds = new AbortController();
 
     constructor(
         private readonly inner: CertificateService,
@@ -49,12 +55,20 @@ export class SetGathering implements CertificateService {
         return this.inner.listDomains();
     }
 
-    /** A domain's first set waits for the group; any later one (after a refusal) goes straight on. */
+    /**
+     * A domain's first set waits for the group, and so does its set made again after the stored certificate was found
+     * missing; any other later one (after a refusal: busy, configuring) goes straight on.
+     */
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {
-        if (!this.waiting.delete(request.domainName)) return this.inner.set(request);
+        if (!this.waiting.delete(request.domainName)) return this.send(request);
         const gathered = new Promise<SetCertificateResult>((resolve, reject) => this.held.push({ request, resolve, reject }));
         if (this.waiting.size === 0) this.release();
-        else if (this.held.length === 1) void this.clock.sleep(this.holdMs, this.holdEnds.signal).then(() => this.release());
+        else if (this.held.length === 1) {
+            const holdEnds = new AbortController();
+            this.holdEnds = holdEnds;
+            // Woken by the release itself: nothing left to release (a later round has its own hold).
+            void this.clock.sleep(this.holdMs, holdEnds.signal).then(() => holdEnds.signal.aborted || this.release());
+        }
         return gathered;
     }
 
@@ -67,6 +81,16 @@ export class SetGathering implements CertificateService {
     private release(): void {
         this.waiting.clear();
         this.holdEnds.abort();
-        for (const { request, resolve, reject } of this.held.splice(0)) this.inner.set(request).then(resolve, reject);
+        for (const { request, resolve, reject } of this.held.splice(0)) this.send(request).then(resolve, reject);
+    }
+
+    /** The set itself; one refused for a missing stored certificate will be made again, and waited for again. */
+    private async send(request: SetCertificateRequest): Promise<SetCertificateResult> {
+        try {
+            return await this.inner.set(request);
+        } catch (error) {
+            if (codeOf(error) === STORED_CERTIFICATE_MISSING) this.waiting.add(request.domainName);
+            throw error;
+        }
     }
 }

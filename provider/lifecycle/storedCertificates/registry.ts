@@ -41,6 +41,25 @@ class StoredCertificateRegistry {
         if (!key.startsWith("listing|") && parts.length >= 3) this.forget(listingKey(parts.slice(0, -2).join("|"), parts[parts.length - 2]!));
     }
 
+    /**
+     * `key` forgotten (as `forget`) only while what it holds is still the entry `certId`, found missing by a set. The
+     * domains of a group all meet the missing entry, one after another: the first forgets it and looks it up (or
+     * uploads it) again; the others, whose refusal comes while that is under way or after, take what it found, so
+     * the whole group stores the certificate once more, not once per domain. A key no longer held (forgotten by a
+     * cleanup) has nothing of the entry left to forget but the account's listing, which may still name it.
+     */
+    forgetMissing(key: string, certId: string): void {
+        if (!this.resolved.has(key)) {
+            const parts = key.split("|");
+            if (parts.length >= 3) this.forget(listingKey(parts.slice(0, -2).join("|"), parts[parts.length - 2]!));
+            return;
+        }
+        // Made again since the entry was handed out (still under way, or settled on another entry): kept.
+        const held = this.values.get(key) as StoredReference | undefined;
+        if (held === undefined || held.certId !== certId) return;
+        this.forget(key);
+    }
+
     /** A stored certificate with this leaf that a resource of the run found or uploaded, whatever the account. */
     storedAnywhere(region: string, fingerprint: string): StoredReference | undefined {
         for (const [key, value] of this.values) if (key.endsWith(`|${region}|${fingerprint}`)) return value as StoredReference;
