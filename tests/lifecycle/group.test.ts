@@ -273,6 +273,49 @@ for (const product of Object.values(PRODUCTS)) {
                 [...second, ...second].sort(),
             );
         });
+
+        it("GIVEN the entry deleted and one domain drifted THEN the refresh shows that domain alone, and the update stores the certificate again, restores it and records the new entry", async (t) => {
+            const w = await world(t, product, 3, { casDeleteInUse: "allow" });
+            const { current, renewed } = await certificates();
+            const fingerprint = await fingerprintOf(current);
+            const inputs = await declared(w, w.domains, current);
+            const { id, outs } = (await w.provider.create(inputs)) as { id: string; outs: GroupOutputs };
+            const stale = outs.storedCertificate!;
+            const cas = new Cas(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: w.emulator.hostPort, protocol: "http" }));
+            await cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: Number(stale.certId) }));
+            const drifted = w.domains[1]!;
+            await w.judge.replace(drifted, renewed, "theirs");
+
+            const refreshed = (await w.provider.read!(id, outs)).props as GroupOutputs;
+            assert.deepEqual(
+                Object.entries(refreshed.served)
+                    .filter(([, s]) => s.fingerprint !== fingerprint)
+                    .map(([domain]) => domain),
+                [drifted],
+            );
+            assert.equal((await w.provider.diff!(id, refreshed, inputs)).changes, true);
+            w.emulator.reset();
+            const updated = ((await w.provider.update!(id, refreshed, inputs)) as { outs: GroupOutputs }).outs;
+            assert.ok(
+                Object.values(updated.served).every((s) => s.status === "on" && s.fingerprint === fingerprint && s.failure === undefined),
+                JSON.stringify(updated.served),
+            );
+            assert.equal(await servedFingerprint(w, drifted), fingerprint);
+            assert.equal(w.emulator.requests().filter((r) => r.action === "UploadUserCertificate").length, 1);
+            // The other entry is the drifted domain's certificate, which their set put in the service.
+            const entries = w.emulator.casCertificates().filter((e) => e.fingerprint === fingerprint);
+            assert.equal(entries.length, 1);
+            assert.equal(updated.storedCertificate?.certId, String(entries[0]!.certId));
+            // Only the drifted domain was set: refused for the missing entry once, then served with the new one.
+            const calls = sets(w);
+            assert.deepEqual(
+                calls.flatMap((c) => c.domains),
+                calls.map(() => drifted),
+            );
+            assert.equal(calls.filter((c) => c.code === "Certificate.NotFind").length, 1, JSON.stringify(calls));
+            assert.equal(calls.at(-1)?.code, undefined, JSON.stringify(calls));
+            assert.equal(updated.pendingCleanup, undefined, "the missing entry is nothing to delete");
+        });
     });
 
     describe(`${product.resourceTypeName}Group with matchDomains`, () => {

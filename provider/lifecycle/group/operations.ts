@@ -143,7 +143,10 @@ async function cleanUpGroup(
     keep: boolean,
 ): Promise<GroupOutputs> {
     const replaced = replacedBy(previous, outputs.storedCertificate);
+    // A replaced entry of the certificate the group declares was found missing and stored again: it is not in use.
+    const storedAgain = outputs.storedCertificate?.fingerprint;
     const served = new Set(Object.values(outputs.served).map((s) => s.fingerprint));
+    served.delete(storedAgain);
     const stillServed = replaced.filter((c) => served.has(c.fingerprint));
     const { pending } = await cleanUp(
         ctx.stores,

@@ -99,7 +99,7 @@ export async function planNote(
  * found: in the console, or by another stack's cleanup), the certificate is looked up (or uploaded) again, once, and
  * the change run with that. Every domain's change goes through here, a single resource's and each of a group's
  * (../operations.ts); the registry has the certificate stored again once for all the domains that met the missing
- * entry (registry.ts forgetMissing).
+ * entry (registry.ts forgetEntry).
  */
 export async function withFreshStored<T>(
     access: StoreAccess,
@@ -114,7 +114,7 @@ export async function withFreshStored<T>(
         const stale = declared.storedCertificate;
         if (codeOf(error) !== STORED_CERTIFICATE_MISSING || !stale || !access.stores) throw error;
         const store = access.stores(stale.region);
-        registry().forgetMissing(`${await store.owner()}|${stale.region}|${stale.fingerprint}`, stale.certId);
+        registry().forgetEntry(`${await store.owner()}|${stale.region}|${stale.fingerprint}`, stale.certId);
         const { storedCertificate: _stale, ...rest } = declared;
         return run(await withStoredCertificate(access, rest as CertificateInputs, owned, deadline));
     }
