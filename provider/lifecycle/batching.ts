@@ -14,8 +14,10 @@
 
 import { createHash } from "node:crypto";
 import { isOutcomeUnknown } from "../apiErrors";
+import { codeOf } from "./errors";
 import type { CertificateService, SetCertificateRequest, SetCertificateResult, SetManyCapability } from "./port";
 import { SetDecorator } from "./serviceDecorator";
+import { STORED_CERTIFICATE_MISSING } from "./storedCertificates";
 
 /**
  * How long the first set of a group waits for others. Before its set, every create reads the domain (paced to the
@@ -136,6 +138,13 @@ export class BatchingCertificateService extends SetDecorator {
         } catch (error) {
             if (isOutcomeUnknown(error)) {
                 // The batch may have been applied: each resource reads its domain before anything is sent again.
+                for (const member of members) member.reject(error);
+                return;
+            }
+            if (codeOf(error) === STORED_CERTIFICATE_MISSING) {
+                // The stored certificate the chunk names (every member names the same one) is missing: a verdict on the
+                // certificate, not on a domain, which one call per domain would only repeat. Each resource stores it
+                // again and sets again (storedCertificates withFreshStored); told at once, a group's domains do so together.
                 for (const member of members) member.reject(error);
                 return;
             }

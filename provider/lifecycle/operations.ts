@@ -19,6 +19,7 @@ import { CloudStateError, ConfirmationTimeoutError, DomainNotFoundError, isCode,
 import { DEFAULT_CONFIRM_TIMEOUT_SECONDS, type CertificateInputs, type CertificateOutputs } from "./model";
 import { outputsFrom } from "./outputs";
 import type { CertificateService, CertificateStore, DeployedCertificate } from "./port";
+import { withFreshStored } from "./storedCertificates";
 
 export interface LifecycleContext {
     readonly product: ProductSpec;
@@ -31,21 +32,28 @@ export interface LifecycleContext {
     readonly events?: ConvergeIO["events"];
 }
 
-/** Create: adopt a domain that already serves the declared certificate, otherwise set it and confirm. */
-export async function createCertificate(ctx: LifecycleContext, inputs: CertificateInputs): Promise<CertificateOutputs> {
+/**
+ * Create: adopt a domain that already serves the declared certificate, otherwise set it and confirm. A set by
+ * reference to a stored certificate deleted behind the run is made again with the certificate stored again
+ * (withFreshStored), here where every domain's change passes, a single resource's and each of a group's.
+ * `owned`: the ids the resource's state says this package uploaded.
+ */
+export async function createCertificate(ctx: LifecycleContext, inputs: CertificateInputs, owned: ReadonlySet<string> = new Set()): Promise<CertificateOutputs> {
     const deadline = applyDeadline(ctx, inputs);
-    const observation = await observe(ctx, inputs.domainName, deadline);
-    if (observation.domainStatus === undefined) throw new DomainNotFoundError(ctx.product, inputs.domainName);
-    const outcome = await converge(io(ctx), inputs, { phase: "await-idle", observation }, deadline);
-    return finish(ctx, inputs, inputs, outcome);
+    return withFreshStored(ctx, inputs, owned, deadline, async (declared) => {
+        const observation = await observe(ctx, declared.domainName, deadline);
+        if (observation.domainStatus === undefined) throw new DomainNotFoundError(ctx.product, declared.domainName);
+        const outcome = await converge(io(ctx), declared, { phase: "await-idle", observation }, deadline);
+        return finish(ctx, declared, declared, outcome);
+    });
 }
 
-/** Update: the same convergence; the engine has decided (via diff) that something must change. */
-export async function updateCertificate(ctx: LifecycleContext, news: CertificateInputs): Promise<CertificateOutputs> {
+/** Update: the same convergence (and recovery); the engine has decided (via diff) that something must change. */
+export async function updateCertificate(ctx: LifecycleContext, news: CertificateInputs, owned: ReadonlySet<string> = new Set()): Promise<CertificateOutputs> {
     // No read first: diff has just compared the declared state with the last read and found a difference. Setting
     // straight away saves one read per domain, which is the budget a fleet-wide rotation waits on.
-    const outcome = await converge(io(ctx), news, "set", applyDeadline(ctx, news));
-    return finish(ctx, news, news, outcome);
+    const deadline = applyDeadline(ctx, news);
+    return withFreshStored(ctx, news, owned, deadline, async (declared) => finish(ctx, declared, declared, await converge(io(ctx), declared, "set", deadline)));
 }
 
 /**

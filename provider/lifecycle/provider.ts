@@ -25,7 +25,6 @@ import {
     planNote,
     replacedBy,
     stopMovingAway,
-    withFreshStored,
     withPending,
     withStoredCertificate,
     type PendingCleanup,
@@ -227,7 +226,7 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
         async create(inputs: CertificateInputs) {
             const outs = await reporting(inputs, inputs.domainName, "serves the certificate", async (ctx) => {
                 const declared = await storedFor(ctx, inputs, undefined);
-                return withFreshStored(ctx, declared, new Set(), applyDeadline(ctx, inputs), (fresh) => createCertificate(ctx, fresh));
+                return createCertificate(ctx, declared);
             });
             return { id: inputs.domainName, outs };
         },
@@ -245,8 +244,7 @@ export function certificateProvider(deps: ProviderDependencies): dynamic.Resourc
                     let outs: CertificateOutputs;
                     try {
                         const declared = await storedFor(ctx, news, olds);
-                        const update = (fresh: CertificateInputs) =>
-                            withFreshStored(ctx, fresh, ownedIds(olds), applyDeadline(ctx, news), (d) => updateCertificate(ctx, d));
+                        const update = (fresh: CertificateInputs) => updateCertificate(ctx, fresh, ownedIds(olds));
                         // Only a pending cleanup to try again (diff): the domain already serves what is declared.
                         outs =
                             changedProperties(olds, news).length === 0

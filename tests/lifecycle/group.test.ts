@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import Cas, * as $Cas from "@alicloud/cas20200407";
+import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { PRODUCTS, type ProductSpec } from "../../provider/products";
 import { groupProvider } from "../../provider/lifecycle/group/provider";
@@ -29,13 +31,19 @@ interface World {
     readonly progress: { urn: string | undefined; message: string; at: number }[];
 }
 
-async function world(t: { after: (fn: () => Promise<void>) => void }, product: ProductSpec, count: number): Promise<World> {
+async function world(
+    t: { after: (fn: () => Promise<void>) => void },
+    product: ProductSpec,
+    count: number,
+    options: { casDeleteInUse?: "refuse" | "allow" } = {},
+): Promise<World> {
     const clock = new FastClock(600);
     const domains = Array.from({ length: count }, (_, i) => `g${String(i).padStart(2, "0")}.${product.id}.group.test`);
     const emulator = await startEmulator({
         port: 0,
         configuringMs: 2 * MINUTE,
         clock,
+        ...options,
         seed: { accounts: [{ ...ACCOUNT, domains: domains.map((domainName) => ({ domainName, product: product.id })) }] },
     });
     t.after(() => emulator.close());
@@ -210,6 +218,103 @@ for (const product of Object.values(PRODUCTS)) {
             const { outs } = (await w.provider.create(inputs)) as { outs: GroupOutputs };
             assert.deepEqual(sets(w), []);
             assert.ok(Object.values(outs.served).every((s) => s.status === "on"));
+        });
+    });
+
+    describe(`${product.resourceTypeName}Group and its stored certificate deleted behind the run's back`, () => {
+        const batched = JUDGE.batchSetAction !== undefined;
+        it(`GIVEN the entry deleted in the console THEN a refresh reports no drift, and a second group's sets by reference are refused, it is uploaded once again for the whole group and ${batched ? "one batch call" : "one set call each"} serves it`, async (t) => {
+            const w = await world(t, product, 6, { casDeleteInUse: "allow" });
+            const { current } = await certificates();
+            const fingerprint = await fingerprintOf(current);
+            const firstInputs = await declared(w, w.domains.slice(0, 2), current);
+            const first = (await w.provider.create(firstInputs)) as { id: string; outs: GroupOutputs };
+            const stale = first.outs.storedCertificate!;
+            const cas = new Cas(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: w.emulator.hostPort, protocol: "http" }));
+            await cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: Number(stale.certId) }));
+
+            // The domains still serve the certificate: a refresh shows what they serve, and nothing differs.
+            const refreshed = (await w.provider.read!(first.id, first.outs)).props as GroupOutputs;
+            assert.ok(Object.values(refreshed.served).every((s) => s.status === "on" && s.fingerprint === fingerprint && s.failure === undefined));
+            assert.equal((await w.provider.diff!(first.id, refreshed, firstInputs)).changes, false);
+
+            w.emulator.reset();
+            const second = w.domains.slice(2);
+            const { outs } = (await w.provider.create(await declared(w, second, current))) as { outs: GroupOutputs };
+            assert.ok(
+                Object.values(outs.served).every((s) => s.status === "on" && s.fingerprint === fingerprint && s.failure === undefined),
+                JSON.stringify(outs.served),
+            );
+            for (const domain of second) assert.equal(await servedFingerprint(w, domain), fingerprint);
+            assert.equal(w.emulator.requests().filter((r) => r.action === "UploadUserCertificate").length, 1, "one upload for the whole group");
+            const entries = w.emulator.casCertificates();
+            assert.deepEqual(
+                entries.map((e) => e.fingerprint),
+                [fingerprint],
+            );
+            assert.equal(outs.storedCertificate?.certId, String(entries[0]!.certId), "the state records the new entry");
+            assert.notEqual(outs.storedCertificate?.certId, stale.certId);
+            // Every domain's set by reference was refused once, and made once more with the new entry. A batch call's
+            // refusal is the whole chunk's (the entry is the same for all): the sets made again go out together.
+            const refusedAndServed = sets(w).map((c) => [c.action, c.domains.length, c.code ?? "ok"]);
+            assert.deepEqual(
+                batched ? refusedAndServed : refusedAndServed.sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+                batched
+                    ? [
+                          [JUDGE.batchSetAction, 4, "Certificate.NotFind"],
+                          [JUDGE.batchSetAction, 4, "ok"],
+                      ]
+                    : [...second.map(() => [JUDGE.setAction, 1, "Certificate.NotFind"]), ...second.map(() => [JUDGE.setAction, 1, "ok"])],
+            );
+            assert.deepEqual(
+                sets(w)
+                    .flatMap((c) => c.domains)
+                    .sort(),
+                [...second, ...second].sort(),
+            );
+        });
+
+        it("GIVEN the entry deleted and one domain drifted THEN the refresh shows that domain alone, and the update stores the certificate again, restores it and records the new entry", async (t) => {
+            const w = await world(t, product, 3, { casDeleteInUse: "allow" });
+            const { current, renewed } = await certificates();
+            const fingerprint = await fingerprintOf(current);
+            const inputs = await declared(w, w.domains, current);
+            const { id, outs } = (await w.provider.create(inputs)) as { id: string; outs: GroupOutputs };
+            const stale = outs.storedCertificate!;
+            const cas = new Cas(new $OpenApiUtil.Config({ ...ACCOUNT, endpoint: w.emulator.hostPort, protocol: "http" }));
+            await cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId: Number(stale.certId) }));
+            const drifted = w.domains[1]!;
+            await w.judge.replace(drifted, renewed, "theirs");
+
+            const refreshed = (await w.provider.read!(id, outs)).props as GroupOutputs;
+            assert.deepEqual(
+                Object.entries(refreshed.served)
+                    .filter(([, s]) => s.fingerprint !== fingerprint)
+                    .map(([domain]) => domain),
+                [drifted],
+            );
+            assert.equal((await w.provider.diff!(id, refreshed, inputs)).changes, true);
+            w.emulator.reset();
+            const updated = ((await w.provider.update!(id, refreshed, inputs)) as { outs: GroupOutputs }).outs;
+            assert.ok(
+                Object.values(updated.served).every((s) => s.status === "on" && s.fingerprint === fingerprint && s.failure === undefined),
+                JSON.stringify(updated.served),
+            );
+            assert.equal(await servedFingerprint(w, drifted), fingerprint);
+            assert.equal(w.emulator.requests().filter((r) => r.action === "UploadUserCertificate").length, 1);
+            // The other entry is the drifted domain's certificate, which their set put in the service.
+            const entries = w.emulator.casCertificates().filter((e) => e.fingerprint === fingerprint);
+            assert.equal(entries.length, 1);
+            assert.equal(updated.storedCertificate?.certId, String(entries[0]!.certId));
+            // Only the drifted domain was set: refused for the missing entry once, then served with the new one.
+            const calls = sets(w);
+            assert.deepEqual(
+                calls.flatMap((c) => c.domains),
+                calls.map(() => drifted),
+            );
+            assert.equal(calls.filter((c) => c.code === "Certificate.NotFind").length, 1, JSON.stringify(calls));
+            assert.equal(calls.at(-1)?.code, undefined, JSON.stringify(calls));
+            assert.equal(updated.pendingCleanup, undefined, "the missing entry is nothing to delete");
         });
     });
 

@@ -5,15 +5,23 @@
 // Live's), the reads end one after another, paced, and a window of 100 ms catches two or three sets: a group of 25
 // DCDN domains went out as 25 single calls on the test clock instead of 10 + 10 + 5. So a group holds each domain's
 // first set until every domain of the group has reached its set or finished without one, and then sends them all at
-// once, whatever the product. The hold is bounded by quiet, not by age: it ends when no domain of the group has
-// reached its set or finished for GATHER_HOLD_MS. So a domain that is still reading (one waiting out another tool's
-// change, for minutes) keeps the others' sets back at most that long after the last of them arrived, while a large
-// group whose reads are paced (2000 DCDN domains read at 30/s take 67 s) keeps gathering for as long as its reads
-// keep arriving, instead of sending the later two thirds one window at a time. On a test clock running many times
-// real time, a bound counted from the first arrival was also outrun by the reads' own real latency (seen flaky).
+// once, whatever the product.
+//
+// The hold is bounded by quiet, not by age: it ends when no domain of the group has reached its set or finished for
+// GATHER_HOLD_MS. So a domain that is still reading (one waiting out another tool's change, for minutes) keeps the
+// others' sets back at most that long after the last of them arrived, while a large group whose reads are paced
+// (2000 DCDN domains read at 30/s take 67 s) keeps gathering for as long as its reads keep arriving, instead of
+// sending the later two thirds one window at a time. On a test clock running many times real time, a bound counted
+// from the first arrival was also outrun by the reads' own real latency (seen flaky).
+//
+// A set refused because the stored certificate it names is missing (deleted behind the run) is made again once the
+// certificate is stored again (../storedCertificates withFreshStored): every domain of the group meets that refusal,
+// so each such domain is waited for again, and the sets made again go out together as the first ones did.
 import { systemClock, type Clock } from "../../clock";
+import { codeOf } from "../errors";
 import type { CertificateService, SetCertificateRequest, SetCertificateResult } from "../port";
 import { SetDecorator } from "../serviceDecorator";
+import { STORED_CERTIFICATE_MISSING } from "../storedCertificates";
 
 /** How long the held sets wait for the group's next domain at most: short against minutes of configuring. */
 export const GATHER_HOLD_MS = 30_000;
@@ -26,12 +34,11 @@ interface Held {
 
 /** The group's view of the product's service: the same service, with its domains' first sets gathered. */
 export class SetGathering extends SetDecorator {
-    /** Domains that have neither reached their first set nor finished. */
+    /** Domains that have neither reached their (first, or made again) set nor finished. */
     private readonly waiting: Set<string>;
     private readonly held: Held[] = [];
     /** Ends the current quiet period's timer; replaced at every arrival. */
     private quiet = new AbortController();
-    private released = false;
 
     constructor(
         inner: CertificateService,
@@ -43,9 +50,12 @@ export class SetGathering extends SetDecorator {
         this.waiting = new Set(domainNames);
     }
 
-    /** A domain's first set waits for the group; any later one (after a refusal) goes straight on. */
+    /**
+     * A domain's first set waits for the group, and so does its set made again after the stored certificate was found
+     * missing; any other later one (after a refusal: busy, configuring) goes straight on.
+     */
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {
-        if (!this.waiting.delete(request.domainName)) return this.inner.set(request);
+        if (!this.waiting.delete(request.domainName)) return this.send(request);
         const gathered = new Promise<SetCertificateResult>((resolve, reject) => this.held.push({ request, resolve, reject }));
         this.arrived();
         return gathered;
@@ -73,10 +83,18 @@ export class SetGathering extends SetDecorator {
 
     /** Sends every held set in one tick, so that those that may share a call meet in one batching window. */
     private release(): void {
-        if (this.released) return;
-        this.released = true;
         this.waiting.clear();
         this.quiet.abort();
-        for (const { request, resolve, reject } of this.held.splice(0)) this.inner.set(request).then(resolve, reject);
+        for (const { request, resolve, reject } of this.held.splice(0)) this.send(request).then(resolve, reject);
+    }
+
+    /** The set itself; one refused for a missing stored certificate will be made again, and waited for again. */
+    private async send(request: SetCertificateRequest): Promise<SetCertificateResult> {
+        try {
+            return await this.inner.set(request);
+        } catch (error) {
+            if (codeOf(error) === STORED_CERTIFICATE_MISSING) this.waiting.add(request.domainName);
+            throw error;
+        }
     }
 }

@@ -26,7 +26,17 @@ import type { ProgressSink } from "../port";
 import { type ProgressTracker, withProgress as withProgressOf } from "../progress";
 import { inputsForDomain, servedFrom, type GroupInputs, type GroupOutputs, type ServedByDomain, type ServedLike } from "./model";
 import type { CertificateInputs } from "../model";
-import { cleanUp, movingAway, ownedIds, replacedBy, stopMovingAway, withPending, withStoredCertificate, type PendingCleanup } from "../storedCertificates";
+import {
+    cleanUp,
+    movingAway,
+    ownedIds,
+    replacedBy,
+    stopMovingAway,
+    withPending,
+    withStoredCertificate,
+    type PendingCleanup,
+    type StoredReference,
+} from "../storedCertificates";
 import { SetGathering } from "./gathering";
 
 /** The group's error: kept in state with what each domain serves, naming the domains that failed. */
@@ -52,6 +62,8 @@ interface DomainOutcome {
     /** The domain no longer exists in the account. */
     readonly gone?: boolean;
     readonly error?: string;
+    /** The stored certificate the domain was set to, when its set went by reference (a new one, if the declared one was missing). */
+    readonly stored?: StoredReference;
 }
 
 /**
@@ -131,7 +143,10 @@ async function cleanUpGroup(
     keep: boolean,
 ): Promise<GroupOutputs> {
     const replaced = replacedBy(previous, outputs.storedCertificate);
+    // A replaced entry of the certificate the group declares was found missing and stored again: it is not in use.
+    const storedAgain = outputs.storedCertificate?.fingerprint;
     const served = new Set(Object.values(outputs.served).map((s) => s.fingerprint));
+    served.delete(storedAgain);
     const stillServed = replaced.filter((c) => served.has(c.fingerprint));
     const { pending } = await cleanUp(
         ctx.stores,
@@ -175,7 +190,13 @@ async function updateGroupDomains(outer: GroupContext, id: string, olds: GroupOu
             if (!touched.has(domainName)) return Promise.resolve({ domainName, served: olds.served?.[domainName] ?? { status: "off" } });
             const desired = inputsForDomain(news, domainName);
             // A new domain may already serve the certificate (adopted without a call); a known one is set straight away.
-            return attempt(ctx, domainName, () => (added.has(domainName) ? createCertificate(ctx, desired) : updateCertificate(ctx, desired)), tracker);
+            const owned = ownedIds(olds);
+            return attempt(
+                ctx,
+                domainName,
+                () => (added.has(domainName) ? createCertificate(ctx, desired, owned) : updateCertificate(ctx, desired, owned)),
+                tracker,
+            );
         });
         const removals = removing.map((domainName) => attempt(ctx, domainName, () => turnOff(ctx, domainName, olds), tracker));
         const outcomes = await Promise.all(applied);
@@ -245,16 +266,20 @@ function gather<C extends LifecycleContext>(ctx: C, domainNames: readonly string
 }
 
 /** Runs one domain's step; its failure becomes the domain's outcome instead of ending the group's. */
-async function attempt(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>, tracker?: ProgressTracker): Promise<DomainOutcome> {
+/** What a domain's step returns: what it serves, and (a set by reference) the stored certificate it was set to. */
+type StepResult = ServedLike & { readonly storedCertificate?: StoredReference };
+
+async function attempt(ctx: LifecycleContext, domainName: string, step: () => Promise<StepResult>, tracker?: ProgressTracker): Promise<DomainOutcome> {
     const outcome = await attemptOnce(ctx, domainName, step);
     if (ctx.service instanceof SetGathering) ctx.service.finished(domainName);
     tracker?.finished(domainName, outcome.error === undefined);
     return outcome;
 }
 
-async function attemptOnce(ctx: LifecycleContext, domainName: string, step: () => Promise<ServedLike>): Promise<DomainOutcome> {
+async function attemptOnce(ctx: LifecycleContext, domainName: string, step: () => Promise<StepResult>): Promise<DomainOutcome> {
     try {
-        return { domainName, served: servedFrom(await step()) };
+        const result = await step();
+        return { domainName, served: servedFrom(result), ...(result.storedCertificate ? { stored: result.storedCertificate } : {}) };
     } catch (error) {
         if (error instanceof GoneError) return { domainName, gone: true, served: { status: "off", failure: "the domain no longer exists in the account" } };
         const message = error instanceof Error ? error.message : String(error);
@@ -282,6 +307,13 @@ function outputsOf(declared: GroupInputs & Partial<GroupOutputs>, outcomes: read
             .sort(),
         served,
     };
+    // The declared entry was found missing by the domains' sets and stored again (../storedCertificates withFreshStored):
+    // the state records the entry they were set to, so that the next run neither sets nor deletes the missing one.
+    const declaredStored = declared.storedCertificate;
+    const storedAgain = outcomes.find(
+        (o) => o.stored && declaredStored && o.stored.fingerprint === declaredStored.fingerprint && o.stored.certId !== declaredStored.certId,
+    );
+    if (storedAgain) outputs.storedCertificate = storedAgain.stored!;
     if (declared.matchDomains) {
         outputs.matchedDomains = [...declared.domains];
         outputs.leftOut = leftOut ?? declared.leftOut ?? {};

@@ -97,7 +97,9 @@ export async function planNote(
 /**
  * Runs a change set by reference; if the set answers that the stored certificate is not there (deleted since it was
  * found: in the console, or by another stack's cleanup), the certificate is looked up (or uploaded) again, once, and
- * the change run with that.
+ * the change run with that. Every domain's change goes through here, a single resource's and each of a group's
+ * (../operations.ts); the registry has the certificate stored again once for all the domains that met the missing
+ * entry (registry.ts forgetEntry).
  */
 export async function withFreshStored<T>(
     access: StoreAccess,
@@ -112,14 +114,14 @@ export async function withFreshStored<T>(
         const stale = declared.storedCertificate;
         if (codeOf(error) !== STORED_CERTIFICATE_MISSING || !stale || !access.stores) throw error;
         const store = access.stores(stale.region);
-        registry().forget(`${await store.owner()}|${stale.region}|${stale.fingerprint}`);
+        registry().forgetEntry(`${await store.owner()}|${stale.region}|${stale.fingerprint}`, stale.certId);
         const { storedCertificate: _stale, ...rest } = declared;
         return run(await withStoredCertificate(access, rest as CertificateInputs, owned, deadline));
     }
 }
 
 /** A set's answer that the certificate service has no certificate with that id or name (the CDN and Live tables). */
-const STORED_CERTIFICATE_MISSING = "Certificate.NotFind";
+export const STORED_CERTIFICATE_MISSING = "Certificate.NotFind";
 
 /** A resource whose change failed stops moving away: what was handed to it stays where its domains are. */
 export function stopMovingAway(urn: string | undefined): void {

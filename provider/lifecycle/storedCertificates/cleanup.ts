@@ -37,7 +37,7 @@ export async function cleanUp(
         try {
             const regional = store(candidate.region);
             await regional.remove(candidate.certId);
-            registry().forget(`${await regional.owner()}|${candidate.region}|${candidate.fingerprint}`);
+            registry().forgetEntry(`${await regional.owner()}|${candidate.region}|${candidate.fingerprint}`, candidate.certId);
             deleted.push(candidate);
         } catch (error) {
             const attempts = ((candidate as Partial<PendingCleanup>).attempts ?? 0) + 1;

@@ -41,6 +41,25 @@ class StoredCertificateRegistry {
         if (!key.startsWith("listing|") && parts.length >= 3) this.forget(listingKey(parts.slice(0, -2).join("|"), parts[parts.length - 2]!));
     }
 
+    /**
+     * The entry `certId` is gone (deleted by the package, or found missing by a set): `key` forgotten (as `forget`)
+     * only while what it holds is still that entry, the account's listing, which may still name it, always. The
+     * domains of a group all meet a missing entry, one after another: the first forgets it and looks it up (or
+     * uploads it) again; the others, whose refusal comes while that is under way or after, take what it found, so
+     * the whole group stores the certificate once more, not once per domain. Likewise a cleanup of the missing
+     * entry leaves the one stored again in its place.
+     */
+    forgetEntry(key: string, certId: string): void {
+        const held = this.values.get(key) as StoredReference | undefined;
+        const madeAgain = this.resolved.has(key) && (held === undefined || held.certId !== certId);
+        if (!madeAgain) {
+            this.forget(key);
+            return;
+        }
+        const parts = key.split("|");
+        if (parts.length >= 3) this.forget(listingKey(parts.slice(0, -2).join("|"), parts[parts.length - 2]!));
+    }
+
     /** A stored certificate with this leaf that a resource of the run found or uploaded, whatever the account. */
     storedAnywhere(region: string, fingerprint: string): StoredReference | undefined {
         for (const [key, value] of this.values) if (key.endsWith(`|${region}|${fingerprint}`)) return value as StoredReference;
