@@ -28,18 +28,21 @@ export interface CertificateFiles {
     readonly keyPem: string;
 }
 
+/** A client's settings on the emulator, the same for both SDK generations (each wraps them in its own Config). */
+function clientSettings(account: Account, hostPort: string) {
+    return {
+        accessKeyId: account.accessKeyId,
+        accessKeySecret: account.accessKeySecret,
+        endpoint: hostPort,
+        protocol: "http",
+        connectTimeout: 10_000,
+        readTimeout: 10_000,
+    };
+}
+
 /** A typed CDN client on the emulator. Timeouts are set because the SDK's 3 s default also is the idle timeout. */
 export function cdnClient(account: Account, hostPort: string): Cdn {
-    return new Cdn(
-        new $OpenApiUtil.Config({
-            accessKeyId: account.accessKeyId,
-            accessKeySecret: account.accessKeySecret,
-            endpoint: hostPort,
-            protocol: "http",
-            connectTimeout: 10_000,
-            readTimeout: 10_000,
-        }),
-    );
+    return new Cdn(new $OpenApiUtil.Config(clientSettings(account, hostPort)));
 }
 
 /**
@@ -47,16 +50,7 @@ export function cdnClient(account: Account, hostPort: string): Cdn {
  * @alicloud/openapi-client's Config rather than openapi-core's.
  */
 export function dcdnClient(account: Account, hostPort: string): Dcdn {
-    return new Dcdn(
-        new $OpenApiClient.Config({
-            accessKeyId: account.accessKeyId,
-            accessKeySecret: account.accessKeySecret,
-            endpoint: hostPort,
-            protocol: "http",
-            connectTimeout: 10_000,
-            readTimeout: 10_000,
-        }),
-    );
+    return new Dcdn(new $OpenApiClient.Config(clientSettings(account, hostPort)));
 }
 
 /** The PEM a domain serves while HTTPS is on, or undefined: one certificate read through the product's official SDK. */

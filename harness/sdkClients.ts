@@ -19,6 +19,7 @@ import Cdn from "@alicloud/cdn20180510";
 import type OpenApi from "@alicloud/openapi-core";
 import { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
+import { rpcParams } from "../provider/alicloud/caller";
 
 export interface SdkKeys {
     readonly accessKeyId: string;
@@ -54,17 +55,7 @@ export function testCdnClient(endpoint: string, keys: SdkKeys): Cdn {
  */
 export function rpcCaller(client: OpenApi) {
     return (action: string, version: string, query: Record<string, string>): Promise<{ body: Record<string, unknown> }> => {
-        const params = new $OpenApiUtil.Params({
-            action,
-            version,
-            protocol: "HTTPS",
-            pathname: "/",
-            method: "POST",
-            authType: "AK",
-            style: "RPC",
-            reqBodyType: "formData",
-            bodyType: "json",
-        });
+        const params = rpcParams(action, version);
         const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) });
         return client.callApi(params, request, new $dara.RuntimeOptions({})) as Promise<{ body: Record<string, unknown> }>;
     };

@@ -102,18 +102,7 @@ export class ApiCaller {
      * Returns the response body.
      */
     async callRpc(description: CallDescription, query: Readonly<Record<string, string>>): Promise<JsonObject> {
-        const params = new $OpenApiUtil.Params({
-            action: description.action.name,
-            version: this.product.apiVersion,
-            // Overridden by the client's `protocol` (plain HTTP for the emulator).
-            protocol: "HTTPS",
-            pathname: "/",
-            method: "POST",
-            authType: "AK",
-            style: "RPC",
-            reqBodyType: "formData",
-            bodyType: "json",
-        });
+        const params = rpcParams(description.action.name, this.product.apiVersion);
         const pacers = this.settings.pacers ?? sharedPacerRegistry();
         let secrets: readonly (string | undefined)[] = description.sensitiveValues ?? [];
         const actionKind: ActionKind = description.changes ? "set" : "read";
@@ -158,4 +147,20 @@ export class ApiCaller {
  */
 function worthSendingAgainAtOnce(error: unknown): boolean {
     return isTransient(error) && !isOutcomeUnknown(error) && (error as AlicloudApiError).code !== "ServiceBusy";
+}
+
+/** How an RPC action of these APIs is addressed through the generic client, as the SDKs' typed clients address it. */
+export function rpcParams(action: string, version: string): $OpenApiUtil.Params {
+    return new $OpenApiUtil.Params({
+        action,
+        version,
+        // Overridden by the client's `protocol` (plain HTTP for the emulator).
+        protocol: "HTTPS",
+        pathname: "/",
+        method: "POST",
+        authType: "AK",
+        style: "RPC",
+        reqBodyType: "formData",
+        bodyType: "json",
+    });
 }
