@@ -10,23 +10,10 @@ const certDir = config.get("certDir") ?? ".demo";
 const certificate = fs.readFileSync(`${certDir}/fullchain.pem`, "utf8");
 const privateKey = fs.readFileSync(`${certDir}/privkey.pem`, "utf8"); // stored as a secret by the resource
 
-const cdn = new DomainCertificate("cdn", {
-    domainName: config.get("cdnDomain") ?? "www.example-cdn.test",
-    certificate,
-    privateKey,
-});
-
-const live = new LiveDomainCertificate("live", {
-    domainName: config.get("liveDomain") ?? "live.example-live.test",
-    certificate,
-    privateKey,
-});
-
-const dcdn = new DcdnDomainCertificate("dcdn", {
-    domainName: config.get("dcdnDomain") ?? "www.example-dcdn.test",
-    certificate,
-    privateKey,
-});
+// One resource per product, each on a domain of its own.
+const cdn = new DomainCertificate("cdn", { domainName: config.get("cdnDomain") ?? "www.example-cdn.test", certificate, privateKey });
+const live = new LiveDomainCertificate("live", { domainName: config.get("liveDomain") ?? "live.example-live.test", certificate, privateKey });
+const dcdn = new DcdnDomainCertificate("dcdn", { domainName: config.get("dcdnDomain") ?? "www.example-dcdn.test", certificate, privateKey });
 
 // One certificate on many domains as one resource: the shape for a rollout of hundreds. The certificate is uploaded
 // to the account's certificate service once, for this group and the DomainCertificate above alike.

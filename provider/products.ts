@@ -143,6 +143,28 @@ export interface ProductSpec extends ApiSpec {
     readonly batchSet?: BatchSetSpec;
 }
 
+/**
+ * The names every set action but CDN's legacy one shares (the single-domain sets of CDN, Live and DCDN, and both batch
+ * sets): on/off as SSLProtocol, the chain as SSLPub, the key as SSLPri. Each action adds its own below.
+ */
+const SSL_SET_NAMES = {
+    domainName: "DomainName",
+    status: "SSLProtocol",
+    certificate: "SSLPub",
+    privateKey: "SSLPri",
+    certName: "CertName",
+    certType: "CertType",
+} as const;
+
+/** The entries of every product's describe-certificate answer (CertInfos.CertInfo[]); status, PEM and id vary. */
+const CERT_INFO_ENTRIES = {
+    listPath: ["CertInfos", "CertInfo"],
+    domainName: "DomainName",
+    certName: "CertName",
+    certType: "CertType",
+    certificateStatus: "Status",
+} as const;
+
 /** CDN actions outside the single-domain path: the legacy set (the only one taking `free`) and the batch set. */
 export const CDN_LEGACY_SET: SetActionSpec = {
     name: "SetDomainServerCertificate",
@@ -164,12 +186,7 @@ export const CDN_BATCH_SET: BatchSetSpec = {
     name: "BatchSetCdnDomainServerCertificate",
     callsPerSecond: 10,
     params: {
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificate: "SSLPub",
-        privateKey: "SSLPri",
-        certName: "CertName",
-        certType: "CertType",
+        ...SSL_SET_NAMES,
         // The batch action names the certificate's region `Region` (the single-domain action says CertRegion).
         certRegion: "Region",
         forceSet: "ForceSet",
@@ -189,16 +206,7 @@ export const CDN_BATCH_SET: BatchSetSpec = {
  * The parameters of the SSL certificate set actions CDN and DCDN share (SetCdnDomainSSLCertificate,
  * SetDcdnDomainSSLCertificate): the same names in both SDKs' request models.
  */
-const SSL_CERTIFICATE_SET_PARAMS: SetParamNames = {
-    domainName: "DomainName",
-    status: "SSLProtocol",
-    certificate: "SSLPub",
-    privateKey: "SSLPri",
-    certName: "CertName",
-    certType: "CertType",
-    certId: "CertId",
-    certRegion: "CertRegion",
-};
+const SSL_CERTIFICATE_SET_PARAMS: SetParamNames = { ...SSL_SET_NAMES, certId: "CertId", certRegion: "CertRegion" };
 
 /**
  * How CDN's DescribeUserDomains and DCDN's DescribeDcdnUserDomains page the account's domains: up to 500 a page,
@@ -226,16 +234,7 @@ export const CDN: ProductSpec = {
     setAction: { name: "SetCdnDomainSSLCertificate", callsPerSecond: 30 },
     setParams: SSL_CERTIFICATE_SET_PARAMS,
     describeCertificateAction: { name: "DescribeDomainCertificateInfo", callsPerSecond: 100 },
-    certificateInfo: {
-        listPath: ["CertInfos", "CertInfo"],
-        domainName: "DomainName",
-        status: "ServerCertificateStatus",
-        certificatePem: "ServerCertificate",
-        certName: "CertName",
-        certType: "CertType",
-        certId: "CertId",
-        certificateStatus: "Status",
-    },
+    certificateInfo: { ...CERT_INFO_ENTRIES, status: "ServerCertificateStatus", certificatePem: "ServerCertificate", certId: "CertId" },
     describeDomainAction: { name: "DescribeCdnDomainDetail", callsPerSecond: 30 },
     domainDetail: { objectPath: ["GetDomainDetailModel"], domainStatus: "DomainStatus" },
     // DescribeUserDomains (cdn20180510 5.0.0): 100 calls/s, pages of up to 500, up to 50 comma-separated names matched
@@ -261,26 +260,10 @@ export const LIVE: ProductSpec = {
     endpointEnvVar: "ALICLOUD_LIVE_ENDPOINT",
     ramCode: "live",
     setAction: { name: "SetLiveDomainCertificate", callsPerSecond: 30 },
-    setParams: {
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificate: "SSLPub",
-        privateKey: "SSLPri",
-        certName: "CertName",
-        certType: "CertType",
-        forceSet: "ForceSet",
-    },
+    setParams: { ...SSL_SET_NAMES, forceSet: "ForceSet" },
     describeCertificateAction: { name: "DescribeLiveDomainCertificateInfo", callsPerSecond: 100 },
-    certificateInfo: {
-        listPath: ["CertInfos", "CertInfo"],
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificatePem: "SSLPub",
-        certName: "CertName",
-        certType: "CertType",
-        // Filled for free certificates only (DescribeLiveDomainCertificateInfoResponseBody).
-        certificateStatus: "Status",
-    },
+    // Its Status is filled for free certificates only (DescribeLiveDomainCertificateInfoResponseBody); no CertId.
+    certificateInfo: { ...CERT_INFO_ENTRIES, status: "SSLProtocol", certificatePem: "SSLPub" },
     describeDomainAction: { name: "DescribeLiveDomainDetail", callsPerSecond: 50 },
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
     // DescribeLiveUserDomains (live-20161101: 100/s, pages of 50, the state in LiveDomainStatus) takes one keyword, not a
@@ -309,15 +292,7 @@ export const LIVE: ProductSpec = {
 export const DCDN_BATCH_SET: BatchSetSpec = {
     name: "BatchSetDcdnDomainCertificate",
     callsPerSecond: 10,
-    params: {
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificate: "SSLPub",
-        privateKey: "SSLPri",
-        certName: "CertName",
-        certType: "CertType",
-        certRegion: "Region",
-    },
+    params: { ...SSL_SET_NAMES, certRegion: "Region" },
     certTypes: ["upload", "cas"],
     maxDomainsPerCall: 10,
     largestDomainsPerCall: 10,
@@ -346,16 +321,7 @@ export const DCDN: ProductSpec = {
     setAction: { name: "SetDcdnDomainSSLCertificate", callsPerSecond: 30 },
     setParams: SSL_CERTIFICATE_SET_PARAMS,
     describeCertificateAction: { name: "DescribeDcdnDomainCertificateInfo", callsPerSecond: 100 },
-    certificateInfo: {
-        listPath: ["CertInfos", "CertInfo"],
-        domainName: "DomainName",
-        status: "SSLProtocol",
-        certificatePem: "SSLPub",
-        certName: "CertName",
-        certType: "CertType",
-        certId: "CertId",
-        certificateStatus: "Status",
-    },
+    certificateInfo: { ...CERT_INFO_ENTRIES, status: "SSLProtocol", certificatePem: "SSLPub", certId: "CertId" },
     describeDomainAction: { name: "DescribeDcdnDomainDetail", callsPerSecond: 30 },
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
     // DescribeDcdnUserDomains: 80 calls/s, PageSize 1 to 500, TotalCount beside Domains (not inside it), as CDN's. Its DomainName is

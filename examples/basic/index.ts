@@ -8,17 +8,8 @@ const config = new pulumi.Config();
 const certificate = fs.readFileSync(config.get("certificateFile") ?? "fullchain.pem", "utf8");
 const privateKey = config.requireSecret("privateKey");
 
-const www = new DomainCertificate("www", {
-    domainName: config.get("cdnDomain") ?? "www.example.com",
-    certificate,
-    privateKey,
-});
-
-const live = new LiveDomainCertificate("live", {
-    domainName: config.get("liveDomain") ?? "live.example.com",
-    certificate,
-    privateKey,
-});
+const www = new DomainCertificate("www", { domainName: config.get("cdnDomain") ?? "www.example.com", certificate, privateKey });
+const live = new LiveDomainCertificate("live", { domainName: config.get("liveDomain") ?? "live.example.com", certificate, privateKey });
 
 export const cdnFingerprint = www.fingerprint;
 export const cdnExpiry = www.notAfter;

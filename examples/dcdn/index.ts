@@ -15,11 +15,7 @@ const certificate = fs.readFileSync(path.join(certDir, "fullchain.pem"), "utf8")
 // `pulumi config set --secret privateKey < certs/privkey.pem`
 const privateKey = config.requireSecret("privateKey");
 
-const api = new DcdnDomainCertificate("api", {
-    domainName: config.get("apiDomain") ?? "api.example.com",
-    certificate,
-    privateKey,
-});
+const api = new DcdnDomainCertificate("api", { domainName: config.get("apiDomain") ?? "api.example.com", certificate, privateKey });
 
 const site = new DcdnDomainCertificateGroup("site", {
     certificate,

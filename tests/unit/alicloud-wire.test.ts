@@ -1,111 +1,65 @@
 // The set query and the describe mapping, both driven by the product table.
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE } from "../../provider/products";
-import { buildSetQuery, domainStatesFromListing, domainStatusFromDetail, toDeployedCertificate } from "../../provider/alicloud/wire";
+import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, LIVE, type SetParamNames } from "../../provider/products";
+import { buildSetQuery, domainStatesFromListing, domainStatusFromDetail, type SetCertificateFields, toDeployedCertificate } from "../../provider/alicloud/wire";
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
 
 describe("buildSetQuery", () => {
-    it("GIVEN a CDN upload THEN every parameter SetCdnDomainSSLCertificate takes, and no ForceSet (it has none)", () => {
-        const query = buildSetQuery(CDN.setParams, "www.example.com", {
-            status: "on",
-            certType: "upload",
-            certificate: PEM,
-            privateKey: KEY,
-            certName: "www-2025",
-            forceSet: true,
+    const upload = { status: "on", certType: "upload", certificate: PEM, privateKey: KEY } as const;
+    const cases: { given: string; params: SetParamNames; domains: string; fields: SetCertificateFields; sent: Record<string, string> }[] = [
+        {
+            given: "a CDN upload THEN every parameter SetCdnDomainSSLCertificate takes, and no ForceSet (it has none)",
+            params: CDN.setParams,
+            domains: "www.example.com",
+            fields: { ...upload, certName: "www-2025", forceSet: true },
+            sent: { DomainName: "www.example.com", SSLProtocol: "on", CertType: "upload", CertName: "www-2025", SSLPub: PEM, SSLPri: KEY },
+        },
+        {
+            given: "a CDN cas certificate THEN CertId and CertRegion",
+            params: CDN.setParams,
+            domains: "www.example.com",
+            fields: { status: "on", certType: "cas", certId: "1234567", certRegion: "ap-southeast-1", certName: "cas-cert" },
+            sent: { DomainName: "www.example.com", SSLProtocol: "on", CertType: "cas", CertName: "cas-cert", CertId: "1234567", CertRegion: "ap-southeast-1" },
+        },
+        {
+            given: "a Live set with forceSet THEN ForceSet=1 under Live's names; CertId is not a Live parameter",
+            params: LIVE.setParams,
+            domains: "live.example.com",
+            fields: { ...upload, certName: "n", forceSet: true, certId: "9" },
+            sent: { DomainName: "live.example.com", SSLProtocol: "on", CertType: "upload", CertName: "n", SSLPub: PEM, SSLPri: KEY, ForceSet: "1" },
+        },
+        {
+            given: "the legacy action THEN its own names (ServerCertificateStatus, ServerCertificate, PrivateKey)",
+            params: CDN_LEGACY_SET.params,
+            domains: "www.example.com",
+            fields: { ...upload, certName: "n" },
+            sent: { DomainName: "www.example.com", ServerCertificateStatus: "on", CertType: "upload", CertName: "n", ServerCertificate: PEM, PrivateKey: KEY },
+        },
+        {
+            given: "the batch action THEN a comma list of domains and Region for the certificate's region",
+            params: CDN_BATCH_SET.params,
+            domains: "a.example.com,b.example.com",
+            fields: { status: "on", certType: "cas", certName: "n", certRegion: "cn-hangzhou", forceSet: true },
+            sent: { DomainName: "a.example.com,b.example.com", SSLProtocol: "on", CertType: "cas", CertName: "n", Region: "cn-hangzhou", ForceSet: "1" },
+        },
+        {
+            given: "status off THEN status and type still go out (never only the changed fields); empty values do not",
+            params: CDN.setParams,
+            domains: "d",
+            fields: { status: "off", certType: "upload", certName: "" },
+            sent: { DomainName: "d", SSLProtocol: "off", CertType: "upload" },
+        },
+    ];
+    for (const { given, params, domains, fields, sent } of cases) {
+        it(`GIVEN ${given}`, () => {
+            assert.deepEqual(buildSetQuery(params, domains, fields), sent);
         });
-        assert.deepEqual(query, {
-            DomainName: "www.example.com",
-            SSLProtocol: "on",
-            CertType: "upload",
-            CertName: "www-2025",
-            SSLPub: PEM,
-            SSLPri: KEY,
-        });
-    });
-    it("GIVEN a CDN cas certificate THEN CertId and CertRegion", () => {
-        const query = buildSetQuery(CDN.setParams, "www.example.com", {
-            status: "on",
-            certType: "cas",
-            certId: "1234567",
-            certRegion: "ap-southeast-1",
-            certName: "cas-cert",
-        });
-        assert.deepEqual(query, {
-            DomainName: "www.example.com",
-            SSLProtocol: "on",
-            CertType: "cas",
-            CertName: "cas-cert",
-            CertId: "1234567",
-            CertRegion: "ap-southeast-1",
-        });
-    });
-    it("GIVEN a Live set with forceSet THEN ForceSet=1 under Live's names; CertId is not a Live parameter", () => {
-        const query = buildSetQuery(LIVE.setParams, "live.example.com", {
-            status: "on",
-            certType: "upload",
-            certificate: PEM,
-            privateKey: KEY,
-            certName: "n",
-            forceSet: true,
-            certId: "9",
-        });
-        assert.deepEqual(query, {
-            DomainName: "live.example.com",
-            SSLProtocol: "on",
-            CertType: "upload",
-            CertName: "n",
-            SSLPub: PEM,
-            SSLPri: KEY,
-            ForceSet: "1",
-        });
-    });
+    }
     it("GIVEN forceSet false THEN ForceSet=0 is sent explicitly", () => {
         assert.equal(buildSetQuery(LIVE.setParams, "d", { status: "off", certType: "upload", forceSet: false }).ForceSet, "0");
-    });
-    it("GIVEN the legacy action THEN its own names (ServerCertificateStatus, ServerCertificate, PrivateKey)", () => {
-        const query = buildSetQuery(CDN_LEGACY_SET.params, "www.example.com", {
-            status: "on",
-            certType: "upload",
-            certificate: PEM,
-            privateKey: KEY,
-            certName: "n",
-        });
-        assert.deepEqual(query, {
-            DomainName: "www.example.com",
-            ServerCertificateStatus: "on",
-            CertType: "upload",
-            CertName: "n",
-            ServerCertificate: PEM,
-            PrivateKey: KEY,
-        });
-    });
-    it("GIVEN the batch action THEN a comma list of domains and Region for the certificate's region", () => {
-        const query = buildSetQuery(CDN_BATCH_SET.params, "a.example.com,b.example.com", {
-            status: "on",
-            certType: "cas",
-            certName: "n",
-            certRegion: "cn-hangzhou",
-            forceSet: true,
-        });
-        assert.deepEqual(query, {
-            DomainName: "a.example.com,b.example.com",
-            SSLProtocol: "on",
-            CertType: "cas",
-            CertName: "n",
-            Region: "cn-hangzhou",
-            ForceSet: "1",
-        });
-    });
-    it("GIVEN status off THEN status and type still go out (never only the changed fields); empty values do not", () => {
-        assert.deepEqual(buildSetQuery(CDN.setParams, "d", { status: "off", certType: "upload", certName: "" }), {
-            DomainName: "d",
-            SSLProtocol: "off",
-            CertType: "upload",
-        });
     });
 });
 

@@ -43,6 +43,25 @@ function assertMentions(reason: string, words: readonly (string | RegExp)[]): vo
     }
 }
 
+/** A wrong input and what its refusal must say. */
+interface Refusal<Input> {
+    readonly given: string;
+    readonly input: () => Input;
+    readonly words: readonly (string | RegExp)[];
+}
+
+/** One test per case: `parse` refuses the input with a reason that mentions each of its words. */
+function itRefusesEach<Input>(what: string, parse: (input: Input) => unknown, cases: readonly Refusal<Input>[]): void {
+    for (const { given, input, words } of cases) {
+        it(`GIVEN ${given} WHEN parsed as ${what} THEN it is refused with a reason that says what to change`, () => {
+            assertMentions(
+                reasonOf(() => parse(input())),
+                words,
+            );
+        });
+    }
+}
+
 /** The chain a user normally deploys: leaf, intermediate, root (as harness/certs.ts issues it). */
 function fullChain(): string {
     return f.rsa.leaf.leafPem + f.rsa.intermediate.leafPem + f.rsa.root.leafPem;
@@ -199,7 +218,7 @@ describe("parseCertificateChain: leaf-first ordering", () => {
         });
     }
 
-    const rejections: { given: string; input: () => string[]; words: (string | RegExp)[] }[] = [
+    const rejections: Refusal<string[]>[] = [
         {
             given: "two server certificates of the same CA",
             input: () => [L(), f.siblingLeaf.leafPem, I()],
@@ -244,14 +263,7 @@ describe("parseCertificateChain: leaf-first ordering", () => {
             words: ["holds 17 certificates, more than the 16", "looks like a CA bundle", "the intermediate certificates your CA issued"],
         },
     ];
-    for (const { given, input, words } of rejections) {
-        it(`GIVEN ${given} WHEN parsed THEN it is rejected with a reason that says what to change`, () => {
-            assertMentions(
-                reasonOf(() => parseCertificateChain(input().join(""))),
-                words,
-            );
-        });
-    }
+    itRefusesEach("a chain", (blocks: string[]) => parseCertificateChain(blocks.join("")), rejections);
 });
 
 /** A block that frames and decodes as base64 but is not a certificate; `n` makes each one distinct. */
@@ -260,7 +272,7 @@ function notX509(n: number): string {
 }
 
 describe("parseCertificateChain: what is not a certificate chain", () => {
-    const cases: { given: string; input: () => string; words: (string | RegExp)[] }[] = [
+    const cases: Refusal<string>[] = [
         { given: "an empty string", input: () => "", words: ["the certificate is empty", "BEGIN CERTIFICATE"] },
         { given: "only whitespace", input: () => " \r\n\t\n", words: ["the certificate is empty"] },
         { given: "text without any PEM block", input: () => "please find my certificate attached", words: ["no PEM block", "openssl x509"] },
@@ -312,14 +324,7 @@ describe("parseCertificateChain: what is not a certificate chain", () => {
             words: ['ends with "-----END PUBLIC KEY-----"', "must be the same"],
         },
     ];
-    for (const { given, input, words } of cases) {
-        it(`GIVEN ${given} WHEN parsed as a certificate THEN it is rejected with a reason that names the fix`, () => {
-            assertMentions(
-                reasonOf(() => parseCertificateChain(input())),
-                words,
-            );
-        });
-    }
+    itRefusesEach("a certificate", parseCertificateChain, cases);
 });
 
 describe("fingerprintsAsWritten", () => {
@@ -353,6 +358,9 @@ describe("parsePrivateKey and keyMatchesCertificate", () => {
     const p256Parameters = () =>
         `-----BEGIN EC PARAMETERS-----\n${Buffer.from("06082a8648ce3d030107", "hex").toString("base64")}\n-----END EC PARAMETERS-----\n`;
 
+    /** The leaf key of the RSA chain and of the P-256 chain: each matches its own chain and neither the other's. */
+    const rsaLeaf = { algorithm: "RSA", bits: 2048, ownChain: fullChain, otherChains: () => [f.rsa1024.leafPem, f.ec.leaf.chainPem] };
+    const p256Leaf = { algorithm: "EC", bits: 256, ownChain: () => f.ec.leaf.chainPem, otherChains: () => [f.siblingLeaf.leafPem, fullChain()] };
     const cases: {
         given: string;
         key: () => string;
@@ -362,49 +370,15 @@ describe("parsePrivateKey and keyMatchesCertificate", () => {
         ownChain: () => string;
         otherChains: () => string[];
     }[] = [
-        {
-            given: "an RSA key in PKCS#8",
-            key: () => f.rsa.leaf.key.pkcs8,
-            format: "pkcs8",
-            algorithm: "RSA",
-            bits: 2048,
-            ownChain: fullChain,
-            otherChains: () => [f.rsa1024.leafPem, f.ec.leaf.chainPem],
-        },
-        {
-            given: "an RSA key in PKCS#1",
-            key: () => f.rsa.leaf.key.traditional,
-            format: "pkcs1",
-            algorithm: "RSA",
-            bits: 2048,
-            ownChain: fullChain,
-            otherChains: () => [f.rsa1024.leafPem, f.ec.leaf.chainPem],
-        },
-        {
-            given: "an EC key in PKCS#8",
-            key: () => f.ec.leaf.key.pkcs8,
-            format: "pkcs8",
-            algorithm: "EC",
-            bits: 256,
-            ownChain: () => f.ec.leaf.chainPem,
-            otherChains: () => [f.siblingLeaf.leafPem, fullChain()],
-        },
-        {
-            given: "an EC key in SEC1",
-            key: () => f.ec.leaf.key.traditional,
-            format: "sec1",
-            algorithm: "EC",
-            bits: 256,
-            ownChain: () => f.ec.leaf.chainPem,
-            otherChains: () => [f.siblingLeaf.leafPem, fullChain()],
-        },
+        { given: "an RSA key in PKCS#8", key: () => f.rsa.leaf.key.pkcs8, format: "pkcs8", ...rsaLeaf },
+        { given: "an RSA key in PKCS#1", key: () => f.rsa.leaf.key.traditional, format: "pkcs1", ...rsaLeaf },
+        { given: "an EC key in PKCS#8", key: () => f.ec.leaf.key.pkcs8, format: "pkcs8", ...p256Leaf },
+        { given: "an EC key in SEC1", key: () => f.ec.leaf.key.traditional, format: "sec1", ...p256Leaf },
         {
             given: "an EC key in SEC1 after an EC PARAMETERS block",
             key: () => p256Parameters() + f.ec.leaf.key.traditional,
             format: "sec1",
-            algorithm: "EC",
-            bits: 256,
-            ownChain: () => f.ec.leaf.chainPem,
+            ...p256Leaf,
             otherChains: () => [f.siblingLeaf.leafPem],
         },
         {
@@ -452,7 +426,7 @@ describe("parsePrivateKey and keyMatchesCertificate", () => {
     });
 
     const encryptedWords = ["the private key is encrypted", "decrypt it first", "openssl pkey -in key.pem -out key.dec.pem"];
-    const rejections: { given: string; input: () => string; words: (string | RegExp)[] }[] = [
+    const rejections: Refusal<string>[] = [
         { given: "an encrypted PKCS#8 RSA key", input: () => f.encrypted.rsa.pkcs8, words: encryptedWords },
         { given: "a legacy encrypted PKCS#1 key (Proc-Type: 4,ENCRYPTED)", input: () => f.encrypted.rsa.traditional, words: encryptedWords },
         { given: "a legacy encrypted SEC1 key", input: () => f.encrypted.ec.traditional, words: encryptedWords },
@@ -495,14 +469,7 @@ describe("parsePrivateKey and keyMatchesCertificate", () => {
             words: ["without its END line", "truncated"],
         },
     ];
-    for (const { given, input, words } of rejections) {
-        it(`GIVEN ${given} WHEN parsed as a key THEN it is refused with a reason that names the fix`, () => {
-            assertMentions(
-                reasonOf(() => parsePrivateKey(input())),
-                words,
-            );
-        });
-    }
+    itRefusesEach("a key", parsePrivateKey, rejections);
 });
 
 describe("no reason ever contains key material", () => {
