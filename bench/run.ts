@@ -17,7 +17,6 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import type { Seed } from "../emulator";
 import { issueCertificate, type Issued } from "../harness/certs";
 import { locatePulumiCli } from "../harness/pulumiCli";
@@ -42,15 +41,9 @@ import { summarize } from "./emulator";
 import { cpuSecondsOf, ProjectProcessSampler, type Usage } from "./memory";
 import { benchDomains, CERTIFICATES_PROGRAM, DCDN_GROUP_PROGRAM, dcdnBenchDomains, GROUP_PROGRAM, NO_OP_PROGRAM } from "./programs";
 import { callSpan, dcdnBatchSize, describeCalls, describeUsage, engineDefaultParallel, PHASE, renderReport, type Phase } from "./report";
-import { UsageError, wholeNumber } from "./options";
+import { BENCH_ACCOUNT as ACCOUNT, readFlags, runCommand, UsageError, wholeNumber } from "./command";
 import { seconds } from "./table";
 import { pointAtEmulator } from "../harness/emulatorConfig";
-
-// The SDK's default credential chain would otherwise probe the ECS metadata address; nothing here may leave 127.0.0.1.
-process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
-
-/** A key pair the emulator accepts for the bench account; not a credential anywhere else. */
-const ACCOUNT = { accessKeyId: "LTAIbenchAccount00000001", accessKeySecret: "benchAccountSecretNotReal00000001" };
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -99,31 +92,22 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options | undefined {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            domains: { type: "string" },
-            "configuring-ms": { type: "string" },
-            "batch-size": { type: "string" },
-            parallel: { type: "string" },
-            "skip-variants": { type: "boolean" },
-            "skip-anchors": { type: "boolean" },
-            "realistic-ms": { type: "string" },
-            "skip-realistic": { type: "boolean" },
-            "skip-groups": { type: "boolean" },
-            "skip-dcdn": { type: "boolean" },
-            "only-groups": { type: "boolean" },
-            "chart-domains": { type: "string" },
-            "skip-chart": { type: "boolean" },
-            keep: { type: "boolean" },
-            help: { type: "boolean", short: "h" },
-        },
-        allowPositionals: false,
+    const values = readFlags(argv, USAGE, {
+        domains: { type: "string" },
+        "configuring-ms": { type: "string" },
+        "batch-size": { type: "string" },
+        parallel: { type: "string" },
+        "skip-variants": { type: "boolean" },
+        "skip-anchors": { type: "boolean" },
+        "realistic-ms": { type: "string" },
+        "skip-realistic": { type: "boolean" },
+        "skip-groups": { type: "boolean" },
+        "skip-dcdn": { type: "boolean" },
+        "only-groups": { type: "boolean" },
+        "chart-domains": { type: "string" },
+        "skip-chart": { type: "boolean" },
     });
-    if (values.help) {
-        process.stdout.write(USAGE);
-        return undefined;
-    }
+    if (!values) return undefined;
     // At most 1500: the emulator's request log keeps 10 000 entries, and a phase (up to ~6 calls per domain) must
     // fit in it to be counted.
     const onlyGroups = !!values["only-groups"];
@@ -513,15 +497,4 @@ async function main(): Promise<void> {
     drawChart(options);
 }
 
-main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-        // A bad flag is a usage error: its message and the usage, no stack.
-        if (error instanceof UsageError || String((error as { code?: unknown })?.code ?? "").startsWith("ERR_PARSE_ARGS")) {
-            process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
-            process.exit(2);
-        }
-        process.stderr.write(`[bench] ${(error as Error)?.stack ?? String(error)}\n`);
-        process.exit(1);
-    },
-);
+runCommand("bench", USAGE, main);

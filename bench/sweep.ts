@@ -14,7 +14,6 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import type { Seed } from "../emulator";
 import { issueCertificate, type Issued } from "../harness/certs";
 import { pointAtEmulator } from "../harness/emulatorConfig";
@@ -34,14 +33,8 @@ import {
     type SweepPoint,
 } from "./chart";
 import { benchDomains, CERTIFICATES_PROGRAM, GROUP_PROGRAM } from "./programs";
-import { UsageError, wholeNumber } from "./options";
+import { BENCH_ACCOUNT as ACCOUNT, readFlags, runCommand, UsageError, wholeNumber } from "./command";
 import { seconds } from "./table";
-
-// The SDK's default credential chain would otherwise probe the ECS metadata address; nothing here may leave 127.0.0.1.
-process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
-
-/** A key pair the emulator accepts for the bench account; not a credential anywhere else (as in run.ts). */
-const ACCOUNT = { accessKeyId: "LTAIbenchAccount00000001", accessKeySecret: "benchAccountSecretNotReal00000001" };
 
 /** What --only names, and the shapes each measures. */
 const PARTS = ["group", "per-domain", "loops"] as const;
@@ -76,25 +69,16 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options | undefined {
-    const { values } = parseArgs({
-        args: argv,
-        options: {
-            domains: { type: "string" },
-            "configuring-ms": { type: "string" },
-            "batch-size": { type: "string" },
-            "per-domain-max": { type: "string" },
-            only: { type: "string" },
-            json: { type: "string" },
-            svg: { type: "string" },
-            keep: { type: "boolean" },
-            help: { type: "boolean", short: "h" },
-        },
-        allowPositionals: false,
+    const values = readFlags(argv, USAGE, {
+        domains: { type: "string" },
+        "configuring-ms": { type: "string" },
+        "batch-size": { type: "string" },
+        "per-domain-max": { type: "string" },
+        only: { type: "string" },
+        json: { type: "string" },
+        svg: { type: "string" },
     });
-    if (values.help) {
-        process.stdout.write(USAGE);
-        return undefined;
-    }
+    if (!values) return undefined;
     // Up to 3000, as run.ts allows a group: the emulator holds every domain in memory and answers for all of them.
     const domains = (values.domains ?? "10,50,100,500,1000,2000").split(",").map((raw) => {
         if (raw.trim() === "") throw new UsageError(`--domains must list whole numbers separated by commas; got ${values.domains}`);
@@ -344,14 +328,4 @@ async function main(): Promise<void> {
     );
 }
 
-main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-        if (error instanceof UsageError || String((error as { code?: unknown })?.code ?? "").startsWith("ERR_PARSE_ARGS")) {
-            process.stderr.write(`bench:sweep: ${(error as Error).message}\n\n${USAGE}`);
-            process.exit(2);
-        }
-        process.stderr.write(`[sweep] ${(error as Error)?.stack ?? String(error)}\n`);
-        process.exit(1);
-    },
-);
+runCommand("bench:sweep", USAGE, main);

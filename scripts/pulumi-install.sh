@@ -38,8 +38,7 @@ set -euo pipefail
 # Everything runs inside main(), called on the last line: bash reads a script while it runs it, so without this an
 # edit of the file (a git checkout) during the long build would make the running copy execute garbage.
 main() {
-log() { echo "pulumi-install: $*" >&2; }
-die() { echo "pulumi-install: error: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/messages.sh" pulumi-install
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 module_dir="$repo_root/tools/pulumi-cli"

@@ -78,9 +78,24 @@ async function createAll(p: dynamic.ResourceProvider, raws: Record<string, unkno
     return Promise.allSettled(inputs.map((i) => p.create(i)));
 }
 
-async function turnOffAll(domains: readonly string[]): Promise<void> {
-    const p = await provider("cdn");
+/** Creates all at once and asserts that every create succeeded, naming the reasons of any that did not; returns the outputs in order. */
+async function createAllOk(p: dynamic.ResourceProvider, raws: Record<string, unknown>[]): Promise<CertificateOutputs[]> {
+    const outcomes = await createAll(p, raws);
+    assert.deepEqual(
+        outcomes.flatMap((o) => (o.status === "rejected" ? [String((o.reason as Error)?.message ?? o.reason)] : [])),
+        [],
+        "every create succeeded",
+    );
+    return outcomes.map((o) => (o as PromiseFulfilledResult<{ outs: CertificateOutputs }>).value.outs);
+}
+
+/** Deletes every domain's resource at once, as a destroy does: HTTPS goes off on each. */
+async function deleteAll(p: dynamic.ResourceProvider, domains: readonly string[]): Promise<void> {
     await Promise.all(domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)));
+}
+
+async function turnOffAll(domains: readonly string[]): Promise<void> {
+    await deleteAll(await provider("cdn"), domains);
     await hooks.reset();
 }
 
@@ -111,13 +126,9 @@ describe("coalescing CDN sets", () => {
         const domains = Array.from({ length: 25 }, (_, i) => cdnDomain(i));
         await turnOffAll(domains);
         const p = await provider("cdn");
-        const outcomes = await createAll(
+        const outs = await createAllOk(
             p,
             domains.map((d) => upload(d, shared)),
-        );
-        assert.deepEqual(
-            outcomes.map((o) => o.status),
-            domains.map(() => "fulfilled"),
         );
 
         const log = await hooks.requests();
@@ -136,9 +147,10 @@ describe("coalescing CDN sets", () => {
 
         const expected = await fingerprintOf(shared);
         for (const domain of domains) assert.equal(await servedFingerprint(domain), expected, domain);
-        for (const outcome of outcomes) {
-            assert.equal((outcome as PromiseFulfilledResult<{ outs: CertificateOutputs }>).value.outs.fingerprint, expected);
-        }
+        assert.deepEqual(
+            outs.map((o) => o.fingerprint),
+            domains.map(() => expected),
+        );
     });
 
     it("GIVEN an offline domain among them THEN it fails at once without a set, naming its state; the others share batch calls", async () => {
@@ -177,13 +189,9 @@ describe("coalescing CDN sets", () => {
         await turnOffAll(domains);
         await hooks.fault({ action: CDN_BATCH_SET.name, fault: "service-busy", times: 1 });
         const p = await provider("cdn");
-        const outcomes = await createAll(
+        await createAllOk(
             p,
             domains.map((d) => upload(d, shared)),
-        );
-        assert.deepEqual(
-            outcomes.map((o) => o.status),
-            domains.map(() => "fulfilled"),
         );
         const log = await hooks.requests();
         assert.deepEqual(
@@ -208,8 +216,7 @@ describe("coalescing CDN sets", () => {
         const raws = [...withShared.map((d) => upload(d, shared)), ...withOther.map((d) => upload(d, other))];
         // Interleaved, so that a grouping by arrival order alone would mix them.
         const interleaved = raws.map((_, i) => raws[(i % 2) * 3 + Math.floor(i / 2)]!);
-        const outcomes = await createAll(p, interleaved);
-        assert.ok(outcomes.every((o) => o.status === "fulfilled"));
+        await createAllOk(p, interleaved);
 
         const batches = byAction(await hooks.requests(), CDN_BATCH_SET.name);
         assert.deepEqual(batches.map((b) => [...b.domains].sort()).sort(), [withShared, withOther]);
@@ -221,13 +228,9 @@ describe("coalescing CDN sets", () => {
         const domains = [cdnDomain(50), cdnDomain(51), cdnDomain(52)];
         await turnOffAll(domains);
         const p = await provider("cdn");
-        const outcomes = await createAll(
+        await createAllOk(
             p,
             domains.map((domainName) => ({ domainName, certType: "free" })),
-        );
-        assert.ok(
-            outcomes.every((o) => o.status === "fulfilled"),
-            JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)),
         );
         const sets = await hooks.setCalls();
         assert.deepEqual(
@@ -240,14 +243,12 @@ describe("coalescing CDN sets", () => {
     it("GIVEN HTTPS turned off on several domains at once THEN the offs share batch calls too", async () => {
         const domains = [cdnDomain(60), cdnDomain(61), cdnDomain(62), cdnDomain(63)];
         const p = await provider("cdn");
-        await createAll(
+        await createAllOk(
             p,
             domains.map((d) => upload(d, shared)),
         );
         await hooks.reset();
-        await Promise.all(
-            domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)),
-        );
+        await deleteAll(p, domains);
         const sets = await hooks.setCalls();
         assert.deepEqual(
             sets.map((s) => [s.action, [...s.domains].sort()]),
@@ -260,11 +261,10 @@ describe("coalescing CDN sets", () => {
         const domains = [cdnDomain(70), cdnDomain(71), cdnDomain(72)];
         await turnOffAll(domains);
         const p = await provider("cdn", { "alicloud-certs:cdnBatchSize": "1" });
-        const outcomes = await createAll(
+        await createAllOk(
             p,
             domains.map((d) => upload(d, shared)),
         );
-        assert.ok(outcomes.every((o) => o.status === "fulfilled"));
         assert.deepEqual(
             (await hooks.setCalls()).map((s) => s.action),
             domains.map(() => CDN.setAction.name),
@@ -276,13 +276,9 @@ describe("Live", () => {
     it("GIVEN concurrent Live creates with one certificate THEN each is its own SetLiveDomainCertificate call", async () => {
         const domains = [liveDomain(0), liveDomain(1), liveDomain(2)];
         const p = await provider("live");
-        const outcomes = await createAll(
+        await createAllOk(
             p,
             domains.map((d) => upload(d, shared)),
-        );
-        assert.ok(
-            outcomes.every((o) => o.status === "fulfilled"),
-            JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)),
         );
         const sets = await hooks.setCalls();
         assert.deepEqual(
@@ -297,13 +293,9 @@ describe("DCDN", () => {
     it("GIVEN concurrent DcdnDomainCertificate creates with one certificate THEN one BatchSetDcdnDomainCertificate call carries them, and turning them off another", async () => {
         const domains = [dcdnDomain(0), dcdnDomain(1), dcdnDomain(2), dcdnDomain(3)];
         const p = await provider("dcdn");
-        const outcomes = await createAll(
+        await createAllOk(
             p,
             domains.map((d) => upload(d, shared)),
-        );
-        assert.ok(
-            outcomes.every((o) => o.status === "fulfilled"),
-            JSON.stringify(outcomes.map((o) => (o as PromiseRejectedResult).reason?.message)),
         );
         const log = await hooks.requests();
         assert.deepEqual(byAction(log, DCDN.setAction.name), [], "no per-domain set");
@@ -313,9 +305,7 @@ describe("DCDN", () => {
         );
         assert.deepEqual(throttled(log), []);
         await hooks.reset();
-        await Promise.all(
-            domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)),
-        );
+        await deleteAll(p, domains);
         assert.deepEqual(
             (await hooks.setCalls()).map((s) => [s.action, [...s.domains].sort()]),
             [[DCDN_BATCH_SET.name, domains]],
@@ -330,15 +320,11 @@ describe("pacing under bursts", () => {
         await turnOffAll(domains);
 
         let started = performance.now();
-        const outcomes = await createAll(
+        await createAllOk(
             p,
             domains.map((d) => upload(d, other)),
         );
         const createMs = performance.now() - started;
-        assert.deepEqual(
-            outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)),
-            [],
-        );
 
         started = performance.now();
         const reads = await Promise.all(domains.map((d) => p.read!(d, { domainName: d } as CertificateOutputs)));
@@ -346,9 +332,7 @@ describe("pacing under bursts", () => {
         assert.ok(reads.every((r) => r.id !== undefined && (r.props as CertificateOutputs).status === "on"));
 
         started = performance.now();
-        await Promise.all(
-            domains.map((d) => p.delete!(d, { domainName: d, status: "on", certType: "upload", confirmTimeoutSeconds: 60 } as CertificateOutputs)),
-        );
+        await deleteAll(p, domains);
         const deleteMs = performance.now() - started;
 
         const log = await hooks.requests();
@@ -381,15 +365,11 @@ describe("pacing under bursts", () => {
         const certificates = await Promise.all(domains.map((d) => issueCertificate({ dnsNames: [d], key: "ec256" })));
         const p = await provider("cdn");
         const started = performance.now();
-        const outcomes = await createAll(
+        await createAllOk(
             p,
             domains.map((d, i) => upload(d, certificates[i]!)),
         );
         const elapsed = performance.now() - started;
-        assert.deepEqual(
-            outcomes.filter((o) => o.status === "rejected").map((o) => String((o as PromiseRejectedResult).reason)),
-            [],
-        );
         const log = await hooks.requests();
         assert.deepEqual(throttled(log), []);
         assert.equal(byAction(log, CDN.setAction.name).length, 60);

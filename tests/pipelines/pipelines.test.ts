@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { resolveCredentials } from "../../provider/alicloud/credentials";
-import { cacheRoot } from "../../harness/pulumiCli";
+import { cacheRoot, isExecutable } from "../../harness/pulumiCli";
 import { REPO_ROOT } from "../../harness/repository";
 import { requirePulumiCli } from "../support/e2eSkip";
 
@@ -64,15 +64,6 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
         child.on("error", reject);
         child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
-}
-
-function isExecutable(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.X_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
 }
 
 function onPath(command: string): boolean {

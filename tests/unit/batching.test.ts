@@ -7,7 +7,8 @@ import { batchSettingsFromConfig, isBatchable } from "../../provider/alicloud/ba
 import { configFromRecord } from "../../provider/config";
 import { AlicloudApiError } from "../../provider/apiErrors";
 import { CDN, CDN_BATCH_SET, DCDN_BATCH_SET } from "../../provider/products";
-import type { CertificateService, SetCertificateRequest, SetManyCapability, SetManyRequest } from "../../provider/lifecycle/port";
+import type { SetCertificateRequest, SetManyCapability, SetManyRequest } from "../../provider/lifecycle/port";
+import { OnlineDomainsService } from "../support/onlineDomainsService";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIIBkey\n-----END PRIVATE KEY-----\n";
@@ -18,8 +19,7 @@ function upload(domainName: string, certificate = CERT): SetCertificateRequest {
 }
 
 /** Records calls; a domain in `refuse` makes any call naming it fail (a batch fails whole, as the API does). */
-class FakeCdn implements CertificateService {
-    readonly product = CDN;
+class FakeCdn extends OnlineDomainsService {
     readonly calls: { kind: "set" | "batch"; domains: string[] }[] = [];
     readonly setMany?: SetManyCapability;
     constructor(
@@ -27,16 +27,8 @@ class FakeCdn implements CertificateService {
         private readonly refuse = new Set<string>(),
         { hasSetMany = true } = {},
     ) {
+        super();
         if (hasSetMany) this.setMany = { maxDomains: batchSize, accepts: isBatchable, send: (request) => this.batchSet(request) };
-    }
-    async describe() {
-        return undefined;
-    }
-    async domainStatus() {
-        return "online";
-    }
-    async listDomains() {
-        return [];
     }
     private check(action: string, domains: string[]) {
         const bad = domains.filter((d) => this.refuse.has(d));

@@ -4,23 +4,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { GATHER_HOLD_MS, SetGathering } from "../../provider/lifecycle/group/gathering";
-import { CDN } from "../../provider/products";
-import type { CertificateService, SetCertificateRequest } from "../../provider/lifecycle/port";
+import type { SetCertificateRequest } from "../../provider/lifecycle/port";
 import { VirtualClock } from "../support/virtualClock";
+import { OnlineDomainsService } from "../support/onlineDomainsService";
 
 /** Records each set with the virtual time it reached the service. */
-class Recorder implements CertificateService {
-    readonly product = CDN;
+class Recorder extends OnlineDomainsService {
     readonly sets: { domainName: string; at: number }[] = [];
-    constructor(private readonly clock: VirtualClock) {}
-    async describe() {
-        return undefined;
-    }
-    async domainStatus() {
-        return "online";
-    }
-    async listDomains() {
-        return [];
+    constructor(private readonly clock: VirtualClock) {
+        super();
     }
     async set(request: SetCertificateRequest) {
         this.sets.push({ domainName: request.domainName, at: this.clock.now() });
