@@ -443,27 +443,16 @@ async function main(): Promise<void> {
 
         if (options.anchors && !options.onlyGroups) {
             const stamp = Date.now().toString(36);
+            const loop = { client, domains, configuringMs: options.configuringMs };
             await emulator.hooks.reset();
             log(`anchor: ${n} SetCdnDomainSSLCertificate calls in sequence, no retry`);
-            const sequential = await sequentialAnchor({
-                client,
-                domains,
-                certificate: files(anchorSequential),
-                configuringMs: options.configuringMs,
-                certName: `bench-sequential-${stamp}`,
-            });
+            const sequential = await sequentialAnchor({ ...loop, certificate: files(anchorSequential), certName: `bench-sequential-${stamp}` });
             log(`anchor sequential: ${sequential.failedCalls}/${sequential.calls} calls failed; last domain served at ${seconds(sequential.servedSeconds)}`);
             // Let every domain finish configuring and the limit windows empty, so that the second anchor starts clean.
             await new Promise((resolve) => setTimeout(resolve, options.configuringMs + 1_000));
             await emulator.hooks.reset();
             log(`anchor: ${n} SetCdnDomainSSLCertificate calls, 10 in parallel, throttling retried after 3 s then 5 s`);
-            const parallelResult = await parallelAnchor({
-                client,
-                domains,
-                certificate: files(anchorParallel),
-                configuringMs: options.configuringMs,
-                certName: `bench-parallel-${stamp}`,
-            });
+            const parallelResult = await parallelAnchor({ ...loop, certificate: files(anchorParallel), certName: `bench-parallel-${stamp}` });
             log(
                 `anchor parallel: ${parallelResult.failedCalls}/${parallelResult.calls} calls failed; last domain served at ${seconds(parallelResult.servedSeconds)}`,
             );

@@ -220,16 +220,11 @@ async function measurePoint(context: Context, n: number, label: string): Promise
                       report("per-domain", await measureUp("per-domain", CERTIFICATES_PROGRAM, certificates.perDomain, ["--parallel", String(n)]));
         }
         if (options.parts.has("loops")) {
+            const loop = { client, domains, configuringMs: options.configuringMs };
             point.terraformLoop = report(
                 "Terraform-style loop",
                 await measureLoop("Terraform-style loop", () =>
-                    parallelAnchor({
-                        client,
-                        domains,
-                        certificate: files(certificates.terraformLoop),
-                        configuringMs: options.configuringMs,
-                        certName: `sweep-parallel-${stamp}`,
-                    }),
+                    parallelAnchor({ ...loop, certificate: files(certificates.terraformLoop), certName: `sweep-parallel-${stamp}` }),
                 ),
             );
             // Every domain done configuring and the limit windows empty before the next loop, as run.ts waits.
@@ -237,13 +232,7 @@ async function measurePoint(context: Context, n: number, label: string): Promise
             point.sequentialLoop = report(
                 "acme.sh-style loop",
                 await measureLoop("acme.sh-style loop", () =>
-                    sequentialAnchor({
-                        client,
-                        domains,
-                        certificate: files(certificates.sequentialLoop),
-                        configuringMs: options.configuringMs,
-                        certName: `sweep-sequential-${stamp}`,
-                    }),
+                    sequentialAnchor({ ...loop, certificate: files(certificates.sequentialLoop), certName: `sweep-sequential-${stamp}` }),
                 ),
             );
         }
