@@ -19,6 +19,7 @@ import {
     $Cas,
     $Cdn,
     account,
+    accountWithCas,
     CAS_VERSION,
     casClient,
     cdnClient,
@@ -30,8 +31,10 @@ import {
     keysOf,
     liveClient,
     rawRequest,
+    setLiveUpload,
     SIGNATURES,
     signedLegacy,
+    sortedCasField,
 } from "./support";
 
 const CDN = "www.cas.test";
@@ -213,11 +216,7 @@ describe("the wire: JSON types, the log, the hooks", () => {
 
     test("GET /__emulator/cas-certificates and casCertificates(): the entries without their PEM, per account or all", async (t) => {
         const stored = await issueCertificate({ dnsNames: ["theirs.cas.test"] });
-        const seeded = account(
-            "CasOther",
-            { cdn: ["theirs.cas.test"] },
-            { casCertificates: [{ certId: "4242", certName: "seeded", certificate: stored.chainPem }] },
-        );
+        const seeded = accountWithCas("CasOther", { cdn: ["theirs.cas.test"] }, [{ certId: "4242", certName: "seeded", certificate: stored.chainPem }]);
         const emulator = await start(t, {}, [owner, seeded]);
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         const certId = (await casClient(emulator, keysOf(owner)).uploadUserCertificate(upload("mine", leaf))).body!.certId!;
@@ -366,11 +365,7 @@ describe("casNameReuse: names are unique within the account's centre", () => {
 describe("GetUserCertificateDetail errors", () => {
     test("an unknown CertId, another account's, one of the other centre: NotFound 404; a CertId that is no number: InvalidParameter", async (t) => {
         const stored = await issueCertificate({ dnsNames: [CDN] });
-        const seeded = account(
-            "CasOwner",
-            { cdn: [CDN] },
-            { casCertificates: [{ certId: "777", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" }] },
-        );
+        const seeded = accountWithCas("CasOwner", { cdn: [CDN] }, [{ certId: "777", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" }]);
         const emulator = await start(t, {}, [seeded, other]);
         const cas = casClient(emulator, keysOf(seeded));
         const detail = (certId: number) => cas.getUserCertificateDetail(new $Cas.GetUserCertificateDetailRequest({ certId }));
@@ -400,11 +395,7 @@ describe("GetUserCertificateDetail errors", () => {
 describe("ListUserCertificateOrder", () => {
     test("OrderType CPACK (the default) and BUY list no orders; UPLOAD and CERT list every stored certificate by id", async (t) => {
         const stored = await issueCertificate({ dnsNames: ["seeded.cas.test"] });
-        const seeded = account(
-            "CasOwner",
-            { cdn: [CDN], live: [LIVE] },
-            { casCertificates: [{ certId: "99", certName: "from-seed", certificate: stored.chainPem }] },
-        );
+        const seeded = accountWithCas("CasOwner", { cdn: [CDN], live: [LIVE] }, [{ certId: "99", certName: "from-seed", certificate: stored.chainPem }]);
         const emulator = await start(t, {}, [seeded]);
         const cas = casClient(emulator, keysOf(seeded));
         const uploaded = await issueCertificate({ dnsNames: ["up.cas.test"] });
@@ -412,13 +403,7 @@ describe("ListUserCertificateOrder", () => {
         const viaLive = await issueCertificate({ dnsNames: [LIVE] });
         await cas.uploadUserCertificate(upload("from-upload", uploaded));
         await cdnClient(emulator, keysOf(seeded)).setCdnDomainSSLCertificate(cdnUploadSet(CDN, "from-cdn", viaCdn));
-        await liveClient(emulator, keysOf(seeded))("SetLiveDomainCertificate", {
-            DomainName: LIVE,
-            SSLProtocol: "on",
-            CertName: "from-live",
-            SSLPub: viaLive.chainPem,
-            SSLPri: viaLive.key.pkcs8,
-        });
+        await setLiveUpload(liveClient(emulator, keysOf(seeded)), LIVE, viaLive, "from-live");
 
         for (const orderType of [undefined, "CPACK", "BUY"]) {
             const body = (await cas.listUserCertificateOrder(new $Cas.ListUserCertificateOrderRequest({ ...(orderType ? { orderType } : {}) }))).body!;
@@ -549,16 +534,10 @@ describe("ListUserCertificateOrder", () => {
 describe("casQuota and GetCertWarehouseQuota", () => {
     test("TotalQuota is the quota (5000 by default), UseCount the account's entries in its centre", async (t) => {
         const stored = await issueCertificate({ dnsNames: [CDN] });
-        const seeded = account(
-            "CasOwner",
-            { cdn: [CDN] },
-            {
-                casCertificates: [
-                    { certId: "1", certName: "hz", certificate: stored.chainPem },
-                    { certId: "2", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" },
-                ],
-            },
-        );
+        const seeded = accountWithCas("CasOwner", { cdn: [CDN] }, [
+            { certId: "1", certName: "hz", certificate: stored.chainPem },
+            { certId: "2", certName: "sg", certificate: stored.chainPem, region: "ap-southeast-1" },
+        ]);
         const emulator = await start(t, {}, [seeded]);
         const quota = (await casClient(emulator, keysOf(seeded)).getCertWarehouseQuota()).body!;
         assert.deepEqual([quota.totalQuota, quota.useCount], [5000, 1]);
@@ -576,17 +555,7 @@ describe("casQuota and GetCertWarehouseQuota", () => {
         assert.deepEqual([(await cas.getCertWarehouseQuota()).body?.totalQuota, (await cas.getCertWarehouseQuota()).body?.useCount], [2, 2]);
         await expectApiError(cas.uploadUserCertificate(upload("q3", leaf)), "QuotaExceeded", 400);
         await expectApiError(cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN_2, "q3", leaf)), "QuotaExceeded", 400);
-        await expectApiError(
-            liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", {
-                DomainName: LIVE,
-                SSLProtocol: "on",
-                CertName: "q3",
-                SSLPub: leaf.chainPem,
-                SSLPri: leaf.key.pkcs8,
-            }),
-            "QuotaExceeded",
-            400,
-        );
+        await expectApiError(setLiveUpload(liveClient(emulator, keysOf(owner)), LIVE, leaf, "q3"), "QuotaExceeded", 400);
         // Nothing added: the name is the held one (same content), or the held one is overwritten.
         await cas.uploadUserCertificate(upload("q1", leaf));
         await cdn.setCdnDomainSSLCertificate(cdnUploadSet(CDN_2, "q2", leaf));
@@ -655,13 +624,7 @@ describe("upload-mode sets put their certificate in the store", () => {
             SSLPub: leaf.chainPem,
             SSLPri: leaf.key.pkcs8,
         });
-        assert.deepEqual(
-            emulator
-                .casCertificates(owner.accessKeyId)
-                .map((c) => c.certName)
-                .sort(),
-            ["batch", "deployed", "uploaded-first"],
-        );
+        assert.deepEqual(sortedCasField(emulator, owner.accessKeyId, "certName"), ["batch", "deployed", "uploaded-first"]);
     });
 
     test("same-content: a second domain set with the same leaf under the name serves the existing entry", async (t) => {
@@ -730,18 +693,7 @@ describe("upload-mode sets put their certificate in the store", () => {
                             ForceSet: "1",
                         }),
                 ],
-                [
-                    fourth,
-                    () =>
-                        live("SetLiveDomainCertificate", {
-                            DomainName: LIVE,
-                            SSLProtocol: "on",
-                            CertName: "forced",
-                            SSLPub: fourth.chainPem,
-                            SSLPri: fourth.key.pkcs8,
-                            ForceSet: "1",
-                        }),
-                ],
+                [fourth, () => setLiveUpload(live, LIVE, fourth, "forced", { ForceSet: "1" })],
             ];
             for (const [issued, send] of steps) {
                 await send();
@@ -758,16 +710,12 @@ describe("upload-mode sets put their certificate in the store", () => {
         const emulator = await start(t);
         const live = liveClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [LIVE, LIVE_2, CDN] });
-        await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "live-name", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await setLiveUpload(live, LIVE, leaf, "live-name");
         assert.deepEqual(
             emulator.casCertificates(owner.accessKeyId).map((c) => [c.certName, c.source]),
             [["live-name", "live-set"]],
         );
-        await expectApiError(
-            live("SetLiveDomainCertificate", { DomainName: LIVE_2, SSLProtocol: "on", CertName: "live-name", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }),
-            "Certificate.Duplicated",
-            400,
-        );
+        await expectApiError(setLiveUpload(live, LIVE_2, leaf, "live-name"), "Certificate.Duplicated", 400);
         await expectApiError(
             cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(cdnUploadSet(CDN, "live-name", leaf)),
             "Certificate.Duplicated",
@@ -781,15 +729,7 @@ describe("upload-mode sets put their certificate in the store", () => {
         const live = liveClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [LIVE, LIVE_2, CDN] });
         const renewed = await issueCertificate({ dnsNames: [LIVE, LIVE_2, CDN] });
-        const set = (DomainName: string, issued: Issued, extra: Record<string, string> = {}) =>
-            live("SetLiveDomainCertificate", {
-                DomainName,
-                SSLProtocol: "on",
-                CertName: "live-only",
-                SSLPub: issued.chainPem,
-                SSLPri: issued.key.pkcs8,
-                ...extra,
-            });
+        const set = (domainName: string, issued: Issued, extra: Record<string, string> = {}) => setLiveUpload(live, domainName, issued, "live-only", extra);
         await set(LIVE, leaf);
         await set(LIVE_2, leaf);
         assert.deepEqual(emulator.casCertificates(owner.accessKeyId), []);
@@ -798,13 +738,7 @@ describe("upload-mode sets put their certificate in the store", () => {
         // The certificate service does not know Live's names.
         await casClient(emulator, keysOf(owner)).uploadUserCertificate(upload("live-only", leaf));
         await cdnClient(emulator, keysOf(owner)).setCdnDomainSSLCertificate(cdnUploadSet(CDN, "cdn-name", leaf));
-        assert.deepEqual(
-            emulator
-                .casCertificates(owner.accessKeyId)
-                .map((c) => c.source)
-                .sort(),
-            ["cdn-set", "upload"],
-        );
+        assert.deepEqual(sortedCasField(emulator, owner.accessKeyId, "source"), ["cdn-set", "upload"]);
     });
 });
 
@@ -901,16 +835,10 @@ describe("cas sets: CDN by CertId, Live by CertName", () => {
 
     test("the batch and legacy CDN actions name a cas certificate by CertName; the batch's Region names the centre", async (t) => {
         const stored = await issueCertificate({ dnsNames: [CDN, CDN_2, CDN_3] });
-        const seeded = account(
-            "CasOwner",
-            { cdn: [CDN, CDN_2, CDN_3] },
-            {
-                casCertificates: [
-                    { certId: "10", certName: "hz-cert", certificate: stored.chainPem },
-                    { certId: "20", certName: "sg-cert", certificate: stored.chainPem, region: "ap-southeast-1" },
-                ],
-            },
-        );
+        const seeded = accountWithCas("CasOwner", { cdn: [CDN, CDN_2, CDN_3] }, [
+            { certId: "10", certName: "hz-cert", certificate: stored.chainPem },
+            { certId: "20", certName: "sg-cert", certificate: stored.chainPem, region: "ap-southeast-1" },
+        ]);
         const emulator = await start(t, {}, [seeded]);
         const call = genericClient(emulator, keysOf(seeded));
         await call("SetDomainServerCertificate", CDN_VERSION, { DomainName: CDN, ServerCertificateStatus: "on", CertType: "cas", CertName: "hz-cert" });
@@ -1203,13 +1131,7 @@ describe("seed and options", () => {
         await cdnClient(handle, keysOf(owner)).setCdnDomainSSLCertificate(
             new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "cas", certId }),
         );
-        await liveClient(handle, keysOf(owner))("SetLiveDomainCertificate", {
-            DomainName: LIVE,
-            SSLProtocol: "on",
-            CertName: "live-apart",
-            SSLPub: leaf.chainPem,
-            SSLPri: leaf.key.pkcs8,
-        });
+        await setLiveUpload(liveClient(handle, keysOf(owner)), LIVE, leaf, "live-apart");
         await cas.deleteUserCertificate(new $Cas.DeleteUserCertificateRequest({ certId })); // allow
         const exited = new Promise((resolve) => good.once("exit", resolve));
         good.kill("SIGTERM");

@@ -1,9 +1,11 @@
 // SetCdnDomainSSLCertificate, DescribeDomainCertificateInfo and DescribeCdnDomainDetail through the typed client of
 // @alicloud/cdn20180510, with both signature versions, and every error path of the set action.
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
-import { fingerprintOf, issueCertificate, issueChain } from "../../harness/certs";
-import { $Cdn, account, cdnClient, emulatorFor, eventually, expectApiError, keysOf, SIGNATURES } from "./support";
+import { describe, test, type TestContext } from "node:test";
+import type { SeedAccount } from "../../emulator";
+import { fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
+import { $Cdn, account, accountWithCas, cdnClient, type Client, emulatorFor, eventually, expectApiError, keysOf, SIGNATURES } from "./support";
+import { errorTableCertificates, type ErrorTableCertificates, picked, type SignatureVersion, sortedCasField } from "./support";
 import { X509Certificate } from "node:crypto";
 
 const CDN = "www.cdn.test";
@@ -25,6 +27,20 @@ function set(fields: Partial<$Cdn.SetCdnDomainSSLCertificateRequest>) {
     return new $Cdn.SetCdnDomainSSLCertificateRequest({ domainName: CDN, SSLProtocol: "on", certType: "upload", ...fields });
 }
 
+function upload(leaf: Issued, certName: string, fields: Partial<$Cdn.SetCdnDomainSSLCertificateRequest> = {}) {
+    return set({ certName, SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8, ...fields });
+}
+
+/** The owner's typed client on a new emulator that serves `accounts`. */
+async function ownerCdnOn(t: TestContext, accounts: SeedAccount[] = [owner], signature: SignatureVersion = "v3"): Promise<Client> {
+    return cdnClient(await emulatorFor(t, { accounts }), keysOf(owner), signature);
+}
+
+/** The certificate with the first bytes of its body overwritten: still PEM, no longer a certificate. */
+function garbled(certificatePem: string): string {
+    return certificatePem.replace(/(-----BEGIN CERTIFICATE-----\n)(.{10})/, "$1AAAAAAAAAA");
+}
+
 function leafFingerprint(pem: string | undefined): string {
     assert.ok(pem, "a PEM is deployed");
     return new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
@@ -33,10 +49,9 @@ function leafFingerprint(pem: string | undefined): string {
 for (const signature of SIGNATURES) {
     describe(`CDN typed client, signature ${signature}`, () => {
         test("SetCdnDomainSSLCertificate deploys a chain that DescribeDomainCertificateInfo then shows", async (t) => {
-            const emulator = await emulatorFor(t, { accounts: [owner, stranger] });
-            const cdn = cdnClient(emulator, keysOf(owner), signature);
+            const cdn = await ownerCdnOn(t, [owner, stranger], signature);
             const { leaf } = await issueChain({ dnsNames: [CDN] });
-            const response = await cdn.setCdnDomainSSLCertificate(set({ certName: "www-1", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+            const response = await cdn.setCdnDomainSSLCertificate(upload(leaf, "www-1"));
             assert.equal(response.statusCode, 200);
             assert.match(response.body?.requestId ?? "", /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
 
@@ -44,11 +59,13 @@ for (const signature of SIGNATURES) {
             const certInfos = info.body?.certInfos?.certInfo ?? [];
             assert.equal(certInfos.length, 1);
             const cert = certInfos[0]!;
-            assert.equal(cert.domainName, CDN);
-            assert.equal(cert.serverCertificateStatus, "on");
-            assert.equal(cert.certName, "www-1");
-            assert.equal(cert.certType, "upload");
-            assert.equal(cert.certDomainName, CDN);
+            assert.deepEqual(picked(cert, "domainName", "serverCertificateStatus", "certName", "certType", "certDomainName"), {
+                domainName: CDN,
+                serverCertificateStatus: "on",
+                certName: "www-1",
+                certType: "upload",
+                certDomainName: CDN,
+            });
             assert.equal(leafFingerprint(cert.serverCertificate), await fingerprintOf(leaf));
             assert.equal(
                 (cert.serverCertificate ?? "").match(/BEGIN CERTIFICATE/g)?.length,
@@ -60,8 +77,7 @@ for (const signature of SIGNATURES) {
         });
 
         test("DescribeCdnDomainDetail shows the domain, its SSL status and its origins as an array", async (t) => {
-            const emulator = await emulatorFor(t, { accounts: [owner] });
-            const cdn = cdnClient(emulator, keysOf(owner), signature);
+            const cdn = await ownerCdnOn(t, [owner], signature);
             const detail = await cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
             const model = detail.body?.getDomainDetailModel;
             assert.equal(model?.domainName, CDN);
@@ -73,10 +89,9 @@ for (const signature of SIGNATURES) {
         });
 
         test("SSLProtocol off clears the certificate", async (t) => {
-            const emulator = await emulatorFor(t, { accounts: [owner] });
-            const cdn = cdnClient(emulator, keysOf(owner), signature);
+            const cdn = await ownerCdnOn(t, [owner], signature);
             const leaf = await issueCertificate({ dnsNames: [CDN] });
-            await cdn.setCdnDomainSSLCertificate(set({ certName: "www-off", SSLPub: leaf.chainPem, SSLPri: leaf.key.traditional }));
+            await cdn.setCdnDomainSSLCertificate(upload(leaf, "www-off", { SSLPri: leaf.key.traditional }));
             await cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off", certType: undefined }));
             const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
             const cert = info.body?.certInfos?.certInfo?.[0];
@@ -93,7 +108,7 @@ describe("a change takes effect asynchronously", () => {
             // A long configuring time, so nothing here depends on timing.
             const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000, readDuringConfiguring });
             const slowCdn = cdnClient(slow, keysOf(owner));
-            await slowCdn.setCdnDomainSSLCertificate(set({ certName: "first", SSLPub: first.chainPem, SSLPri: first.key.pkcs8 }));
+            await slowCdn.setCdnDomainSSLCertificate(upload(first, "first"));
             const detail = await slowCdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
             assert.equal(detail.body?.getDomainDetailModel?.domainStatus, "configuring");
             const during = (await slowCdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }))).body?.certInfos
@@ -108,7 +123,7 @@ describe("a change takes effect asynchronously", () => {
             await expectApiError(slowCdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off" })), "ServiceBusy", 403);
             // Another domain of the account is not affected.
             const other = await issueCertificate({ dnsNames: [OTHER_CDN] });
-            await slowCdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "other", SSLPub: other.chainPem, SSLPri: other.key.pkcs8 }));
+            await slowCdn.setCdnDomainSSLCertificate(upload(other, "other", { domainName: OTHER_CDN }));
         });
     }
 
@@ -116,7 +131,7 @@ describe("a change takes effect asynchronously", () => {
         const emulator = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 100 });
         const cdn = cdnClient(emulator, keysOf(owner));
         const leaf = await issueCertificate({ dnsNames: [CDN] });
-        await cdn.setCdnDomainSSLCertificate(set({ certName: "later", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+        await cdn.setCdnDomainSSLCertificate(upload(leaf, "later"));
         await eventually(async () => {
             const detail = await cdn.describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName: CDN }));
             return detail.body?.getDomainDetailModel?.domainStatus === "online";
@@ -128,68 +143,49 @@ describe("a change takes effect asynchronously", () => {
 });
 
 describe("SetCdnDomainSSLCertificate errors", () => {
-    test("parameters: missing DomainName, missing or invalid SSLProtocol, unsupported CertType", async (t) => {
-        const emulator = await emulatorFor(t, { accounts: [owner] });
-        const cdn = cdnClient(emulator, keysOf(owner));
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: undefined })), "MissingParameter", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: undefined })), "MissingParameter", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "yes" })), "InvalidSSLProtocol.ValueNotSupported", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certType: "free", certName: "f" })), "SetDomainCertificate.ParameterError", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certType: "bogus", certName: "f" })), "SetDomainCertificate.ParameterError", 400);
-    });
-
-    test("missing certificate or key, malformed certificate or key, key of another certificate", async (t) => {
-        const emulator = await emulatorFor(t, { accounts: [owner] });
-        const cdn = cdnClient(emulator, keysOf(owner));
-        const leaf = await issueCertificate({ dnsNames: [CDN] });
-        const other = await issueCertificate({ dnsNames: [CDN] });
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPri: leaf.key.pkcs8 })), "SSLPub.MissingParameter", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem })), "SSLPri.MissingParameter", 400);
-        const garbled = leaf.leafPem.replace(/(-----BEGIN CERTIFICATE-----\n)(.{10})/, "$1AAAAAAAAAA");
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: garbled, SSLPri: leaf.key.pkcs8 })), "InvalidSSLPub", 400);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: "not a certificate", SSLPri: leaf.key.pkcs8 })), "InvalidSSLPub", 400);
-        await expectApiError(
-            cdn.setCdnDomainSSLCertificate(
-                set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }),
-            ),
-            "InvalidSSLPri",
-            400,
-        );
-        await expectApiError(
-            cdn.setCdnDomainSSLCertificate(set({ certName: "n", SSLPub: leaf.chainPem, SSLPri: other.key.pkcs8 })),
-            "Certificate.MissMatch",
-            400,
-        );
-    });
-
-    test("expired certificate", async (t) => {
-        const emulator = await emulatorFor(t, { accounts: [owner] });
-        const cdn = cdnClient(emulator, keysOf(owner));
-        const expired = await issueCertificate({ dnsNames: [CDN], notBeforeDays: -100, notAfterDays: -1 });
-        await expectApiError(
-            cdn.setCdnDomainSSLCertificate(set({ certName: "old", SSLPub: expired.chainPem, SSLPri: expired.key.pkcs8 })),
-            "Certificate.Expired",
-            400,
-        );
-    });
+    type Refusal = [request: $Cdn.SetCdnDomainSSLCertificateRequest, code: string, status: number];
+    // A test a row: its title, and the requests it makes of the error-table certificates, each refused with its code and status.
+    const refusals: [title: string, cases: (certificates: ErrorTableCertificates) => Refusal[]][] = [
+        [
+            "parameters: missing DomainName, missing or invalid SSLProtocol, unsupported CertType",
+            () => [
+                [set({ domainName: undefined }), "MissingParameter", 400],
+                [set({ SSLProtocol: undefined }), "MissingParameter", 400],
+                [set({ SSLProtocol: "yes" }), "InvalidSSLProtocol.ValueNotSupported", 400],
+                [set({ certType: "free", certName: "f" }), "SetDomainCertificate.ParameterError", 400],
+                [set({ certType: "bogus", certName: "f" }), "SetDomainCertificate.ParameterError", 400],
+            ],
+        ],
+        [
+            "missing certificate or key, malformed certificate or key, key of another certificate",
+            ({ leaf, other }) => [
+                [set({ certName: "n", SSLPri: leaf.key.pkcs8 }), "SSLPub.MissingParameter", 400],
+                [set({ certName: "n", SSLPub: leaf.chainPem }), "SSLPri.MissingParameter", 400],
+                [upload(leaf, "n", { SSLPub: garbled(leaf.leafPem) }), "InvalidSSLPub", 400],
+                [upload(leaf, "n", { SSLPub: "not a certificate" }), "InvalidSSLPub", 400],
+                [upload(leaf, "n", { SSLPri: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }), "InvalidSSLPri", 400],
+                [upload(leaf, "n", { SSLPri: other.key.pkcs8 }), "Certificate.MissMatch", 400],
+            ],
+        ],
+        ["expired certificate", ({ expired }) => [[upload(expired, "old"), "Certificate.Expired", 400]]],
+    ];
+    for (const [title, cases] of refusals) {
+        test(title, async (t) => {
+            const cdn = await ownerCdnOn(t);
+            for (const [request, code, status] of cases(await errorTableCertificates([CDN]))) {
+                await expectApiError(cdn.setCdnDomainSSLCertificate(request), code, status);
+            }
+        });
+    }
 
     test("certificate name: over 128 characters, missing, same name with other content (no ForceSet here)", async (t) => {
-        const emulator = await emulatorFor(t, { accounts: [owner] });
-        const cdn = cdnClient(emulator, keysOf(owner));
+        const cdn = await ownerCdnOn(t);
         const leaf = await issueCertificate({ dnsNames: [CDN] });
         const renewed = await issueCertificate({ dnsNames: [CDN] });
-        await expectApiError(
-            cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(129), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })),
-            "InvalidCertName.TooLong",
-            400,
-        );
+        await expectApiError(cdn.setCdnDomainSSLCertificate(upload(leaf, "x".repeat(129))), "InvalidCertName.TooLong", 400);
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 })), "CertName.MissingParameter", 404);
-        await cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
-        await expectApiError(
-            cdn.setCdnDomainSSLCertificate(set({ certName: "x".repeat(128), SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })),
-            "Certificate.Duplicated",
-            400,
-        );
+        await cdn.setCdnDomainSSLCertificate(upload(leaf, "x".repeat(128)));
+        await expectApiError(cdn.setCdnDomainSSLCertificate(upload(renewed, "x".repeat(128))), "Certificate.Duplicated", 400);
     });
 
     // The name goes to the account's certificate service, where names are unique: one certificate deployed to a
@@ -201,37 +197,25 @@ describe("SetCdnDomainSSLCertificate errors", () => {
             const cdn = cdnClient(emulator, keysOf(owner));
             const leaf = await issueCertificate({ dnsNames: [CDN, OTHER_CDN] });
             const renewed = await issueCertificate({ dnsNames: [CDN, OTHER_CDN] });
-            await cdn.setCdnDomainSSLCertificate(set({ certName: "both", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
-            const again = cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 }));
+            await cdn.setCdnDomainSSLCertificate(upload(leaf, "both"));
+            const again = cdn.setCdnDomainSSLCertificate(upload(leaf, "both", { domainName: OTHER_CDN }));
             if (casNameReuse === "refuse") await expectApiError(again, "Certificate.Duplicated", 400);
             else await again;
             // Another certificate under a held name is refused in both modes.
-            await expectApiError(
-                cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 })),
-                "Certificate.Duplicated",
-                400,
-            );
+            await expectApiError(cdn.setCdnDomainSSLCertificate(upload(renewed, "both", { domainName: OTHER_CDN })), "Certificate.Duplicated", 400);
             // What a client must do in refuse mode: a name of its own per upload.
-            await cdn.setCdnDomainSSLCertificate(set({ domainName: OTHER_CDN, certName: "both-2", SSLPub: renewed.chainPem, SSLPri: renewed.key.pkcs8 }));
-            assert.deepEqual(
-                emulator
-                    .casCertificates(owner.accessKeyId)
-                    .map((c) => c.certName)
-                    .sort(),
-                ["both", "both-2"],
-            );
+            await cdn.setCdnDomainSSLCertificate(upload(renewed, "both-2", { domainName: OTHER_CDN }));
+            assert.deepEqual(sortedCasField(emulator, owner.accessKeyId, "certName"), ["both", "both-2"]);
         });
     }
 
     test("domain: not found, of another account, offline, of the other product", async (t) => {
-        const emulator = await emulatorFor(t, { accounts: [owner, stranger] });
-        const cdn = cdnClient(emulator, keysOf(owner));
+        const cdn = await ownerCdnOn(t, [owner, stranger]);
         const leaf = await issueCertificate({ dnsNames: [CDN] });
-        const upload = { certName: "d", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: "nowhere.cdn.test" })), "InvalidDomain.NotFound", 404);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: FOREIGN })), "InvalidDomain.NotFound", 404);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: OFFLINE })), "InvalidDomain.Offline", 404);
-        await expectApiError(cdn.setCdnDomainSSLCertificate(set({ ...upload, domainName: LIVE })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(upload(leaf, "d", { domainName: "nowhere.cdn.test" })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(upload(leaf, "d", { domainName: FOREIGN })), "InvalidDomain.NotFound", 404);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(upload(leaf, "d", { domainName: OFFLINE })), "InvalidDomain.Offline", 404);
+        await expectApiError(cdn.setCdnDomainSSLCertificate(upload(leaf, "d", { domainName: LIVE })), "InvalidDomain.NotFound", 404);
         await expectApiError(
             cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: LIVE })),
             "InvalidDomain.NotFound",
@@ -254,16 +238,10 @@ describe("CertType cas", () => {
     test("deploys the stored certificate by CertId and CertRegion; describe shows its PEM, type and id", async (t) => {
         const CAS = "cas.cdn.test";
         const stored = await issueChain({ dnsNames: [CAS] });
-        const withCas = account(
-            "Cas",
-            { cdn: [CAS] },
-            {
-                casCertificates: [
-                    { certId: "12345", certName: "cas-www", certificate: stored.leaf.chainPem, region: "cn-hangzhou" },
-                    { certId: "777", certName: "cas-sg", certificate: stored.leaf.chainPem, region: "ap-southeast-1" },
-                ],
-            },
-        );
+        const withCas = accountWithCas("Cas", { cdn: [CAS] }, [
+            { certId: "12345", certName: "cas-www", certificate: stored.leaf.chainPem, region: "cn-hangzhou" },
+            { certId: "777", certName: "cas-sg", certificate: stored.leaf.chainPem, region: "ap-southeast-1" },
+        ]);
         const emulator = await emulatorFor(t, { accounts: [withCas, owner] });
         const cdn = cdnClient(emulator, keysOf(withCas));
         await expectApiError(cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas" })), "MissingParameter", 400);
@@ -284,10 +262,12 @@ describe("CertType cas", () => {
         await cdn.setCdnDomainSSLCertificate(set({ domainName: CAS, certType: "cas", certId: 12345 }));
         const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CAS }));
         const cert = info.body?.certInfos?.certInfo?.[0];
-        assert.equal(cert?.certType, "cas");
-        assert.equal(cert?.certId, "12345");
-        assert.equal(cert?.certRegion, "cn-hangzhou");
-        assert.equal(cert?.certName, "cas-www");
+        assert.deepEqual(picked(cert, "certType", "certId", "certRegion", "certName"), {
+            certType: "cas",
+            certId: "12345",
+            certRegion: "cn-hangzhou",
+            certName: "cas-www",
+        });
         assert.equal(leafFingerprint(cert?.serverCertificate), await fingerprintOf(stored.leaf));
     });
 });

@@ -5,6 +5,7 @@ import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
 import { fingerprintOf, issueCertificate } from "../../harness/certs";
 import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, expectApiError, genericClient, keysOf, SIGNATURES } from "./support";
+import { errorTableCertificates, overlaid } from "./support";
 
 const A = "a.cdn.test";
 const B = "b.cdn.test";
@@ -58,15 +59,9 @@ describe("SetDomainServerCertificate errors (its own vocabulary)", () => {
     test("parameters, content and domain", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const call = genericClient(emulator, keysOf(owner));
-        const leaf = await issueCertificate({ dnsNames: [A] });
-        const other = await issueCertificate({ dnsNames: [A] });
+        const { leaf, other } = await errorTableCertificates([A]);
         const base = { DomainName: A, ServerCertificateStatus: "on", CertName: "n", ServerCertificate: leaf.chainPem, PrivateKey: leaf.key.pkcs8 };
-        const set = (fields: Record<string, string | undefined>) =>
-            call(
-                "SetDomainServerCertificate",
-                CDN_VERSION,
-                Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>,
-            );
+        const set = (fields: Record<string, string | undefined>) => call("SetDomainServerCertificate", CDN_VERSION, overlaid(base, fields));
         await expectApiError(set({ ServerCertificateStatus: "maybe" }), "InvalidServerCertificateStatus.ValueNotSupported", 400);
         await expectApiError(set({ ServerCertificate: undefined }), "ServerCertificate.MissingParameter", 400);
         await expectApiError(set({ PrivateKey: undefined }), "PrivateKey.MissingParameter", 400);

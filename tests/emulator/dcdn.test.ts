@@ -13,7 +13,8 @@ import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { DEFAULT_ACCOUNT, startEmulator, validateSeed } from "../../emulator";
 import { fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
-import { $Cdn, $Dcdn, account, cdnClient, dcdnClient, emulatorFor, expectApiError, keysOf, liveClient, SIGNATURES } from "./support";
+import { $Cdn, $Dcdn, account, accountWithCas, cdnClient, dcdnClient, emulatorFor, expectApiError, keysOf, liveClient } from "./support";
+import { errorTableCertificates, picked, SIGNATURES } from "./support";
 
 const DCDN = "www.dcdn.test";
 const API = "api.dcdn.test";
@@ -72,13 +73,15 @@ for (const signature of SIGNATURES) {
                     ?.certInfo ?? [];
             assert.equal(infos.length, 1);
             const info = infos[0]!;
-            assert.equal(info.domainName, DCDN);
-            assert.equal(info.SSLProtocol, "on");
-            assert.equal(info.certName, "www-1");
-            assert.equal(info.certType, "upload");
-            assert.equal(info.status, "success");
-            assert.equal(info.certDomainName, DCDN);
-            assert.equal(info.certExpireTime, acsTime(leaf.cert.notAfter));
+            assert.deepEqual(picked(info, "domainName", "SSLProtocol", "certName", "certType", "status", "certDomainName", "certExpireTime"), {
+                domainName: DCDN,
+                SSLProtocol: "on",
+                certName: "www-1",
+                certType: "upload",
+                status: "success",
+                certDomainName: DCDN,
+                certExpireTime: acsTime(leaf.cert.notAfter),
+            });
             assert.equal(leafFingerprint(info.SSLPub), await fingerprintOf(leaf));
             assert.equal(info.SSLPub?.match(/BEGIN CERTIFICATE/g)?.length, 2, "the whole chain is kept");
 
@@ -174,16 +177,10 @@ describe("certificates from the certificate service (CertType cas)", () => {
     test("SetDcdnDomainSSLCertificate names the stored certificate by CertId and CertRegion; the store is unchanged", async (t) => {
         const hangzhou = await issueCertificate({ dnsNames: [DCDN] });
         const singapore = await issueCertificate({ dnsNames: [DCDN] });
-        const seeded = account(
-            "DcdnCas",
-            { dcdn: [DCDN] },
-            {
-                casCertificates: [
-                    { certId: "8089870", certName: "hz", certificate: hangzhou.chainPem },
-                    { certId: "584561", certName: "sg", certificate: singapore.chainPem, region: "ap-southeast-1" },
-                ],
-            },
-        );
+        const seeded = accountWithCas("DcdnCas", { dcdn: [DCDN] }, [
+            { certId: "8089870", certName: "hz", certificate: hangzhou.chainPem },
+            { certId: "584561", certName: "sg", certificate: singapore.chainPem, region: "ap-southeast-1" },
+        ]);
         const emulator = await emulatorFor(t, { accounts: [seeded] });
         const dcdn = dcdnClient(emulator, keysOf(seeded));
         const before = emulator.casCertificates(seeded.accessKeyId);
@@ -222,13 +219,9 @@ describe("certificates from the certificate service (CertType cas)", () => {
 
     test("BatchSetDcdnDomainCertificate names it by CertName, in the centre Region names", async (t) => {
         const stored = await issueCertificate({ dnsNames: [DCDN, API] });
-        const seeded = account(
-            "DcdnCasBatch",
-            { dcdn: [DCDN, API] },
-            {
-                casCertificates: [{ certId: "31337", certName: "shared", certificate: stored.chainPem, region: "ap-southeast-1" }],
-            },
-        );
+        const seeded = accountWithCas("DcdnCasBatch", { dcdn: [DCDN, API] }, [
+            { certId: "31337", certName: "shared", certificate: stored.chainPem, region: "ap-southeast-1" },
+        ]);
         const emulator = await emulatorFor(t, { accounts: [seeded] });
         const dcdn = dcdnClient(emulator, keysOf(seeded));
         // The account's own centre (cn-hangzhou) does not hold it.
@@ -251,9 +244,7 @@ describe("SetDcdnDomainSSLCertificate's error table, in DCDN's words", () => {
     test("each malformed request answers its code, status and message, and changes nothing", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const dcdn = dcdnClient(emulator, keysOf(owner));
-        const leaf = await issueCertificate({ dnsNames: [DCDN] });
-        const other = await issueCertificate({ dnsNames: [DCDN] });
-        const expired = await issueCertificate({ dnsNames: [DCDN], notBeforeDays: -30, notAfterDays: -1 });
+        const { leaf, other, expired } = await errorTableCertificates([DCDN]);
         const cases: [string, $Dcdn.SetDcdnDomainSSLCertificateRequest, string, number, string?][] = [
             ["no DomainName", upload(leaf, "n", { domainName: undefined }), "MissingParameter", 400],
             ["no SSLProtocol", upload(leaf, "n", { SSLProtocol: undefined }), "MissingParameter", 400],

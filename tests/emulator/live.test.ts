@@ -5,6 +5,7 @@ import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
 import { fingerprintOf, issueCertificate, issueChain } from "../../harness/certs";
 import { account, CDN_VERSION, emulatorFor, eventually, expectApiError, genericClient, keysOf, liveClient, SIGNATURES } from "./support";
+import { accountWithCas, errorTableCertificates, overlaid, picked, setLiveUpload } from "./support";
 
 const LIVE = "push.live.test";
 const OTHER_LIVE = "pull.live.test";
@@ -36,44 +37,50 @@ for (const signature of SIGNATURES) {
             const info = await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE });
             assert.ok(Array.isArray((info.CertInfos as Json).CertInfo));
             const cert = certInfo(info);
-            assert.equal(cert.DomainName, LIVE);
-            assert.equal(cert.SSLProtocol, "on");
-            assert.equal(cert.CertName, "push-1");
-            assert.equal(cert.CertType, "upload");
-            assert.equal(cert.CertDomainName, LIVE);
+            assert.deepEqual(picked(cert, "DomainName", "SSLProtocol", "CertName", "CertType", "CertDomainName"), {
+                DomainName: LIVE,
+                SSLProtocol: "on",
+                CertName: "push-1",
+                CertType: "upload",
+                CertDomainName: LIVE,
+            });
             assert.equal(fingerprint(cert.SSLPub), await fingerprintOf(leaf));
 
             const detail = (await live("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Json;
-            assert.equal(detail.DomainName, LIVE);
-            assert.equal(detail.DomainStatus, "online");
-            assert.equal(detail.SSLProtocol, "on");
-            assert.equal(detail.CertName, "push-1");
+            assert.deepEqual(picked(detail, "DomainName", "DomainStatus", "SSLProtocol", "CertName"), {
+                DomainName: LIVE,
+                DomainStatus: "online",
+                SSLProtocol: "on",
+                CertName: "push-1",
+            });
         });
     });
 }
 
+/** A Live domain of a new emulator configuring an uploaded certificate for the next minute, read as `readDuringConfiguring` says. */
+async function configuringLive(t: Parameters<typeof emulatorFor>[0], readDuringConfiguring: "old" | "new") {
+    const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000, readDuringConfiguring });
+    const live = liveClient(slow, keysOf(owner));
+    const leaf = await issueCertificate({ dnsNames: [LIVE] });
+    await setLiveUpload(live, LIVE, leaf, "p");
+    assert.equal(((await live("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Json).DomainStatus, "configuring");
+    return { live, leaf };
+}
+
 describe("Live asynchronous change", () => {
     test("configuring (read model old): old certificate described, ServiceBusy on a second set, then the new one", async (t) => {
-        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000, readDuringConfiguring: "old" });
-        const live = liveClient(slow, keysOf(owner));
-        const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
-        assert.equal(((await live("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Json).DomainStatus, "configuring");
+        const { live, leaf } = await configuringLive(t, "old");
         assert.equal(certInfo(await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE })).SSLProtocol, "off");
         await expectApiError(live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "off" }), "ServiceBusy", 403);
 
         const quick = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 50 });
         const liveQuick = liveClient(quick, keysOf(owner));
-        await liveQuick("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
+        await setLiveUpload(liveQuick, LIVE, leaf, "p");
         await eventually(async () => certInfo(await liveQuick("DescribeLiveDomainCertificateInfo", { DomainName: LIVE })).SSLProtocol === "on");
     });
 
     test("configuring (read model new): the new certificate described at once while the domain says configuring", async (t) => {
-        const slow = await emulatorFor(t, { accounts: [owner] }, { configuringMs: 60_000, readDuringConfiguring: "new" });
-        const live = liveClient(slow, keysOf(owner));
-        const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await live("SetLiveDomainCertificate", { DomainName: LIVE, SSLProtocol: "on", CertName: "p", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 });
-        assert.equal(((await live("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Json).DomainStatus, "configuring");
+        const { live, leaf } = await configuringLive(t, "new");
         const during = certInfo(await live("DescribeLiveDomainCertificateInfo", { DomainName: LIVE }));
         assert.equal(during.SSLProtocol, "on");
         assert.equal(fingerprint(during.SSLPub), await fingerprintOf(leaf));
@@ -85,15 +92,9 @@ describe("SetLiveDomainCertificate errors", () => {
     test("parameters and content", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const live = liveClient(emulator, keysOf(owner));
-        const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        const other = await issueCertificate({ dnsNames: [LIVE] });
-        const expired = await issueCertificate({ dnsNames: [LIVE], notBeforeDays: -30, notAfterDays: -2 });
-        const base: Record<string, string> = { DomainName: LIVE, SSLProtocol: "on", CertName: "n", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
-        const set = (fields: Record<string, string | undefined>) =>
-            live(
-                "SetLiveDomainCertificate",
-                Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, v]) => v !== undefined)) as Record<string, string>,
-            );
+        const { leaf, other, expired } = await errorTableCertificates([LIVE]);
+        const base = { DomainName: LIVE, SSLProtocol: "on", CertName: "n", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
+        const set = (fields: Record<string, string | undefined>) => live("SetLiveDomainCertificate", overlaid(base, fields));
         await expectApiError(set({ DomainName: undefined }), "MissingParameter", 400);
         await expectApiError(set({ SSLProtocol: "enabled" }), "InvalidSSLProtocol.ValueNotSupported", 400);
         await expectApiError(set({ SSLPub: undefined }), "SSLPub.MissingParameter", 400);
@@ -144,13 +145,7 @@ describe("SetLiveDomainCertificate errors", () => {
 
     test("cas by name (the account's stored certificate), cas unknown, cas without a name; free", async (t) => {
         const stored = await issueCertificate({ dnsNames: ["cas.live.test"] });
-        const withCas = account(
-            "LiveCas",
-            { live: ["cas.live.test"] },
-            {
-                casCertificates: [{ certId: "4242", certName: "live-cas", certificate: stored.chainPem }],
-            },
-        );
+        const withCas = accountWithCas("LiveCas", { live: ["cas.live.test"] }, [{ certId: "4242", certName: "live-cas", certificate: stored.chainPem }]);
         const emulator = await emulatorFor(t, { accounts: [withCas] });
         const live = liveClient(emulator, keysOf(withCas));
         await expectApiError(

@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, genericClient, keysOf, liveClient } from "./support";
+import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, genericClient, keysOf, liveClient, setLiveUpload } from "./support";
 
 const CDN = "persist.cdn.test";
 const LIVE = "persist.live.test";
@@ -25,6 +25,20 @@ function scratch(t: { after: (fn: () => void) => void }): string {
 async function deployedPem(emulator: RunningEmulator, domainName: string): Promise<string | undefined> {
     const info = await cdnClient(emulator, keysOf(owner)).describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
     return info.body?.certInfos?.certInfo?.[0]?.serverCertificate;
+}
+
+async function liveDomainStatus(emulator: RunningEmulator, domainName: string): Promise<unknown> {
+    const body = await liveClient(emulator, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: domainName });
+    return (body.DomainDetail as Record<string, unknown>).DomainStatus;
+}
+
+/** A state file left by an emulator that stopped while a Live certificate change was still configuring. */
+async function stateFileWithLiveChangeInFlight(t: { after: (fn: () => void) => void }): Promise<string> {
+    const stateFile = join(scratch(t), "state.json");
+    const first = await startEmulator({ seed: { accounts: [owner] }, stateFile, configuringMs: 60_000 });
+    await setLiveUpload(liveClient(first, keysOf(owner)), LIVE, await issueCertificate({ dnsNames: [LIVE] }), "l");
+    await first.close();
+    return stateFile;
 }
 
 describe("state file", () => {
@@ -44,44 +58,20 @@ describe("state file", () => {
     });
 
     test("a change still configuring is still configuring after a restart", async (t) => {
-        const stateFile = join(scratch(t), "state.json");
-        const first = await startEmulator({ seed: { accounts: [owner] }, stateFile, configuringMs: 60_000 });
-        const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await liveClient(first, keysOf(owner))("SetLiveDomainCertificate", {
-            DomainName: LIVE,
-            SSLProtocol: "on",
-            CertName: "l",
-            SSLPub: leaf.chainPem,
-            SSLPri: leaf.key.pkcs8,
-        });
-        await first.close();
+        const stateFile = await stateFileWithLiveChangeInFlight(t);
         const second = await emulatorFor(t, { accounts: [owner] }, { stateFile });
-        const detail = (await liveClient(second, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: LIVE })).DomainDetail as Record<string, unknown>;
-        assert.equal(detail.DomainStatus, "configuring");
+        assert.equal(await liveDomainStatus(second, LIVE), "configuring");
     });
 
     test("addDomain adds a domain a kept state file lacks, and leaves one it holds as it is, change in flight included", async (t) => {
-        const stateFile = join(scratch(t), "state.json");
-        const first = await startEmulator({ seed: { accounts: [owner] }, stateFile, configuringMs: 60_000 });
-        const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await liveClient(first, keysOf(owner))("SetLiveDomainCertificate", {
-            DomainName: LIVE,
-            SSLProtocol: "on",
-            CertName: "l",
-            SSLPub: leaf.chainPem,
-            SSLPri: leaf.key.pkcs8,
-        });
-        await first.close();
+        const stateFile = await stateFileWithLiveChangeInFlight(t);
 
         // As the demo does on a clone that ran an earlier demo: the seed has grown, the state file has not.
         const second = await emulatorFor(t, { accounts: [] }, { stateFile });
         second.addDomain(owner.accessKeyId, LIVE, "live");
         second.addDomain(owner.accessKeyId, "added.live.test", "live");
-        const detail = async (domainName: string) =>
-            ((await liveClient(second, keysOf(owner))("DescribeLiveDomainDetail", { DomainName: domainName })).DomainDetail as Record<string, unknown>)
-                .DomainStatus;
-        assert.equal(await detail(LIVE), "configuring");
-        assert.equal(await detail("added.live.test"), "online");
+        assert.equal(await liveDomainStatus(second, LIVE), "configuring");
+        assert.equal(await liveDomainStatus(second, "added.live.test"), "online");
     });
 
     test("a second emulator on the same file sees the same cloud, request by request", async (t) => {

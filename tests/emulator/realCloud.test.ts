@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 import { DOMAIN_STATUSES, type DomainStatus, type RunningEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate } from "../../harness/certs";
 import { $Cdn, $Dcdn, account, cdnClient, CDN_VERSION, dcdnClient, emulatorFor, expectApiError, genericClient, hook, keysOf, liveClient } from "./support";
+import { accountWithCas, setLiveUpload } from "./support";
 
 const CDN = "state.cdn.test";
 const LIVE = "state.live.test";
@@ -47,27 +48,25 @@ async function dcdnDomainStatus(emulator: RunningEmulator): Promise<string | und
     return detail.body?.domainDetail?.domainStatus;
 }
 
-/** What each set action answers on a domain in each state other than online. */
-const REFUSALS: Record<Exclude<DomainStatus, "online">, [code: string, status: number]> = {
+type Refusal = [code: string, status: number];
+type RefusingStatus = Exclude<DomainStatus, "online">;
+
+/** What a set answers on a domain in `status` other than online: "not online", unless the product's table names its own answer. */
+function refusalsWith(own: Partial<Record<RefusingStatus, Refusal>>): Record<RefusingStatus, Refusal> {
+    const notOnline: Refusal = ["InvalidDomain.notOnline", 400];
+    const refusing = DOMAIN_STATUSES.filter((status): status is RefusingStatus => status !== "online");
+    return Object.fromEntries(refusing.map((status) => [status, own[status] ?? notOnline])) as Record<RefusingStatus, Refusal>;
+}
+
+/** CDN's and Live's set actions. */
+const REFUSALS = refusalsWith({
     configuring: ["ServiceBusy", 403],
     offline: ["InvalidDomain.Offline", 404],
     configure_failed: ["InvalidDomain.Configure_failed", 500],
-    checking: ["InvalidDomain.notOnline", 400],
-    check_failed: ["InvalidDomain.notOnline", 400],
-    stopping: ["InvalidDomain.notOnline", 400],
-    deleting: ["InvalidDomain.notOnline", 400],
-};
+});
 
 /** DCDN's set tables give one "not online" code for every state but configuring. */
-const DCDN_REFUSALS: typeof REFUSALS = {
-    configuring: ["ServiceBusy", 403],
-    offline: ["InvalidDomain.notOnline", 400],
-    configure_failed: ["InvalidDomain.notOnline", 400],
-    checking: ["InvalidDomain.notOnline", 400],
-    check_failed: ["InvalidDomain.notOnline", 400],
-    stopping: ["InvalidDomain.notOnline", 400],
-    deleting: ["InvalidDomain.notOnline", 400],
-};
+const DCDN_REFUSALS = refusalsWith({ configuring: ["ServiceBusy", 403] });
 
 describe("every DomainStatus", () => {
     test("each state can be seeded and set by the hook, and both products' domain reads report it", async (t) => {
@@ -111,15 +110,11 @@ describe("every DomainStatus", () => {
         const leaf = await issueCertificate({ dnsNames: [CDN, LIVE, DCDN] });
         const call = genericClient(emulator, keysOf(owner));
         const dcdn = dcdnClient(emulator, keysOf(owner));
+        const upload = { SSLProtocol: "on", CertName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
+        // DCDN through its own typed client (@alicloud/dcdn20180115), which spells the name certName.
+        const dcdnUpload = { SSLProtocol: "on", certName: "s", SSLPub: leaf.chainPem, SSLPri: leaf.key.pkcs8 };
         const sets: Record<string, () => Promise<unknown>> = {
-            SetCdnDomainSSLCertificate: () =>
-                call("SetCdnDomainSSLCertificate", CDN_VERSION, {
-                    DomainName: CDN,
-                    SSLProtocol: "on",
-                    CertName: "s",
-                    SSLPub: leaf.chainPem,
-                    SSLPri: leaf.key.pkcs8,
-                }),
+            SetCdnDomainSSLCertificate: () => call("SetCdnDomainSSLCertificate", CDN_VERSION, { ...upload, DomainName: CDN }),
             SetDomainServerCertificate: () =>
                 call("SetDomainServerCertificate", CDN_VERSION, {
                     DomainName: CDN,
@@ -128,35 +123,11 @@ describe("every DomainStatus", () => {
                     ServerCertificate: leaf.chainPem,
                     PrivateKey: leaf.key.pkcs8,
                 }),
-            BatchSetCdnDomainServerCertificate: () =>
-                call("BatchSetCdnDomainServerCertificate", CDN_VERSION, {
-                    DomainName: `b.cdn.test,${CDN}`,
-                    SSLProtocol: "on",
-                    CertName: "s",
-                    SSLPub: leaf.chainPem,
-                    SSLPri: leaf.key.pkcs8,
-                }),
-            // DCDN through its own typed client (@alicloud/dcdn20180115).
+            BatchSetCdnDomainServerCertificate: () => call("BatchSetCdnDomainServerCertificate", CDN_VERSION, { ...upload, DomainName: `b.cdn.test,${CDN}` }),
             SetDcdnDomainSSLCertificate: () =>
-                dcdn.setDcdnDomainSSLCertificate(
-                    new $Dcdn.SetDcdnDomainSSLCertificateRequest({
-                        domainName: DCDN,
-                        SSLProtocol: "on",
-                        certName: "s",
-                        SSLPub: leaf.chainPem,
-                        SSLPri: leaf.key.pkcs8,
-                    }),
-                ),
+                dcdn.setDcdnDomainSSLCertificate(new $Dcdn.SetDcdnDomainSSLCertificateRequest({ ...dcdnUpload, domainName: DCDN })),
             BatchSetDcdnDomainCertificate: () =>
-                dcdn.batchSetDcdnDomainCertificate(
-                    new $Dcdn.BatchSetDcdnDomainCertificateRequest({
-                        domainName: `b.dcdn.test,${DCDN}`,
-                        SSLProtocol: "on",
-                        certName: "s",
-                        SSLPub: leaf.chainPem,
-                        SSLPri: leaf.key.pkcs8,
-                    }),
-                ),
+                dcdn.batchSetDcdnDomainCertificate(new $Dcdn.BatchSetDcdnDomainCertificateRequest({ ...dcdnUpload, domainName: `b.dcdn.test,${DCDN}` })),
         };
         for (const [state, [code, status]] of Object.entries(REFUSALS)) {
             await hook(emulator, "POST", "/__emulator/domains", { domainName: CDN, domainStatus: state });
@@ -165,21 +136,11 @@ describe("every DomainStatus", () => {
             for (const [action, send] of Object.entries(sets)) {
                 // SetDomainServerCertificate's own error table gives InvalidDomain.Offline as 400.
                 const [expectedCode, expectedStatus] = /Dcdn/.test(action)
-                    ? DCDN_REFUSALS[state as keyof typeof REFUSALS]
+                    ? DCDN_REFUSALS[state as RefusingStatus]
                     : [code, action === "SetDomainServerCertificate" && state === "offline" ? 400 : status];
                 await t.test(`${action} on ${state}`, () => expectApiError(send(), expectedCode, expectedStatus));
             }
-            await expectApiError(
-                liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", {
-                    DomainName: LIVE,
-                    SSLProtocol: "on",
-                    CertName: "s",
-                    SSLPub: leaf.chainPem,
-                    SSLPri: leaf.key.pkcs8,
-                }),
-                code,
-                status,
-            );
+            await expectApiError(setLiveUpload(liveClient(emulator, keysOf(owner)), LIVE, leaf, "s"), code, status);
         }
     });
 
@@ -416,13 +377,7 @@ describe("free certificates are issued over time", () => {
     test("Live: Status is reported for free certificates only", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const leaf = await issueCertificate({ dnsNames: [LIVE] });
-        await liveClient(emulator, keysOf(owner))("SetLiveDomainCertificate", {
-            DomainName: LIVE,
-            SSLProtocol: "on",
-            CertName: "u",
-            SSLPub: leaf.chainPem,
-            SSLPri: leaf.key.pkcs8,
-        });
+        await setLiveUpload(liveClient(emulator, keysOf(owner)), LIVE, leaf, "u");
         const info = await liveCertInfo(emulator);
         assert.equal(info.Status, undefined);
         assert.equal(fingerprint(info.SSLPub), await fingerprintOf(leaf));
@@ -432,7 +387,7 @@ describe("free certificates are issued over time", () => {
 describe("CertId is a number on the wire", () => {
     test("a CertId that is not a whole number gets InvalidParameter naming CertId; a numeric one is looked up", async (t) => {
         const stored = await issueCertificate({ dnsNames: [CDN] });
-        const withCas = account("Cas", { cdn: [CDN] }, { casCertificates: [{ certId: "8089870", certName: "stored", certificate: stored.chainPem }] });
+        const withCas = accountWithCas("Cas", { cdn: [CDN] }, [{ certId: "8089870", certName: "stored", certificate: stored.chainPem }]);
         const emulator = await emulatorFor(t, { accounts: [withCas] });
         const call = genericClient(emulator, keysOf(withCas));
         const set = (CertId: string) => call("SetCdnDomainSSLCertificate", CDN_VERSION, { DomainName: CDN, SSLProtocol: "on", CertType: "cas", CertId });

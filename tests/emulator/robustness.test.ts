@@ -3,13 +3,15 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { describe, test } from "node:test";
-import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, keysOf, rawRequest, signedV3, type RawResponse } from "./support";
+import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, keysOf, rawRequest, signedV3 } from "./support";
 import type { RunningEmulator } from "../../emulator";
 
 const CDN = "robust.cdn.test";
 const owner = account("Robust", { cdn: [CDN] });
 
-function assertJsonError(response: RawResponse, status: number, code: string): void {
+/** Sends `request` as it is and asserts the answer is a JSON error of this status and code. */
+async function expectJsonError(emulator: RunningEmulator, request: Parameters<typeof rawRequest>[1], status: number, code: string): Promise<void> {
+    const response = await rawRequest(emulator, request);
     assert.equal(response.status, status, response.text);
     assert.match(String(response.headers["content-type"]), /^application\/json/);
     assert.equal(response.json.Code, code);
@@ -36,8 +38,9 @@ function rawBytes(emulator: RunningEmulator, bytes: string): Promise<string> {
 describe("bad requests", () => {
     test("no Authorization and no Signature: IncompleteSignature", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(
-            await rawRequest(emulator, { path: `/?DomainName=${CDN}`, headers: { "x-acs-action": "DescribeCdnDomainDetail", "x-acs-version": CDN_VERSION } }),
+        await expectJsonError(
+            emulator,
+            { path: `/?DomainName=${CDN}`, headers: { "x-acs-action": "DescribeCdnDomainDetail", "x-acs-version": CDN_VERSION } },
             400,
             "IncompleteSignature",
         );
@@ -53,11 +56,7 @@ describe("bad requests", () => {
             "ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=zz",
             "\u00ff\u00fe",
         ]) {
-            assertJsonError(
-                await rawRequest(emulator, { path: signed.path, headers: { ...signed.headers, Authorization: authorization } }),
-                400,
-                "IncompleteSignature",
-            );
+            await expectJsonError(emulator, { path: signed.path, headers: { ...signed.headers, Authorization: authorization } }, 400, "IncompleteSignature");
         }
         await stillServes(emulator);
     });
@@ -65,8 +64,9 @@ describe("bad requests", () => {
     test("a body that does not match x-acs-content-sha256: SignatureDoesNotMatch", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
         const signed = signedV3(emulator, keysOf(owner), "DescribeCdnDomainDetail", CDN_VERSION, { DomainName: CDN });
-        assertJsonError(
-            await rawRequest(emulator, { ...signed, body: "extra=1", headers: { ...signed.headers, "content-type": "text/plain" } }),
+        await expectJsonError(
+            emulator,
+            { ...signed, body: "extra=1", headers: { ...signed.headers, "content-type": "text/plain" } },
             400,
             "SignatureDoesNotMatch",
         );
@@ -74,18 +74,15 @@ describe("bad requests", () => {
 
     test("an unknown version (signed correctly): InvalidVersion", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(
-            await rawRequest(emulator, signedV3(emulator, keysOf(owner), "DescribeCdnDomainDetail", "1999-01-01", { DomainName: CDN })),
-            400,
-            "InvalidVersion",
-        );
+        await expectJsonError(emulator, signedV3(emulator, keysOf(owner), "DescribeCdnDomainDetail", "1999-01-01", { DomainName: CDN }), 400, "InvalidVersion");
     });
 
     test("a broken query or form body: InvalidParameter.Malformed", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(await rawRequest(emulator, { path: "/?DomainName=%ZZ&SSLPub=%E0%A4%A" }), 400, "InvalidParameter.Malformed");
-        assertJsonError(
-            await rawRequest(emulator, { path: "/", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "DomainName=%E0%A4%A" }),
+        await expectJsonError(emulator, { path: "/?DomainName=%ZZ&SSLPub=%E0%A4%A" }, 400, "InvalidParameter.Malformed");
+        await expectJsonError(
+            emulator,
+            { path: "/", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "DomainName=%E0%A4%A" },
             400,
             "InvalidParameter.Malformed",
         );
@@ -94,18 +91,19 @@ describe("bad requests", () => {
 
     test("an unsupported method: UnsupportedHTTPMethod", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(await rawRequest(emulator, { method: "PUT", path: "/" }), 405, "UnsupportedHTTPMethod");
+        await expectJsonError(emulator, { method: "PUT", path: "/" }, 405, "UnsupportedHTTPMethod");
     });
 
     test("an oversized URL: 431 RequestHeaderTooLarge as JSON; an oversized body: 413 RequestEntityTooLarge", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] }, { maxHeaderBytes: 64 * 1024, maxBodyBytes: 32 * 1024 });
-        assertJsonError(await rawRequest(emulator, { path: `/?SSLPub=${"A".repeat(100 * 1024)}` }), 431, "RequestHeaderTooLarge");
-        assertJsonError(
-            await rawRequest(emulator, {
+        await expectJsonError(emulator, { path: `/?SSLPub=${"A".repeat(100 * 1024)}` }, 431, "RequestHeaderTooLarge");
+        await expectJsonError(
+            emulator,
+            {
                 path: "/",
                 headers: { "content-type": "application/x-www-form-urlencoded" },
                 body: `SSLPub=${"A".repeat(64 * 1024)}`,
-            }),
+            },
             413,
             "RequestEntityTooLarge",
         );
@@ -138,12 +136,13 @@ describe("bad requests", () => {
 
     test("bad JSON to a hook: Emulator.InvalidJson", async (t) => {
         const emulator = await emulatorFor(t, { accounts: [owner] });
-        assertJsonError(
-            await rawRequest(emulator, { path: "/__emulator/faults", body: "{", headers: { "content-type": "application/json" } }),
+        await expectJsonError(
+            emulator,
+            { path: "/__emulator/faults", body: "{", headers: { "content-type": "application/json" } },
             400,
             "Emulator.InvalidJson",
         );
-        assertJsonError(await rawRequest(emulator, { path: "/__emulator/faults", body: "" }), 400, "Emulator.InvalidJson");
+        await expectJsonError(emulator, { path: "/__emulator/faults", body: "" }, 400, "Emulator.InvalidJson");
         await stillServes(emulator);
     });
 });

@@ -8,12 +8,21 @@ import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
 import * as $OpenApiClient from "@alicloud/openapi-client";
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
+import { issueCertificate, type Issued } from "../../harness/certs";
 import { rpcCaller } from "../../harness/sdkClients";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as http from "node:http";
 import { stringify } from "node:querystring";
-import { startEmulator, type EmulatorOptions, type RunningEmulator, type Seed, type SeedAccount } from "../../emulator";
+import {
+    type CasSummary,
+    startEmulator,
+    type EmulatorOptions,
+    type RunningEmulator,
+    type Seed,
+    type SeedAccount,
+    type SeedCasCertificate,
+} from "../../emulator";
 
 export { $Cas, $Cdn, $Dcdn, Cas, Client, Dcdn };
 
@@ -50,6 +59,11 @@ export function account(
         domains: [...of("cdn"), ...of("live"), ...of("dcdn")],
         ...extra,
     };
+}
+
+/** An account (as `account` makes it) whose certificate service holds these entries from the start. */
+export function accountWithCas(id: string, domains: Parameters<typeof account>[1], casCertificates: SeedCasCertificate[]): SeedAccount {
+    return account(id, domains, { casCertificates });
 }
 
 export function keysOf(a: SeedAccount): Keys {
@@ -116,6 +130,56 @@ export type GenericCall = ReturnType<typeof genericClient>;
 export function liveClient(emulator: RunningEmulator, keys: Keys, signature: SignatureVersion = "v3", timeoutMs = 5000) {
     const call = genericClient(emulator, keys, signature, timeoutMs);
     return (action: string, query: Record<string, string>) => call(action, LIVE_VERSION, query);
+}
+
+export type LiveCall = ReturnType<typeof liveClient>;
+
+/** An upload-mode SetLiveDomainCertificate of `leaf` (PKCS#8 key) under `certName`; `extra` adds or replaces fields. */
+export function setLiveUpload(live: LiveCall, domainName: string, leaf: Issued, certName: string, extra: Record<string, string> = {}) {
+    return live("SetLiveDomainCertificate", {
+        DomainName: domainName,
+        SSLProtocol: "on",
+        CertName: certName,
+        SSLPub: leaf.chainPem,
+        SSLPri: leaf.key.pkcs8,
+        ...extra,
+    });
+}
+
+/** `base` with `fields` laid over it, a field given as undefined left out: how the error tables drop a parameter. */
+export function overlaid(base: Record<string, string>, fields: Record<string, string | undefined>): Record<string, string> {
+    return Object.fromEntries(Object.entries({ ...base, ...fields }).filter(([, value]) => value !== undefined)) as Record<string, string>;
+}
+
+export interface ErrorTableCertificates {
+    readonly leaf: Issued;
+    readonly other: Issued;
+    readonly expired: Issued;
+}
+
+/**
+ * The certificates an error table sends for `dnsNames`: a good leaf, another one for the same names (whose key does
+ * not match the leaf) and one that expired a day ago.
+ */
+export async function errorTableCertificates(dnsNames: string[]): Promise<ErrorTableCertificates> {
+    return {
+        leaf: await issueCertificate({ dnsNames }),
+        other: await issueCertificate({ dnsNames }),
+        expired: await issueCertificate({ dnsNames, notBeforeDays: -30, notAfterDays: -1 }),
+    };
+}
+
+/** Only the named fields of `object`, each present even when undefined, so one deepEqual checks them all. */
+export function picked<T extends object, K extends keyof T>(object: T | undefined, ...keys: K[]): Pick<T, K> {
+    return Object.fromEntries(keys.map((key) => [key, object?.[key]])) as Pick<T, K>;
+}
+
+/** One field of each of the account's certificate-service entries, sorted: what a test compares when order is not the point. */
+export function sortedCasField<K extends keyof CasSummary>(emulator: RunningEmulator, accessKeyId: string, field: K): CasSummary[K][] {
+    return emulator
+        .casCertificates(accessKeyId)
+        .map((entry) => entry[field])
+        .sort();
 }
 
 /** Asserts an SDK call failed with exactly this code and HTTP status. */
