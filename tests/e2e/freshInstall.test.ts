@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { RunningEmulator } from "../../emulator";
-import { $Cdn, cdnClient, liveClient } from "../emulator/support";
+import { $Cdn, cdnClient, liveClient } from "../emulator/support/clients";
 import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
 import { e2eSkipReason } from "../support/e2eSkip";
 import { packPackage } from "../../harness/packageInstall";

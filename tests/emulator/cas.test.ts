@@ -15,27 +15,10 @@ import { describe, test } from "node:test";
 import { startEmulator, validateSeed, type EmulatorOptions, type RunningEmulator, type SeedAccount } from "../../emulator";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
 import { encryptedKeyOf, fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
-import {
-    $Cas,
-    $Cdn,
-    account,
-    accountWithCas,
-    CAS_VERSION,
-    casClient,
-    cdnClient,
-    CDN_VERSION,
-    emulatorFor,
-    expectApiError,
-    genericClient,
-    hook,
-    keysOf,
-    liveClient,
-    rawRequest,
-    setLiveUpload,
-    SIGNATURES,
-    signedLegacy,
-    sortedCasField,
-} from "./support";
+import { expectApiError, sortedCasField } from "./support/assertions";
+import { $Cas, $Cdn, CAS_VERSION, casClient, cdnClient, CDN_VERSION, genericClient, liveClient, setLiveUpload, SIGNATURES } from "./support/clients";
+import { account, accountWithCas, emulatorFor, keysOf } from "./support/fixtures";
+import { hook, rawRequest, signedLegacy } from "./support/rawRequests";
 
 const CDN = "www.cas.test";
 const CDN_2 = "img.cas.test";

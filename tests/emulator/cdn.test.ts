@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
 import type { SeedAccount } from "../../emulator";
 import { fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
-import { $Cdn, account, accountWithCas, cdnClient, type Client, emulatorFor, eventually, expectApiError, keysOf, SIGNATURES } from "./support";
-import { errorTableCertificates, type ErrorTableCertificates, picked, type SignatureVersion, sortedCasField } from "./support";
+import { eventually, expectApiError, picked, sortedCasField } from "./support/assertions";
+import { $Cdn, cdnClient, type Client, SIGNATURES, type SignatureVersion } from "./support/clients";
+import { account, accountWithCas, emulatorFor, errorTableCertificates, type ErrorTableCertificates, keysOf } from "./support/fixtures";
 import { X509Certificate } from "node:crypto";
 
 const CDN = "www.cdn.test";

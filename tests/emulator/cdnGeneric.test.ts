@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
 import { fingerprintOf, issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, expectApiError, genericClient, keysOf, SIGNATURES } from "./support";
-import { errorTableCertificates, overlaid } from "./support";
+import { expectApiError } from "./support/assertions";
+import { $Cdn, CDN_VERSION, cdnClient, genericClient, overlaid, SIGNATURES } from "./support/clients";
+import { account, emulatorFor, errorTableCertificates, keysOf } from "./support/fixtures";
 
 const A = "a.cdn.test";
 const B = "b.cdn.test";

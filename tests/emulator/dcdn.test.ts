@@ -13,8 +13,9 @@ import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { DEFAULT_ACCOUNT, startEmulator, validateSeed } from "../../emulator";
 import { fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
-import { $Cdn, $Dcdn, account, accountWithCas, cdnClient, dcdnClient, emulatorFor, expectApiError, keysOf, liveClient } from "./support";
-import { errorTableCertificates, picked, SIGNATURES } from "./support";
+import { expectApiError, picked } from "./support/assertions";
+import { $Cdn, cdnClient, $Dcdn, dcdnClient, liveClient, SIGNATURES } from "./support/clients";
+import { account, accountWithCas, emulatorFor, errorTableCertificates, keysOf } from "./support/fixtures";
 
 const DCDN = "www.dcdn.test";
 const API = "api.dcdn.test";

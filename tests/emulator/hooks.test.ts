@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, eventually, expectApiError, genericClient, hook, keysOf } from "./support";
+import { eventually, expectApiError } from "./support/assertions";
+import { $Cdn, cdnClient, CDN_VERSION, genericClient } from "./support/clients";
+import { account, emulatorFor, keysOf } from "./support/fixtures";
+import { hook } from "./support/rawRequests";
 import { X509Certificate } from "node:crypto";
 
 const CDN = "hooks.cdn.test";

@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
 import { fingerprintOf, issueCertificate, issueChain } from "../../harness/certs";
-import { account, CDN_VERSION, emulatorFor, eventually, expectApiError, genericClient, keysOf, liveClient, SIGNATURES } from "./support";
-import { accountWithCas, errorTableCertificates, overlaid, picked, setLiveUpload } from "./support";
+import { eventually, expectApiError, picked } from "./support/assertions";
+import { CDN_VERSION, genericClient, liveClient, overlaid, setLiveUpload, SIGNATURES } from "./support/clients";
+import { account, accountWithCas, emulatorFor, errorTableCertificates, keysOf } from "./support/fixtures";
 
 const LIVE = "push.live.test";
 const OTHER_LIVE = "pull.live.test";

@@ -10,7 +10,8 @@ import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, genericClient, keysOf, liveClient, setLiveUpload } from "./support";
+import { $Cdn, cdnClient, CDN_VERSION, genericClient, liveClient, setLiveUpload } from "./support/clients";
+import { account, emulatorFor, keysOf } from "./support/fixtures";
 
 const CDN = "persist.cdn.test";
 const LIVE = "persist.live.test";

@@ -6,7 +6,9 @@ import { describe, test } from "node:test";
 import { validateSeed } from "../../emulator";
 import { actionMatches, policyAllows } from "../../emulator/ramPolicy";
 import { issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, emulatorFor, expectApiError, keysOf, liveClient } from "./support";
+import { expectApiError } from "./support/assertions";
+import { $Cdn, cdnClient, liveClient } from "./support/clients";
+import { account, emulatorFor, keysOf } from "./support/fixtures";
 
 describe("RAM policy", () => {
     test("Allow with wildcards, case-insensitive; an explicit Deny wins; nothing allowed without a statement", () => {

@@ -10,7 +10,9 @@ import { createInterface } from "node:readline";
 import { describe, test, type TestContext } from "node:test";
 import type { RunningEmulator } from "../../emulator";
 import { seededRandom } from "../../emulator/random";
-import { $Cdn, account, cdnClient, hook, keysOf } from "./support";
+import { $Cdn, cdnClient } from "./support/clients";
+import { account, keysOf } from "./support/fixtures";
+import { hook } from "./support/rawRequests";
 
 const CDN = "seeded.cdn.test";
 const owner = account("Seeded", { cdn: [CDN] });

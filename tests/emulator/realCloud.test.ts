@@ -8,8 +8,10 @@ import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DOMAIN_STATUSES, type DomainStatus, type RunningEmulator } from "../../emulator";
 import { fingerprintOf, issueCertificate } from "../../harness/certs";
-import { $Cdn, $Dcdn, account, cdnClient, CDN_VERSION, dcdnClient, emulatorFor, expectApiError, genericClient, hook, keysOf, liveClient } from "./support";
-import { accountWithCas, setLiveUpload } from "./support";
+import { expectApiError } from "./support/assertions";
+import { $Cdn, CDN_VERSION, cdnClient, $Dcdn, dcdnClient, genericClient, liveClient, setLiveUpload } from "./support/clients";
+import { account, accountWithCas, emulatorFor, keysOf } from "./support/fixtures";
+import { hook } from "./support/rawRequests";
 
 const CDN = "state.cdn.test";
 const LIVE = "state.live.test";

@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { describe, test } from "node:test";
-import { $Cdn, account, cdnClient, CDN_VERSION, emulatorFor, keysOf, rawRequest, signedV3 } from "./support";
+import { $Cdn, cdnClient, CDN_VERSION } from "./support/clients";
+import { account, emulatorFor, keysOf } from "./support/fixtures";
+import { rawRequest, signedV3 } from "./support/rawRequests";
 import type { RunningEmulator } from "../../emulator";
 
 const CDN = "robust.cdn.test";

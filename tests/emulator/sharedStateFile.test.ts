@@ -15,7 +15,8 @@ import { readStateFile } from "../../emulator/persistence/stateFile";
 import { Store } from "../../emulator/persistence/store";
 import type { Seed } from "../../emulator/seed";
 import { issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, emulatorFor, keysOf } from "./support";
+import { $Cdn, cdnClient } from "./support/clients";
+import { account, emulatorFor, keysOf } from "./support/fixtures";
 
 const WRITER = join(__dirname, "../support/stateFileWriter.ts");
 

@@ -3,21 +3,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fingerprintOf, issueChain } from "../../harness/certs";
-import {
-    $Cdn,
-    account,
-    cdnClient,
-    CDN_VERSION,
-    emulatorFor,
-    expectApiError,
-    genericClient,
-    keysOf,
-    LIVE_VERSION,
-    rawRequest,
-    SIGNATURES,
-    signedLegacy,
-    signedV3,
-} from "./support";
+import { expectApiError } from "./support/assertions";
+import { $Cdn, cdnClient, CDN_VERSION, genericClient, LIVE_VERSION, SIGNATURES } from "./support/clients";
+import { account, emulatorFor, keysOf } from "./support/fixtures";
+import { rawRequest, signedLegacy, signedV3 } from "./support/rawRequests";
 import { X509Certificate } from "node:crypto";
 
 const CDN = "sig.cdn.test";

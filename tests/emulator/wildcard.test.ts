@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { validateSeed } from "../../emulator";
 import { issueCertificate } from "../../harness/certs";
-import { $Cdn, account, cdnClient, emulatorFor, eventually, expectApiError, keysOf, liveClient } from "./support";
+import { eventually, expectApiError } from "./support/assertions";
+import { $Cdn, cdnClient, liveClient } from "./support/clients";
+import { account, emulatorFor, keysOf } from "./support/fixtures";
 
 const WILD = account("wild0001", { cdn: [".wild.example.com"], live: [".live.wild.example.com"] });
 
