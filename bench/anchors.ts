@@ -10,11 +10,11 @@
 // The observer is the measuring instrument, not part of the anchor, and it is given every advantage: it knows the
 // configuring time, so it reads a domain first exactly when its change can be in effect, and it paces its reads
 // just under the read limit so that observing never throttles. Anything slower in the result is the anchor's.
+import { leafFingerprint } from "../harness/certs";
 import Cdn, * as $Cdn from "@alicloud/cdn20180510";
 import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
 import * as $OpenApiClient from "@alicloud/openapi-client";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
-import { X509Certificate } from "node:crypto";
 
 export interface Account {
     readonly accessKeyId: string;
@@ -72,11 +72,6 @@ export function dcdnServedCertificate(client: Dcdn): ServedCertificateRead {
         const info = response.body?.certInfos?.certInfo?.[0];
         return info?.SSLProtocol === "on" ? info.SSLPub : undefined;
     };
-}
-
-/** SHA-256 of the leaf, lowercase hex without colons: the package's `fingerprint` output format. */
-export function leafFingerprint(chainPem: string): string {
-    return new X509Certificate(chainPem).fingerprint256.replace(/:/g, "").toLowerCase();
 }
 
 /** Evenly spaced call starts, `perSecond` at most: the observer's own pacing. */

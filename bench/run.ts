@@ -29,13 +29,13 @@ import {
     dcdnClient,
     dcdnServedCertificate,
     domainsNotServing,
-    leafFingerprint,
     parallelAnchor,
     sequentialAnchor,
     type AnchorResult,
     type CertificateFiles,
     type ServedCertificateRead,
 } from "./anchors";
+import { leafFingerprint } from "../harness/certs";
 import { EmulatorProcess } from "../harness/emulatorProcess";
 import { summarize } from "./emulator";
 import { cpuSecondsOf, ProjectProcessSampler, type Usage } from "./memory";

@@ -21,7 +21,8 @@ import { EmulatorProcess } from "../harness/emulatorProcess";
 import { locatePulumiCli } from "../harness/pulumiCli";
 import { preparePackageInstall } from "../harness/packageInstall";
 import { PulumiProject } from "../harness/project";
-import { cdnClient, cdnServedCertificate, domainsNotServing, leafFingerprint, parallelAnchor, sequentialAnchor, type AnchorResult } from "./anchors";
+import { cdnClient, cdnServedCertificate, domainsNotServing, parallelAnchor, sequentialAnchor, type AnchorResult } from "./anchors";
+import { leafFingerprint } from "../harness/certs";
 import {
     FIGURES_VERSION,
     packageRolloutFloorSeconds,

@@ -3,7 +3,7 @@
 // test that passes proves the code handles real PEM.
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
-import { createPrivateKey, webcrypto } from "node:crypto";
+import { createPrivateKey, webcrypto, X509Certificate } from "node:crypto";
 
 // The tsconfig has no DOM lib: WebCrypto types come from node:crypto's `webcrypto` namespace.
 type Algorithm = webcrypto.Algorithm;
@@ -152,6 +152,11 @@ export async function issueChain(options: CertificateOptions): Promise<{ root: I
     });
     const leaf = await issueCertificate({ ...options, issuer: intermediate });
     return { root, intermediate, leaf };
+}
+
+/** SHA-256 of a chain's first certificate, lowercase hex without colons: the package's `fingerprint` output format. */
+export function leafFingerprint(chainPem: string): string {
+    return new X509Certificate(chainPem).fingerprint256.replace(/:/g, "").toLowerCase();
 }
 
 /** SHA-256 of the leaf DER, lowercase hex: what `openssl x509 -fingerprint -sha256` prints, without colons. */

@@ -27,22 +27,11 @@ import { preparePackageInstall } from "../harness/packageInstall";
 import type { RunResult } from "../harness/commands";
 import { appliedSets, callFigures, perSuccess, permanentlyFailed, stormFaults, type CallFigures } from "./r1/storm";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";
-import {
-    emulatorTexts,
-    cdnSeed,
-    certificateStack,
-    cliOutput,
-    exportText,
-    leafFingerprint,
-    listed,
-    logTruncated,
-    names,
-    keySecrets,
-    serves,
-    throttlingLines,
-    viewDomains,
-    type DomainView,
-} from "./stacks";
+import { emulatorTexts, cdnSeed } from "./emulatorOutput";
+import { certificateStack, cliOutput, exportText, listed, names, keySecrets, throttlingLines } from "./stacks";
+import { leafFingerprint } from "../harness/certs";
+import { logTruncated } from "./requestLogFigures";
+import { serves, viewDomains, type DomainView } from "./domainViews";
 import { milliseconds } from "./table";
 
 /** The share of all calls that fail. */
@@ -303,7 +292,6 @@ export const r1FaultStorm: Scenario = {
     id: "r1",
     name: "R1 fault storm",
     async run(options: ScenarioOptions): Promise<Outcome> {
-        process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
         const n = Math.max(10, Math.round(100 * options.scale));
         const domains = benchDomains(n);
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "pac-r1-"));

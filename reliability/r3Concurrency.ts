@@ -20,21 +20,11 @@ import type { RunResult } from "../harness/commands";
 import { appliedSets } from "./r1/storm";
 import { stackDomains, ZONE_PROGRAM } from "./r3/program";
 import type { Outcome, ProducedText, Scenario, ScenarioOptions, SecretUsed } from "./scenario";
-import {
-    emulatorTexts,
-    cdnSeed,
-    certificateStack,
-    cliOutput,
-    exportText,
-    leafFingerprint,
-    listed,
-    logTruncated,
-    peakPerSecond,
-    keySecrets,
-    serves,
-    throttlingLines,
-    viewDomains,
-} from "./stacks";
+import { emulatorTexts, cdnSeed } from "./emulatorOutput";
+import { certificateStack, cliOutput, exportText, listed, keySecrets, throttlingLines } from "./stacks";
+import { leafFingerprint } from "../harness/certs";
+import { logTruncated, peakPerSecond } from "./requestLogFigures";
+import { serves, viewDomains } from "./domainViews";
 import { milliseconds } from "./table";
 
 const STACKS = 4;
@@ -78,7 +68,6 @@ export const r3Concurrency: Scenario = {
     id: "r3",
     name: "R3 concurrency",
     async run(options: ScenarioOptions): Promise<Outcome> {
-        process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
         const n = Math.max(5, Math.round(50 * options.scale));
         const work = fs.mkdtempSync(path.join(os.tmpdir(), "pac-r3-"));
         const produced: ProducedText[] = [];

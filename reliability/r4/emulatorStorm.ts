@@ -21,7 +21,7 @@ import { issueCertificate } from "../../harness/certs";
 import { EmulatorProcess } from "../../harness/emulatorProcess";
 import { rpcCaller, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
 import type { ProducedText, SecretUsed } from "../scenario";
-import { emulatorTexts } from "../stacks";
+import { emulatorTexts } from "../emulatorOutput";
 import { seededRandom } from "../../emulator/random";
 import { statusField } from "../../bench/memory";
 import { STATE_FORMAT_VERSION } from "../../emulator/persistence/model";
