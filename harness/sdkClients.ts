@@ -16,6 +16,8 @@
 // (about 1 ms: 200 reads took 446 ms against 206 ms on a pooled connection). The provider itself keeps its
 // connections and retries reads instead (provider/alicloud/caller.ts); these clients are not the provider.
 import Cdn from "@alicloud/cdn20180510";
+import Dcdn from "@alicloud/dcdn20180115";
+import * as $OpenApiClient from "@alicloud/openapi-client";
 import type OpenApi from "@alicloud/openapi-core";
 import { $OpenApiUtil, OpenApiUtil } from "@alicloud/openapi-core";
 import * as $dara from "@darabonba/typescript";
@@ -46,6 +48,22 @@ export function testSdkConfig(endpoint: string, keys: SdkKeys, extra: Partial<$O
 /** The typed CDN client of @alicloud/cdn20180510 for the emulator at `endpoint`, as testSdkConfig sets it up. */
 export function testCdnClient(endpoint: string, keys: SdkKeys): Cdn {
     return new Cdn(testSdkConfig(endpoint, keys));
+}
+
+/**
+ * The typed DCDN client of @alicloud/dcdn20180115 for the emulator at `endpoint`, every call on a connection of its
+ * own. That SDK is of the older generation (@alicloud/openapi-client), with a Config class of its own.
+ */
+export function testDcdnClient(endpoint: string, keys: SdkKeys): Dcdn {
+    const host = endpoint.includes("://") ? new URL(endpoint).host : endpoint;
+    return new Dcdn(
+        new $OpenApiClient.Config({
+            ...keys,
+            endpoint: host,
+            protocol: "http",
+            globalParameters: new $OpenApiClient.GlobalParameters({ headers: { connection: "close" } }),
+        }),
+    );
 }
 
 /**

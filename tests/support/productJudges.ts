@@ -4,11 +4,10 @@
 // models and the products' API pages, not taken from the product table: a wrong name there must fail a test.
 import { X509Certificate } from "node:crypto";
 import * as $Cdn from "@alicloud/cdn20180510";
-import Dcdn, * as $Dcdn from "@alicloud/dcdn20180115";
-import * as $OpenApiClient from "@alicloud/openapi-client";
+import * as $Dcdn from "@alicloud/dcdn20180115";
 import OpenApi from "@alicloud/openapi-core";
 import type { ProductId } from "../../provider/products";
-import { rpcCaller, testCdnClient, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
+import { rpcCaller, testCdnClient, testDcdnClient, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
 import type { Issued } from "../../harness/certs";
 
 export interface Served {
@@ -51,22 +50,6 @@ export async function servedFingerprint(judge: ProductJudge, domainName: string)
 function genericCall(endpoint: string, keys: SdkKeys, version: string) {
     const call = rpcCaller(new OpenApi(testSdkConfig(endpoint, keys)));
     return async (action: string, query: Record<string, string>): Promise<Record<string, unknown>> => (await call(action, version, query)).body;
-}
-
-/**
- * The DCDN SDK (@alicloud/dcdn20180115) is of the older generation (@alicloud/openapi-client): its own Config class.
- * Every call on a connection of its own, as harness/sdkClients.ts explains.
- */
-function dcdnClient(endpoint: string, keys: SdkKeys): Dcdn {
-    const host = endpoint.includes("://") ? new URL(endpoint).host : endpoint;
-    return new Dcdn(
-        new $OpenApiClient.Config({
-            ...keys,
-            endpoint: host,
-            protocol: "http",
-            globalParameters: new $OpenApiClient.GlobalParameters({ headers: { connection: "close" } }),
-        }),
-    );
 }
 
 const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => ProductJudge } = {
@@ -133,18 +116,18 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         statesInBulk: false,
         listsFailedReview: true,
         async served(domainName) {
-            const response = await dcdnClient(endpoint, keys).describeDcdnDomainCertificateInfo(
+            const response = await testDcdnClient(endpoint, keys).describeDcdnDomainCertificateInfo(
                 new $Dcdn.DescribeDcdnDomainCertificateInfoRequest({ domainName }),
             );
             const info = response.body?.certInfos?.certInfo?.[0];
             return { status: info?.SSLProtocol, pem: info?.SSLPub, certName: info?.certName, certType: info?.certType };
         },
         async domainStatus(domainName) {
-            const detail = await dcdnClient(endpoint, keys).describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName }));
+            const detail = await testDcdnClient(endpoint, keys).describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName }));
             return detail.body?.domainDetail?.domainStatus;
         },
         async replace(domainName, issued, certName) {
-            await dcdnClient(endpoint, keys).setDcdnDomainSSLCertificate(
+            await testDcdnClient(endpoint, keys).setDcdnDomainSSLCertificate(
                 new $Dcdn.SetDcdnDomainSSLCertificateRequest(uploadedBy(domainName, issued, certName)),
             );
         },
