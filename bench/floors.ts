@@ -9,8 +9,9 @@
 //   N / readRate seconds. The floor adds the three, as the issue defines it. (A client could overlap its reads with
 //   later sets, so this is not a strict lower bound on wall time; it is the yardstick the targets are stated in.)
 // - Refresh: one read per domain, nothing else: N / readRate.
-// - DCDN: the same terms at DCDN's limits, plus one DescribeDcdnDomainDetail per domain (30/s): DCDN has no listing
-//   by names (provider/products.ts), so the package must read each domain's state on its own to see it online again.
+// - DCDN: the same terms at DCDN's limits. DCDN has no listing by names, but its listing pages the whole account (500
+//   domains a page at 80/s), so seeing every domain online again needs no call per domain beyond the certificate read
+//   (provider/alicloud/domainStateReader.ts), as on CDN.
 // - Preview: no call at all is needed, so the only floor is the engine's own cost for N resources, which the
 //   benchmark measures with N no-op dynamic resources.
 // - Anchors (tools that call the API one domain at a time): no floor of their own; their time is compared with the

@@ -166,14 +166,8 @@ export function renderReport(input: ReportInput): string {
     // Every rollout goes through the certificate service: one upload, and the listing that looks for it first.
     const floor = { ...base, totalSeconds: base.totalSeconds + certificateStoreFloorSeconds() };
     const refresh = refreshFloor(n);
-    // DCDN has no listing by names: the floor counts one DescribeDcdnDomainDetail per domain (floors.ts).
-    const dcdnBase = rolloutFloor({
-        domains: n,
-        batchSize: dcdnBatchSize(input.batchSize),
-        configuringMs: input.configuringMs,
-        detailReadsPerDomain: 1,
-        limits: DCDN_LIMITS,
-    });
+    // The same terms at DCDN's limits (floors.ts).
+    const dcdnBase = rolloutFloor({ domains: n, batchSize: dcdnBatchSize(input.batchSize), configuringMs: input.configuringMs, limits: DCDN_LIMITS });
     const dcdnFloor = { ...dcdnBase, totalSeconds: dcdnBase.totalSeconds + certificateStoreFloorSeconds() };
     const dcdnRefresh = refreshFloor(n, DCDN_LIMITS);
     const phases = input.phases;
@@ -382,8 +376,8 @@ export function renderReport(input: ReportInput): string {
     if (DCDN_PHASES.some((name) => phases.has(name))) {
         lines.push(
             `DCDN floors (its own N domains, batch size ${dcdnBatchSize(input.batchSize)}): rollout = ceil(N/batch)/${DCDN_LIMITS.batchSet} s + configuring time + ` +
-                `N/${DCDN_LIMITS.describeCertificate} s + N/${DCDN_LIMITS.describeDomain} s (one ${DCDN.describeDomainAction.name} per domain: no listing by names) + the certificate service = ` +
-                `${dcdnFloor.setSeconds.toFixed(2)} + ${dcdnFloor.configuringSeconds.toFixed(2)} + ${dcdnFloor.readSeconds.toFixed(2)} + ${dcdnFloor.detailSeconds.toFixed(2)} + ` +
+                `N/${DCDN_LIMITS.describeCertificate} s + the certificate service = ` +
+                `${dcdnFloor.setSeconds.toFixed(2)} + ${dcdnFloor.configuringSeconds.toFixed(2)} + ${dcdnFloor.readSeconds.toFixed(2)} + ` +
                 `${certificateStoreFloorSeconds().toFixed(2)} = ${dcdnFloor.totalSeconds.toFixed(2)} s; refresh = N/${DCDN_LIMITS.describeCertificate} s = ${dcdnRefresh.toFixed(2)} s.`,
         );
     }

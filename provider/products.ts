@@ -97,6 +97,12 @@ export interface DomainListingShape {
     readonly domainStatus: string;
     /** The total the answer reports, to know when the last page has come. */
     readonly totalCount: string;
+    /**
+     * Whether the listing shows a domain in every state, so that a domain it does not return is not the account's.
+     * CDN's and DCDN's do with CheckDomainShow=true; Live's listing has no such parameter, and no page says it shows
+     * domains under review or failed to configure, so a Live domain missing from it is read on its own.
+     */
+    readonly listsEveryState: boolean;
     /** Naming the domains: how many one call may name (comma-separated), and what else such a call sends. */
     readonly byName?: { readonly namesPerCall: number; readonly query: Readonly<Record<string, string>> };
 }
@@ -220,6 +226,7 @@ const USER_DOMAIN_PAGES = {
     domainName: "DomainName",
     domainStatus: "DomainStatus",
     totalCount: "TotalCount",
+    listsEveryState: true,
 } as const;
 
 export const CDN: ProductSpec = {
@@ -267,7 +274,8 @@ export const LIVE: ProductSpec = {
     describeDomainAction: { name: "DescribeLiveDomainDetail", callsPerSecond: 50 },
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
     // DescribeLiveUserDomains (live-20161101: 100/s, pages of 50, the state in LiveDomainStatus) takes one keyword, not a
-    // list of names: no byName, so each domain's state while it configures is its own DescribeLiveDomainDetail (50/s).
+    // list of names: no byName, so the states of domains configuring come from pages of the whole account, or from
+    // each one's DescribeLiveDomainDetail (50/s) where the account is too large for that (alicloud/domainStateReader.ts).
     domainListing: {
         action: { name: "DescribeLiveUserDomains", callsPerSecond: 100 },
         pageSize: 50,
@@ -276,6 +284,7 @@ export const LIVE: ProductSpec = {
         domainName: "DomainName",
         domainStatus: "LiveDomainStatus",
         totalCount: "TotalCount",
+        listsEveryState: false,
     },
     // SetLiveDomainCertificate documents CertType cas but no CertId parameter: a certificate-service certificate is
     // named by its CertName there (dnsmgr and certd send it so). A `cas` resource gives its id, as on CDN; the
@@ -326,8 +335,8 @@ export const DCDN: ProductSpec = {
     domainDetail: { objectPath: ["DomainDetail"], domainStatus: "DomainStatus" },
     // DescribeDcdnUserDomains: 80 calls/s, PageSize 1 to 500, TotalCount beside Domains (not inside it), as CDN's. Its DomainName is
     // documented as "the accelerated domain names" without CDN's "up to 50, separated by commas": no page says a
-    // comma list is matched name by name, so there is no byName, and each DCDN domain's state while it configures is
-    // its own DescribeDcdnDomainDetail.
+    // comma list is matched name by name, so there is no byName: the states of domains configuring come from pages of
+    // the whole account, or from each one's DescribeDcdnDomainDetail where the account is too large for that.
     domainListing: {
         action: { name: "DescribeDcdnUserDomains", callsPerSecond: 80 },
         ...USER_DOMAIN_PAGES,

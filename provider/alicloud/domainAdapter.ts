@@ -6,7 +6,7 @@ import { isDomainNotFound } from "../apiErrors";
 import type { ActionSpec, ProductSpec, SetActionSpec } from "../products";
 import { isBatchable, validBatchSize, type BatchSetCertificateRequest } from "./batchSet";
 import { ApiCaller, type CallDescription, type ClientSettings } from "./caller";
-import { DetailStateReader, ListingStateReader, type DomainStateReader } from "./domainStateReader";
+import { AccountListingStateReader, ListingStateReader, type DomainStateReader, type ListingPage } from "./domainStateReader";
 import { buildSetQuery, certificateEntry, domainStatesFromListing, type JsonObject, toDeployedCertificate, valueAt, type SetCertificateFields } from "./wire";
 
 export interface AdapterOptions {
@@ -38,7 +38,7 @@ export class DomainCertificateAdapter implements CertificateService {
         this.caller = new ApiCaller(product, settings);
         this.states = product.domainListing.byName
             ? new ListingStateReader(this.caller, product.domainListing, settings.clock)
-            : new DetailStateReader(this.caller, product);
+            : new AccountListingStateReader(this.caller, product, (page, before) => this.listPage(page, before), settings.clock);
         const batch = product.batchSet;
         this.batchSize = batch && validBatchSize(batch, options.batchSize ?? batch.maxDomainsPerCall, "batchSize");
         this.setMany = batch && { maxDomains: this.batchSize!, accepts: isBatchable, send: (request) => this.batchSet(request) };
@@ -49,19 +49,27 @@ export class DomainCertificateAdapter implements CertificateService {
     }
 
     async listDomains(): Promise<{ domainName: string; domainStatus: string }[]> {
-        const listing = this.product.domainListing;
         const domains: { domainName: string; domainStatus: string }[] = [];
         for (let page = 1; ; page++) {
-            const body = await this.caller.callRpc(
-                { action: listing.action, domainNames: [] },
-                { ...listing.query, PageSize: String(listing.pageSize), PageNumber: String(page) },
-            );
-            const entries = domainStatesFromListing(listing, body);
-            for (const [domainName, domainStatus] of entries) domains.push({ domainName, domainStatus });
-            const total = Number(valueAt(body, [listing.totalCount]));
-            // The last page: a short one, or the total reached (a page of exactly pageSize may be the last).
-            if (entries.size < listing.pageSize || (Number.isFinite(total) && domains.length >= total) || page >= 100_000) return domains;
+            const { states, last } = await this.listPage(page, domains.length);
+            for (const [domainName, domainStatus] of states) domains.push({ domainName, domainStatus });
+            if (last) return domains;
         }
+    }
+
+    /** One page of the account's listing, every state shown, after `before` domains read on the pages before it. */
+    async listPage(page: number, before: number): Promise<ListingPage> {
+        const listing = this.product.domainListing;
+        const body = await this.caller.callRpc(
+            { action: listing.action, domainNames: [] },
+            { ...listing.query, PageSize: String(listing.pageSize), PageNumber: String(page) },
+        );
+        const states = domainStatesFromListing(listing, body);
+        const reported = Number(valueAt(body, [listing.totalCount]));
+        const total = Number.isFinite(reported) ? reported : undefined;
+        // The last page: a short one, or the total reached (a page of exactly pageSize may be the last).
+        const last = states.size < listing.pageSize || (total !== undefined && before + states.size >= total) || page >= 100_000;
+        return { states, total, last };
     }
 
     /** The raw (PascalCase JSON) response of one of the product's describe actions for one domain. */

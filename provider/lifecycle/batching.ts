@@ -92,6 +92,10 @@ export class BatchingCertificateService extends SetDecorator {
         return this.many?.maxDomains ?? 1;
     }
 
+    override get setsPerCall(): number {
+        return this.batchSize;
+    }
+
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {
         const many = this.many;
         if (many === undefined || many.maxDomains <= 1 || !many.accepts(request)) return this.inner.set(request);

@@ -84,6 +84,11 @@ export interface CertificateService {
     set(request: SetCertificateRequest): Promise<SetCertificateResult>;
     /** One call for several domains, where the product has one. */
     readonly setMany?: SetManyCapability;
+    /**
+     * How many sets that arrive together this service sends in one call (a batching service's batch size; 1: each
+     * its own call). Absent where the service does not say.
+     */
+    readonly setsPerCall?: number;
 }
 
 /** A certificate the account's certificate service holds (one region's store). */

@@ -22,5 +22,9 @@ export abstract class SetDecorator implements CertificateService {
         return this.inner.listDomains();
     }
 
+    get setsPerCall(): number | undefined {
+        return this.inner.setsPerCall;
+    }
+
     abstract set(request: SetCertificateRequest): Promise<SetCertificateResult>;
 }

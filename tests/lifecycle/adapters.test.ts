@@ -8,7 +8,8 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { DEFAULT_ACCOUNT, DEFAULT_SEED, startEmulator, type RunningEmulator, type Seed } from "../../emulator";
-import type { ClientSettings } from "../../provider/alicloud/caller";
+import { ApiCaller, type ClientSettings } from "../../provider/alicloud/caller";
+import { DetailStateReader } from "../../provider/alicloud/domainStateReader";
 import { createCertificateService } from "../../provider/alicloud/client";
 import { staticCredentials } from "../../provider/alicloud/credentials";
 import { parseEndpoint } from "../../provider/alicloud/endpoint";
@@ -445,11 +446,24 @@ describe("pacing against the emulator's rate limits", () => {
         await emulator.close();
     });
 
-    it("GIVEN 60 concurrent state reads of one account THEN none is throttled", async () => {
-        // DescribeLiveDomainDetail allows 50/s; 60 at once would be throttled without pacing.
+    it("GIVEN 60 concurrent state reads of a Live domain THEN one page of the account's listing answers them all", async () => {
         const settings = settingsFor(emulator.endpoint, { retry: { maxAttempts: 1 } });
         const service = createCertificateService(LIVE, settings);
-        await Promise.all(Array.from({ length: 60 }, () => service.domainStatus(LIVE_DOMAIN!)));
+        const states = await Promise.all(Array.from({ length: 60 }, () => service.domainStatus(LIVE_DOMAIN!)));
+        assert.deepEqual(new Set(states), new Set(["online"]));
+        assert.deepEqual(
+            (await requestsFor(emulator, LIVE.domainListing.action.name)).map((call) => call.status),
+            [200],
+        );
+        assert.deepEqual(await requestsFor(emulator, LIVE.describeDomainAction.name), []);
+    });
+
+    it("GIVEN 60 concurrent detail reads of one account THEN none is throttled", async () => {
+        // DescribeLiveDomainDetail allows 50/s; 60 at once would be throttled without pacing. The detail is Live's
+        // state read in an account too large to page through (alicloud/domainStateReader.ts).
+        const settings = settingsFor(emulator.endpoint, { retry: { maxAttempts: 1 } });
+        const details = new DetailStateReader(new ApiCaller(LIVE, settings), LIVE);
+        await Promise.all(Array.from({ length: 60 }, () => details.read(LIVE_DOMAIN!)));
         const calls = await requestsFor(emulator, LIVE.describeDomainAction.name);
         assert.equal(calls.length, 60);
         assert.ok(

@@ -24,10 +24,11 @@ export interface ProductJudge {
     /** The batch set, for a product that has one. */
     readonly batchSetAction?: string;
     readonly certificateRead: string;
-    /** The read of a domain's state while a change configures. */
+    /**
+     * The read of a domain's state while a change configures: the account's listing, by names (CDN) or whole (Live
+     * and DCDN, in an account as small as a test's), never each domain's detail.
+     */
     readonly stateRead: string;
-    /** Whether states are read many domains a call (a listing by names), rather than by each domain's detail. */
-    readonly statesInBulk: boolean;
     /**
      * Whether the account's listing shows domains under review or failed review (CDN's and DCDN's
      * DescribeUserDomains / DescribeDcdnUserDomains with CheckDomainShow=true; Live's listing has no such parameter).
@@ -59,7 +60,6 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         batchSetAction: "BatchSetCdnDomainServerCertificate",
         certificateRead: "DescribeDomainCertificateInfo",
         stateRead: "DescribeUserDomains",
-        statesInBulk: true,
         listsFailedReview: true,
         async served(domainName) {
             const response = await testCdnClient(endpoint, keys).describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
@@ -80,8 +80,7 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         displayName: "ApsaraVideo Live",
         setAction: "SetLiveDomainCertificate",
         certificateRead: "DescribeLiveDomainCertificateInfo",
-        stateRead: "DescribeLiveDomainDetail",
-        statesInBulk: false,
+        stateRead: "DescribeLiveUserDomains",
         listsFailedReview: false,
         async served(domainName) {
             const body = await genericCall(endpoint, keys, "2016-11-01")("DescribeLiveDomainCertificateInfo", { DomainName: domainName });
@@ -112,8 +111,7 @@ const JUDGES: { readonly [K in ProductId]: (endpoint: string, keys: SdkKeys) => 
         setAction: "SetDcdnDomainSSLCertificate",
         batchSetAction: "BatchSetDcdnDomainCertificate",
         certificateRead: "DescribeDcdnDomainCertificateInfo",
-        stateRead: "DescribeDcdnDomainDetail",
-        statesInBulk: false,
+        stateRead: "DescribeDcdnUserDomains",
         listsFailedReview: true,
         async served(domainName) {
             const response = await testDcdnClient(endpoint, keys).describeDcdnDomainCertificateInfo(

@@ -1,6 +1,6 @@
-// A group's first sets go out together (provider/lifecycle/group/gathering.ts): held until every domain of the
-// group has reached its set or finished, or until the group has been quiet for the hold's bound, then sent in one
-// tick; later sets pass through.
+// A group's first sets go out in full calls (provider/lifecycle/group/gathering.ts): held until enough to fill one
+// call of the service have arrived, or until every domain of the group has reached its set or finished, or until the
+// group has been quiet for the hold's bound, then sent in one tick; later sets pass through.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { GATHER_HOLD_MS, SetGathering } from "../../provider/lifecycle/group/gathering";
@@ -17,6 +17,16 @@ class Recorder extends OnlineDomainsService {
     async set(request: SetCertificateRequest) {
         this.sets.push({ domainName: request.domainName, at: this.clock.now() });
         return { requestId: request.domainName };
+    }
+}
+
+/** A Recorder behind a batching service that sends `perCall` sets in one call. */
+class BatchOf extends Recorder {
+    constructor(
+        clock: VirtualClock,
+        readonly setsPerCall: number,
+    ) {
+        super(clock);
     }
 }
 
@@ -90,6 +100,21 @@ describe("a group's gathered sets", () => {
         assert.deepEqual(
             inner.sets,
             names.map((domainName) => ({ domainName, at: last })),
+        );
+    });
+
+    it("GIVEN a service that sends 3 sets a call and 7 domains read one after another THEN every 3 held go out as soon as the third arrives, the last one when the group is done", async () => {
+        const clock = new VirtualClock();
+        const inner = new BatchOf(clock, 3);
+        const names = Array.from({ length: 7 }, (_, i) => `d${i}`);
+        const gathering = new SetGathering(inner, names, clock);
+        // One domain reaches its set every 10 ms, as reads paced at 100/s bring them in.
+        const sets = names.map((name, i) => clock.sleep(i * 10).then(() => gathering.set(off(name))));
+        await clock.run();
+        await Promise.all(sets);
+        assert.deepEqual(
+            inner.sets.map(({ domainName, at }) => `${domainName}@${at}`),
+            ["d0@20", "d1@20", "d2@20", "d3@50", "d4@50", "d5@50", "d6@60"],
         );
     });
 });

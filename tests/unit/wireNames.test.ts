@@ -170,6 +170,7 @@ const DOMAIN_LISTING: Layout<DomainListingShape> = {
     domainName: "field",
     domainStatus: "field",
     totalCount: "top",
+    listsEveryState: "-",
     byName: "request",
 };
 
