@@ -1,9 +1,9 @@
 // What R2 checks after each recovery, each from outside the package: the official SDK says what every domain serves,
 // `pulumi stack export` says what the state holds, and the emulator's request log says which domains were set.
 import * as $Cdn from "@alicloud/cdn20180510";
-import { X509Certificate } from "node:crypto";
 import type { RequestLogEntry } from "../../emulator";
 import { testCdnClient, type SdkKeys } from "../../harness/sdkClients";
+import { leafFingerprint } from "../../harness/certs";
 
 export interface Served {
     /** "on" or "off" (ServerCertificateStatus). */
@@ -26,7 +26,7 @@ export async function servedBy(endpoint: string, keys: SdkKeys, domains: readonl
                     const pem = info?.serverCertificate;
                     result.set(domain, {
                         ...(info?.serverCertificateStatus ? { status: info.serverCertificateStatus } : {}),
-                        ...(pem ? { fingerprint: new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase() } : {}),
+                        ...(pem ? { fingerprint: leafFingerprint(pem) } : {}),
                     });
                     break;
                 } catch (error) {

@@ -11,11 +11,10 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { X509Certificate } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { RunningEmulator } from "../../emulator";
 import { $Cdn, cdnClient, liveClient } from "../emulator/support/clients";
-import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { fingerprintOf, issueCertificate, type Issued, leafFingerprint } from "../../harness/certs";
 import { e2eSkipReason } from "../support/e2eSkip";
 import { packPackage } from "../../harness/packageInstall";
 import { PulumiProject } from "../../harness/project";
@@ -156,7 +155,7 @@ describe("a fresh user's install: npm install of the packed package and the newe
 });
 
 function fingerprintOfPem(pem: string | undefined): string | undefined {
-    return pem ? new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase() : undefined;
+    return pem ? leafFingerprint(pem) : undefined;
 }
 
 /** The semver that @pulumi/pulumi itself depends on. */

@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { startEmulator, validateSeed, type EmulatorOptions, type RunningEmulator, type SeedAccount } from "../../emulator";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
-import { encryptedKeyOf, fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
+import { encryptedKeyOf, fingerprintOf, issueCertificate, issueChain, type Issued, leafFingerprint } from "../../harness/certs";
 import { expectApiError, sortedCasField } from "./support/assertions";
 import { $Cas, $Cdn, CAS_VERSION, casClient, cdnClient, CDN_VERSION, genericClient, liveClient, setLiveUpload, SIGNATURES } from "./support/clients";
 import { account, accountWithCas, emulatorFor, keysOf } from "./support/fixtures";
@@ -72,7 +72,7 @@ async function cdnCertInfo(emulator: RunningEmulator, domainName: string) {
     return info.body?.certInfos?.certInfo?.[0];
 }
 
-const leafSha256 = (pem: unknown) => new X509Certificate(String(pem)).fingerprint256.replace(/:/g, "").toLowerCase();
+const leafSha256 = (pem: unknown) => leafFingerprint(String(pem));
 
 for (const signature of SIGNATURES) {
     describe(`UploadUserCertificate and GetUserCertificateDetail (typed client, signature ${signature})`, () => {

@@ -3,11 +3,10 @@
 import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
 import type { SeedAccount } from "../../emulator";
-import { fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
+import { fingerprintOf, issueCertificate, issueChain, type Issued, leafFingerprint } from "../../harness/certs";
 import { eventually, expectApiError, picked, sortedCasField } from "./support/assertions";
 import { $Cdn, cdnClient, type Client, SIGNATURES, type SignatureVersion } from "./support/clients";
 import { account, accountWithCas, emulatorFor, errorTableCertificates, type ErrorTableCertificates, keysOf } from "./support/fixtures";
-import { X509Certificate } from "node:crypto";
 
 const CDN = "www.cdn.test";
 const OTHER_CDN = "img.cdn.test";
@@ -42,9 +41,9 @@ function garbled(certificatePem: string): string {
     return certificatePem.replace(/(-----BEGIN CERTIFICATE-----\n)(.{10})/, "$1AAAAAAAAAA");
 }
 
-function leafFingerprint(pem: string | undefined): string {
+function deployedFingerprint(pem: string | undefined): string {
     assert.ok(pem, "a PEM is deployed");
-    return new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
+    return leafFingerprint(pem);
 }
 
 for (const signature of SIGNATURES) {
@@ -67,7 +66,7 @@ for (const signature of SIGNATURES) {
                 certType: "upload",
                 certDomainName: CDN,
             });
-            assert.equal(leafFingerprint(cert.serverCertificate), await fingerprintOf(leaf));
+            assert.equal(deployedFingerprint(cert.serverCertificate), await fingerprintOf(leaf));
             assert.equal(
                 (cert.serverCertificate ?? "").match(/BEGIN CERTIFICATE/g)?.length,
                 leaf.chainPem.match(/BEGIN CERTIFICATE/g)?.length,
@@ -119,7 +118,7 @@ describe("a change takes effect asynchronously", () => {
                 assert.equal(during?.serverCertificate, undefined);
             } else {
                 assert.equal(during?.serverCertificateStatus, "on", "the new certificate, at once");
-                assert.equal(leafFingerprint(during?.serverCertificate), await fingerprintOf(first));
+                assert.equal(deployedFingerprint(during?.serverCertificate), await fingerprintOf(first));
             }
             await expectApiError(slowCdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off" })), "ServiceBusy", 403);
             // Another domain of the account is not affected.
@@ -138,7 +137,7 @@ describe("a change takes effect asynchronously", () => {
             return detail.body?.getDomainDetailModel?.domainStatus === "online";
         });
         const info = await cdn.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName: CDN }));
-        assert.equal(leafFingerprint(info.body?.certInfos?.certInfo?.[0]?.serverCertificate), await fingerprintOf(leaf));
+        assert.equal(deployedFingerprint(info.body?.certInfos?.certInfo?.[0]?.serverCertificate), await fingerprintOf(leaf));
         await cdn.setCdnDomainSSLCertificate(set({ SSLProtocol: "off" }));
     });
 });
@@ -269,6 +268,6 @@ describe("CertType cas", () => {
             certRegion: "cn-hangzhou",
             certName: "cas-www",
         });
-        assert.equal(leafFingerprint(cert?.serverCertificate), await fingerprintOf(stored.leaf));
+        assert.equal(deployedFingerprint(cert?.serverCertificate), await fingerprintOf(stored.leaf));
     });
 });

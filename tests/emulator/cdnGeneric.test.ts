@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
-import { fingerprintOf, issueCertificate } from "../../harness/certs";
+import { fingerprintOf, issueCertificate, leafFingerprint } from "../../harness/certs";
 import { expectApiError } from "./support/assertions";
 import { $Cdn, CDN_VERSION, cdnClient, genericClient, overlaid, SIGNATURES } from "./support/clients";
 import { account, emulatorFor, errorTableCertificates, keysOf } from "./support/fixtures";
@@ -17,7 +17,7 @@ const owner = account("Owner", { cdn: [A, B, OFFLINE], live: [LIVE], offline: [O
 async function deployedFingerprint(emulator: Parameters<typeof cdnClient>[0], domainName: string): Promise<string | undefined> {
     const info = await cdnClient(emulator, keysOf(owner)).describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
     const pem = info.body?.certInfos?.certInfo?.[0]?.serverCertificate;
-    return pem ? new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase() : undefined;
+    return pem ? leafFingerprint(pem) : undefined;
 }
 
 for (const signature of SIGNATURES) {

@@ -7,12 +7,11 @@ process.env.ALIBABA_CLOUD_ECS_METADATA_DISABLED = "true";
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, test } from "node:test";
 import { DEFAULT_ACCOUNT, startEmulator, validateSeed } from "../../emulator";
-import { fingerprintOf, issueCertificate, issueChain, type Issued } from "../../harness/certs";
+import { fingerprintOf, issueCertificate, issueChain, type Issued, leafFingerprint } from "../../harness/certs";
 import { expectApiError, picked } from "./support/assertions";
 import { $Cdn, cdnClient, $Dcdn, dcdnClient, liveClient, SIGNATURES } from "./support/clients";
 import { account, accountWithCas, emulatorFor, errorTableCertificates, keysOf } from "./support/fixtures";
@@ -26,9 +25,9 @@ const FOREIGN = "theirs.dcdn.test";
 const owner = account("Dcdn", { dcdn: [DCDN, API], cdn: [CDN], live: [LIVE] });
 const stranger = account("DcdnStranger", { dcdn: [FOREIGN] });
 
-const leafFingerprint = (pem: string | undefined) => {
+const deployedFingerprint = (pem: string | undefined) => {
     assert.ok(pem, "a PEM is deployed");
-    return new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
+    return leafFingerprint(pem);
 };
 const acsTime = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -83,14 +82,14 @@ for (const signature of SIGNATURES) {
                 certDomainName: DCDN,
                 certExpireTime: acsTime(leaf.cert.notAfter),
             });
-            assert.equal(leafFingerprint(info.SSLPub), await fingerprintOf(leaf));
+            assert.equal(deployedFingerprint(info.SSLPub), await fingerprintOf(leaf));
             assert.equal(info.SSLPub?.match(/BEGIN CERTIFICATE/g)?.length, 2, "the whole chain is kept");
 
             const detail = (await dcdn.describeDcdnDomainDetail(new $Dcdn.DescribeDcdnDomainDetailRequest({ domainName: DCDN }))).body?.domainDetail;
             assert.equal(detail?.domainName, DCDN);
             assert.equal(detail?.domainStatus, "online");
             assert.equal(detail?.SSLProtocol, "on");
-            assert.equal(leafFingerprint(detail?.SSLPub), await fingerprintOf(leaf));
+            assert.equal(deployedFingerprint(detail?.SSLPub), await fingerprintOf(leaf));
             assert.equal(detail?.cname, `${DCDN}.w.kunluncan.com`);
             assert.ok(Array.isArray(detail?.sources?.source));
 
@@ -193,12 +192,12 @@ describe("certificates from the certificate service (CertType cas)", () => {
         await dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 8089870 }));
         let info = await read();
         assert.deepEqual([info?.certType, info?.certId, info?.certRegion, info?.certName], ["cas", "8089870", "cn-hangzhou", "hz"]);
-        assert.equal(leafFingerprint(info?.SSLPub), await fingerprintOf(hangzhou));
+        assert.equal(deployedFingerprint(info?.SSLPub), await fingerprintOf(hangzhou));
 
         await dcdn.setDcdnDomainSSLCertificate(set({ certType: "cas", certId: 584561, certRegion: "ap-southeast-1" }));
         info = await read();
         assert.deepEqual([info?.certType, info?.certId, info?.certRegion], ["cas", "584561", "ap-southeast-1"]);
-        assert.equal(leafFingerprint(info?.SSLPub), await fingerprintOf(singapore));
+        assert.equal(deployedFingerprint(info?.SSLPub), await fingerprintOf(singapore));
         assert.deepEqual(emulator.casCertificates(seeded.accessKeyId), before, "a cas set adds nothing to the store");
         assert.equal(emulator.requests().at(-2)?.certType, "cas");
 

@@ -7,7 +7,7 @@ import { X509Certificate } from "node:crypto";
 import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DOMAIN_STATUSES, type DomainStatus, type RunningEmulator } from "../../emulator";
-import { fingerprintOf, issueCertificate } from "../../harness/certs";
+import { fingerprintOf, issueCertificate, leafFingerprint } from "../../harness/certs";
 import { expectApiError } from "./support/assertions";
 import { $Cdn, CDN_VERSION, cdnClient, $Dcdn, dcdnClient, genericClient, liveClient, setLiveUpload } from "./support/clients";
 import { account, accountWithCas, emulatorFor, keysOf } from "./support/fixtures";
@@ -24,7 +24,7 @@ function manualClock(start = 1_000_000) {
     return { now: () => time, advance: (ms: number) => (time += ms) };
 }
 
-const fingerprint = (pem: unknown) => new X509Certificate(String(pem)).fingerprint256.replace(/:/g, "").toLowerCase();
+const fingerprint = (pem: unknown) => leafFingerprint(String(pem));
 
 async function cdnDomainStatus(emulator: RunningEmulator, domainName = CDN): Promise<string | undefined> {
     const detail = await cdnClient(emulator, keysOf(owner)).describeCdnDomainDetail(new $Cdn.DescribeCdnDomainDetailRequest({ domainName }));

@@ -11,7 +11,7 @@ import { configFromRecord } from "../../provider/config";
 import { CDN, CDN_BATCH_SET, CDN_LEGACY_SET, DCDN, DCDN_BATCH_SET, LIVE, PRODUCTS, type ProductId } from "../../provider/products";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
 import { providerFor } from "../../provider/runtime";
-import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { fingerprintOf, issueCertificate, type Issued, leafFingerprint } from "../../harness/certs";
 import { EmulatorHooks } from "../../harness/emulatorHooks";
 
 const ACCOUNT = { accessKeyId: "LTAIbatchingTest0000001", accessKeySecret: "batchingTestSecret00000000000001" };
@@ -105,8 +105,7 @@ async function servedFingerprint(domainName: string): Promise<string | undefined
     const response = await client.describeDomainCertificateInfo(new $Cdn.DescribeDomainCertificateInfoRequest({ domainName }));
     const pem = response.body?.certInfos?.certInfo?.[0]?.serverCertificate;
     if (!pem) return undefined;
-    const { X509Certificate } = await import("node:crypto");
-    return new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
+    return leafFingerprint(pem);
 }
 
 function throttled(log: readonly RequestLogEntry[]): RequestLogEntry[] {

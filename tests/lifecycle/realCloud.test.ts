@@ -3,14 +3,13 @@
 // read showing the new certificate at once, or only once configuring ends). The emulator and the provider share
 // one clock that runs 600 times faster than real time, so the real durations pass in seconds on both sides.
 import assert from "node:assert/strict";
-import { X509Certificate } from "node:crypto";
 import { describe, it } from "node:test";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { startEmulator, type EmulatorOptions, type FaultSpec, type RunningEmulator } from "../../emulator";
 import { CDN, PRODUCTS as PRODUCT_TABLE, type ProductSpec } from "../../provider/products";
 import { certificateProvider } from "../../provider/lifecycle/provider";
 import type { CertificateInputs, CertificateOutputs } from "../../provider/lifecycle/model";
-import { fingerprintOf, issueCertificate, type Issued } from "../../harness/certs";
+import { fingerprintOf, issueCertificate, type Issued, leafFingerprint } from "../../harness/certs";
 import { FastClock } from "../support/fastClock";
 import { servicesOnClock } from "../support/serviceOnClock";
 import { judgeOf } from "../support/productJudges";
@@ -74,7 +73,7 @@ async function served(w: World, domainName: string): Promise<{ domainStatus?: st
         domainStatus: await judge.domainStatus(domainName),
         status: info.status,
         certType: info.certType,
-        fingerprint: info.pem ? new X509Certificate(info.pem).fingerprint256.replace(/:/g, "").toLowerCase() : undefined,
+        fingerprint: info.pem ? leafFingerprint(info.pem) : undefined,
     };
 }
 

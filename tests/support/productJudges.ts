@@ -2,13 +2,13 @@
 // (provider/products.ts PRODUCTS): what a domain serves, a change made behind the provider's back (as in the
 // console), and the action names a test expects in the emulator's log. The names are written here, from the SDKs'
 // models and the products' API pages, not taken from the product table: a wrong name there must fail a test.
-import { X509Certificate } from "node:crypto";
 import * as $Cdn from "@alicloud/cdn20180510";
 import * as $Dcdn from "@alicloud/dcdn20180115";
 import OpenApi from "@alicloud/openapi-core";
 import type { ProductId } from "../../provider/products";
 import { rpcCaller, testCdnClient, testDcdnClient, testSdkConfig, type SdkKeys } from "../../harness/sdkClients";
 import type { Issued } from "../../harness/certs";
+import { leafFingerprint } from "../../harness/certs";
 
 export interface Served {
     readonly status?: string;
@@ -44,7 +44,7 @@ export interface ProductJudge {
 /** SHA-256 of the leaf a domain serves with HTTPS on, lowercase hex; undefined with HTTPS off. */
 export async function servedFingerprint(judge: ProductJudge, domainName: string): Promise<string | undefined> {
     const served = await judge.served(domainName);
-    return served.status === "on" && served.pem ? new X509Certificate(served.pem).fingerprint256.replace(/:/g, "").toLowerCase() : undefined;
+    return served.status === "on" && served.pem ? leafFingerprint(served.pem) : undefined;
 }
 
 /** A generic RPC call of the official SDK (@alicloud/openapi-core): Live has no SDK package. */

@@ -1,5 +1,4 @@
 // Real certificates and keys shared by the certificate module's unit tests, made once per test process.
-import { X509Certificate } from "node:crypto";
 import { encryptedKeyOf, issueCertificate, issueChain, type Issued, type KeyPems } from "../../harness/certs";
 import { x509 as loadX509 } from "../../provider/certificate/x509";
 
@@ -64,9 +63,4 @@ async function create(): Promise<CertificateFixtures> {
 /** The PEM blocks of a text, each with its trailing newline, in order. */
 export function pemBlocks(pem: string): string[] {
     return pem.match(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----\n?/g) ?? [];
-}
-
-/** SHA-256 fingerprint as node:crypto (OpenSSL) prints it, reformatted: lowercase, no colons. */
-export function nodeFingerprint(pem: string): string {
-    return new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
 }

@@ -14,8 +14,8 @@ import {
     type CertificateInfo,
 } from "../../provider/certificate";
 import { x509 as loadX509 } from "../../provider/certificate/x509";
-import { fingerprintOf } from "../../harness/certs";
-import { certificateFixtures, nodeFingerprint, pemBlocks, type CertificateFixtures } from "./certificate-fixtures";
+import { fingerprintOf, leafFingerprint } from "../../harness/certs";
+import { certificateFixtures, pemBlocks, type CertificateFixtures } from "./certificate-fixtures";
 
 const x509 = loadX509();
 
@@ -128,7 +128,7 @@ describe("parseCertificateChain: normalization", () => {
         for (const line of pem.split("\n").filter((line) => !line.startsWith("-----") && line !== "")) {
             assert.ok(line.length <= 64, `line of ${line.length} characters`);
         }
-        assert.equal(nodeFingerprint(pemBlocks(pem)[0]), nodeFingerprint(f.rsa.leaf.leafPem));
+        assert.equal(leafFingerprint(pemBlocks(pem)[0]), leafFingerprint(f.rsa.leaf.leafPem));
     });
 });
 
@@ -136,7 +136,7 @@ describe("parseCertificateChain: certificate facts", () => {
     it("GIVEN a leaf WHEN parsed THEN fingerprint is node's fingerprint256 without colons, lowercase, and the SHA-256 of the DER", async () => {
         const { info } = parseCertificateChain(f.rsa.leaf.leafPem);
         assert.match(info.fingerprint, /^[0-9a-f]{64}$/);
-        assert.equal(info.fingerprint, nodeFingerprint(f.rsa.leaf.leafPem));
+        assert.equal(info.fingerprint, leafFingerprint(f.rsa.leaf.leafPem));
         assert.equal(info.fingerprint, await fingerprintOf(f.rsa.leaf));
         assert.equal(info.fingerprint, createHash("sha256").update(derOf(f.rsa.leaf.leafPem)).digest("hex"));
     });
@@ -214,7 +214,7 @@ describe("parseCertificateChain: leaf-first ordering", () => {
             assert.equal(parsed.pem, expected().join(""));
             assert.equal(parsed.count, expected().length);
             assert.equal(parsed.reordered, reordered);
-            assert.equal(parsed.info.fingerprint, nodeFingerprint(expected()[0]));
+            assert.equal(parsed.info.fingerprint, leafFingerprint(expected()[0]));
         });
     }
 
@@ -338,7 +338,7 @@ describe("fingerprintsAsWritten", () => {
         const pem = f.rsa.intermediate.leafPem + f.rsa.leaf.leafPem;
         const asWritten = fingerprintsAsWritten(pem)!;
         const parsed = parseCertificateChain(pem).info;
-        assert.equal(asWritten.fingerprint, nodeFingerprint(f.rsa.intermediate.leafPem));
+        assert.equal(asWritten.fingerprint, leafFingerprint(f.rsa.intermediate.leafPem));
         assert.notEqual(asWritten.fingerprint, parsed.fingerprint);
         assert.notEqual(asWritten.chainFingerprint, parsed.chainFingerprint);
     });
