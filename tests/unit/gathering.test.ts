@@ -117,4 +117,20 @@ describe("a group's gathered sets", () => {
             ["d0@20", "d1@20", "d2@20", "d3@50", "d4@50", "d5@50", "d6@60"],
         );
     });
+
+    it(`GIVEN sets sent as a full call and a quiet of more than ${GATHER_HOLD_MS} ms before the next domain THEN the later domains are still gathered`, async () => {
+        const clock = new VirtualClock();
+        const inner = new BatchOf(clock, 2);
+        const names = ["a", "b", "c", "d"];
+        const gathering = new SetGathering(inner, names, clock);
+        // a and b fill a call at once; c comes after a long read, d a little later: they fill the next call together.
+        const arrivals = [0, 10, GATHER_HOLD_MS + 10_000, GATHER_HOLD_MS + 15_000];
+        const sets = names.map((name, i) => clock.sleep(arrivals[i]!).then(() => gathering.set(off(name))));
+        await clock.run();
+        await Promise.all(sets);
+        assert.deepEqual(
+            inner.sets.map(({ domainName, at }) => `${domainName}@${at}`),
+            ["a@10", "b@10", `c@${GATHER_HOLD_MS + 15_000}`, `d@${GATHER_HOLD_MS + 15_000}`],
+        );
+    });
 });

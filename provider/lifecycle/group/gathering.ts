@@ -83,8 +83,10 @@ export class SetGathering extends SetDecorator {
         if (perCall !== undefined) {
             while (this.held.length >= perCall) this.sendTogether(this.held.splice(0, perCall));
         }
-        if (this.held.length === 0) return;
+        // Every arrival ends the quiet period; a new one starts only while sets are held. A quiet period left running
+        // after the held sets went out as a full call would end the gathering for the domains still to come.
         this.quiet.abort();
+        if (this.held.length === 0) return;
         const quiet = new AbortController();
         this.quiet = quiet;
         void this.clock.sleep(this.holdMs, quiet.signal).then(() => {
