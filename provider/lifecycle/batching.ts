@@ -88,12 +88,8 @@ export class BatchingCertificateService extends SetDecorator {
     }
 
     /** Domains per shared call (1: no set-many call, or batching turned off). */
-    get batchSize(): number {
-        return this.many?.maxDomains ?? 1;
-    }
-
     override get setsPerCall(): number {
-        return this.batchSize;
+        return this.many?.maxDomains ?? 1;
     }
 
     set(request: SetCertificateRequest): Promise<SetCertificateResult> {

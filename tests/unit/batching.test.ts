@@ -169,7 +169,7 @@ describe("BatchingCertificateService", () => {
         const live = new FakeCdn(10, new Set(), { hasSetMany: false });
         const timer = manualTimer();
         const service = new BatchingCertificateService(live, { timer });
-        assert.equal(service.batchSize, 1);
+        assert.equal(service.setsPerCall, 1);
         await Promise.all(["a", "b", "c"].map((d) => service.set(upload(`${d}.test`))));
         assert.equal(timer.pending(), 0, "no window opened");
         assert.deepEqual(
